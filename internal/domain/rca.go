@@ -1,0 +1,430 @@
+package domain
+
+import (
+	"errors"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/text/language"
+)
+
+// RCA is a root cause analysis (postmortem) of one or more incidents.
+type RCA struct {
+	ID       string   `json:"id"`
+	Slug     string   `json:"slug"`
+	Title    string   `json:"title"`
+	Template string   `json:"template"`
+	Language string   `json:"language"` // BCP 47 tag of the text as written
+	State    RCAState `json:"state"`
+	// Version is bumped by every successful write; writers name the version they read.
+	Version          int64      `json:"version"`
+	IncidentIDs      []string   `json:"incident_ids"`
+	IncidentDate     *time.Time `json:"incident_date"`     // nil: derived from the timeline or incidents
+	DurationOverride string     `json:"duration_override"` // an author's own wording, e.g. "~1 hour"
+	AffectedServices []string   `json:"affected_services"`
+	Severity         Severity   `json:"severity"`
+	Tags             []string   `json:"tags"`
+	Authors          []string   `json:"authors"`   // user ids
+	Reviewers        []string   `json:"reviewers"` // user ids
+	Sections         []Section  `json:"sections"`
+	Timeline         []TimelineEntry `json:"timeline"`
+	ActionItems      []ActionItem    `json:"action_items"`
+	// Translations holds the translated title per BCP 47 tag.
+	Translations map[string]RCATranslation `json:"translations"`
+	// History records every state change, oldest first.
+	History     []StateChange `json:"history"`
+	CreatedBy   string        `json:"created_by"`
+	CreatedAt   time.Time     `json:"created_at"`
+	UpdatedAt   time.Time     `json:"updated_at"`
+	PublishedAt *time.Time    `json:"published_at"`
+}
+
+// RCATranslation is the RCA-level text in another language.
+type RCATranslation struct {
+	Title string `json:"title"`
+}
+
+// Section is one part of an RCA's text.
+type Section struct {
+	Key        string     `json:"key"`
+	Title      string     `json:"title"`
+	Body       string     `json:"body"` // Markdown
+	Visibility Visibility `json:"visibility"`
+	Guidance   string     `json:"guidance"`
+	Required   bool       `json:"required"`
+	// Revision is bumped whenever the section's content changes; a section
+	// save names the revision it read.
+	Revision     int64                         `json:"revision"`
+	Translations map[string]SectionTranslation `json:"translations"`
+	UpdatedBy    string                        `json:"updated_by,omitempty"`
+	UpdatedAt    *time.Time                    `json:"updated_at,omitempty"`
+}
+
+// SectionTranslation is a section's title and body in another language.
+type SectionTranslation struct {
+	Title string `json:"title"`
+	Body  string `json:"body"`
+}
+
+// TimelineEntry is one moment of an incident's story.
+type TimelineEntry struct {
+	ID           string            `json:"id"`
+	At           time.Time         `json:"at"` // UTC
+	Kind         TimelineKind      `json:"kind"`
+	Text         string            `json:"text"` // Markdown, one paragraph
+	Visibility   Visibility        `json:"visibility"`
+	Translations map[string]string `json:"translations"`
+}
+
+// ActionItem is a preventive measure someone owns.
+type ActionItem struct {
+	ID         string      `json:"id"`
+	Title      string      `json:"title"`
+	Owner      string      `json:"owner"`
+	Due        *time.Time  `json:"due"` // a date, stored as midnight UTC
+	State      ActionState `json:"state"`
+	TrackerURL string      `json:"tracker_url"`
+	Visibility Visibility  `json:"visibility"`
+	// Translations holds the translated title per BCP 47 tag.
+	Translations map[string]string `json:"translations"`
+}
+
+// Overdue reports whether the item is still open past its due date.
+func (a ActionItem) Overdue(now time.Time) bool {
+	return a.Due != nil && (a.State == ActionOpen || a.State == ActionInProgress) && now.After(a.Due.Add(24*time.Hour))
+}
+
+// StateChange is one step in an RCA's review workflow.
+type StateChange struct {
+	From    RCAState  `json:"from"`
+	To      RCAState  `json:"to"`
+	By      string    `json:"by"` // user id
+	At      time.Time `json:"at"`
+	Comment string    `json:"comment"`
+}
+
+// SectionEdit is a save of one section. BaseRevision is the section revision
+// the author read; the store refuses the save when it is stale.
+type SectionEdit struct {
+	Title        *string                       `json:"title,omitempty"`
+	Body         string                        `json:"body"`
+	Visibility   Visibility                    `json:"visibility"`
+	Translations map[string]SectionTranslation `json:"translations"`
+	BaseRevision int64                         `json:"base_revision"`
+}
+
+// ErrUnknownSection is returned when a section key is not part of an RCA.
+var ErrUnknownSection = errors.New("domain: unknown section")
+
+// NewRCA makes a draft RCA from a template, with the template's sections in order.
+func NewRCA(title string, tpl Template, lang string, incidentIDs []string, by string, now time.Time) RCA {
+	now = now.UTC()
+	r := RCA{
+		ID:          NewID(),
+		Title:       strings.TrimSpace(title),
+		Template:    tpl.Key,
+		Language:    lang,
+		State:       StateDraft,
+		IncidentIDs: dedupe(incidentIDs),
+		CreatedBy:   by,
+		CreatedAt:   now,
+		UpdatedAt:   now,
+	}
+	r.Slug = Slugify(r.Title)
+	if by != "" {
+		r.Authors = []string{by}
+	}
+	for _, d := range tpl.Sections {
+		r.Sections = append(r.Sections, Section{
+			Key: d.Key, Title: d.Title, Guidance: d.Guidance, Required: d.Required,
+			Visibility: d.Visibility, Revision: 1,
+		})
+	}
+	r.Normalize()
+	return r
+}
+
+// Normalize fills defaults, gives entries ids, puts times in UTC and the
+// timeline in time order. It never drops content.
+func (r *RCA) Normalize() {
+	if r.State == "" {
+		r.State = StateDraft
+	}
+	if r.Language == "" {
+		r.Language = "en"
+	}
+	if r.Slug == "" {
+		r.Slug = Slugify(r.Title)
+	}
+	r.IncidentIDs = dedupe(r.IncidentIDs)
+	r.AffectedServices = nonNil(r.AffectedServices)
+	r.Tags = nonNil(r.Tags)
+	r.Authors = nonNil(r.Authors)
+	r.Reviewers = nonNil(r.Reviewers)
+	if r.IncidentDate != nil {
+		d := r.IncidentDate.UTC()
+		r.IncidentDate = &d
+	}
+	if r.Sections == nil {
+		r.Sections = []Section{}
+	}
+	for i := range r.Sections {
+		s := &r.Sections[i]
+		if s.Visibility == "" {
+			s.Visibility = External
+		}
+		if s.Revision == 0 {
+			s.Revision = 1
+		}
+	}
+	if r.Timeline == nil {
+		r.Timeline = []TimelineEntry{}
+	}
+	for i := range r.Timeline {
+		e := &r.Timeline[i]
+		e.At = e.At.UTC()
+		if e.ID == "" {
+			e.ID = NewID()
+		}
+		if e.Visibility == "" {
+			e.Visibility = External
+		}
+		if e.Kind == "" {
+			e.Kind = KindNote
+		}
+	}
+	sort.SliceStable(r.Timeline, func(i, j int) bool { return r.Timeline[i].At.Before(r.Timeline[j].At) })
+	if r.ActionItems == nil {
+		r.ActionItems = []ActionItem{}
+	}
+	for i := range r.ActionItems {
+		a := &r.ActionItems[i]
+		if a.ID == "" {
+			a.ID = NewID()
+		}
+		if a.State == "" {
+			a.State = ActionOpen
+		}
+		if a.Visibility == "" {
+			a.Visibility = External
+		}
+		if a.Due != nil {
+			d := a.Due.UTC()
+			a.Due = &d
+		}
+	}
+	if r.History == nil {
+		r.History = []StateChange{}
+	}
+}
+
+// Validate checks an RCA before it is stored. Call Normalize first.
+func (r *RCA) Validate() error {
+	var ps problems
+	checkText(&ps, "title", r.Title, true, MaxTitleLen)
+	checkText(&ps, "template", r.Template, true, MaxNameLen)
+	if _, err := language.Parse(r.Language); err != nil {
+		ps.add("language", CodeInvalid, r.Language)
+	}
+	if !r.State.Valid() {
+		ps.add("state", CodeUnknownEnum, string(r.State))
+	}
+	if !r.Severity.Valid() {
+		ps.add("severity", CodeUnknownEnum, string(r.Severity))
+	}
+	checkText(&ps, "duration_override", r.DurationOverride, false, MaxNameLen)
+	for name, list := range map[string][]string{"incident_ids": r.IncidentIDs, "affected_services": r.AffectedServices, "tags": r.Tags} {
+		if len(list) > MaxListLen {
+			ps.add(name, CodeTooLong, "")
+		}
+		for i, v := range list {
+			if strings.TrimSpace(v) == "" {
+				ps.add(name+"["+strconv.Itoa(i)+"]", CodeRequired, "")
+			} else if len(v) > MaxNameLen {
+				ps.add(name+"["+strconv.Itoa(i)+"]", CodeTooLong, "")
+			}
+		}
+	}
+	for tag, tr := range r.Translations {
+		if _, err := language.Parse(tag); err != nil {
+			ps.add("translations."+tag, CodeInvalid, "not a BCP 47 tag")
+		}
+		checkText(&ps, "translations."+tag+".title", tr.Title, false, MaxTitleLen)
+	}
+	seen := map[string]bool{}
+	for i, s := range r.Sections {
+		f := "sections[" + strconv.Itoa(i) + "]"
+		if s.Key == "" {
+			ps.add(f+".key", CodeRequired, "")
+		} else if seen[s.Key] {
+			ps.add(f+".key", CodeDuplicate, s.Key)
+		}
+		seen[s.Key] = true
+		checkText(&ps, f+".title", s.Title, false, MaxTitleLen)
+		checkText(&ps, f+".body", s.Body, false, MaxBodyLen)
+		if !s.Visibility.Valid() {
+			ps.add(f+".visibility", CodeUnknownEnum, string(s.Visibility))
+		}
+		for tag, tr := range s.Translations {
+			if _, err := language.Parse(tag); err != nil {
+				ps.add(f+".translations."+tag, CodeInvalid, "not a BCP 47 tag")
+			}
+			checkText(&ps, f+".translations."+tag+".body", tr.Body, false, MaxBodyLen)
+		}
+	}
+	if len(r.Timeline) > MaxListLen {
+		ps.add("timeline", CodeTooLong, "")
+	}
+	for i, e := range r.Timeline {
+		f := "timeline[" + strconv.Itoa(i) + "]"
+		if e.At.IsZero() {
+			ps.add(f+".at", CodeRequired, "")
+		}
+		if !e.Kind.Valid() {
+			ps.add(f+".kind", CodeUnknownEnum, string(e.Kind))
+		}
+		if !e.Visibility.Valid() {
+			ps.add(f+".visibility", CodeUnknownEnum, string(e.Visibility))
+		}
+		checkText(&ps, f+".text", e.Text, true, MaxTextLen)
+	}
+	if len(r.ActionItems) > MaxListLen {
+		ps.add("action_items", CodeTooLong, "")
+	}
+	for i, a := range r.ActionItems {
+		f := "action_items[" + strconv.Itoa(i) + "]"
+		checkText(&ps, f+".title", a.Title, true, MaxTitleLen)
+		checkText(&ps, f+".owner", a.Owner, false, MaxNameLen)
+		if !a.State.Valid() {
+			ps.add(f+".state", CodeUnknownEnum, string(a.State))
+		}
+		if !a.Visibility.Valid() {
+			ps.add(f+".visibility", CodeUnknownEnum, string(a.Visibility))
+		}
+		if a.TrackerURL != "" && !isWebURL(a.TrackerURL) {
+			ps.add(f+".tracker_url", CodeInvalid, "must be an http or https URL")
+		}
+	}
+	return ps.err()
+}
+
+// Section returns a pointer to the section with key, or nil.
+func (r *RCA) Section(key string) *Section {
+	for i := range r.Sections {
+		if r.Sections[i].Key == key {
+			return &r.Sections[i]
+		}
+	}
+	return nil
+}
+
+// ApplySectionEdit writes e into the section with key and bumps its revision.
+// It does not check e.BaseRevision: the store does that atomically.
+func (r *RCA) ApplySectionEdit(key string, e SectionEdit, by string, now time.Time) error {
+	s := r.Section(key)
+	if s == nil {
+		return ErrUnknownSection
+	}
+	if e.Title != nil {
+		s.Title = *e.Title
+	}
+	s.Body = e.Body
+	if e.Visibility != "" {
+		s.Visibility = e.Visibility
+	}
+	if e.Translations != nil {
+		s.Translations = e.Translations
+	}
+	s.Revision++
+	s.UpdatedBy = by
+	t := now.UTC()
+	s.UpdatedAt = &t
+	r.UpdatedAt = t
+	return nil
+}
+
+// BumpChangedSections raises the revision of every section whose content
+// differs from prev, so that a whole-RCA replace invalidates open section edits.
+func (r *RCA) BumpChangedSections(prev *RCA) {
+	for i := range r.Sections {
+		s := &r.Sections[i]
+		old := prev.Section(s.Key)
+		if old == nil {
+			s.Revision = 1
+			continue
+		}
+		s.Revision = old.Revision
+		if old.Body != s.Body || old.Title != s.Title || old.Visibility != s.Visibility || !sameTranslations(old.Translations, s.Translations) {
+			s.Revision++
+		}
+	}
+}
+
+// Complete reports whether the section has been written.
+func (s Section) Complete() bool { return strings.TrimSpace(s.Body) != "" }
+
+// LinkIncident adds an incident id once.
+func (r *RCA) LinkIncident(id string) { r.IncidentIDs = dedupe(append(r.IncidentIDs, id)) }
+
+// UnlinkIncident removes an incident id.
+func (r *RCA) UnlinkIncident(id string) {
+	out := r.IncidentIDs[:0]
+	for _, v := range r.IncidentIDs {
+		if v != id {
+			out = append(out, v)
+		}
+	}
+	r.IncidentIDs = out
+}
+
+// ExternalSections returns the sections an external audience may read.
+func (r *RCA) ExternalSections() []Section {
+	var out []Section
+	for _, s := range r.Sections {
+		if s.Visibility == External {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func isWebURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+func sameTranslations(a, b map[string]SectionTranslation) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+func dedupe(in []string) []string {
+	out := make([]string, 0, len(in))
+	seen := map[string]bool{}
+	for _, v := range in {
+		v = strings.TrimSpace(v)
+		if v == "" || seen[v] {
+			continue
+		}
+		seen[v] = true
+		out = append(out, v)
+	}
+	return out
+}
+
+func nonNil(in []string) []string {
+	if in == nil {
+		return []string{}
+	}
+	return in
+}

@@ -1,0 +1,182 @@
+package domain
+
+import (
+	"regexp"
+	"strconv"
+)
+
+var templateKey = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+
+// Template is an ordered list of section definitions an RCA starts from.
+type Template struct {
+	Key         string       `json:"key"`
+	Name        string       `json:"name"`
+	Description string       `json:"description"`
+	Sections    []SectionDef `json:"sections"`
+	BuiltIn     bool         `json:"built_in"`
+}
+
+// SectionDef defines one section of a template. Guidance tells the author
+// what to answer; Example shows a short good answer.
+type SectionDef struct {
+	Key        string     `json:"key"`
+	Title      string     `json:"title"`
+	Guidance   string     `json:"guidance"`
+	Example    string     `json:"example"`
+	Required   bool       `json:"required"`
+	Visibility Visibility `json:"visibility"`
+	// Rules name extra checks: "timeline" (the timeline editor belongs here),
+	// "action_items" (preventive measures, each needs an owner and a due date).
+	Rules []string `json:"rules,omitempty"`
+}
+
+// Section rule names.
+const (
+	RuleTimeline    = "timeline"
+	RuleActionItems = "action_items"
+	RuleBlameless   = "blameless"
+)
+
+// HasRule reports whether the definition carries rule.
+func (d SectionDef) HasRule(rule string) bool { return contains(d.Rules, rule) }
+
+// Validate checks a user-defined template.
+func (t *Template) Validate() error {
+	var ps problems
+	checkText(&ps, "key", t.Key, true, 64)
+	if t.Key != "" && !templateKey.MatchString(t.Key) {
+		ps.add("key", CodeInvalid, "lowercase letters, digits and dashes only")
+	}
+	checkText(&ps, "name", t.Name, true, MaxNameLen)
+	if len(t.Sections) == 0 {
+		ps.add("sections", CodeRequired, "")
+	}
+	seen := map[string]bool{}
+	for i, d := range t.Sections {
+		f := "sections[" + strconv.Itoa(i) + "]"
+		checkText(&ps, f+".key", d.Key, true, 64)
+		if seen[d.Key] {
+			ps.add(f+".key", CodeDuplicate, d.Key)
+		}
+		seen[d.Key] = true
+		checkText(&ps, f+".title", d.Title, true, MaxTitleLen)
+		checkText(&ps, f+".guidance", d.Guidance, false, MaxTextLen)
+		if d.Visibility != "" && !d.Visibility.Valid() {
+			ps.add(f+".visibility", CodeUnknownEnum, string(d.Visibility))
+		}
+	}
+	return ps.err()
+}
+
+// Definition returns the section definition with key, or false.
+func (t Template) Definition(key string) (SectionDef, bool) {
+	for _, d := range t.Sections {
+		if d.Key == key {
+			return d, true
+		}
+	}
+	return SectionDef{}, false
+}
+
+// Built-in template keys.
+const (
+	TemplateStandard   = "standard"
+	TemplatePartner    = "partner"
+	TemplateThirdParty = "third_party"
+)
+
+// BuiltinTemplates returns the templates every installation has.
+func BuiltinTemplates() []Template {
+	return []Template{standardTemplate(), partnerTemplate(), thirdPartyTemplate()}
+}
+
+// BuiltinTemplate returns the built-in template with key, or false.
+func BuiltinTemplate(key string) (Template, bool) {
+	for _, t := range BuiltinTemplates() {
+		if t.Key == key {
+			return t, true
+		}
+	}
+	return Template{}, false
+}
+
+func standardTemplate() Template {
+	return Template{
+		Key: TemplateStandard, Name: "Standard postmortem", BuiltIn: true,
+		Description: "The full SRE postmortem: what happened, why, how it was fixed and what changes now.",
+		Sections: []SectionDef{
+			{Key: "summary", Title: "Summary", Required: true, Visibility: External,
+				Guidance: "In three or four sentences: what broke, who noticed, how long it lasted and whether it is fixed. Write for a reader who knows nothing about the incident.",
+				Example:  "For 47 minutes, one in five checkout requests failed with a timeout. A database failover left the payment service pointing at a read-only replica. We moved traffic back to the primary and checkout recovered fully at 10:12 UTC."},
+			{Key: "impact", Title: "Impact", Required: true, Visibility: External,
+				Guidance: "Who was affected and how much: users, requests, regions, money, data. Give numbers where you have them and say what was not affected.",
+				Example:  "About 12,000 checkout attempts failed (18% of the period's traffic), all in the EU region. No payment was charged twice and no data was lost."},
+			{Key: "timeline", Title: "Timeline", Required: true, Visibility: External, Rules: []string{RuleTimeline},
+				Guidance: "The key moments in order: what triggered it, when impact began, when it was detected, escalated, mitigated and resolved. Add entries below; write any context here.",
+				Example:  "All times are UTC. The alert fired six minutes after the first errors."},
+			{Key: "root_cause", Title: "Root cause", Required: true, Visibility: External, Rules: []string{RuleBlameless},
+				Guidance: "Why it happened, down to the cause you can fix. Describe systems and conditions, not people: ask why the system allowed the mistake.",
+				Example:  "The failover script updated the DNS record but not the connection string cached by the payment service, which kept writing to the old primary after it became read-only."},
+			{Key: "detection", Title: "Detection", Visibility: Internal,
+				Guidance: "How we found out, how long it took and what would have caught it sooner.",
+				Example:  "The error-rate alert fired at 09:31; the on-call engineer acknowledged it at 09:33. A synthetic checkout probe would have caught it four minutes earlier."},
+			{Key: "resolution", Title: "Resolution", Required: true, Visibility: External,
+				Guidance: "What was done to stop the impact and to restore full service, and how we knew it had worked.",
+				Example:  "We restarted the payment service with the corrected connection string and watched the error rate return to its baseline for 30 minutes."},
+			{Key: "preventive_measures", Title: "Preventive measures", Required: true, Visibility: External, Rules: []string{RuleActionItems},
+				Guidance: "Concrete changes that stop this from happening again or shorten it next time. Each needs an owner and a due date; add them as action items.",
+				Example:  "Make the payment service re-resolve its database endpoint on failover (owner: payments team, due in two weeks)."},
+			{Key: "lessons_learned", Title: "Lessons learned", Visibility: Internal,
+				Guidance: "What went well, what went badly and where we got lucky. This stays internal by default.",
+				Example:  "Went well: the rollback runbook was current. Went badly: the status page was updated 20 minutes late."},
+		},
+	}
+}
+
+func partnerTemplate() Template {
+	return Template{
+		Key: TemplatePartner, Name: "Partner RCA", BuiltIn: true,
+		Description: "A short report for partners and customers: what happened, why, and what we are changing.",
+		Sections: []SectionDef{
+			{Key: "summary", Title: "Summary", Required: true, Visibility: External,
+				Guidance: "What partners saw and for how long, in plain words without internal names.",
+				Example:  "Between 08:12 and 09:05 UTC, requests to the Templates API failed intermittently with HTTP 503."},
+			{Key: "timeline", Title: "Timeline", Required: true, Visibility: External, Rules: []string{RuleTimeline},
+				Guidance: "The moments partners care about: start of impact, detection, mitigation and full recovery.",
+				Example:  "Times are shown in UTC."},
+			{Key: "root_cause", Title: "Root cause", Required: true, Visibility: External, Rules: []string{RuleBlameless},
+				Guidance: "Why it happened, explained for an outside reader. No blame, no internal system names they cannot place.",
+				Example:  "A configuration component was not updated as part of a release, so new instances started with an outdated connection limit."},
+			{Key: "resolution", Title: "Resolution", Required: true, Visibility: External,
+				Guidance: "What we did to restore service.",
+				Example:  "We rolled the configuration forward and restarted the affected instances."},
+			{Key: "preventive_measures", Title: "Preventive measures", Required: true, Visibility: External, Rules: []string{RuleActionItems},
+				Guidance: "What we commit to so that it does not happen again. Add each commitment as an action item with an owner and a due date.",
+				Example:  "Release checks now verify every configuration component before traffic is shifted."},
+		},
+	}
+}
+
+func thirdPartyTemplate() Template {
+	return Template{
+		Key: TemplateThirdParty, Name: "Third-party cause", BuiltIn: true,
+		Description: "For disruptions caused by a provider: what users saw, what the provider did, and how we reduce our exposure.",
+		Sections: []SectionDef{
+			{Key: "issue_description", Title: "Issue description and impact", Required: true, Visibility: External,
+				Guidance: "What users experienced, when and for how long, and which features were affected.",
+				Example:  "From 14:02 to 14:40 UTC, sending SMS notifications failed for about 30% of requests."},
+			{Key: "timeline", Title: "Timeline", Visibility: External, Rules: []string{RuleTimeline},
+				Guidance: "When the provider's problem started, when we noticed, what we switched and when service was back.",
+				Example:  "Times are shown in UTC."},
+			{Key: "cause", Title: "Cause of the issue", Required: true, Visibility: External,
+				Guidance: "What failed at the provider, as far as they told us, and why it reached our users.",
+				Example:  "Our SMS provider applied a new rate limit to our account, which rejected requests above 50 per second."},
+			{Key: "mitigation", Title: "Mitigation steps", Required: true, Visibility: External,
+				Guidance: "What we did to limit the impact while the provider worked on it.",
+				Example:  "We queued outgoing messages and retried them at a lower rate until the limit was lifted."},
+			{Key: "prevention", Title: "Prevention of recurrence and suggestions", Required: true, Visibility: External, Rules: []string{RuleActionItems},
+				Guidance: "How we reduce our exposure to this provider next time, and anything users can do themselves.",
+				Example:  "We are adding a second provider for automatic failover."},
+		},
+	}
+}

@@ -1,0 +1,203 @@
+// Package store defines Hindsight's storage interface and its sentinel errors.
+// Backends live in sub-packages (sqlite, mongo); storetest holds the contract
+// suite that proves them equal. Nothing SQL- or BSON-shaped leaves a backend.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/hindsight-rca/hindsight/internal/domain"
+)
+
+// Sentinel errors, branched on with errors.Is.
+var (
+	// ErrNotFound: no record with that id (or key).
+	ErrNotFound = errors.New("store: not found")
+	// ErrConflict: the version (or section revision) named by the writer is
+	// stale; a ConflictError carries the current record.
+	ErrConflict = errors.New("store: conflict")
+	// ErrDuplicate: a unique key (email, slug, source id, token hash) is taken.
+	ErrDuplicate = errors.New("store: duplicate")
+	// ErrUnavailable: the storage engine cannot be reached; callers answer 503.
+	ErrUnavailable = errors.New("store: unavailable")
+)
+
+// ConflictError is returned (wrapping ErrConflict) by RCA writes whose version
+// or section revision is stale. Current is the RCA as stored now.
+type ConflictError struct {
+	Current domain.RCA
+}
+
+func (e *ConflictError) Error() string { return "store: conflict: rca changed since it was read" }
+
+// Unwrap makes errors.Is(err, ErrConflict) true.
+func (e *ConflictError) Unwrap() error { return ErrConflict }
+
+// Page selects a slice of a list. Limit 0 means the backend default (50);
+// limits above 500 are clamped.
+type Page struct {
+	Limit  int
+	Offset int
+}
+
+// Clamp returns the page with defaults applied.
+func (p Page) Clamp() Page {
+	if p.Limit <= 0 {
+		p.Limit = 50
+	}
+	if p.Limit > 500 {
+		p.Limit = 500
+	}
+	if p.Offset < 0 {
+		p.Offset = 0
+	}
+	return p
+}
+
+// IncidentFilter narrows ListIncidents. Zero values do not filter.
+type IncidentFilter struct {
+	Status     domain.IncidentStatus
+	Unresolved bool       // only incidents without resolved_at
+	Since      *time.Time // started_at >= Since
+	Until      *time.Time // started_at < Until
+	WithoutRCA bool       // only incidents no RCA links
+	Query      string     // case-insensitive substring of the title
+	Page       Page
+}
+
+// RCAFilter narrows ListRCAs. Zero values do not filter.
+type RCAFilter struct {
+	States     []domain.RCAState
+	Service    string // exact match in affected_services
+	Tag        string // exact match in tags
+	IncidentID string // RCAs linking this incident
+	Since      *time.Time // incident date (or created_at when unset) >= Since
+	Until      *time.Time
+	// Query is a case-insensitive text search over title, section bodies,
+	// affected services and tags.
+	Query string
+	Page  Page
+}
+
+// RevisionInfo describes one revision without its snapshot.
+type RevisionInfo struct {
+	RCAID   string    `json:"rca_id"`
+	Version int64     `json:"version"`
+	Author  string    `json:"author"`
+	At      time.Time `json:"at"`
+	Note    string    `json:"note"` // e.g. "section root_cause", "state in_review", "restored 3"
+}
+
+// Revision is a full snapshot of an RCA at one version.
+type Revision struct {
+	RevisionInfo
+	Snapshot domain.RCA `json:"snapshot"`
+}
+
+// AuditFilter narrows ListAudit. Zero values do not filter.
+type AuditFilter struct {
+	Actor  string
+	Action string // prefix match, e.g. "rca." or "user.signin"
+	Target string
+	Since  *time.Time
+	Page   Page
+}
+
+// Store is everything Hindsight persists. Every method honours ctx; a backend
+// that cannot reach its engine returns an error wrapping ErrUnavailable.
+//
+// Writes that take a pointer fill in what the store decides (ids when empty,
+// CreatedAt/UpdatedAt, Version) on success.
+type Store interface {
+	// Ping checks that the engine answers.
+	Ping(ctx context.Context) error
+	Close() error
+
+	// Components. UpdateComponent checks c.Version (the version read) and bumps it.
+	CreateComponent(ctx context.Context, c *domain.Component) error
+	GetComponent(ctx context.Context, id string) (domain.Component, error)
+	ListComponents(ctx context.Context) ([]domain.Component, error) // by group, position, name
+	UpdateComponent(ctx context.Context, c *domain.Component) error
+	DeleteComponent(ctx context.Context, id string) error
+
+	// Incidents. RCAIDs is always filled from the RCAs that link the incident.
+	// UpdateIncident checks in.Version and bumps it; ErrConflict when stale.
+	// CreateIncident returns ErrDuplicate when in.Source names an imported
+	// incident already stored.
+	CreateIncident(ctx context.Context, in *domain.Incident) error
+	GetIncident(ctx context.Context, id string) (domain.Incident, error)
+	GetIncidentBySource(ctx context.Context, system, sourceID string) (domain.Incident, error)
+	// ListIncidents returns the page, newest started_at first, and the total count.
+	ListIncidents(ctx context.Context, f IncidentFilter) ([]domain.Incident, int, error)
+	UpdateIncident(ctx context.Context, in *domain.Incident) error
+	DeleteIncident(ctx context.Context, id string) error
+
+	// RCAs. Every successful write stores a revision snapshot of the new version.
+	// CreateRCA stores version 1. UpdateRCA replaces the whole RCA when
+	// r.Version is the stored version (else a *ConflictError) and bumps it.
+	CreateRCA(ctx context.Context, r *domain.RCA, author string) error
+	GetRCA(ctx context.Context, id string) (domain.RCA, error)
+	GetRCABySlug(ctx context.Context, slug string) (domain.RCA, error)
+	// ListRCAs returns the page, most recently updated first, and the total count.
+	ListRCAs(ctx context.Context, f RCAFilter) ([]domain.RCA, int, error)
+	UpdateRCA(ctx context.Context, r *domain.RCA, author, note string) error
+	// SaveSection applies one section edit atomically: a stale e.BaseRevision
+	// is a *ConflictError; edits of other sections in between are not.
+	SaveSection(ctx context.Context, rcaID, key string, e domain.SectionEdit, author string) (domain.RCA, error)
+	DeleteRCA(ctx context.Context, id string) error
+	ListRevisions(ctx context.Context, rcaID string) ([]RevisionInfo, error) // newest first
+	GetRevision(ctx context.Context, rcaID string, version int64) (Revision, error)
+
+	// Review comments.
+	AddComment(ctx context.Context, c *domain.Comment) error
+	ListComments(ctx context.Context, rcaID string) ([]domain.Comment, error) // oldest first
+	ResolveComment(ctx context.Context, rcaID, commentID string, at time.Time) error
+
+	// Users. Emails are unique (ErrDuplicate) and looked up normalized.
+	CreateUser(ctx context.Context, u *domain.User) error
+	GetUser(ctx context.Context, id string) (domain.User, error)
+	GetUserByEmail(ctx context.Context, email string) (domain.User, error)
+	ListUsers(ctx context.Context) ([]domain.User, error) // by email
+	UpdateUser(ctx context.Context, u *domain.User) error
+	CountUsers(ctx context.Context) (int, error)
+
+	// API tokens, looked up by the hash of their secret.
+	CreateToken(ctx context.Context, t *domain.APIToken) error
+	GetTokenByHash(ctx context.Context, hash string) (domain.APIToken, error)
+	ListTokens(ctx context.Context, userID string) ([]domain.APIToken, error)
+	RevokeToken(ctx context.Context, id string, at time.Time) error
+	TouchToken(ctx context.Context, id string, at time.Time) error
+
+	// Browser sessions, looked up by the hash of their cookie secret.
+	CreateSession(ctx context.Context, s *domain.Session) error
+	GetSession(ctx context.Context, id string) (domain.Session, error)
+	TouchSession(ctx context.Context, id string, seen, expires time.Time) error
+	DeleteSession(ctx context.Context, id string) error
+	DeleteUserSessions(ctx context.Context, userID string) error
+	DeleteExpiredSessions(ctx context.Context, now time.Time) error
+
+	// Audit log, append only.
+	AppendAudit(ctx context.Context, e *domain.AuditEvent) error
+	ListAudit(ctx context.Context, f AuditFilter) ([]domain.AuditEvent, int, error) // newest first
+
+	// Publish targets. UpdateTarget checks t.Version; an empty t.Secret keeps the stored one.
+	CreateTarget(ctx context.Context, t *domain.Target) error
+	GetTarget(ctx context.Context, id string) (domain.Target, error)
+	ListTargets(ctx context.Context) ([]domain.Target, error) // by name
+	UpdateTarget(ctx context.Context, t *domain.Target) error
+	DeleteTarget(ctx context.Context, id string) error
+
+	// Deliveries to publish targets.
+	CreateDelivery(ctx context.Context, d *domain.Delivery) error
+	UpdateDelivery(ctx context.Context, d *domain.Delivery) error
+	GetDelivery(ctx context.Context, id string) (domain.Delivery, error)
+	ListDeliveries(ctx context.Context, rcaID string) ([]domain.Delivery, error) // newest first
+	// DueDeliveries returns pending deliveries whose NextAttemptAt <= now, oldest first.
+	DueDeliveries(ctx context.Context, now time.Time, limit int) ([]domain.Delivery, error)
+
+	// Settings: small named JSON documents (status page name, branding, ...).
+	GetSetting(ctx context.Context, key string) ([]byte, error) // ErrNotFound when unset
+	PutSetting(ctx context.Context, key string, value []byte) error
+}
