@@ -20,16 +20,16 @@ type RCA struct {
 	Language string   `json:"language"` // BCP 47 tag of the text as written
 	State    RCAState `json:"state"`
 	// Version is bumped by every successful write; writers name the version they read.
-	Version          int64      `json:"version"`
-	IncidentIDs      []string   `json:"incident_ids"`
-	IncidentDate     *time.Time `json:"incident_date"`     // nil: derived from the timeline or incidents
-	DurationOverride string     `json:"duration_override"` // an author's own wording, e.g. "~1 hour"
-	AffectedServices []string   `json:"affected_services"`
-	Severity         Severity   `json:"severity"`
-	Tags             []string   `json:"tags"`
-	Authors          []string   `json:"authors"`   // user ids
-	Reviewers        []string   `json:"reviewers"` // user ids
-	Sections         []Section  `json:"sections"`
+	Version          int64           `json:"version"`
+	IncidentIDs      []string        `json:"incident_ids"`
+	IncidentDate     *time.Time      `json:"incident_date"`     // nil: derived from the timeline or incidents
+	DurationOverride string          `json:"duration_override"` // an author's own wording, e.g. "~1 hour"
+	AffectedServices []string        `json:"affected_services"`
+	Severity         Severity        `json:"severity"`
+	Tags             []string        `json:"tags"`
+	Authors          []string        `json:"authors"`   // user ids
+	Reviewers        []string        `json:"reviewers"` // user ids
+	Sections         []Section       `json:"sections"`
 	Timeline         []TimelineEntry `json:"timeline"`
 	ActionItems      []ActionItem    `json:"action_items"`
 	// Translations holds the translated title per BCP 47 tag.

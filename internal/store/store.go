@@ -70,9 +70,9 @@ type IncidentFilter struct {
 // RCAFilter narrows ListRCAs. Zero values do not filter.
 type RCAFilter struct {
 	States     []domain.RCAState
-	Service    string // exact match in affected_services
-	Tag        string // exact match in tags
-	IncidentID string // RCAs linking this incident
+	Service    string     // exact match in affected_services
+	Tag        string     // exact match in tags
+	IncidentID string     // RCAs linking this incident
 	Since      *time.Time // incident date (or created_at when unset) >= Since
 	Until      *time.Time
 	// Query is a case-insensitive text search over title, section bodies,
