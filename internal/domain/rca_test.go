@@ -160,9 +160,9 @@ func TestIncidentValidateAndUpdates(t *testing.T) {
 func TestSlugify(t *testing.T) {
 	for in, want := range map[string]string{
 		"Templates API Partial Service Disruption": "templates-api-partial-service-disruption",
-		"Überlast im Straßen-Dienst":                "uberlast-im-strassen-dienst",
-		"🔥🔥":                                        "rca",
-		"  --Crème brûlée!!  ":                      "creme-brulee",
+		"Überlast im Straßen-Dienst":               "uberlast-im-strassen-dienst",
+		"🔥🔥":                                       "rca",
+		"  --Crème brûlée!!  ":                     "creme-brulee",
 	} {
 		if got := Slugify(in); got != want {
 			t.Errorf("Slugify(%q) = %q, want %q", in, got, want)
