@@ -1,0 +1,93 @@
+package mongotest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+func connect(t *testing.T, uri string) *mongo.Client {
+	t.Helper()
+	c, err := mongo.Connect(options.Client().ApplyURI(uri).SetServerSelectionTimeout(2 * time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Disconnect(context.Background()) })
+	return c
+}
+
+func TestStartServesWireProtocol(t *testing.T) {
+	uri := Start(t)
+	ctx := context.Background()
+	coll := connect(t, uri).Database("probe").Collection("things")
+	if _, err := coll.InsertOne(ctx, bson.D{{Key: "_id", Value: "a"}, {Key: "n", Value: 1}}); err != nil {
+		t.Fatalf("insert: %v", err)
+	}
+	var got struct{ N int }
+	if err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: "a"}}).Decode(&got); err != nil {
+		t.Fatalf("find: %v", err)
+	}
+	if got.N != 1 {
+		t.Fatalf("n = %d, want 1", got.N)
+	}
+}
+
+func TestTwoServersAreIndependent(t *testing.T) {
+	a, b := StartServer(t), StartServer(t)
+	if a.URI() == b.URI() {
+		t.Fatalf("both servers at %s", a.URI())
+	}
+	ctx := context.Background()
+	if _, err := connect(t, a.URI()).Database("probe").Collection("c").InsertOne(ctx, bson.D{{Key: "x", Value: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	n, err := connect(t, b.URI()).Database("probe").Collection("c").CountDocuments(ctx, bson.D{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Fatalf("second server sees %d documents of the first", n)
+	}
+}
+
+func TestStopRestartKeepsDataAndAddress(t *testing.T) {
+	s := StartServer(t)
+	uri := s.URI()
+	ctx := context.Background()
+	c := connect(t, uri)
+	coll := c.Database("probe").Collection("c")
+	if _, err := coll.InsertOne(ctx, bson.D{{Key: "_id", Value: "kept"}}); err != nil {
+		t.Fatal(err)
+	}
+
+	s.Stop()
+	s.Stop() // idempotent
+	short, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := c.Ping(short, nil); err == nil {
+		t.Fatal("ping succeeded while the server was stopped")
+	}
+
+	s.Restart()
+	if s.URI() != uri {
+		t.Fatalf("restarted at %s, want %s", s.URI(), uri)
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		n, err := coll.CountDocuments(ctx, bson.D{{Key: "_id", Value: "kept"}})
+		if err == nil {
+			if n != 1 {
+				t.Fatalf("after restart found %d documents, want 1", n)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("server not reachable after restart: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
