@@ -74,7 +74,7 @@ type RCAFilter struct {
 	Tag        string     // exact match in tags
 	IncidentID string     // RCAs linking this incident
 	Since      *time.Time // incident date (or created_at when unset) >= Since
-	Until      *time.Time
+	Until      *time.Time // incident date (or created_at when unset) < Until
 	// Query is a case-insensitive text search over title, section bodies,
 	// affected services and tags.
 	Query string
@@ -101,7 +101,7 @@ type AuditFilter struct {
 	Actor  string
 	Action string // prefix match, e.g. "rca." or "user.signin"
 	Target string
-	Since  *time.Time
+	Since  *time.Time // at >= Since
 	Page   Page
 }
 
@@ -110,6 +110,21 @@ type AuditFilter struct {
 //
 // Writes that take a pointer fill in what the store decides (ids when empty,
 // CreatedAt/UpdatedAt, Version) on success.
+//
+// The rules every backend follows (storetest checks them):
+//   - Create: an empty ID gets domain.NewID(); a zero CreatedAt (or At) gets the
+//     store's clock and a zero UpdatedAt gets CreatedAt, so imports keep their
+//     own times; versioned records (component, incident, RCA, target) start at
+//     Version 1, whatever the caller sent.
+//   - Update: the stored CreatedAt is kept, UpdatedAt is the store's clock and
+//     Version is bumped by one; an unknown id is ErrNotFound.
+//   - Delete of an unknown id is ErrNotFound, except sessions (DeleteSession is
+//     idempotent, so signing out twice is fine).
+//   - Times come back in UTC. Precision is at least a millisecond (MongoDB
+//     keeps milliseconds), so compare after Truncate(time.Millisecond).
+//   - Text round-trips byte for byte (no Unicode normalization).
+//   - Secrets hidden from JSON (User.PasswordHash, APIToken.Hash,
+//     Session.CSRFToken, Target.Secret) are stored and returned.
 type Store interface {
 	// Ping checks that the engine answers.
 	Ping(ctx context.Context) error
@@ -137,20 +152,34 @@ type Store interface {
 	// RCAs. Every successful write stores a revision snapshot of the new version.
 	// CreateRCA stores version 1. UpdateRCA replaces the whole RCA when
 	// r.Version is the stored version (else a *ConflictError) and bumps it.
+	//
+	// CreateRCA derives an empty Slug from the title and makes the slug unique
+	// instead of failing: when "db-outage" is taken it stores "db-outage-2",
+	// then "db-outage-3", and so on; r.Slug holds the stored slug on return.
+	// Its revision note is "created".
 	CreateRCA(ctx context.Context, r *domain.RCA, author string) error
 	GetRCA(ctx context.Context, id string) (domain.RCA, error)
 	GetRCABySlug(ctx context.Context, slug string) (domain.RCA, error)
 	// ListRCAs returns the page, most recently updated first, and the total count.
 	ListRCAs(ctx context.Context, f RCAFilter) ([]domain.RCA, int, error)
+	// UpdateRCA raises the revision of every section whose content changed
+	// (domain.RCA.BumpChangedSections against the stored RCA), so open section
+	// edits of those sections become stale. A slug taken by another RCA is
+	// ErrDuplicate.
 	UpdateRCA(ctx context.Context, r *domain.RCA, author, note string) error
 	// SaveSection applies one section edit atomically: a stale e.BaseRevision
-	// is a *ConflictError; edits of other sections in between are not.
+	// is a *ConflictError; edits of other sections in between are not. It
+	// bumps the RCA's version and the section's revision, and its revision
+	// note is "section <key>". An unknown RCA is ErrNotFound; an unknown key
+	// is an error wrapping domain.ErrUnknownSection.
 	SaveSection(ctx context.Context, rcaID, key string, e domain.SectionEdit, author string) (domain.RCA, error)
+	// DeleteRCA also deletes its revisions and comments and unlinks its incidents.
 	DeleteRCA(ctx context.Context, id string) error
-	ListRevisions(ctx context.Context, rcaID string) ([]RevisionInfo, error) // newest first
+	ListRevisions(ctx context.Context, rcaID string) ([]RevisionInfo, error) // newest first; empty for an unknown RCA
 	GetRevision(ctx context.Context, rcaID string, version int64) (Revision, error)
 
-	// Review comments.
+	// Review comments. AddComment on an unknown RCA is ErrNotFound;
+	// ResolveComment of an unknown comment (or one of another RCA) too.
 	AddComment(ctx context.Context, c *domain.Comment) error
 	ListComments(ctx context.Context, rcaID string) ([]domain.Comment, error) // oldest first
 	ResolveComment(ctx context.Context, rcaID, commentID string, at time.Time) error
@@ -160,13 +189,13 @@ type Store interface {
 	GetUser(ctx context.Context, id string) (domain.User, error)
 	GetUserByEmail(ctx context.Context, email string) (domain.User, error)
 	ListUsers(ctx context.Context) ([]domain.User, error) // by email
-	UpdateUser(ctx context.Context, u *domain.User) error
+	UpdateUser(ctx context.Context, u *domain.User) error // ErrDuplicate when the new email is taken
 	CountUsers(ctx context.Context) (int, error)
 
 	// API tokens, looked up by the hash of their secret.
 	CreateToken(ctx context.Context, t *domain.APIToken) error
 	GetTokenByHash(ctx context.Context, hash string) (domain.APIToken, error)
-	ListTokens(ctx context.Context, userID string) ([]domain.APIToken, error)
+	ListTokens(ctx context.Context, userID string) ([]domain.APIToken, error) // oldest first
 	RevokeToken(ctx context.Context, id string, at time.Time) error
 	TouchToken(ctx context.Context, id string, at time.Time) error
 
@@ -176,6 +205,7 @@ type Store interface {
 	TouchSession(ctx context.Context, id string, seen, expires time.Time) error
 	DeleteSession(ctx context.Context, id string) error
 	DeleteUserSessions(ctx context.Context, userID string) error
+	// DeleteExpiredSessions deletes sessions whose ExpiresAt <= now.
 	DeleteExpiredSessions(ctx context.Context, now time.Time) error
 
 	// Audit log, append only.
@@ -191,10 +221,12 @@ type Store interface {
 
 	// Deliveries to publish targets.
 	CreateDelivery(ctx context.Context, d *domain.Delivery) error
+	// UpdateDelivery replaces the delivery (no version check: one worker owns it).
 	UpdateDelivery(ctx context.Context, d *domain.Delivery) error
 	GetDelivery(ctx context.Context, id string) (domain.Delivery, error)
-	ListDeliveries(ctx context.Context, rcaID string) ([]domain.Delivery, error) // newest first
-	// DueDeliveries returns pending deliveries whose NextAttemptAt <= now, oldest first.
+	ListDeliveries(ctx context.Context, rcaID string) ([]domain.Delivery, error) // newest CreatedAt first
+	// DueDeliveries returns pending deliveries whose NextAttemptAt <= now,
+	// earliest NextAttemptAt first, at most limit (limit <= 0 means 100).
 	DueDeliveries(ctx context.Context, now time.Time, limit int) ([]domain.Delivery, error)
 
 	// Settings: small named JSON documents (status page name, branding, ...).
