@@ -1,0 +1,227 @@
+package web
+
+// Authentication and authorization, in one place. Every handler uses these:
+//
+//	currentUser(c) (domain.User, bool)  the signed-in user, from a session or an API token
+//	s.requireRole(role)                 API routes: 401 JSON when anonymous, 403 JSON when
+//	                                    the role (or the token's scope) is not enough
+//	s.requirePageRole(role)             browser pages: 303 to /signin?next=... when anonymous,
+//	                                    a 403 page when the role is not enough
+//	csrfToken(c)                        the session's CSRF token for forms (hidden field
+//	                                    "csrf_token") and JavaScript (header X-CSRF-Token)
+//	s.signIn(ctx, email, password)      checks credentials for the sign-in handler
+//	s.startSession(c, user)             signs the browser in (session.go)
+//	s.endSession(c)                     signs it out (session.go)
+//
+// s.authenticate runs on every request: it reads "Authorization: Bearer
+// hst_..." or the session cookie and puts the user in the gin context. It
+// never refuses an anonymous request by itself; the require* middleware do.
+// Requests with a session must carry the session's CSRF token on unsafe
+// methods (csrf.go); bearer-token requests are exempt.
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/hindsight-rca/hindsight/internal/auth"
+	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/store"
+)
+
+// gin context keys for the caller's identity.
+const (
+	keyUser     = "hindsight.user"
+	keyToken    = "hindsight.token"   // domain.APIToken, when authenticated by token
+	keySession  = "hindsight.session" // domain.Session, when authenticated by cookie
+	keyAuthFail = "hindsight.auth_fail"
+)
+
+// currentUser returns the authenticated user, if any.
+func currentUser(c *gin.Context) (domain.User, bool) {
+	v, ok := c.Get(keyUser)
+	if !ok {
+		return domain.User{}, false
+	}
+	u, ok := v.(domain.User)
+	return u, ok
+}
+
+// currentToken returns the API token the request authenticated with, if any.
+func currentToken(c *gin.Context) (domain.APIToken, bool) {
+	v, ok := c.Get(keyToken)
+	if !ok {
+		return domain.APIToken{}, false
+	}
+	t, ok := v.(domain.APIToken)
+	return t, ok
+}
+
+// currentSession returns the browser session of the request, if any.
+func currentSession(c *gin.Context) (domain.Session, bool) {
+	v, ok := c.Get(keySession)
+	if !ok {
+		return domain.Session{}, false
+	}
+	sess, ok := v.(domain.Session)
+	return sess, ok
+}
+
+// effectiveRole is the role the caller acts with: the user's role, capped by
+// the scope of the token it used (a read or write token never acts as admin).
+func effectiveRole(c *gin.Context) domain.Role {
+	u, ok := currentUser(c)
+	if !ok {
+		return ""
+	}
+	if t, ok := currentToken(c); ok && t.Scope != domain.ScopeAdmin && u.Role == domain.RoleAdmin {
+		return domain.RoleReviewer
+	}
+	return u.Role
+}
+
+// errBadCredentials is what signIn returns for any wrong email or password.
+var errBadCredentials = errors.New("web: wrong email or password")
+
+// authenticate identifies the caller from a bearer token or the session cookie.
+func (s *Server) authenticate() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if h := c.GetHeader("Authorization"); h != "" {
+			s.authenticateToken(c, h)
+			c.Next()
+			return
+		}
+		if secret, err := c.Cookie(sessionCookie); err == nil && secret != "" {
+			if err := s.loadSession(c, secret); err != nil {
+				if errors.Is(err, store.ErrUnavailable) {
+					s.respondError(c, http.StatusServiceUnavailable, codeUnavailable, "")
+					return
+				}
+				// A stale or unknown cookie: carry on anonymously, and drop it.
+				s.clearSessionCookie(c)
+			}
+		}
+		if !s.checkSessionCSRF(c) {
+			return
+		}
+		c.Next()
+	}
+}
+
+// authenticateToken resolves "Bearer hst_..." into the token's user. A bad
+// header is remembered so require* answers 401 rather than treating the
+// caller as anonymous-but-maybe-cookie.
+func (s *Server) authenticateToken(c *gin.Context, header string) {
+	scheme, secret, ok := strings.Cut(header, " ")
+	secret = strings.TrimSpace(secret)
+	if !ok || !strings.EqualFold(scheme, "Bearer") || !auth.LooksLikeToken(secret) {
+		c.Set(keyAuthFail, "malformed authorization header")
+		return
+	}
+	ctx := c.Request.Context()
+	tok, err := s.store.GetTokenByHash(ctx, auth.HashToken(secret))
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			c.Set(keyAuthFail, err)
+		} else {
+			c.Set(keyAuthFail, "unknown token")
+		}
+		return
+	}
+	now := s.now()
+	if !tok.Active(now) {
+		c.Set(keyAuthFail, "token revoked or expired")
+		return
+	}
+	u, err := s.store.GetUser(ctx, tok.UserID)
+	if err != nil || u.Disabled {
+		c.Set(keyAuthFail, "token owner missing or disabled")
+		return
+	}
+	if err := s.store.TouchToken(ctx, tok.ID, now); err != nil {
+		s.log.Warn("touch token", "request_id", requestID(c), "err", err)
+	}
+	tok.LastUsedAt = &now
+	c.Set(keyUser, u)
+	c.Set(keyToken, tok)
+}
+
+// requireRole guards API routes. Anonymous callers get 401; callers whose role
+// is too weak get 403. Token scopes: read tokens may only GET or HEAD, write
+// tokens may do anything but admin routes, admin tokens may do everything.
+func (s *Server) requireRole(role domain.Role) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if v, failed := c.Get(keyAuthFail); failed {
+			if err, ok := v.(error); ok && errors.Is(err, store.ErrUnavailable) {
+				s.apiError(c, err)
+				return
+			}
+			c.Header("WWW-Authenticate", `Bearer realm="hindsight", error="invalid_token"`)
+			abortJSON(c, http.StatusUnauthorized, codeUnauthorized, "")
+			return
+		}
+		u, ok := currentUser(c)
+		if !ok {
+			c.Header("WWW-Authenticate", `Bearer realm="hindsight"`)
+			abortJSON(c, http.StatusUnauthorized, codeUnauthorized, "")
+			return
+		}
+		if t, ok := currentToken(c); ok && !scopeAllows(t.Scope, c.Request.Method, role) {
+			abortJSON(c, http.StatusForbidden, codeForbidden, "This token's scope does not allow this.")
+			return
+		}
+		if !u.Role.Allows(role) {
+			abortJSON(c, http.StatusForbidden, codeForbidden, "")
+			return
+		}
+		c.Next()
+	}
+}
+
+func scopeAllows(scope domain.TokenScope, method string, role domain.Role) bool {
+	switch scope {
+	case domain.ScopeAdmin:
+		return true
+	case domain.ScopeWrite:
+		return role != domain.RoleAdmin
+	case domain.ScopeRead:
+		return (method == http.MethodGet || method == http.MethodHead) && role != domain.RoleAdmin
+	}
+	return false
+}
+
+// requirePageRole guards browser pages: anonymous visitors are sent to the
+// sign-in page (303, with the page to come back to), signed-in users without
+// the role get a 403 page.
+func (s *Server) requirePageRole(role domain.Role) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		u, ok := currentUser(c)
+		if !ok {
+			next := c.Request.URL.RequestURI()
+			c.Redirect(http.StatusSeeOther, "/signin?next="+url.QueryEscape(next))
+			c.Abort()
+			return
+		}
+		if !u.Role.Allows(role) {
+			s.respondError(c, http.StatusForbidden, codeForbidden, "")
+			return
+		}
+		c.Next()
+	}
+}
+
+// safeNext returns next when it is a local path (so a sign-in link cannot
+// send the user to another site), else "/".
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Host != "" || u.Scheme != "" {
+		return "/"
+	}
+	return next
+}

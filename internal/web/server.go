@@ -1,0 +1,154 @@
+// Package web is Hindsight's HTTP surface: the gin engine, its middleware,
+// authentication, the JSON API under /api/v1, the browser pages and the
+// public status page. Routes are listed in routes.go.
+package web
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"golang.org/x/text/language"
+
+	"github.com/hindsight-rca/hindsight/internal/store"
+)
+
+func init() {
+	// Release mode is global in gin; set it once, before any engine exists,
+	// so that no route table is printed and parallel tests do not race on it.
+	gin.SetMode(gin.ReleaseMode)
+}
+
+// Config is what the server needs to know about its deployment.
+type Config struct {
+	BaseURL         string // public URL, e.g. https://status.example.com; used in links and feeds
+	DefaultLanguage string // BCP 47; default "en"
+	DefaultTimeZone string // IANA name; default "UTC"
+	StatusPageName  string // shown on the public status page; default "Status"
+	MaxBodyBytes    int64  // request body limit; default 1 MiB
+	SecureCookies   bool   // always mark cookies Secure (set when served behind TLS)
+	Demo            bool   // demo mode: the UI says so
+	Version         string // build version, shown in the footer and /healthz
+}
+
+// DefaultMaxBodyBytes is the request body limit when Config.MaxBodyBytes is 0.
+const DefaultMaxBodyBytes = 1 << 20
+
+// Server holds what every handler needs. Handlers are methods on *Server;
+// other files in this package add routes through the hooks in routes.go.
+type Server struct {
+	store store.Store
+	log   *slog.Logger
+	cfg   Config
+	// clock is the time source; tests replace it.
+	clock func() time.Time
+
+	engine  *gin.Engine
+	metrics *metrics
+	csrf    *http.CrossOriginProtection
+	setup   []error
+
+	// errorPage renders an HTML error page (403, 404, 500, ...). The page
+	// engineer sets it from registerPages; until then a plain text is sent.
+	errorPage func(c *gin.Context, status int, code, message string)
+}
+
+// New checks cfg, fills its defaults and builds the router.
+func New(cfg Config, st store.Store, log *slog.Logger) (*Server, error) {
+	if st == nil {
+		return nil, errors.New("web: nil store")
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if err := cfg.normalize(); err != nil {
+		return nil, err
+	}
+	s := &Server{store: st, log: log, cfg: cfg, clock: time.Now, csrf: http.NewCrossOriginProtection()}
+	if cfg.BaseURL != "" {
+		u, _ := url.Parse(cfg.BaseURL)
+		if err := s.csrf.AddTrustedOrigin(u.Scheme + "://" + u.Host); err != nil {
+			return nil, fmt.Errorf("web: base url: %w", err)
+		}
+	}
+	s.metrics = newMetrics(cfg.Version)
+	s.engine = s.routes()
+	if err := errors.Join(s.setup...); err != nil {
+		return nil, fmt.Errorf("web: set up: %w", err)
+	}
+	return s, nil
+}
+
+// setupError records a start-up failure (a missing template, a bad catalog)
+// from a register hook; New returns them all.
+func (s *Server) setupError(err error) {
+	if err != nil {
+		s.setup = append(s.setup, err)
+	}
+}
+
+// Handler returns the HTTP handler: the gin engine with all routes.
+func (s *Server) Handler() http.Handler { return s.engine }
+
+// HTTPServer returns an http.Server for addr with timeouts suited to the app:
+// slow clients cannot hold connections, and exports have time to render.
+func (s *Server) HTTPServer(addr string) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           s.engine,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+}
+
+// Config returns the server's configuration with defaults filled in.
+func (s *Server) Config() Config { return s.cfg }
+
+func (s *Server) now() time.Time { return s.clock().UTC() }
+
+func (cfg *Config) normalize() error {
+	var errs []error
+	cfg.BaseURL = strings.TrimRight(strings.TrimSpace(cfg.BaseURL), "/")
+	if cfg.BaseURL != "" {
+		u, err := url.Parse(cfg.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("web: base url %q: must be an absolute http or https URL", cfg.BaseURL))
+		}
+	}
+	if cfg.DefaultLanguage == "" {
+		cfg.DefaultLanguage = "en"
+	}
+	if tag, err := language.Parse(cfg.DefaultLanguage); err != nil {
+		errs = append(errs, fmt.Errorf("web: default language %q: not a BCP 47 tag", cfg.DefaultLanguage))
+	} else {
+		cfg.DefaultLanguage = tag.String()
+	}
+	if cfg.DefaultTimeZone == "" {
+		cfg.DefaultTimeZone = "UTC"
+	}
+	if _, err := time.LoadLocation(cfg.DefaultTimeZone); err != nil {
+		errs = append(errs, fmt.Errorf("web: default time zone %q: not an IANA time zone", cfg.DefaultTimeZone))
+	}
+	if strings.TrimSpace(cfg.StatusPageName) == "" {
+		cfg.StatusPageName = "Status"
+	}
+	switch {
+	case cfg.MaxBodyBytes == 0:
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	case cfg.MaxBodyBytes < 1024:
+		errs = append(errs, fmt.Errorf("web: max body bytes %d: must be at least 1024", cfg.MaxBodyBytes))
+	}
+	if cfg.Version == "" {
+		cfg.Version = "dev"
+	}
+	return errors.Join(errs...)
+}
