@@ -25,7 +25,7 @@ const (
 	DefaultTimeZone     = "UTC"
 	DefaultStatusName   = "Hindsight"
 	DefaultLogFormat    = "text"
-	DefaultMaxBodyBytes = 10 << 20
+	DefaultMaxBodyBytes = 1 << 20
 )
 
 // Config is every setting shared by the subcommands.
