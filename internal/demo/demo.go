@@ -357,7 +357,7 @@ func (s *seeder) comments() error {
 		{RCAID: s.rca[domain.TemplateThirdParty], SectionKey: "prevention", AuthorID: s.reviewer.ID, CreatedAt: s.at(4, 9, 20),
 			Body: "Please add a due date to the failover item before this goes out."},
 		{RCAID: s.rca[domain.TemplatePartner], SectionKey: "root_cause", AuthorID: s.reviewer.ID, CreatedAt: s.at(10, 15, 0),
-			Body: "Good explanation. Maybe drop the name of the internal config service; partners cannot place it.",
+			Body:       "Good explanation. Maybe drop the name of the internal config service; partners cannot place it.",
 			ResolvedAt: ptr(s.at(10, 16, 30))},
 	}
 	for _, c := range list {
