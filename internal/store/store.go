@@ -86,7 +86,7 @@ type RevisionInfo struct {
 	RCAID   string    `json:"rca_id"`
 	Version int64     `json:"version"`
 	Author  string    `json:"author"`
-	At      time.Time `json:"at"`
+	At      time.Time `json:"at"`   // the snapshot's UpdatedAt
 	Note    string    `json:"note"` // e.g. "section root_cause", "state in_review", "restored 3"
 }
 
