@@ -206,3 +206,23 @@ func wantsJSON(c *gin.Context) bool {
 	accept := c.GetHeader("Accept")
 	return strings.Contains(accept, "application/json") && !strings.Contains(accept, "text/html")
 }
+
+// apiErrorWithCurrent is apiError for writes of records whose conflicts do
+// not carry the current record (components, incidents): on a conflict it
+// loads the record so the 409 answer includes it as "current".
+func (s *Server) apiErrorWithCurrent(c *gin.Context, err error, load func() (any, error)) {
+	var ce *store.ConflictError
+	if errors.Is(err, store.ErrConflict) && !errors.As(err, &ce) {
+		if cur, lerr := load(); lerr == nil {
+			err = &httpError{Status: http.StatusConflict, Code: codeConflict, Err: err,
+				Extra: map[string]any{"current": cur}}
+		}
+	}
+	s.apiError(c, err)
+}
+
+// conflictWith is the 409 answer for a stale RCA version, carrying r.
+func conflictWith(r domain.RCA) error { return &store.ConflictError{Current: r} }
+
+// errNotFound is a plain 404 for handlers that find nothing without a store error.
+var errNotFound = &httpError{Status: http.StatusNotFound, Code: codeNotFound}

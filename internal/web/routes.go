@@ -39,10 +39,61 @@ func (s *Server) routes() *gin.Engine {
 	viewer := s.requireRole(domain.RoleViewer)
 	author := s.requireRole(domain.RoleAuthor)
 	admin := s.requireRole(domain.RoleAdmin)
-	_, _, _ = viewer, author, admin
 
-	// The API describing itself; public so tools can read it before a token exists.
-	// (openapi.json is registered once the document builder lands.)
+	// The API describing itself; public so tools can read it before they hold a token.
+	api.GET("/openapi.json", s.apiOpenAPI)
+	s.document(coreOps()...)
+
+	// Sessions for scripts and the browser's JavaScript.
+	api.POST("/session", s.apiSignIn)
+	api.DELETE("/session", s.apiSignOut)
+	api.GET("/me", viewer, s.apiMe)
+
+	// Templates.
+	api.GET("/templates", viewer, s.apiTemplateList)
+
+	// Status-page components: everyone reads, admins manage.
+	api.GET("/components", viewer, s.apiComponentList)
+	api.POST("/components", admin, s.apiComponentCreate)
+	api.GET("/components/:id", viewer, s.apiComponentGet)
+	api.PUT("/components/:id", admin, s.apiComponentUpdate)
+	api.DELETE("/components/:id", admin, s.apiComponentDelete)
+
+	// Incidents: authors write, admins delete.
+	api.GET("/incidents", viewer, s.apiIncidentList)
+	api.POST("/incidents", author, s.apiIncidentCreate)
+	api.GET("/incidents/:id", viewer, s.apiIncidentGet)
+	api.PUT("/incidents/:id", author, s.apiIncidentReplace)
+	api.DELETE("/incidents/:id", admin, s.apiIncidentDelete)
+	api.POST("/incidents/:id/updates", author, s.apiIncidentAddUpdate)
+
+	// RCAs: authors write; the domain decides who may move a state.
+	api.GET("/rcas", viewer, s.apiRCAList)
+	api.POST("/rcas", author, s.apiRCACreate)
+	api.GET("/rcas/:id", viewer, s.apiRCAGet)
+	api.PUT("/rcas/:id", author, s.apiRCAReplace)
+	api.DELETE("/rcas/:id", admin, s.apiRCADelete)
+	api.PUT("/rcas/:id/sections/:key", author, s.apiRCASectionSave)
+	api.POST("/rcas/:id/state", author, s.apiRCAState)
+	api.GET("/rcas/:id/revisions", viewer, s.apiRCARevisions)
+	api.GET("/rcas/:id/revisions/:version", viewer, s.apiRCARevision)
+	api.POST("/rcas/:id/restore/:version", author, s.apiRCARestore)
+	api.GET("/rcas/:id/comments", viewer, s.apiRCAComments)
+	api.POST("/rcas/:id/comments", author, s.apiRCACommentAdd)
+	api.POST("/rcas/:id/comments/:cid/resolve", author, s.apiRCACommentResolve)
+	api.POST("/rcas/:id/incidents", author, s.apiRCALinkIncident)
+	api.DELETE("/rcas/:id/incidents/:incident_id", author, s.apiRCAUnlinkIncident)
+
+	// Users and the audit log: admins only.
+	api.GET("/users", admin, s.apiUserList)
+	api.POST("/users", admin, s.apiUserCreate)
+	api.PUT("/users/:id", admin, s.apiUserUpdate)
+	api.GET("/audit", admin, s.apiAuditList)
+
+	// API tokens: everyone manages their own; admins may revoke anyone's.
+	api.GET("/tokens", viewer, s.apiTokenList)
+	api.POST("/tokens", viewer, s.apiTokenCreate)
+	api.DELETE("/tokens/:id", viewer, s.apiTokenRevoke)
 
 	// Areas owned by others.
 	s.registerExport(api)

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -56,6 +57,14 @@ type Server struct {
 	// errorPage renders an HTML error page (403, 404, 500, ...). The page
 	// engineer sets it from registerPages; until then a plain text is sent.
 	errorPage func(c *gin.Context, status int, code, message string)
+
+	// apiOps describe the API routes for openapi.json (see document).
+	apiOps      []apiOp
+	openapiOnce sync.Once
+	openapiDoc  map[string]any
+
+	// stateHooks run after every RCA state change (see onStateChange).
+	stateHooks []stateHook
 }
 
 // New checks cfg, fills its defaults and builds the router.

@@ -1,0 +1,132 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/store"
+)
+
+// listEnvelope is the shape of every paged list.
+type listEnvelope[T any] struct {
+	Items  []T `json:"items"`
+	Total  int `json:"total"`
+	Limit  int `json:"limit"`
+	Offset int `json:"offset"`
+}
+
+func newList[T any](items []T, total int, p store.Page) listEnvelope[T] {
+	if items == nil {
+		items = []T{}
+	}
+	return listEnvelope[T]{Items: items, Total: total, Limit: p.Limit, Offset: p.Offset}
+}
+
+// badQuery is a malformed query parameter (400).
+func badQuery(name, want string) error {
+	return &httpError{Status: http.StatusBadRequest, Code: codeBadRequest,
+		Message: fmt.Sprintf("Query parameter %q must be %s.", name, want),
+		Extra:   map[string]any{"field": name}}
+}
+
+// queryPage reads limit and offset.
+func queryPage(c *gin.Context) (store.Page, error) {
+	var p store.Page
+	for _, q := range []struct {
+		name string
+		dst  *int
+	}{{"limit", &p.Limit}, {"offset", &p.Offset}} {
+		v := c.Query(q.name)
+		if v == "" {
+			continue
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return p, badQuery(q.name, "a non-negative integer")
+		}
+		*q.dst = n
+	}
+	return p.Clamp(), nil
+}
+
+// queryTime reads an RFC 3339 time (or a plain date, meaning midnight UTC).
+func queryTime(c *gin.Context, name string) (*time.Time, error) {
+	v := c.Query(name)
+	if v == "" {
+		return nil, nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		t, err = time.Parse(time.DateOnly, v)
+	}
+	if err != nil {
+		return nil, badQuery(name, "an RFC 3339 time or a date (2026-03-01)")
+	}
+	t = t.UTC()
+	return &t, nil
+}
+
+// queryBool reads true/false/1/0; empty is false.
+func queryBool(c *gin.Context, name string) (bool, error) {
+	v := c.Query(name)
+	if v == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, badQuery(name, "true or false")
+	}
+	return b, nil
+}
+
+// pathVersion reads a positive version number from the path.
+func pathVersion(c *gin.Context, name string) (int64, error) {
+	n, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || n < 1 {
+		return 0, &httpError{Status: http.StatusNotFound, Code: codeNotFound,
+			Err: fmt.Errorf("web: bad version %q", c.Param(name))}
+	}
+	return n, nil
+}
+
+// invalid builds a one-problem validation error.
+func invalid(field, code, detail string) error {
+	return &domain.ValidationError{Problems: []domain.Problem{{Field: field, Code: code, Detail: detail}}}
+}
+
+// mustUser returns the user that requireRole let through.
+func mustUser(c *gin.Context) domain.User {
+	u, _ := currentUser(c)
+	return u
+}
+
+// checkVersion refuses a missing version on a replace (422).
+func checkVersion(v int64) error {
+	if v < 1 {
+		return invalid("version", domain.CodeRequired, "send the version you read")
+	}
+	return nil
+}
+
+// retryConflict runs fn again (up to three times) when it fails with
+// store.ErrConflict: for writes that do not depend on what the caller read,
+// such as appending an update or linking an incident.
+func retryConflict(fn func() error) error {
+	var err error
+	for range 3 {
+		if err = fn(); !errors.Is(err, store.ErrConflict) {
+			return err
+		}
+	}
+	return err
+}
+
+// trimmed returns s without surrounding space.
+func trimmed(s string) string { return strings.TrimSpace(s) }
