@@ -23,7 +23,7 @@ const (
 	DefaultDataDir      = "./data"
 	DefaultLanguage     = "en"
 	DefaultTimeZone     = "UTC"
-	DefaultStatusName   = "Hindsight"
+	DefaultStatusName   = "Status"
 	DefaultLogFormat    = "text"
 	DefaultMaxBodyBytes = 1 << 20
 )
