@@ -238,6 +238,24 @@ func (c *Catalog) Match(prefs ...string) string {
 	return DefaultLanguage
 }
 
+// Lookup returns the supported language that pref (a tag or an
+// Accept-Language value) matches, and false when nothing matches. Unlike
+// Match it does not fall back to English.
+func (c *Catalog) Lookup(pref string) (string, bool) {
+	pref = strings.TrimSpace(pref)
+	if c.Supported(pref) {
+		return pref, true
+	}
+	tags, _, err := language.ParseAcceptLanguage(pref)
+	if pref == "" || err != nil || len(tags) == 0 {
+		return "", false
+	}
+	if _, i, conf := c.matcher.Match(tags...); conf != language.No {
+		return c.langs[i], true
+	}
+	return "", false
+}
+
 // Keys returns every key of lang's catalog, sorted.
 func (c *Catalog) Keys(lang string) []string {
 	keys := make([]string, 0, len(c.messages[lang]))

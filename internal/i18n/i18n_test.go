@@ -280,3 +280,21 @@ func TestLoadRejectsBadCatalogs(t *testing.T) {
 		})
 	}
 }
+
+func TestLookup(t *testing.T) {
+	c := mustLoad(t)
+	tests := []struct {
+		in   string
+		want string
+		ok   bool
+	}{
+		{"de", "de", true}, {"de-CH", "de", true}, {"pt", "pt-BR", true}, {"en", "en", true},
+		{"", "", false}, {"zh", "", false}, {"not a tag!", "", false},
+	}
+	for _, tt := range tests {
+		got, ok := c.Lookup(tt.in)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("Lookup(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
