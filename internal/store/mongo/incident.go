@@ -1,0 +1,215 @@
+package mongo
+
+import (
+	"context"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/store"
+)
+
+// CreateIncident stores a new incident at version 1. An imported incident
+// whose (source system, source id) is already stored is ErrDuplicate.
+func (s *Store) CreateIncident(ctx context.Context, in *domain.Incident) error {
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return err
+	}
+	now := s.clock()
+	if in.ID == "" {
+		in.ID = domain.NewID()
+	}
+	if in.CreatedAt.IsZero() {
+		in.CreatedAt = now
+	}
+	in.Version, in.UpdatedAt = 1, now
+	d := toIncidentDoc(in)
+	if _, err := s.c(colIncidents).InsertOne(ctx, d); err != nil {
+		return wrap("create incident", err)
+	}
+	links, err := s.linkedRCAs(ctx, in.ID)
+	if err != nil {
+		return err
+	}
+	*in = d.domain()
+	in.RCAIDs = links[in.ID]
+	return nil
+}
+
+// GetIncident loads one incident with the ids of the RCAs that link it.
+func (s *Store) GetIncident(ctx context.Context, iid string) (domain.Incident, error) {
+	return s.getIncident(ctx, "get incident "+iid, id(iid))
+}
+
+// GetIncidentBySource loads the incident imported from system with sourceID.
+func (s *Store) GetIncidentBySource(ctx context.Context, system, sourceID string) (domain.Incident, error) {
+	f := bson.D{{Key: "source.system", Value: system}, {Key: "source.id", Value: sourceID}}
+	return s.getIncident(ctx, "get incident from "+system+" "+sourceID, f)
+}
+
+func (s *Store) getIncident(ctx context.Context, op string, filter bson.D) (domain.Incident, error) {
+	in, err := findOne(ctx, s.c(colIncidents), op, filter, incidentDoc.domain)
+	if err != nil {
+		return in, err
+	}
+	links, err := s.linkedRCAs(ctx, in.ID)
+	if err != nil {
+		return domain.Incident{}, err
+	}
+	in.RCAIDs = links[in.ID]
+	return in, nil
+}
+
+// ListIncidents returns one page of incidents, newest started_at first, and
+// how many match the filter.
+func (s *Store) ListIncidents(ctx context.Context, f store.IncidentFilter) ([]domain.Incident, int, error) {
+	filter := bson.D{}
+	if f.Status != "" {
+		filter = append(filter, bson.E{Key: "status", Value: string(f.Status)})
+	}
+	if f.Unresolved {
+		filter = append(filter, bson.E{Key: "resolved_at", Value: nil})
+	}
+	started := bson.D{}
+	if f.Since != nil {
+		started = append(started, bson.E{Key: "$gte", Value: ms(*f.Since)})
+	}
+	if f.Until != nil {
+		started = append(started, bson.E{Key: "$lt", Value: ms(*f.Until)})
+	}
+	if len(started) > 0 {
+		filter = append(filter, bson.E{Key: "started_at", Value: started})
+	}
+	if f.Query != "" {
+		filter = append(filter, bson.E{Key: "title", Value: containsFold(f.Query)})
+	}
+	if f.WithoutRCA {
+		linked, err := s.c(colRCAs).Distinct(ctx, "incident_ids", bson.D{}).Raw()
+		if err != nil {
+			return nil, 0, wrap("list incidents", err)
+		}
+		vals, err := linked.Values()
+		if err != nil {
+			return nil, 0, wrap("list incidents", err)
+		}
+		ids := make([]string, 0, len(vals))
+		for _, v := range vals {
+			if sv, ok := v.StringValueOK(); ok {
+				ids = append(ids, sv)
+			}
+		}
+		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$nin", Value: ids}}})
+	}
+
+	total, err := s.c(colIncidents).CountDocuments(ctx, filter)
+	if err != nil {
+		return nil, 0, wrap("count incidents", err)
+	}
+	opts := page(options.Find().SetSort(bson.D{{Key: "started_at", Value: -1}, {Key: "_id", Value: 1}}), f.Page)
+	out, err := findAll(ctx, s.c(colIncidents), "list incidents", filter, opts, incidentDoc.domain)
+	if err != nil {
+		return nil, 0, err
+	}
+	ids := make([]string, len(out))
+	for i, in := range out {
+		ids[i] = in.ID
+	}
+	links, err := s.linkedRCAs(ctx, ids...)
+	if err != nil {
+		return nil, 0, err
+	}
+	for i := range out {
+		if l := links[out[i].ID]; l != nil {
+			out[i].RCAIDs = l
+		}
+	}
+	return out, int(total), nil
+}
+
+// UpdateIncident replaces an incident if in.Version is the stored version.
+// RCAIDs is derived and never written.
+func (s *Store) UpdateIncident(ctx context.Context, in *domain.Incident) error {
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return err
+	}
+	next := *in
+	next.Version = in.Version + 1
+	next.UpdatedAt = s.clock()
+	d := toIncidentDoc(&next)
+	set := bson.D{
+		{Key: "title", Value: d.Title}, {Key: "impact", Value: d.Impact}, {Key: "status", Value: d.Status},
+		{Key: "started_at", Value: d.StartedAt}, {Key: "resolved_at", Value: d.ResolvedAt},
+		{Key: "components", Value: d.Components}, {Key: "updates", Value: d.Updates},
+		{Key: "version", Value: d.Version}, {Key: "updated_at", Value: d.UpdatedAt},
+	}
+	if d.Source != nil {
+		set = append(set, bson.E{Key: "source", Value: d.Source})
+	}
+	update := bson.D{{Key: "$set", Value: set}}
+	if d.Source == nil {
+		update = append(update, bson.E{Key: "$unset", Value: bson.D{{Key: "source", Value: ""}}})
+	}
+	var got incidentDoc
+	err := s.c(colIncidents).FindOneAndUpdate(ctx,
+		bson.D{{Key: "_id", Value: in.ID}, {Key: "version", Value: in.Version}},
+		update,
+		options.FindOneAndUpdate().SetReturnDocument(options.After),
+	).Decode(&got)
+	if err != nil {
+		return s.casMiss(ctx, colIncidents, "update incident "+in.ID, in.ID, err)
+	}
+	links, err := s.linkedRCAs(ctx, in.ID)
+	if err != nil {
+		return err
+	}
+	*in = got.domain()
+	in.RCAIDs = links[in.ID]
+	return nil
+}
+
+// DeleteIncident removes an incident. RCAs that link it keep the id (their
+// authors see a dangling link rather than a silent change of their text).
+func (s *Store) DeleteIncident(ctx context.Context, iid string) error {
+	return s.deleteByID(ctx, colIncidents, "delete incident "+iid, iid)
+}
+
+// linkedRCAs returns, for each incident id, the ids of the RCAs whose
+// incident_ids contain it, oldest RCA first. Every asked id has a non-nil
+// entry.
+func (s *Store) linkedRCAs(ctx context.Context, incidentIDs ...string) (map[string][]string, error) {
+	out := make(map[string][]string, len(incidentIDs))
+	for _, iid := range incidentIDs {
+		out[iid] = []string{}
+	}
+	if len(incidentIDs) == 0 {
+		return out, nil
+	}
+	var filter bson.D
+	if len(incidentIDs) == 1 {
+		filter = bson.D{{Key: "incident_ids", Value: incidentIDs[0]}}
+	} else {
+		filter = bson.D{{Key: "incident_ids", Value: bson.D{{Key: "$in", Value: incidentIDs}}}}
+	}
+	opts := options.Find().
+		SetProjection(bson.D{{Key: "_id", Value: 1}, {Key: "incident_ids", Value: 1}}).
+		SetSort(bson.D{{Key: "created_at", Value: 1}, {Key: "_id", Value: 1}})
+	type link struct {
+		ID          string   `bson:"_id"`
+		IncidentIDs []string `bson:"incident_ids"`
+	}
+	links, err := findAll(ctx, s.c(colRCAs), "find rcas linking incidents", filter, opts, func(l link) link { return l })
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range links {
+		for _, iid := range l.IncidentIDs {
+			if ids, ok := out[iid]; ok {
+				out[iid] = append(ids, l.ID)
+			}
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,411 @@
+package mongo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/store"
+)
+
+// How often CreateRCA and SaveSection retry when a concurrent writer won a
+// race (a slug taken in between, a version moved on by another section).
+const (
+	slugAttempts    = 10
+	sectionAttempts = 30
+)
+
+// CreateRCA stores a new RCA at version 1 and its first revision. A taken
+// slug gets -2, -3, … appended.
+func (s *Store) CreateRCA(ctx context.Context, r *domain.RCA, author string) error {
+	r.Normalize()
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	now := s.clock()
+	if r.ID == "" {
+		r.ID = domain.NewID()
+	}
+	if r.CreatedBy == "" {
+		r.CreatedBy = author
+	}
+	if r.CreatedAt.IsZero() {
+		r.CreatedAt = now
+	}
+	r.Version, r.UpdatedAt = 1, now
+	base := r.Slug
+
+	for range slugAttempts {
+		slug, err := s.freeSlug(ctx, base)
+		if err != nil {
+			return err
+		}
+		r.Slug = slug
+		d := toRCADoc(r)
+		_, err = s.c(colRCAs).InsertOne(ctx, d)
+		if err == nil {
+			*r = d.domain()
+			return s.putRevision(ctx, &d, author, "created")
+		}
+		if !isDuplicate(err) {
+			return wrap("create rca", err)
+		}
+		// Either the id is taken (a real duplicate) or another writer took
+		// the slug since freeSlug looked: then try the next one.
+		taken, xerr := exists(ctx, s.c(colRCAs), r.ID)
+		if xerr != nil {
+			return wrap("create rca", xerr)
+		}
+		if taken {
+			return fmt.Errorf("mongo: create rca %s: %w", r.ID, store.ErrDuplicate)
+		}
+	}
+	return fmt.Errorf("mongo: create rca: no free slug for %q: %w", base, store.ErrDuplicate)
+}
+
+// freeSlug returns base, or base-N with the smallest N >= 2 not yet used.
+func (s *Store) freeSlug(ctx context.Context, base string) (string, error) {
+	pattern := "^" + regexp.QuoteMeta(base) + "(-[0-9]+)?$"
+	cur, err := s.c(colRCAs).Find(ctx,
+		bson.D{{Key: "slug", Value: bson.D{{Key: "$regex", Value: pattern}}}},
+		options.Find().SetProjection(bson.D{{Key: "slug", Value: 1}}))
+	if err != nil {
+		return "", wrap("find free slug", err)
+	}
+	var docs []struct {
+		Slug string `bson:"slug"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return "", wrap("find free slug", err)
+	}
+	taken := make(map[string]bool, len(docs))
+	for _, d := range docs {
+		taken[d.Slug] = true
+	}
+	if !taken[base] {
+		return base, nil
+	}
+	for n := 2; ; n++ {
+		if c := base + "-" + strconv.Itoa(n); !taken[c] {
+			return c, nil
+		}
+	}
+}
+
+// GetRCA loads one RCA.
+func (s *Store) GetRCA(ctx context.Context, rid string) (domain.RCA, error) {
+	return findOne(ctx, s.c(colRCAs), "get rca "+rid, id(rid), rcaDoc.domain)
+}
+
+// GetRCABySlug loads the RCA with slug.
+func (s *Store) GetRCABySlug(ctx context.Context, slug string) (domain.RCA, error) {
+	return findOne(ctx, s.c(colRCAs), "get rca by slug "+slug, bson.D{{Key: "slug", Value: slug}}, rcaDoc.domain)
+}
+
+// ListRCAs returns one page of RCAs, most recently updated first, and how
+// many match the filter.
+func (s *Store) ListRCAs(ctx context.Context, f store.RCAFilter) ([]domain.RCA, int, error) {
+	filter := bson.D{}
+	if len(f.States) > 0 {
+		states := make([]string, len(f.States))
+		for i, st := range f.States {
+			states[i] = string(st)
+		}
+		filter = append(filter, bson.E{Key: "state", Value: bson.D{{Key: "$in", Value: states}}})
+	}
+	if f.Service != "" {
+		filter = append(filter, bson.E{Key: "affected_services", Value: f.Service})
+	}
+	if f.Tag != "" {
+		filter = append(filter, bson.E{Key: "tags", Value: f.Tag})
+	}
+	if f.IncidentID != "" {
+		filter = append(filter, bson.E{Key: "incident_ids", Value: f.IncidentID})
+	}
+	date := bson.D{}
+	if f.Since != nil {
+		date = append(date, bson.E{Key: "$gte", Value: ms(*f.Since)})
+	}
+	if f.Until != nil {
+		date = append(date, bson.E{Key: "$lt", Value: ms(*f.Until)})
+	}
+	if len(date) > 0 {
+		filter = append(filter, bson.E{Key: "sort_date", Value: date})
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		filter = append(filter, bson.E{Key: "search", Value: containsFold(strings.ToLower(q))})
+	}
+
+	total, err := s.c(colRCAs).CountDocuments(ctx, filter)
+	if err != nil {
+		return nil, 0, wrap("count rcas", err)
+	}
+	opts := page(options.Find().SetSort(bson.D{{Key: "updated_at", Value: -1}, {Key: "_id", Value: 1}}), f.Page)
+	out, err := findAll(ctx, s.c(colRCAs), "list rcas", filter, opts, rcaDoc.domain)
+	if err != nil {
+		return nil, 0, err
+	}
+	return out, int(total), nil
+}
+
+// UpdateRCA replaces the whole RCA when r.Version is the stored version,
+// bumps the version and the revision of every section whose content
+// changed, and stores a revision. A stale version is a *store.ConflictError.
+func (s *Store) UpdateRCA(ctx context.Context, r *domain.RCA, author, note string) error {
+	cur, err := s.GetRCA(ctx, r.ID)
+	if err != nil {
+		return err
+	}
+	if r.Version != cur.Version {
+		return fmt.Errorf("mongo: update rca %s: %w", r.ID, &store.ConflictError{Current: cur})
+	}
+	next := *r
+	if strings.TrimSpace(next.Slug) == "" {
+		next.Slug = cur.Slug
+	}
+	next.Normalize()
+	if err := next.Validate(); err != nil {
+		return err
+	}
+	if next.Slug != cur.Slug {
+		if err := s.slugFree(ctx, next.Slug, next.ID); err != nil {
+			return err
+		}
+	}
+	next.BumpChangedSections(&cur)
+	next.CreatedAt, next.CreatedBy = cur.CreatedAt, cur.CreatedBy
+	next.UpdatedAt = s.clock()
+
+	d, err := s.commitRCA(ctx, &next, cur.Version, author, note)
+	if err != nil {
+		return err
+	}
+	*r = d.domain()
+	return nil
+}
+
+// slugFree returns ErrDuplicate when another RCA than rcaID has slug.
+func (s *Store) slugFree(ctx context.Context, slug, rcaID string) error {
+	n, err := s.c(colRCAs).CountDocuments(ctx, bson.D{
+		{Key: "slug", Value: slug},
+		{Key: "_id", Value: bson.D{{Key: "$ne", Value: rcaID}}},
+	}, options.Count().SetLimit(1))
+	if err != nil {
+		return wrap("check slug "+slug, err)
+	}
+	if n > 0 {
+		return fmt.Errorf("mongo: rca slug %q: %w", slug, store.ErrDuplicate)
+	}
+	return nil
+}
+
+// SaveSection applies one section edit. The section's revision is checked
+// against e.BaseRevision; the write itself is a compare-and-swap on the
+// whole RCA's version, retried on a miss, so that co-authors editing
+// different sections never conflict while two edits of one section do.
+func (s *Store) SaveSection(ctx context.Context, rcaID, key string, e domain.SectionEdit, author string) (domain.RCA, error) {
+	op := "save section " + key + " of rca " + rcaID
+	for attempt := range sectionAttempts {
+		cur, err := s.GetRCA(ctx, rcaID)
+		if err != nil {
+			return domain.RCA{}, err
+		}
+		sec := cur.Section(key)
+		if sec == nil {
+			return domain.RCA{}, fmt.Errorf("mongo: %s: %w", op, domain.ErrUnknownSection)
+		}
+		if e.BaseRevision != sec.Revision {
+			return domain.RCA{}, fmt.Errorf("mongo: %s: %w", op, &store.ConflictError{Current: cur})
+		}
+		next := cur
+		next.Sections = append([]domain.Section(nil), cur.Sections...)
+		if err := next.ApplySectionEdit(key, e, author, s.now()); err != nil {
+			return domain.RCA{}, err
+		}
+		next.Normalize()
+		if err := next.Validate(); err != nil {
+			return domain.RCA{}, err
+		}
+		next.UpdatedAt = s.clock()
+
+		d, err := s.commitRCA(ctx, &next, cur.Version, author, "section "+key)
+		if err == nil {
+			return d.domain(), nil
+		}
+		if !errors.Is(err, store.ErrConflict) {
+			return domain.RCA{}, err
+		}
+		// Another write (most likely of another section) got in first: read
+		// again and re-check this section. A little jitter spreads out
+		// writers that keep colliding.
+		wait := time.Duration(rand.IntN(2*attempt+1)) * time.Millisecond
+		select {
+		case <-ctx.Done():
+			return domain.RCA{}, wrap(op, ctx.Err())
+		case <-time.After(wait):
+		}
+	}
+	cur, err := s.GetRCA(ctx, rcaID)
+	if err != nil {
+		return domain.RCA{}, err
+	}
+	return domain.RCA{}, fmt.Errorf("mongo: %s: too much contention: %w", op, &store.ConflictError{Current: cur})
+}
+
+// commitRCA writes next as version read+1 of an RCA stored at version read.
+//
+// Neither MongoDB without transactions nor FerretDB can update two documents
+// atomically, and FerretDB's conditional updates are not even atomic for one
+// document (it finds, then writes). Inserting a document with a unique _id is
+// atomic everywhere, so the revision document keyed (rca id, version) is the
+// lock: whoever inserts revision read+1 owns that version, and only the owner
+// of read+1 may move the RCA off read. The owner then replaces the RCA. If it
+// dies in between, the revision holds the full snapshot, and the next writer
+// that fails to claim read+1 applies it first ("rolls forward"), so a claimed
+// version is never lost and never half-applied.
+//
+// A lost claim is a *store.ConflictError carrying the RCA as it is now.
+func (s *Store) commitRCA(ctx context.Context, next *domain.RCA, read int64, author, note string) (rcaDoc, error) {
+	op := "update rca " + next.ID
+	next.Version = read + 1
+	d := toRCADoc(next)
+	rev := newRevision(&d, author, note)
+	if _, err := s.c(colRevisions).InsertOne(ctx, rev); err != nil {
+		if !isDuplicate(err) {
+			return d, wrap(op, err)
+		}
+		if err := s.rollForward(ctx, next.ID, next.Version); err != nil {
+			return d, err
+		}
+		cur, err := s.GetRCA(ctx, next.ID)
+		if err != nil {
+			return d, err
+		}
+		return d, fmt.Errorf("mongo: %s: %w", op, &store.ConflictError{Current: cur})
+	}
+
+	res, err := s.c(colRCAs).ReplaceOne(ctx, bson.D{{Key: "_id", Value: d.ID}, {Key: "version", Value: read}}, d)
+	switch {
+	case isDuplicate(err):
+		// The new slug was taken after slugFree looked: give the version back.
+		s.dropClaim(ctx, rev.ID, rev.Token)
+		return d, fmt.Errorf("mongo: %s: slug %q: %w", op, d.Slug, store.ErrDuplicate)
+	case err != nil:
+		// The claim stays; the next writer rolls it forward.
+		return d, wrap(op, err)
+	case res.MatchedCount == 1:
+		return d, nil
+	}
+	// Nothing at version read: deleted, or another writer already rolled our
+	// claim forward.
+	cur, err := s.GetRCA(ctx, d.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		s.dropClaim(ctx, rev.ID, rev.Token)
+	}
+	if err != nil {
+		return d, err
+	}
+	if cur.Version < d.Version {
+		return d, fmt.Errorf("mongo: %s: version %d still stored after claiming %d", op, cur.Version, d.Version)
+	}
+	return d, nil
+}
+
+// rollForward applies the claimed revision version of an RCA if the RCA is
+// still at the version before it.
+func (s *Store) rollForward(ctx context.Context, rcaID string, version int64) error {
+	op := "roll rca " + rcaID + " forward"
+	var rev revisionDoc
+	err := s.c(colRevisions).FindOne(ctx, id(revisionID(rcaID, version))).Decode(&rev)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil // dropped in between
+	}
+	if err != nil {
+		return wrap(op, err)
+	}
+	if rev.Snapshot == nil {
+		return nil
+	}
+	_, err = s.c(colRCAs).ReplaceOne(ctx, bson.D{{Key: "_id", Value: rcaID}, {Key: "version", Value: version - 1}}, rev.Snapshot)
+	if isDuplicate(err) {
+		// The claimed snapshot can never be applied (its slug is taken);
+		// drop it so the RCA can move on.
+		s.dropClaim(ctx, rev.ID, rev.Token)
+		return nil
+	}
+	return wrap(op, err)
+}
+
+// dropClaim removes a claimed revision that will not be applied. Best
+// effort: a claim left behind is rolled forward or dropped by the next writer.
+func (s *Store) dropClaim(ctx context.Context, revID, token string) {
+	_, _ = s.c(colRevisions).DeleteOne(ctx, bson.D{{Key: "_id", Value: revID}, {Key: "token", Value: token}})
+}
+
+func newRevision(d *rcaDoc, author, note string) revisionDoc {
+	return revisionDoc{
+		ID: revisionID(d.ID, d.Version), RCAID: d.ID, Version: d.Version,
+		Author: author, At: d.UpdatedAt, Note: note, Snapshot: d, Token: domain.NewID(),
+	}
+}
+
+// putRevision stores the snapshot of d's version. It is an upsert keyed by
+// (rca id, version), so repeating it after a failure is harmless.
+func (s *Store) putRevision(ctx context.Context, d *rcaDoc, author, note string) error {
+	rev := newRevision(d, author, note)
+	_, err := s.c(colRevisions).ReplaceOne(ctx, id(rev.ID), rev, options.Replace().SetUpsert(true))
+	return wrap("store revision "+rev.ID, err)
+}
+
+func revisionID(rcaID string, version int64) string {
+	return rcaID + "/" + strconv.FormatInt(version, 10)
+}
+
+// DeleteRCA removes an RCA with its revisions and review comments.
+func (s *Store) DeleteRCA(ctx context.Context, rid string) error {
+	if err := s.deleteByID(ctx, colRCAs, "delete rca "+rid, rid); err != nil {
+		return err
+	}
+	if _, err := s.c(colRevisions).DeleteMany(ctx, bson.D{{Key: "rca_id", Value: rid}}); err != nil {
+		return wrap("delete revisions of rca "+rid, err)
+	}
+	if _, err := s.c(colComments).DeleteMany(ctx, bson.D{{Key: "rca_id", Value: rid}}); err != nil {
+		return wrap("delete comments of rca "+rid, err)
+	}
+	return nil
+}
+
+// ListRevisions describes an RCA's revisions, newest first.
+func (s *Store) ListRevisions(ctx context.Context, rcaID string) ([]store.RevisionInfo, error) {
+	opts := options.Find().
+		SetProjection(bson.D{{Key: "snapshot", Value: 0}}).
+		SetSort(bson.D{{Key: "version", Value: -1}})
+	return findAll(ctx, s.c(colRevisions), "list revisions of rca "+rcaID,
+		bson.D{{Key: "rca_id", Value: rcaID}}, opts, revisionDoc.info)
+}
+
+// GetRevision loads one snapshot.
+func (s *Store) GetRevision(ctx context.Context, rcaID string, version int64) (store.Revision, error) {
+	return findOne(ctx, s.c(colRevisions), "get revision "+revisionID(rcaID, version),
+		id(revisionID(rcaID, version)), func(d revisionDoc) store.Revision {
+			rev := store.Revision{RevisionInfo: d.info()}
+			if d.Snapshot != nil {
+				rev.Snapshot = d.Snapshot.domain()
+			}
+			return rev
+		})
+}
+
+func (d revisionDoc) info() store.RevisionInfo {
+	return store.RevisionInfo{RCAID: d.RCAID, Version: d.Version, Author: d.Author, At: d.At, Note: d.Note}
+}
