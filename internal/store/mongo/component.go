@@ -22,7 +22,8 @@ func (s *Store) CreateComponent(ctx context.Context, c *domain.Component) error 
 	if c.ID == "" {
 		c.ID = domain.NewID()
 	}
-	c.Version, c.CreatedAt, c.UpdatedAt = 1, now, now
+	c.Version = 1
+	stamp(&c.CreatedAt, &c.UpdatedAt, now)
 	d := toComponentDoc(c)
 	if _, err := s.c(colComponents).InsertOne(ctx, d); err != nil {
 		return wrap("create component", err)

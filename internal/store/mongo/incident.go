@@ -21,10 +21,8 @@ func (s *Store) CreateIncident(ctx context.Context, in *domain.Incident) error {
 	if in.ID == "" {
 		in.ID = domain.NewID()
 	}
-	if in.CreatedAt.IsZero() {
-		in.CreatedAt = now
-	}
-	in.Version, in.UpdatedAt = 1, now
+	in.Version = 1
+	stamp(&in.CreatedAt, &in.UpdatedAt, now)
 	d := toIncidentDoc(in)
 	if _, err := s.c(colIncidents).InsertOne(ctx, d); err != nil {
 		return wrap("create incident", err)

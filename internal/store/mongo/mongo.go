@@ -252,6 +252,17 @@ func page(opts *options.FindOptionsBuilder, p store.Page) *options.FindOptionsBu
 	return opts.SetSkip(int64(p.Offset)).SetLimit(int64(p.Limit))
 }
 
+// stamp fills the times of a new record: created defaults to now, updated
+// to created. Times a caller set (imports, fixtures) are kept.
+func stamp(created, updated *time.Time, now time.Time) {
+	if created.IsZero() {
+		*created = now
+	}
+	if updated.IsZero() {
+		*updated = *created
+	}
+}
+
 // invalid builds a validation error with one problem.
 func invalid(field, code, detail string) error {
 	return &domain.ValidationError{Problems: []domain.Problem{{Field: field, Code: code, Detail: detail}}}

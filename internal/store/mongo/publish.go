@@ -36,7 +36,8 @@ func (s *Store) CreateTarget(ctx context.Context, t *domain.Target) error {
 	if t.ID == "" {
 		t.ID = domain.NewID()
 	}
-	t.Version, t.CreatedAt, t.UpdatedAt = 1, now, now
+	t.Version = 1
+	stamp(&t.CreatedAt, &t.UpdatedAt, now)
 	d := toTargetDoc(t)
 	if _, err := s.c(colTargets).InsertOne(ctx, d); err != nil {
 		return wrap("create target", err)
@@ -102,15 +103,17 @@ func validateDelivery(d *domain.Delivery) error {
 	if strings.TrimSpace(d.RCAID) == "" {
 		ps = append(ps, domain.Problem{Field: "rca_id", Code: domain.CodeRequired})
 	}
-	switch d.State {
-	case domain.DeliveryPending, domain.DeliverySucceeded, domain.DeliveryFailed:
-	default:
+	if !knownDeliveryState(d.State) {
 		ps = append(ps, domain.Problem{Field: "state", Code: domain.CodeUnknownEnum, Detail: string(d.State)})
 	}
 	if len(ps) > 0 {
 		return &domain.ValidationError{Problems: ps}
 	}
 	return nil
+}
+
+func knownDeliveryState(st domain.DeliveryState) bool {
+	return st == domain.DeliveryPending || st == domain.DeliverySucceeded || st == domain.DeliveryFailed
 }
 
 // CreateDelivery stores a delivery before its first attempt. An empty
@@ -126,10 +129,7 @@ func (s *Store) CreateDelivery(ctx context.Context, d *domain.Delivery) error {
 	if d.ID == "" {
 		d.ID = domain.NewID()
 	}
-	if d.CreatedAt.IsZero() {
-		d.CreatedAt = now
-	}
-	d.UpdatedAt = now
+	stamp(&d.CreatedAt, &d.UpdatedAt, now)
 	doc := toDeliveryDoc(d)
 	doc.Seq = bson.NewObjectID()
 	if _, err := s.c(colDeliveries).InsertOne(ctx, doc); err != nil {
@@ -139,17 +139,17 @@ func (s *Store) CreateDelivery(ctx context.Context, d *domain.Delivery) error {
 	return nil
 }
 
-// UpdateDelivery records the outcome of an attempt.
+// UpdateDelivery records the outcome of an attempt: state, attempts, next
+// attempt, last status and error, request summary. What is delivered where
+// (target, RCA, version, event) is fixed at creation.
 func (s *Store) UpdateDelivery(ctx context.Context, d *domain.Delivery) error {
-	if err := validateDelivery(d); err != nil {
-		return err
+	if !knownDeliveryState(d.State) {
+		return invalid("state", domain.CodeUnknownEnum, string(d.State))
 	}
 	next := *d
 	next.UpdatedAt = s.clock()
 	doc := toDeliveryDoc(&next)
 	set := bson.D{
-		{Key: "target_id", Value: doc.TargetID}, {Key: "rca_id", Value: doc.RCAID},
-		{Key: "rca_version", Value: doc.RCAVersion}, {Key: "event", Value: doc.Event},
 		{Key: "state", Value: doc.State}, {Key: "attempts", Value: doc.Attempts},
 		{Key: "next_attempt_at", Value: doc.NextAttemptAt}, {Key: "last_status", Value: doc.LastStatus},
 		{Key: "last_error", Value: doc.LastError}, {Key: "request", Value: doc.Request},

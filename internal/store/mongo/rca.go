@@ -39,10 +39,8 @@ func (s *Store) CreateRCA(ctx context.Context, r *domain.RCA, author string) err
 	if r.CreatedBy == "" {
 		r.CreatedBy = author
 	}
-	if r.CreatedAt.IsZero() {
-		r.CreatedAt = now
-	}
-	r.Version, r.UpdatedAt = 1, now
+	r.Version = 1
+	stamp(&r.CreatedAt, &r.UpdatedAt, now)
 	base := r.Slug
 
 	for range slugAttempts {

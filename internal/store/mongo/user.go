@@ -23,10 +23,7 @@ func (s *Store) CreateUser(ctx context.Context, u *domain.User) error {
 	if u.ID == "" {
 		u.ID = domain.NewID()
 	}
-	if u.CreatedAt.IsZero() {
-		u.CreatedAt = now
-	}
-	u.UpdatedAt = now
+	stamp(&u.CreatedAt, &u.UpdatedAt, now)
 	d := toUserDoc(u)
 	if _, err := s.c(colUsers).InsertOne(ctx, d); err != nil {
 		return wrap("create user", err)
