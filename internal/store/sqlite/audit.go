@@ -1,0 +1,65 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"unicode/utf8"
+
+	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/store"
+)
+
+// AppendAudit appends one event to the audit log.
+func (s *Store) AppendAudit(ctx context.Context, e *domain.AuditEvent) error {
+	n := *e
+	if n.ID == "" {
+		n.ID = domain.NewID()
+	}
+	n.At = orNow(n.At, s.now())
+	doc, err := encode(n)
+	if err != nil {
+		return err
+	}
+	err = s.tx(ctx, "append audit event", func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, "INSERT INTO audit_events (id, at, actor, action, target, doc) VALUES (?, ?, ?, ?, ?, ?)",
+			n.ID, ts(n.At), n.Actor, n.Action, n.Target, doc)
+		return err
+	})
+	if err == nil {
+		*e = n
+	}
+	return err
+}
+
+// ListAudit returns one page of matching events, newest first, and the total.
+func (s *Store) ListAudit(ctx context.Context, f store.AuditFilter) ([]domain.AuditEvent, int, error) {
+	db, err := s.reader()
+	if err != nil {
+		return nil, 0, err
+	}
+	var w where
+	if f.Actor != "" {
+		w.add("actor = ?", f.Actor)
+	}
+	if f.Action != "" {
+		// substr counts characters, not bytes; no LIKE, so % and _ are literal.
+		w.add("substr(action, 1, ?) = ?", utf8.RuneCountInString(f.Action), f.Action)
+	}
+	if f.Target != "" {
+		w.add("target = ?", f.Target)
+	}
+	if f.Since != nil {
+		w.add("at >= ?", ts(*f.Since))
+	}
+	p := f.Page.Clamp()
+	total, err := count(ctx, db, "audit_events", &w)
+	if err != nil {
+		return nil, 0, s.fail("count audit events", err)
+	}
+	list, err := listDocs[domain.AuditEvent](ctx, db, "SELECT doc FROM audit_events"+w.String()+
+		" ORDER BY at DESC, seq DESC LIMIT ? OFFSET ?", append(w.args, p.Limit, p.Offset)...)
+	if err != nil {
+		return nil, 0, s.fail("list audit events", err)
+	}
+	return list, total, nil
+}

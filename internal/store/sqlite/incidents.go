@@ -1,0 +1,213 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/store"
+)
+
+// incidentRow is the indexed columns of an incident and its document.
+func incidentRow(in domain.Incident) (cols []any, err error) {
+	in.RCAIDs = nil // derived from rca_incidents, never stored
+	doc, err := encode(in)
+	if err != nil {
+		return nil, err
+	}
+	var system, sourceID any
+	if in.Source != nil {
+		system, sourceID = in.Source.System, in.Source.ID
+	}
+	resolved := 0
+	if in.ResolvedAt != nil {
+		resolved = 1
+	}
+	return []any{string(in.Status), ts(in.StartedAt), resolved, strings.ToLower(in.Title), system, sourceID, in.Version, doc}, nil
+}
+
+// CreateIncident stores a new incident at version 1.
+func (s *Store) CreateIncident(ctx context.Context, in *domain.Incident) error {
+	n := *in
+	if n.ID == "" {
+		n.ID = domain.NewID()
+	}
+	n.CreatedAt = orNow(n.CreatedAt, s.now())
+	n.UpdatedAt = orNow(n.UpdatedAt, n.CreatedAt)
+	n.Version = 1
+	n.Normalize()
+	cols, err := incidentRow(n)
+	if err != nil {
+		return err
+	}
+	err = s.tx(ctx, "create incident", func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO incidents
+			(id, status, started_at, resolved, title_lc, source_system, source_id, version, doc)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, append([]any{n.ID}, cols...)...)
+		if err != nil {
+			return err
+		}
+		n.RCAIDs, err = rcaIDsOf(ctx, tx, n.ID)
+		return err
+	})
+	if err == nil {
+		*in = n
+	}
+	return err
+}
+
+// rcaIDsOf lists the RCAs linking one incident.
+func rcaIDsOf(ctx context.Context, q queryer, incidentID string) ([]string, error) {
+	rows, err := q.QueryContext(ctx, "SELECT rca_id FROM rca_incidents WHERE incident_id = ? ORDER BY rca_id", incidentID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ids := []string{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// fillRCAIDs sets RCAIDs on every incident of a list in one query.
+func fillRCAIDs(ctx context.Context, q queryer, list []domain.Incident) error {
+	if len(list) == 0 {
+		return nil
+	}
+	idx := make(map[string]int, len(list))
+	args := make([]any, len(list))
+	for i := range list {
+		list[i].RCAIDs = []string{}
+		idx[list[i].ID] = i
+		args[i] = list[i].ID
+	}
+	rows, err := q.QueryContext(ctx, "SELECT incident_id, rca_id FROM rca_incidents WHERE incident_id IN ("+
+		placeholders(len(args))+") ORDER BY rca_id", args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var inc, rca string
+		if err := rows.Scan(&inc, &rca); err != nil {
+			return err
+		}
+		i := idx[inc]
+		list[i].RCAIDs = append(list[i].RCAIDs, rca)
+	}
+	return rows.Err()
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}
+
+func (s *Store) getIncident(ctx context.Context, op, query string, args ...any) (domain.Incident, error) {
+	db, err := s.reader()
+	if err != nil {
+		return domain.Incident{}, err
+	}
+	in, err := getDoc[domain.Incident](ctx, db, query, args...)
+	if err == nil {
+		in.RCAIDs, err = rcaIDsOf(ctx, db, in.ID)
+	}
+	return in, s.fail(op, err)
+}
+
+// GetIncident loads one incident with the ids of the RCAs linking it.
+func (s *Store) GetIncident(ctx context.Context, id string) (domain.Incident, error) {
+	return s.getIncident(ctx, "get incident "+id, "SELECT doc FROM incidents WHERE id = ?", id)
+}
+
+// GetIncidentBySource loads the incident imported from system with sourceID.
+func (s *Store) GetIncidentBySource(ctx context.Context, system, sourceID string) (domain.Incident, error) {
+	return s.getIncident(ctx, "get incident from "+system+" "+sourceID,
+		"SELECT doc FROM incidents WHERE source_system = ? AND source_id = ?", system, sourceID)
+}
+
+// ListIncidents returns one page of matching incidents, newest first, and the total.
+func (s *Store) ListIncidents(ctx context.Context, f store.IncidentFilter) ([]domain.Incident, int, error) {
+	db, err := s.reader()
+	if err != nil {
+		return nil, 0, err
+	}
+	var w where
+	if f.Status != "" {
+		w.add("status = ?", string(f.Status))
+	}
+	if f.Unresolved {
+		w.add("resolved = 0")
+	}
+	if f.Since != nil {
+		w.add("started_at >= ?", ts(*f.Since))
+	}
+	if f.Until != nil {
+		w.add("started_at < ?", ts(*f.Until))
+	}
+	if f.WithoutRCA {
+		w.add("NOT EXISTS (SELECT 1 FROM rca_incidents ri WHERE ri.incident_id = incidents.id)")
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		w.add("instr(title_lc, ?) > 0", strings.ToLower(q))
+	}
+	p := f.Page.Clamp()
+	total, err := count(ctx, db, "incidents", &w)
+	if err != nil {
+		return nil, 0, s.fail("count incidents", err)
+	}
+	list, err := listDocs[domain.Incident](ctx, db, "SELECT doc FROM incidents"+w.String()+
+		" ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?", append(w.args, p.Limit, p.Offset)...)
+	if err == nil {
+		err = fillRCAIDs(ctx, db, list)
+	}
+	if err != nil {
+		return nil, 0, s.fail("list incidents", err)
+	}
+	return list, total, nil
+}
+
+// UpdateIncident replaces an incident read at in.Version. RCAIDs are ignored.
+func (s *Store) UpdateIncident(ctx context.Context, in *domain.Incident) error {
+	n := *in
+	err := s.tx(ctx, "update incident "+in.ID, func(tx *sql.Tx) error {
+		old, err := getDoc[domain.Incident](ctx, tx, "SELECT doc FROM incidents WHERE id = ?", n.ID)
+		if err != nil {
+			return err
+		}
+		if old.Version != n.Version {
+			return store.ErrConflict
+		}
+		n.CreatedAt = old.CreatedAt
+		n.UpdatedAt = s.now()
+		n.Version = old.Version + 1
+		n.Normalize()
+		cols, err := incidentRow(n)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE incidents SET status = ?, started_at = ?, resolved = ?, title_lc = ?,
+			source_system = ?, source_id = ?, version = ?, doc = ? WHERE id = ?`, append(cols, n.ID)...)
+		if err != nil {
+			return err
+		}
+		n.RCAIDs, err = rcaIDsOf(ctx, tx, n.ID)
+		return err
+	})
+	if err == nil {
+		*in = n
+	}
+	return err
+}
+
+// DeleteIncident removes an incident. RCAs that link it keep the id.
+func (s *Store) DeleteIncident(ctx context.Context, id string) error {
+	return s.tx(ctx, "delete incident "+id, func(tx *sql.Tx) error {
+		return mustAffect(tx.ExecContext(ctx, "DELETE FROM incidents WHERE id = ?", id))
+	})
+}

@@ -1,0 +1,361 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/store"
+)
+
+// searchText is what ListRCAs' Query searches: title, section bodies,
+// affected services and tags, lowercased.
+func searchText(r *domain.RCA) string {
+	parts := []string{r.Title}
+	for _, s := range r.Sections {
+		parts = append(parts, s.Body)
+	}
+	parts = append(parts, r.AffectedServices...)
+	parts = append(parts, r.Tags...)
+	return strings.ToLower(strings.Join(parts, "\n"))
+}
+
+// dateKey is the instant date filters compare: the incident date, or the
+// creation time when the RCA has none.
+func dateKey(r *domain.RCA) string {
+	if r.IncidentDate != nil {
+		return ts(*r.IncidentDate)
+	}
+	return ts(r.CreatedAt)
+}
+
+// putRCA writes the RCA row, its incident links and the revision of its
+// version, inside tx. insert chooses INSERT over UPDATE.
+func putRCA(ctx context.Context, tx *sql.Tx, r *domain.RCA, insert bool, author, note string) error {
+	doc, err := encode(r)
+	if err != nil {
+		return err
+	}
+	if insert {
+		_, err = tx.ExecContext(ctx, `INSERT INTO rcas (id, slug, state, version, updated_at, date_key, search, doc)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			r.ID, r.Slug, string(r.State), r.Version, ts(r.UpdatedAt), dateKey(r), searchText(r), doc)
+	} else {
+		_, err = tx.ExecContext(ctx, `UPDATE rcas SET slug = ?, state = ?, version = ?, updated_at = ?, date_key = ?,
+			search = ?, doc = ? WHERE id = ?`,
+			r.Slug, string(r.State), r.Version, ts(r.UpdatedAt), dateKey(r), searchText(r), doc, r.ID)
+	}
+	if err != nil {
+		return err
+	}
+	if !insert {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM rca_incidents WHERE rca_id = ?", r.ID); err != nil {
+			return err
+		}
+	}
+	for _, inc := range r.IncidentIDs {
+		if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO rca_incidents (rca_id, incident_id) VALUES (?, ?)", r.ID, inc); err != nil {
+			return err
+		}
+	}
+	_, err = tx.ExecContext(ctx, "INSERT INTO rca_revisions (rca_id, version, author, at, note, doc) VALUES (?, ?, ?, ?, ?, ?)",
+		r.ID, r.Version, author, ts(r.UpdatedAt), note, doc)
+	return err
+}
+
+// freeSlug returns want when no RCA has it, else want-2, want-3, … the
+// first one free.
+func freeSlug(ctx context.Context, tx *sql.Tx, want string) (string, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT slug FROM rcas WHERE slug = ? OR (slug > ? AND slug < ?)",
+		want, want+"-", want+"-:") // '-' then digits sort between "-" and "-:"
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	taken := map[string]bool{}
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return "", err
+		}
+		taken[s] = true
+	}
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	if !taken[want] {
+		return want, nil
+	}
+	for n := 2; ; n++ {
+		if c := want + "-" + strconv.Itoa(n); !taken[c] {
+			return c, nil
+		}
+	}
+}
+
+// CreateRCA stores a new RCA at version 1 with its first revision. The slug
+// is made unique by a numeric suffix.
+func (s *Store) CreateRCA(ctx context.Context, r *domain.RCA, author string) error {
+	n := *r
+	if n.ID == "" {
+		n.ID = domain.NewID()
+	}
+	n.CreatedAt = orNow(n.CreatedAt, s.now())
+	n.UpdatedAt = orNow(n.UpdatedAt, n.CreatedAt)
+	n.Version = 1
+	n.Normalize()
+	err := s.tx(ctx, "create rca", func(tx *sql.Tx) error {
+		slug, err := freeSlug(ctx, tx, n.Slug)
+		if err != nil {
+			return err
+		}
+		n.Slug = slug
+		return putRCA(ctx, tx, &n, true, author, "created")
+	})
+	if err == nil {
+		*r = n
+	}
+	return err
+}
+
+// GetRCA loads one RCA.
+func (s *Store) GetRCA(ctx context.Context, id string) (domain.RCA, error) {
+	db, err := s.reader()
+	if err != nil {
+		return domain.RCA{}, err
+	}
+	r, err := getDoc[domain.RCA](ctx, db, "SELECT doc FROM rcas WHERE id = ?", id)
+	return r, s.fail("get rca "+id, err)
+}
+
+// GetRCABySlug loads the RCA with slug.
+func (s *Store) GetRCABySlug(ctx context.Context, slug string) (domain.RCA, error) {
+	db, err := s.reader()
+	if err != nil {
+		return domain.RCA{}, err
+	}
+	r, err := getDoc[domain.RCA](ctx, db, "SELECT doc FROM rcas WHERE slug = ?", slug)
+	return r, s.fail("get rca by slug "+slug, err)
+}
+
+// ListRCAs returns one page of matching RCAs, most recently updated first, and the total.
+func (s *Store) ListRCAs(ctx context.Context, f store.RCAFilter) ([]domain.RCA, int, error) {
+	db, err := s.reader()
+	if err != nil {
+		return nil, 0, err
+	}
+	var w where
+	if len(f.States) > 0 {
+		args := make([]any, len(f.States))
+		for i, st := range f.States {
+			args[i] = string(st)
+		}
+		w.add("state IN ("+placeholders(len(args))+")", args...)
+	}
+	if f.Service != "" {
+		w.add("EXISTS (SELECT 1 FROM json_each(rcas.doc, '$.affected_services') WHERE value = ?)", f.Service)
+	}
+	if f.Tag != "" {
+		w.add("EXISTS (SELECT 1 FROM json_each(rcas.doc, '$.tags') WHERE value = ?)", f.Tag)
+	}
+	if f.IncidentID != "" {
+		w.add("EXISTS (SELECT 1 FROM rca_incidents ri WHERE ri.rca_id = rcas.id AND ri.incident_id = ?)", f.IncidentID)
+	}
+	if f.Since != nil {
+		w.add("date_key >= ?", ts(*f.Since))
+	}
+	if f.Until != nil {
+		w.add("date_key < ?", ts(*f.Until))
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		w.add("instr(search, ?) > 0", strings.ToLower(q))
+	}
+	p := f.Page.Clamp()
+	total, err := count(ctx, db, "rcas", &w)
+	if err != nil {
+		return nil, 0, s.fail("count rcas", err)
+	}
+	list, err := listDocs[domain.RCA](ctx, db, "SELECT doc FROM rcas"+w.String()+
+		" ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?", append(w.args, p.Limit, p.Offset)...)
+	if err != nil {
+		return nil, 0, s.fail("list rcas", err)
+	}
+	return list, total, nil
+}
+
+// loadForWrite reads the stored RCA inside a write transaction.
+func loadForWrite(ctx context.Context, tx *sql.Tx, id string) (domain.RCA, error) {
+	return getDoc[domain.RCA](ctx, tx, "SELECT doc FROM rcas WHERE id = ?", id)
+}
+
+// UpdateRCA replaces an RCA read at r.Version, bumping the revision of every
+// changed section, and records a revision.
+func (s *Store) UpdateRCA(ctx context.Context, r *domain.RCA, author, note string) error {
+	n := *r
+	err := s.tx(ctx, "update rca "+r.ID, func(tx *sql.Tx) error {
+		old, err := loadForWrite(ctx, tx, n.ID)
+		if err != nil {
+			return err
+		}
+		if old.Version != n.Version {
+			return &store.ConflictError{Current: old}
+		}
+		if n.Slug == "" {
+			n.Slug = old.Slug
+		}
+		n.Sections = append([]domain.Section(nil), n.Sections...) // the bump below must not write into the caller's array
+		n.Normalize()
+		n.BumpChangedSections(&old)
+		n.CreatedAt = old.CreatedAt
+		n.UpdatedAt = s.now()
+		n.Version = old.Version + 1
+		return putRCA(ctx, tx, &n, false, author, note)
+	})
+	if err == nil {
+		*r = n
+	}
+	return err
+}
+
+// SaveSection applies one section edit if e.BaseRevision is the section's
+// current revision, whatever happened to other sections meanwhile.
+func (s *Store) SaveSection(ctx context.Context, rcaID, key string, e domain.SectionEdit, author string) (domain.RCA, error) {
+	var n domain.RCA
+	err := s.tx(ctx, "save section "+key+" of rca "+rcaID, func(tx *sql.Tx) error {
+		var err error
+		n, err = loadForWrite(ctx, tx, rcaID)
+		if err != nil {
+			return err
+		}
+		sec := n.Section(key)
+		if sec == nil {
+			return fmt.Errorf("%w: %q", domain.ErrUnknownSection, key)
+		}
+		if sec.Revision != e.BaseRevision {
+			return &store.ConflictError{Current: n}
+		}
+		now := s.now()
+		if err := n.ApplySectionEdit(key, e, author, now); err != nil {
+			return err
+		}
+		n.UpdatedAt = now
+		n.Version++
+		return putRCA(ctx, tx, &n, false, author, "section "+key)
+	})
+	if err != nil {
+		return domain.RCA{}, err
+	}
+	return n, nil
+}
+
+// DeleteRCA removes an RCA with its revisions, comments and incident links.
+func (s *Store) DeleteRCA(ctx context.Context, id string) error {
+	return s.tx(ctx, "delete rca "+id, func(tx *sql.Tx) error {
+		return mustAffect(tx.ExecContext(ctx, "DELETE FROM rcas WHERE id = ?", id))
+	})
+}
+
+// ListRevisions lists an RCA's revisions, newest first.
+func (s *Store) ListRevisions(ctx context.Context, rcaID string) ([]store.RevisionInfo, error) {
+	db, err := s.reader()
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.QueryContext(ctx, "SELECT version, author, at, note FROM rca_revisions WHERE rca_id = ? ORDER BY version DESC", rcaID)
+	if err != nil {
+		return nil, s.fail("list revisions of rca "+rcaID, err)
+	}
+	defer rows.Close()
+	out := []store.RevisionInfo{}
+	for rows.Next() {
+		ri := store.RevisionInfo{RCAID: rcaID}
+		var at string
+		if err := rows.Scan(&ri.Version, &ri.Author, &at, &ri.Note); err != nil {
+			return nil, s.fail("list revisions of rca "+rcaID, err)
+		}
+		if ri.At, err = parseTS(at); err != nil {
+			return nil, s.fail("list revisions of rca "+rcaID, err)
+		}
+		out = append(out, ri)
+	}
+	return out, s.fail("list revisions of rca "+rcaID, rows.Err())
+}
+
+// GetRevision loads the snapshot of one version of an RCA.
+func (s *Store) GetRevision(ctx context.Context, rcaID string, version int64) (store.Revision, error) {
+	db, err := s.reader()
+	if err != nil {
+		return store.Revision{}, err
+	}
+	op := fmt.Sprintf("get revision %d of rca %s", version, rcaID)
+	rev := store.Revision{RevisionInfo: store.RevisionInfo{RCAID: rcaID, Version: version}}
+	var at, doc string
+	err = db.QueryRowContext(ctx, "SELECT author, at, note, doc FROM rca_revisions WHERE rca_id = ? AND version = ?", rcaID, version).
+		Scan(&rev.Author, &at, &rev.Note, &doc)
+	if err == nil {
+		rev.At, err = parseTS(at)
+	}
+	if err == nil {
+		err = decode(doc, &rev.Snapshot)
+	}
+	if err != nil {
+		return store.Revision{}, s.fail(op, err)
+	}
+	return rev, nil
+}
+
+// AddComment stores a review comment on an existing RCA.
+func (s *Store) AddComment(ctx context.Context, c *domain.Comment) error {
+	n := *c
+	if n.ID == "" {
+		n.ID = domain.NewID()
+	}
+	n.CreatedAt = orNow(n.CreatedAt, s.now())
+	doc, err := encode(n)
+	if err != nil {
+		return err
+	}
+	err = s.tx(ctx, "add comment to rca "+c.RCAID, func(tx *sql.Tx) error {
+		var one int
+		if err := tx.QueryRowContext(ctx, "SELECT 1 FROM rcas WHERE id = ?", n.RCAID).Scan(&one); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, "INSERT INTO comments (id, rca_id, created_at, doc) VALUES (?, ?, ?, ?)",
+			n.ID, n.RCAID, ts(n.CreatedAt), doc)
+		return err
+	})
+	if err == nil {
+		*c = n
+	}
+	return err
+}
+
+// ListComments lists an RCA's comments, oldest first.
+func (s *Store) ListComments(ctx context.Context, rcaID string) ([]domain.Comment, error) {
+	db, err := s.reader()
+	if err != nil {
+		return nil, err
+	}
+	list, err := listDocs[domain.Comment](ctx, db, "SELECT doc FROM comments WHERE rca_id = ? ORDER BY created_at, rowid", rcaID)
+	return list, s.fail("list comments of rca "+rcaID, err)
+}
+
+// ResolveComment marks one comment of an RCA resolved at at.
+func (s *Store) ResolveComment(ctx context.Context, rcaID, commentID string, at time.Time) error {
+	return s.tx(ctx, "resolve comment "+commentID, func(tx *sql.Tx) error {
+		return mustAffect(tx.ExecContext(ctx, "UPDATE comments SET doc = json_set(doc, '$.resolved_at', ?) WHERE id = ? AND rca_id = ?",
+			ts(at), commentID, rcaID))
+	})
+}
+
+func parseTS(s string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("decode stored time %q: %w", s, err)
+	}
+	return t.UTC(), nil
+}
