@@ -2,6 +2,9 @@ package mongotest
 
 import (
 	"context"
+	"net/url"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -89,5 +92,53 @@ func TestStopRestartKeepsDataAndAddress(t *testing.T) {
 			t.Fatalf("server not reachable after restart: %v", err)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestStartWithExternalURI points EnvURI at a server (here an in-process
+// one standing in for a real MongoDB) and checks that each test gets its own
+// database there, dropped when the test ends.
+func TestStartWithExternalURI(t *testing.T) {
+	srv := StartServer(t)
+	t.Setenv(EnvURI, srv.URI()+"?appName=external")
+	ctx := context.Background()
+	admin := connect(t, srv.URI())
+
+	var names []string
+	for i := range 2 {
+		t.Run("test"+string(rune('A'+i)), func(t *testing.T) {
+			uri := Start(t)
+			u, err := url.Parse(uri)
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := strings.TrimPrefix(u.Path, "/")
+			if !strings.HasPrefix(name, "hindsight_test_") || u.Query().Get("appName") != "external" {
+				t.Fatalf("Start returned %s, want a fresh hindsight_test_ database with the query kept", uri)
+			}
+			names = append(names, name)
+			if _, err := connect(t, uri).Database(name).Collection("c").InsertOne(ctx, bson.D{{Key: "x", Value: 1}}); err != nil {
+				t.Fatal(err)
+			}
+			dbs, err := admin.ListDatabaseNames(ctx, bson.D{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Contains(dbs, name) {
+				t.Fatalf("database %s not created: %v", name, dbs)
+			}
+		})
+	}
+	if len(names) != 2 || names[0] == names[1] {
+		t.Fatalf("database names %v, want two different ones", names)
+	}
+	dbs, err := admin.ListDatabaseNames(ctx, bson.D{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range names {
+		if slices.Contains(dbs, n) {
+			t.Errorf("database %s still exists after its test ended", n)
+		}
 	}
 }
