@@ -274,6 +274,9 @@ func (im *run) incident(ctx context.Context, ri rawIncident) error {
 		return fmt.Errorf("importer: look up incident %s: %w", sid, err)
 	}
 	im.res.IncidentIDs = append(im.res.IncidentIDs, old.ID)
+	if in.Source.URL == "" && old.Source != nil {
+		in.Source.URL = old.Source.URL // a summary.json has no shortlinks: keep the one we know
+	}
 	if sameContent(old, in) || olderSource(in, old) {
 		im.res.Unchanged++
 		return nil

@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hindsight-rca/hindsight/internal/statuspage/netguard"
 )
 
 // sendError is a failed attempt: what the user is shown (Reason), whether
@@ -52,8 +55,12 @@ func do(ctx context.Context, c *http.Client, method, url string, header http.Hea
 	resp, err := c.Do(req)
 	if err != nil {
 		// A refused private address will not change by retrying.
-		if strings.Contains(err.Error(), "netguard:") {
-			return 0, permanent(cleanNetError(err))
+		if errors.Is(err, netguard.ErrPrivateAddress) {
+			var ap string
+			if i := strings.LastIndex(err.Error(), ": "); i > 0 {
+				ap = " (" + err.Error()[i+2:] + ")"
+			}
+			return 0, permanent("the target's address is not public" + ap + "; an admin can allow private addresses for this target")
 		}
 		return 0, &sendError{Reason: cleanNetError(err)}
 	}

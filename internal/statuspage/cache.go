@@ -1,0 +1,103 @@
+package statuspage
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// cached is one rendered answer.
+type cached struct {
+	status int
+	body   []byte
+	ctype  string
+	etag   string
+	at     time.Time
+	vary   bool // depends on the reader's language
+}
+
+// pageCache keeps rendered answers until Invalidate or the TTL, and makes
+// concurrent requests for the same missing key wait for one render.
+type pageCache struct {
+	ttl time.Duration
+	max int
+
+	mu       sync.Mutex
+	gen      uint64
+	entries  map[string]*cached
+	inflight map[string]*flight
+}
+
+type flight struct {
+	done chan struct{}
+	res  *cached
+	err  error
+}
+
+func newPageCache(ttl time.Duration, max int) *pageCache {
+	return &pageCache{ttl: ttl, max: max, entries: map[string]*cached{}, inflight: map[string]*flight{}}
+}
+
+// invalidate drops every entry; renders already running do not store theirs.
+func (c *pageCache) invalidate() {
+	c.mu.Lock()
+	c.gen++
+	c.entries = map[string]*cached{}
+	c.mu.Unlock()
+}
+
+// get returns the entry for key, rendering it with build when missing or stale.
+func (c *pageCache) get(key string, now time.Time, build func() (*cached, error)) (*cached, error) {
+	c.mu.Lock()
+	if e, ok := c.entries[key]; ok && now.Sub(e.at) < c.ttl {
+		c.mu.Unlock()
+		return e, nil
+	}
+	if f, ok := c.inflight[key]; ok {
+		c.mu.Unlock()
+		<-f.done
+		return f.res, f.err
+	}
+	f := &flight{done: make(chan struct{})}
+	c.inflight[key] = f
+	gen := c.gen
+	c.mu.Unlock()
+
+	f.res, f.err = build()
+	if f.err == nil {
+		f.res.at = now
+		f.res.etag = etagOf(f.res.body)
+	}
+
+	c.mu.Lock()
+	delete(c.inflight, key)
+	if f.err == nil && gen == c.gen && f.res.status == http.StatusOK {
+		if len(c.entries) >= c.max {
+			c.entries = map[string]*cached{}
+		}
+		c.entries[key] = f.res
+	}
+	c.mu.Unlock()
+	close(f.done)
+	return f.res, f.err
+}
+
+func etagOf(b []byte) string {
+	sum := sha256.Sum256(b)
+	return `"` + base64.RawURLEncoding.EncodeToString(sum[:16]) + `"`
+}
+
+// matchETag reports whether an If-None-Match header names etag (or is *).
+func matchETag(header, etag string) bool {
+	for _, part := range strings.Split(header, ",") {
+		part = strings.TrimSpace(part)
+		part = strings.TrimPrefix(part, "W/")
+		if part == "*" || part == etag {
+			return true
+		}
+	}
+	return false
+}
