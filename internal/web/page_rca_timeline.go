@@ -1,0 +1,186 @@
+package web
+
+import (
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/hindsight-rca/hindsight/internal/domain"
+)
+
+// Timeline entries are entered in a zone the author picks (default: their
+// own, else UTC), stored in UTC, and the pick is remembered for the user.
+
+func timelineFormFrom(c *gin.Context) timelineForm {
+	return timelineForm{At: strings.TrimSpace(c.PostForm("at")), Kind: c.PostForm("kind"),
+		Text: strings.TrimSpace(c.PostForm("text")), Visibility: c.PostForm("visibility")}
+}
+
+// parseTimelineEntry checks a timeline form and returns the entry in UTC.
+func (p *pages) parseTimelineEntry(c *gin.Context, f timelineForm, ps *formProblems) (domain.TimelineEntry, *time.Location) {
+	loc := zoneFromForm(c, p.localeOf(c).zone, ps)
+	e := domain.TimelineEntry{Kind: domain.TimelineKind(f.Kind), Text: f.Text, Visibility: domain.Visibility(f.Visibility)}
+	e.At = requiredLocal(c, "at", loc, ps)
+	if !e.Kind.Valid() {
+		ps.add("kind", domain.CodeUnknownEnum)
+	}
+	if e.Visibility == "" {
+		e.Visibility = domain.External
+	}
+	if !e.Visibility.Valid() {
+		ps.add("visibility", domain.CodeUnknownEnum)
+	}
+	if e.Text == "" {
+		ps.add("text", domain.CodeRequired)
+	} else if len(e.Text) > domain.MaxTextLen {
+		ps.add("text", domain.CodeTooLong)
+	}
+	return e, loc
+}
+
+// rememberZone stores the zone an author entered times in as their own.
+func (p *pages) rememberZone(c *gin.Context, loc *time.Location) {
+	u, ok := currentUser(c)
+	if !ok || loc == nil || u.TimeZone == loc.String() || (u.TimeZone == "" && loc == time.UTC) {
+		return
+	}
+	u.TimeZone = loc.String()
+	if err := p.s.store.UpdateUser(c.Request.Context(), &u); err != nil {
+		p.s.log.Warn("remember time zone", "request_id", requestID(c), "err", err)
+	}
+}
+
+// sectionWithRule is the key of the RCA's section carrying rule.
+func sectionWithRule(r domain.RCA, rule string) string {
+	tpl, _ := domain.BuiltinTemplate(r.Template)
+	for _, d := range tpl.Sections {
+		if d.HasRule(rule) && r.Section(d.Key) != nil {
+			return d.Key
+		}
+	}
+	return ""
+}
+
+func (p *pages) backToRule(c *gin.Context, r domain.RCA, rule, anchor string) {
+	to := "/rcas/" + r.ID + "/edit"
+	if key := sectionWithRule(r, rule); key != "" {
+		to += "?section=" + url.QueryEscape(key)
+	}
+	if anchor != "" {
+		to += "#" + anchor
+	}
+	redirect(c, to)
+}
+
+// timelineAdd adds one entry.
+func (p *pages) timelineAdd(c *gin.Context) {
+	id := c.Param("id")
+	f := timelineFormFrom(c)
+	var ps formProblems
+	e, loc := p.parseTimelineEntry(c, f, &ps)
+	st := editState{section: p.ruleSection(c, id, domain.RuleTimeline), tlForm: &f, problemForm: "timeline-add"}
+	if len(ps) > 0 {
+		p.editFailed(c, id, &domain.ValidationError{Problems: ps}, st)
+		return
+	}
+	e.ID = domain.NewID()
+	r, err := p.mutateRCA(c, id, "timeline add", func(r *domain.RCA) error {
+		r.Timeline = append(r.Timeline, e)
+		return nil
+	})
+	if err != nil {
+		p.editFailed(c, id, err, st)
+		return
+	}
+	p.rememberZone(c, loc)
+	p.setFlash(c, "ok", "ui.flash.entry_added")
+	p.backToRule(c, r, domain.RuleTimeline, "timeline-add")
+}
+
+// timelineSave changes one entry.
+func (p *pages) timelineSave(c *gin.Context) {
+	id, eid := c.Param("id"), c.Param("eid")
+	f := timelineFormFrom(c)
+	var ps formProblems
+	e, loc := p.parseTimelineEntry(c, f, &ps)
+	st := editState{section: p.ruleSection(c, id, domain.RuleTimeline), rowID: eid, tlRow: &f, problemForm: "timeline-" + eid}
+	if len(ps) > 0 {
+		p.editFailed(c, id, &domain.ValidationError{Problems: ps}, st)
+		return
+	}
+	r, err := p.mutateRCA(c, id, "timeline edit", func(r *domain.RCA) error {
+		for i := range r.Timeline {
+			if r.Timeline[i].ID == eid {
+				e.ID, e.Translations = eid, r.Timeline[i].Translations
+				r.Timeline[i] = e
+				return nil
+			}
+		}
+		return errEntryGone
+	})
+	if err != nil {
+		p.entryFailed(c, id, err, st)
+		return
+	}
+	p.rememberZone(c, loc)
+	p.setFlash(c, "ok", "ui.flash.saved")
+	p.backToRule(c, r, domain.RuleTimeline, "entry-"+eid)
+}
+
+// timelineDelete removes one entry.
+func (p *pages) timelineDelete(c *gin.Context) {
+	id, eid := c.Param("id"), c.Param("eid")
+	r, err := p.mutateRCA(c, id, "timeline delete", func(r *domain.RCA) error {
+		out := r.Timeline[:0]
+		for _, e := range r.Timeline {
+			if e.ID != eid {
+				out = append(out, e)
+			}
+		}
+		r.Timeline = out
+		return nil
+	})
+	if err != nil {
+		p.editFailed(c, id, err, editState{section: p.ruleSection(c, id, domain.RuleTimeline)})
+		return
+	}
+	p.setFlash(c, "ok", "ui.flash.entry_deleted")
+	p.backToRule(c, r, domain.RuleTimeline, "timeline-heading")
+}
+
+// timelineImport adds entries made from the linked incidents' start and
+// updates; entries already present are not added twice.
+func (p *pages) timelineImport(c *gin.Context) {
+	id := c.Param("id")
+	added := 0
+	r, err := p.mutateRCA(c, id, "timeline import", func(r *domain.RCA) error {
+		added = 0
+		for _, in := range p.incidentsOf(c.Request.Context(), r.IncidentIDs) {
+			entries := timelineFromIncident(in, r.Timeline)
+			added += len(entries)
+			r.Timeline = append(r.Timeline, entries...)
+		}
+		return nil
+	})
+	if err != nil {
+		p.editFailed(c, id, err, editState{section: p.ruleSection(c, id, domain.RuleTimeline)})
+		return
+	}
+	if added == 0 {
+		p.setFlash(c, "info", "ui.flash.nothing_imported")
+	} else {
+		p.setFlash(c, "ok", "ui.flash.imported")
+	}
+	p.backToRule(c, r, domain.RuleTimeline, "timeline-heading")
+}
+
+// ruleSection finds the section for rule without failing the request.
+func (p *pages) ruleSection(c *gin.Context, id, rule string) string {
+	r, err := p.s.store.GetRCA(c.Request.Context(), id)
+	if err != nil {
+		return ""
+	}
+	return sectionWithRule(r, rule)
+}

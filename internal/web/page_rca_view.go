@@ -1,0 +1,93 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/hindsight-rca/hindsight/internal/domain"
+)
+
+type viewSection struct {
+	Key, Title, Body      string
+	Visibility            domain.Visibility
+	IsTimeline, IsActions bool
+	Comments              []commentView
+}
+
+type historyRow struct {
+	From, To    domain.RCAState
+	By, Comment string
+	At          time.Time
+}
+
+type viewFacts struct{ Date, Duration string }
+
+type rcaViewPage struct {
+	PageData
+	RCA          domain.RCA
+	CanEdit      bool
+	CanComment   bool
+	CanPublish   bool
+	Facts        viewFacts
+	Linked       []domain.Incident
+	Authors      []string
+	Reviewers    []string
+	Moves        []domain.RCAState
+	StateComment string
+	Problems     []domain.Problem
+	History      []historyRow
+	Deliveries   []domain.Delivery
+	Languages    []langOption
+	Zones        []string
+	Sections     []viewSection
+	Timeline     []timelineRow
+	ActionRows   []actionRow
+}
+
+// rcaView shows an RCA as readers see it, with review, export and publish.
+func (p *pages) rcaView(c *gin.Context) {
+	rc, err := p.loadRCA(c, c.Param("id"))
+	if err != nil {
+		p.s.pageError(c, err)
+		return
+	}
+	p.renderView(c, http.StatusOK, rc, nil, "")
+}
+
+func (p *pages) renderView(c *gin.Context, status int, rc *rcaContext, problems []domain.Problem, comment string) {
+	loc := p.localeOf(c)
+	u, _ := currentUser(c)
+	r := rc.RCA
+	d := rcaViewPage{
+		PageData: p.base(c, ""), RCA: r, Linked: rc.Incidents,
+		CanEdit:    u.Role.Allows(domain.RoleAuthor) && editableState(r.State),
+		CanComment: u.Role.Allows(domain.RoleAuthor),
+		CanPublish: u.Role.Allows(domain.RoleReviewer) && (r.State == domain.StateApproved || r.State == domain.StatePublished),
+		Facts:      viewFacts{Date: shownDate(rc, loc), Duration: shownDuration(rc, loc)},
+		Authors:    namesOf(r.Authors, rc.Names), Reviewers: namesOf(r.Reviewers, rc.Names),
+		Problems: problems, StateComment: comment, Languages: p.languages(),
+		Timeline: timelineRows(r, loc), ActionRows: actionRows(r, p.s.now()),
+	}
+	d.Zones = zoneChoices(d.TimeZone)
+	for _, to := range domain.NextStates(r.State) {
+		if to == domain.StatePublished {
+			continue // publishing has its own button: it also notifies the targets
+		}
+		if need, ok := domain.TransitionRole(r.State, to); ok && u.Role.Allows(need) {
+			d.Moves = append(d.Moves, to)
+		}
+	}
+	for _, h := range r.History {
+		d.History = append(d.History, historyRow{From: h.From, To: h.To, By: namesOf([]string{h.By}, rc.Names)[0], At: h.At, Comment: h.Comment})
+	}
+	for _, s := range r.Sections {
+		d.Sections = append(d.Sections, viewSection{Key: s.Key, Title: s.Title, Body: s.Body, Visibility: s.Visibility,
+			IsTimeline: rc.isTimeline(s.Key), IsActions: rc.isActions(s.Key), Comments: rc.commentsFor(s.Key)})
+	}
+	if deliveries, err := p.s.store.ListDeliveries(c.Request.Context(), r.ID); err == nil {
+		d.Deliveries = deliveries
+	}
+	p.render(c, status, "rca_view", d)
+}

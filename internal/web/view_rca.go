@@ -1,0 +1,279 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/quality"
+	"github.com/hindsight-rca/hindsight/internal/store"
+)
+
+// Values shown in the editor's and the RCA page's forms and tables.
+
+type sectionNav struct {
+	Key, Title                  string
+	Complete, Required, Current bool
+}
+
+type commentView struct {
+	ID, Author, Body string
+	At               time.Time
+	Resolved         bool
+}
+
+type sectionView struct {
+	Key, Title, Guidance, Example, Body string
+	Visibility                          domain.Visibility
+	Revision                            int64
+	Findings                            []string
+	Comments                            []commentView
+	IsTimeline, IsActions               bool
+	// Theirs is the other author's text after a conflicting save without
+	// JavaScript; Body then holds the user's own text.
+	Theirs    string
+	Conflict  bool
+}
+
+type factsForm struct {
+	Title, IncidentDate, DurationOverride, Severity, Services, Tags string
+}
+
+type labelValue struct{ Label, Value string }
+
+type derivedView struct {
+	Date, Duration string
+	Metrics        []labelValue
+}
+
+type timelineForm struct {
+	At, Kind, Text, Visibility string
+}
+
+type timelineRow struct {
+	ID                 string
+	Local              string // datetime-local value in the display zone
+	Kind               string
+	Text, Visibility   string
+	UTC, Display       string
+	Problems           []domain.Problem
+}
+
+type actionFormValues struct {
+	Title, Owner, Due, State, TrackerURL, Visibility string
+}
+
+type actionRow struct {
+	ID       string
+	Form     actionFormValues
+	Overdue  bool
+	Problems []domain.Problem
+}
+
+// rcaContext is an RCA with what its pages show beside it.
+type rcaContext struct {
+	RCA       domain.RCA
+	Template  domain.Template
+	Incidents []domain.Incident
+	Comments  []domain.Comment
+	Names     map[string]string
+	Checks    quality.Report
+	Metrics   domain.Metrics
+}
+
+// loadRCA reads an RCA with its linked incidents, comments, user names and
+// quality checks.
+func (p *pages) loadRCA(c *gin.Context, id string) (*rcaContext, error) {
+	ctx := c.Request.Context()
+	r, err := p.s.store.GetRCA(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return p.rcaContextFor(c, r)
+}
+
+func (p *pages) rcaContextFor(c *gin.Context, r domain.RCA) (*rcaContext, error) {
+	ctx := c.Request.Context()
+	rc := &rcaContext{RCA: r, Names: p.userNames(c)}
+	rc.Template, _ = domain.BuiltinTemplate(r.Template)
+	rc.Incidents = p.incidentsOf(ctx, r.IncidentIDs)
+	comments, err := p.s.store.ListComments(ctx, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	rc.Comments = comments
+	people := make([]string, 0, len(rc.Names))
+	for _, n := range rc.Names {
+		people = append(people, n)
+	}
+	for _, a := range r.ActionItems {
+		if a.Owner != "" {
+			people = append(people, a.Owner)
+		}
+	}
+	rc.Checks = quality.Run(quality.Input{RCA: r, Template: rc.Template, Incidents: rc.Incidents, People: people})
+	rc.Metrics = domain.DeriveMetrics(r.Timeline, rc.Incidents)
+	return rc, nil
+}
+
+func (p *pages) incidentsOf(ctx context.Context, ids []string) []domain.Incident {
+	out := make([]domain.Incident, 0, len(ids))
+	for _, id := range ids {
+		if in, err := p.s.store.GetIncident(ctx, id); err == nil {
+			out = append(out, in)
+		}
+	}
+	return out
+}
+
+func (rc *rcaContext) input() quality.Input {
+	return quality.Input{RCA: rc.RCA, Template: rc.Template, Incidents: rc.Incidents}
+}
+
+func (rc *rcaContext) isTimeline(key string) bool {
+	if d, ok := rc.Template.Definition(key); ok {
+		return d.HasRule(domain.RuleTimeline)
+	}
+	return key == "timeline"
+}
+
+func (rc *rcaContext) isActions(key string) bool {
+	if d, ok := rc.Template.Definition(key); ok {
+		return d.HasRule(domain.RuleActionItems)
+	}
+	return key == "preventive_measures" || key == "prevention"
+}
+
+func (rc *rcaContext) commentsFor(key string) []commentView {
+	var out []commentView
+	for _, cm := range rc.Comments {
+		if cm.SectionKey != key {
+			continue
+		}
+		out = append(out, commentView{ID: cm.ID, Author: namesOf([]string{cm.AuthorID}, rc.Names)[0],
+			Body: cm.Body, At: cm.CreatedAt, Resolved: cm.ResolvedAt != nil})
+	}
+	return out
+}
+
+func derive(rc *rcaContext, loc *uiLocale) derivedView {
+	m := rc.Metrics
+	d := derivedView{Date: "—", Duration: "—"}
+	if m.Start != nil {
+		d.Date = loc.Date(*m.Start)
+	}
+	switch {
+	case m.Impact > 0:
+		d.Duration = loc.l.ApproxDuration(m.Impact)
+	case m.Span > 0:
+		d.Duration = loc.l.ApproxDuration(m.Span)
+	}
+	add := func(key string, v *time.Duration) {
+		if v != nil {
+			d.Metrics = append(d.Metrics, labelValue{Label: loc.T(key), Value: loc.l.Duration(*v)})
+		}
+	}
+	if m.Impact > 0 {
+		d.Metrics = append(d.Metrics, labelValue{Label: loc.T("ui.facts.impact_total"), Value: loc.l.Duration(m.Impact)})
+	}
+	add("ui.facts.time_to_detect", m.TimeToDetect)
+	add("ui.facts.time_to_mitigate", m.TimeToMitigate)
+	add("ui.facts.time_to_resolve", m.TimeToResolve)
+	if m.Recurred() {
+		d.Metrics = append(d.Metrics, labelValue{Label: loc.T("ui.facts.cycles"), Value: strconv.Itoa(len(m.Cycles))})
+	}
+	return d
+}
+
+// shownDuration is the duration as readers see it: the author's wording,
+// else the derived one.
+func shownDuration(rc *rcaContext, loc *uiLocale) string {
+	if rc.RCA.DurationOverride != "" {
+		return rc.RCA.DurationOverride
+	}
+	return derive(rc, loc).Duration
+}
+
+func shownDate(rc *rcaContext, loc *uiLocale) string {
+	if t := rc.RCA.ResolvedIncidentDate(rc.Metrics); t != nil {
+		return loc.Date(*t)
+	}
+	return "—"
+}
+
+func timelineRows(r domain.RCA, loc *uiLocale) []timelineRow {
+	rows := make([]timelineRow, 0, len(r.Timeline))
+	for _, e := range r.Timeline {
+		rows = append(rows, timelineRow{
+			ID: e.ID, Local: e.At.In(loc.zone).Format(localLayout), Kind: string(e.Kind), Text: e.Text,
+			Visibility: string(e.Visibility), UTC: e.At.UTC().Format(time.RFC3339), Display: loc.DateTime(e.At),
+		})
+	}
+	return rows
+}
+
+func actionValues(a domain.ActionItem) actionFormValues {
+	v := actionFormValues{Title: a.Title, Owner: a.Owner, State: string(a.State), TrackerURL: a.TrackerURL, Visibility: string(a.Visibility)}
+	if a.Due != nil {
+		v.Due = a.Due.UTC().Format(time.DateOnly)
+	}
+	return v
+}
+
+func actionRows(r domain.RCA, now time.Time) []actionRow {
+	rows := make([]actionRow, 0, len(r.ActionItems))
+	for _, a := range r.ActionItems {
+		rows = append(rows, actionRow{ID: a.ID, Form: actionValues(a), Overdue: a.Overdue(now)})
+	}
+	return rows
+}
+
+// editableState reports whether authors may change an RCA's content in its state.
+func editableState(s domain.RCAState) bool {
+	return s == domain.StateDraft || s == domain.StateInReview
+}
+
+// mutateRCA applies change to the freshest copy of the RCA and stores it.
+// Form edits of one entry (a timeline entry, an action item, a link) are
+// independent of concurrent section autosaves, so a version conflict is
+// retried on the new version instead of being shown to the user.
+func (p *pages) mutateRCA(c *gin.Context, id, note string, change func(r *domain.RCA) error) (domain.RCA, error) {
+	ctx := c.Request.Context()
+	u, _ := currentUser(c)
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		var r domain.RCA
+		r, err = p.s.store.GetRCA(ctx, id)
+		if err != nil {
+			return domain.RCA{}, err
+		}
+		if !editableState(r.State) {
+			return r, errNotEditable
+		}
+		if err = change(&r); err != nil {
+			return r, err
+		}
+		r.Normalize()
+		if err = r.Validate(); err != nil {
+			return r, err
+		}
+		if !containsString(r.Authors, u.ID) && u.ID != "" {
+			r.Authors = append(r.Authors, u.ID)
+		}
+		r.UpdatedAt = p.s.now()
+		err = p.s.store.UpdateRCA(ctx, &r, u.ID, note)
+		if err == nil {
+			return r, nil
+		}
+		if !isConflict(err) {
+			return r, err
+		}
+	}
+	return domain.RCA{}, err
+}
+
+func isConflict(err error) bool { return errors.Is(err, store.ErrConflict) }
