@@ -341,4 +341,3 @@ func (p *pages) incidentSave(c *gin.Context) {
 	p.setFlash(c, "ok", "ui.flash.saved")
 	redirect(c, "/incidents/"+in.ID)
 }
-

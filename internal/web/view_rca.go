@@ -35,8 +35,8 @@ type sectionView struct {
 	IsTimeline, IsActions               bool
 	// Theirs is the other author's text after a conflicting save without
 	// JavaScript; Body then holds the user's own text.
-	Theirs    string
-	Conflict  bool
+	Theirs   string
+	Conflict bool
 }
 
 type factsForm struct {
@@ -55,12 +55,12 @@ type timelineForm struct {
 }
 
 type timelineRow struct {
-	ID                 string
-	Local              string // datetime-local value in the display zone
-	Kind               string
-	Text, Visibility   string
-	UTC, Display       string
-	Problems           []domain.Problem
+	ID               string
+	Local            string // datetime-local value in the display zone
+	Kind             string
+	Text, Visibility string
+	UTC, Display     string
+	Problems         []domain.Problem
 }
 
 type actionFormValues struct {
