@@ -1,7 +1,250 @@
 package web
 
-import "github.com/gin-gonic/gin"
+import (
+	"bytes"
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/i18n"
+	"github.com/hindsight-rca/hindsight/internal/report"
+	"github.com/hindsight-rca/hindsight/internal/statuspage"
+	"github.com/hindsight-rca/hindsight/internal/statuspage/publish"
+	"github.com/hindsight-rca/hindsight/internal/store"
+	"github.com/hindsight-rca/hindsight/templates"
+)
+
+// statusArea is the public status page and the publishing machinery of one
+// Server.
+type statusArea struct {
+	cat    *i18n.Catalog
+	site   *statuspage.Site
+	worker *publish.Worker
+}
+
+// statusAreas maps a Server to its status area (Server has no field for it).
+var statusAreas sync.Map // *Server -> *statusArea
+
+func (s *Server) status() *statusArea {
+	v, _ := statusAreas.Load(s)
+	a, _ := v.(*statusArea)
+	return a
+}
 
 // registerStatus adds the public status page, its Statuspage-compatible JSON
 // under /api/v2, and the publish, import and target routes under /api/v1.
-func (s *Server) registerStatus(r *gin.Engine, api *gin.RouterGroup) {}
+func (s *Server) registerStatus(r *gin.Engine, api *gin.RouterGroup) {
+	cat, err := i18n.Load()
+	if err != nil {
+		s.setupError(err)
+		return
+	}
+	a := &statusArea{cat: cat}
+	a.site, err = statuspage.NewSite(s.store, cat, templates.FS, statuspage.Config{
+		Name: s.cfg.StatusPageName, BaseURL: s.cfg.BaseURL, TimeZone: s.cfg.DefaultTimeZone,
+		DefaultLanguage: s.cfg.DefaultLanguage, CacheTTL: 15 * time.Second,
+		Now: func() time.Time { return s.clock() },
+	}, s.rcaMarkdown, s.log)
+	if err != nil {
+		s.setupError(err)
+		return
+	}
+	a.worker = publish.NewWorker(s.store, s.publishReport, s.log)
+	a.worker.BaseURL = s.cfg.BaseURL
+	a.worker.Now = func() time.Time { return s.clock() }
+	statusAreas.Store(s, a)
+	// Every write the status page shows goes through the store: wrap it so
+	// the page cache drops stale answers at once (the TTL is a safety net).
+	s.store = &invalidatingStore{Store: s.store, invalidate: a.site.Invalidate}
+	s.onStateChange(s.publishOnStateChange)
+
+	// Public: no login.
+	public := gin.WrapH(a.site.Handler())
+	for _, p := range statuspage.Routes {
+		r.GET(p, public)
+		r.HEAD(p, public)
+	}
+
+	viewer := s.requireRole(domain.RoleViewer)
+	author := s.requireRole(domain.RoleAuthor)
+	reviewer := s.requireRole(domain.RoleReviewer)
+	admin := s.requireRole(domain.RoleAdmin)
+	_ = viewer
+
+	// Publishing an RCA to the status page and every enabled target.
+	api.POST("/rcas/:id/publish", reviewer, s.apiRCAPublish)
+	api.POST("/rcas/:id/unpublish", reviewer, s.apiRCAUnpublish)
+	api.GET("/rcas/:id/deliveries", author, s.apiRCADeliveries)
+
+	// Importing incidents from a Statuspage page.
+	api.POST("/import/statuspage", author, s.apiImportStatuspage)
+
+	// Publish targets: admins only; secrets are write-only.
+	api.GET("/targets", admin, s.apiTargetList)
+	api.POST("/targets", admin, s.apiTargetCreate)
+	api.GET("/targets/:id", admin, s.apiTargetGet)
+	api.PUT("/targets/:id", admin, s.apiTargetUpdate)
+	api.DELETE("/targets/:id", admin, s.apiTargetDelete)
+	s.document(statusOps()...)
+}
+
+// RunDeliveries runs the publish worker until ctx ends: pending deliveries
+// (also those left from before a restart) are sent with retries. The serve
+// command starts it next to the HTTP server.
+func (s *Server) RunDeliveries(ctx context.Context) error {
+	a := s.status()
+	if a == nil {
+		return errors.New("web: status area not set up")
+	}
+	return a.worker.Run(ctx)
+}
+
+// InvalidateStatusPage drops the public page's cache (after writes made
+// outside this server, such as a CLI import into the same data folder).
+func (s *Server) InvalidateStatusPage() {
+	if a := s.status(); a != nil {
+		a.site.Invalidate()
+	}
+}
+
+// publishingKey marks a state change made by the publish endpoints, which
+// enqueue deliveries themselves and report errors to the caller.
+type publishingKey struct{}
+
+// publishOnStateChange enqueues deliveries when an RCA is published or
+// leaves the published state through any route (the state endpoint, the
+// pages), and refreshes the public page.
+func (s *Server) publishOnStateChange(ctx context.Context, r domain.RCA, from domain.RCAState, by domain.User) {
+	a := s.status()
+	if a == nil {
+		return
+	}
+	a.site.Invalidate()
+	if ctx.Value(publishingKey{}) != nil {
+		return
+	}
+	event := ""
+	switch {
+	case r.State == domain.StatePublished:
+		event = publish.EventPublished
+	case from == domain.StatePublished:
+		event = publish.EventUnpublished
+	default:
+		return
+	}
+	ds, err := publish.Enqueue(ctx, s.store, r, event, s.now())
+	if err != nil {
+		s.log.Error("publish: enqueue deliveries", "rca", r.ID, "event", event, "err", err)
+		return
+	}
+	if len(ds) > 0 {
+		a.worker.Wake()
+	}
+}
+
+// invalidatingStore calls invalidate after every successful write of
+// something the public status page shows.
+type invalidatingStore struct {
+	store.Store
+	invalidate func()
+}
+
+func (s *invalidatingStore) after(err error) error {
+	if err == nil {
+		s.invalidate()
+	}
+	return err
+}
+
+func (s *invalidatingStore) CreateComponent(ctx context.Context, c *domain.Component) error {
+	return s.after(s.Store.CreateComponent(ctx, c))
+}
+
+func (s *invalidatingStore) UpdateComponent(ctx context.Context, c *domain.Component) error {
+	return s.after(s.Store.UpdateComponent(ctx, c))
+}
+
+func (s *invalidatingStore) DeleteComponent(ctx context.Context, id string) error {
+	return s.after(s.Store.DeleteComponent(ctx, id))
+}
+
+func (s *invalidatingStore) CreateIncident(ctx context.Context, in *domain.Incident) error {
+	return s.after(s.Store.CreateIncident(ctx, in))
+}
+
+func (s *invalidatingStore) UpdateIncident(ctx context.Context, in *domain.Incident) error {
+	return s.after(s.Store.UpdateIncident(ctx, in))
+}
+
+func (s *invalidatingStore) DeleteIncident(ctx context.Context, id string) error {
+	return s.after(s.Store.DeleteIncident(ctx, id))
+}
+
+func (s *invalidatingStore) UpdateRCA(ctx context.Context, r *domain.RCA, author, note string) error {
+	return s.after(s.Store.UpdateRCA(ctx, r, author, note))
+}
+
+func (s *invalidatingStore) SaveSection(ctx context.Context, rcaID, key string, e domain.SectionEdit, author string) (domain.RCA, error) {
+	r, err := s.Store.SaveSection(ctx, rcaID, key, e, author)
+	return r, s.after(err)
+}
+
+func (s *invalidatingStore) DeleteRCA(ctx context.Context, id string) error {
+	return s.after(s.Store.DeleteRCA(ctx, id))
+}
+
+func (s *invalidatingStore) PutSetting(ctx context.Context, key string, value []byte) error {
+	return s.after(s.Store.PutSetting(ctx, key, value))
+}
+
+// externalReport builds the EXTERNAL report of a published RCA: internal
+// sections, entries and action items never reach the status page or a target.
+func (s *Server) externalReport(ctx context.Context, r domain.RCA, incidents []domain.Incident, lang, tz string) (report.Report, error) {
+	a := s.status()
+	if a == nil {
+		return report.Report{}, errors.New("web: status area not set up")
+	}
+	comps, err := s.store.ListComponents(ctx)
+	if err != nil {
+		return report.Report{}, err
+	}
+	now := s.now()
+	if r.PublishedAt != nil {
+		now = *r.PublishedAt // the same text renders the same way: stable ETags and payloads
+	}
+	return report.Build(r, incidents, comps, nil, a.cat, report.Options{Lang: lang, TimeZone: tz, Audience: report.External, Now: now})
+}
+
+// rcaMarkdown is the public page's RCA text: the external report as Markdown.
+func (s *Server) rcaMarkdown(ctx context.Context, r domain.RCA, incidents []domain.Incident, lang string, loc *time.Location) (string, error) {
+	rep, err := s.externalReport(ctx, r, incidents, lang, loc.String())
+	if err != nil {
+		return "", err
+	}
+	var b bytes.Buffer
+	if err := report.RenderMarkdown(&b, rep); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
+// publishReport is what targets receive: the external report in Markdown
+// and HTML, in the target's language, times in the default time zone.
+func (s *Server) publishReport(ctx context.Context, r domain.RCA, incidents []domain.Incident, lang string) (publish.Report, error) {
+	rep, err := s.externalReport(ctx, r, incidents, lang, s.cfg.DefaultTimeZone)
+	if err != nil {
+		return publish.Report{}, err
+	}
+	var md, html bytes.Buffer
+	if err := report.RenderMarkdown(&md, rep); err != nil {
+		return publish.Report{}, err
+	}
+	if err := report.RenderHTML(&html, rep); err != nil {
+		return publish.Report{}, err
+	}
+	return publish.Report{Title: rep.Title, Markdown: md.String(), HTML: html.String()}, nil
+}

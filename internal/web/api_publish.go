@@ -1,0 +1,124 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/statuspage/publish"
+)
+
+// publishResult is the answer of publish and unpublish: the RCA as stored
+// and the deliveries queued for the targets.
+type publishResult struct {
+	RCA        domain.RCA        `json:"rca"`
+	Deliveries []domain.Delivery `json:"deliveries"`
+}
+
+// unpublishRequest is the body of POST /api/v1/rcas/{id}/unpublish.
+type unpublishRequest struct {
+	Comment string `json:"comment"`
+	Version int64  `json:"version"`
+}
+
+// apiRCAPublish publishes an approved RCA (or re-publishes a published one
+// after an edit) to the status page and queues a delivery for every enabled
+// target. Re-publishing updates each target instead of duplicating it.
+func (s *Server) apiRCAPublish(c *gin.Context) {
+	ctx := context.WithValue(c.Request.Context(), publishingKey{}, true)
+	u := mustUser(c)
+	r, err := s.store.GetRCA(ctx, c.Param("id"))
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	switch r.State {
+	case domain.StateApproved:
+		r, err = s.transitionRCA(ctx, u, effectiveRole(c), r.ID, stateChange{To: domain.StatePublished, Version: r.Version})
+		if err != nil {
+			s.apiError(c, err)
+			return
+		}
+	case domain.StatePublished:
+		// re-publish: the version as it is now goes out as rca.updated
+	default:
+		s.apiError(c, &httpError{Status: http.StatusConflict, Code: codeInvalidTransition,
+			Message: "Only an approved or published RCA can be published.", Err: domain.ErrInvalidTransition})
+		return
+	}
+	ds, err := publish.Enqueue(ctx, s.store, r, publish.EventPublished, s.now())
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	s.afterPublish(ctx, u, r, "rca.publish", ds)
+	c.JSON(http.StatusOK, publishResult{RCA: r, Deliveries: ds})
+}
+
+// apiRCAUnpublish takes a published RCA back to draft (a reason is
+// required), removes it from the status page and reverts it on every target
+// that had it.
+func (s *Server) apiRCAUnpublish(c *gin.Context) {
+	var in unpublishRequest
+	if !bindJSON(c, &in) {
+		return
+	}
+	ctx := context.WithValue(c.Request.Context(), publishingKey{}, true)
+	u := mustUser(c)
+	r, err := s.store.GetRCA(ctx, c.Param("id"))
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	if r.State != domain.StatePublished {
+		s.apiError(c, &httpError{Status: http.StatusConflict, Code: codeInvalidTransition,
+			Message: "Only a published RCA can be unpublished.", Err: domain.ErrInvalidTransition})
+		return
+	}
+	r, err = s.transitionRCA(ctx, u, effectiveRole(c), r.ID, stateChange{To: domain.StateDraft, Comment: in.Comment, Version: in.Version})
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	ds, err := publish.Enqueue(ctx, s.store, r, publish.EventUnpublished, s.now())
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	s.afterPublish(ctx, u, r, "rca.unpublish", ds)
+	c.JSON(http.StatusOK, publishResult{RCA: r, Deliveries: ds})
+}
+
+func (s *Server) afterPublish(ctx context.Context, u domain.User, r domain.RCA, action string, ds []domain.Delivery) {
+	s.audit(ctx, u.ID, action, "rca:"+r.ID, map[string]string{
+		"version": strconv.FormatInt(r.Version, 10), "deliveries": strconv.Itoa(len(ds)),
+	})
+	if a := s.status(); a != nil {
+		a.site.Invalidate()
+		if len(ds) > 0 {
+			a.worker.Wake()
+		}
+	}
+}
+
+// apiRCADeliveries lists the deliveries of an RCA, newest first.
+func (s *Server) apiRCADeliveries(c *gin.Context) {
+	ctx := c.Request.Context()
+	r, err := s.store.GetRCA(ctx, c.Param("id"))
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	ds, err := s.store.ListDeliveries(ctx, r.ID)
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	if ds == nil {
+		ds = []domain.Delivery{}
+	}
+	c.JSON(http.StatusOK, gin.H{"items": ds})
+}
