@@ -506,6 +506,8 @@ func testRCAFilters(t *testing.T, open Opener) {
 		{"service is not a substring match", store.RCAFilter{Service: "Web"}, nil, 0},
 		{"tag", store.RCAFilter{Tag: "db"}, []string{c.ID, a.ID}, 2},
 		{"tag is not a substring match", store.RCAFilter{Tag: "d"}, nil, 0},
+		{"tag is case-sensitive", store.RCAFilter{Tag: "DB"}, nil, 0},
+		{"service is case-sensitive", store.RCAFilter{Service: "cdn"}, nil, 0},
 		{"incident", store.RCAFilter{IncidentID: "inc-1"}, []string{c.ID, a.ID}, 2},
 		{"unknown incident", store.RCAFilter{IncidentID: "inc-9"}, nil, 0},
 		{"since, by incident date", store.RCAFilter{Since: ptr(at(2 * day))}, []string{c.ID, d.ID, b.ID}, 3},
@@ -551,6 +553,17 @@ func testRCAFilters(t *testing.T, open Opener) {
 	// Listed RCAs are whole.
 	if got[0].Section("summary").Body != "Rewritten: quorum lost." || len(got[0].Sections) != len(a.Sections) {
 		t.Fatal("ListRCAs did not return the whole RCA")
+	}
+
+	// Date filters keep using created_at (not updated_at) when an RCA has no
+	// incident date, also after it was edited.
+	_, err = s.SaveSection(ctx, c.ID, "impact", domain.SectionEdit{Body: "Edited much later.", BaseRevision: 1}, "u")
+	must(t, err, "SaveSection c")
+	got, total, err := s.ListRCAs(ctx, store.RCAFilter{Since: ptr(at(3 * day)), Until: ptr(at(5 * day))})
+	must(t, err, "ListRCAs by created_at after an edit")
+	wantIDs(t, "created_at window after an edit", got, rcaID, c.ID)
+	if total != 1 {
+		t.Fatalf("total %d", total)
 	}
 }
 
