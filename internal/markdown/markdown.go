@@ -9,6 +9,7 @@ package markdown
 
 import (
 	"bytes"
+	"html"
 	"html/template"
 	"regexp"
 	"strings"
@@ -20,7 +21,7 @@ import (
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
-	"github.com/yuin/goldmark/renderer/html"
+	gmhtml "github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 )
@@ -185,7 +186,7 @@ func renderImage(w util.BufWriter, source []byte, node ast.Node, entering bool) 
 	n := node.(*ast.Image)
 	dest := util.URLEscape(n.Destination, true)
 	_, _ = w.WriteString(`<a class="md-image" rel="` + LinkRel + `" href="`)
-	if !html.IsDangerousURL(dest) {
+	if !gmhtml.IsDangerousURL(dest) {
 		_, _ = w.Write(util.EscapeHTML(dest))
 	}
 	_, _ = w.WriteString(`">`)
@@ -198,7 +199,8 @@ func renderImage(w util.BufWriter, source []byte, node ast.Node, entering bool) 
 	return ast.WalkSkipChildren, nil
 }
 
-// PlainText returns the text of n's descendants without any markup.
+// PlainText returns the text of n's descendants without any markup, with
+// escapes and entities resolved as a reader would see them.
 func PlainText(n ast.Node, source []byte) string {
 	var b strings.Builder
 	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -206,26 +208,42 @@ func PlainText(n ast.Node, source []byte) string {
 			return ast.WalkContinue, nil
 		}
 		switch t := c.(type) {
-		case *ast.Text:
-			b.Write(t.Value(source))
-			if t.SoftLineBreak() || t.HardLineBreak() {
+		case *ast.Text, *ast.String:
+			b.WriteString(TextValue(t, source))
+			if tx, ok := t.(*ast.Text); ok && (tx.SoftLineBreak() || tx.HardLineBreak()) {
 				b.WriteByte(' ')
 			}
-		case *ast.String:
-			b.Write(t.Value)
-		case *ast.CodeSpan:
-			for cc := t.FirstChild(); cc != nil; cc = cc.NextSibling() {
-				if tx, ok := cc.(*ast.Text); ok {
-					b.Write(tx.Value(source))
-				}
-			}
-			return ast.WalkSkipChildren, nil
 		case *ast.AutoLink:
 			b.Write(t.Label(source))
+		case *ast.RawHTML:
+			return ast.WalkSkipChildren, nil
 		}
 		return ast.WalkContinue, nil
 	})
 	return b.String()
+}
+
+// TextValue returns what a reader sees of a Text or String node: backslash
+// escapes, entities and typographer substitutions resolved. Other nodes
+// give "".
+func TextValue(n ast.Node, source []byte) string {
+	switch t := n.(type) {
+	case *ast.Text:
+		v := t.Segment.Value(source)
+		if !t.IsRaw() {
+			v = util.UnescapePunctuations(v)
+			v = util.ResolveNumericReferences(v)
+			v = util.ResolveEntityNames(v)
+		}
+		return string(v)
+	case *ast.String:
+		if t.IsCode() {
+			// The typographer stores its substitutions as HTML entities.
+			return html.UnescapeString(string(t.Value))
+		}
+		return string(t.Value)
+	}
+	return ""
 }
 
 var (

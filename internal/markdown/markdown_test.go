@@ -196,3 +196,13 @@ func FuzzToHTML(f *testing.F) {
 		}
 	})
 }
+
+func TestPlainTextResolvesEscapes(t *testing.T) {
+	src := []byte(`"Quoted" -- AT&amp;T \*not emphasis\* &#x41; and ` + "`code`" + ` <b>raw</b>`)
+	doc := Parse(src)
+	got := PlainText(doc, src)
+	want := "“Quoted” – AT&T *not emphasis* A and code raw"
+	if got != want {
+		t.Errorf("PlainText = %q, want %q", got, want)
+	}
+}
