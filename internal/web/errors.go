@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/i18n"
 	"github.com/hindsight-rca/hindsight/internal/store"
 )
 
@@ -135,7 +136,11 @@ func classify(err error) *httpError {
 func (s *Server) apiError(c *gin.Context, err error) {
 	he := classify(err)
 	s.logError(c, he)
-	abortJSONExtra(c, he.Status, he.Code, s.message(c, he), he.Extra)
+	extra := he.Extra
+	if ps, ok := extra["problems"].([]domain.Problem); ok {
+		extra = map[string]any{"problems": s.localizeProblems(c, ps)}
+	}
+	abortJSONExtra(c, he.Status, he.Code, s.message(c, he), extra)
 }
 
 // pageError answers err as an HTML error page (or JSON for API clients).
@@ -180,10 +185,57 @@ func (s *Server) message(c *gin.Context, he *httpError) string {
 	return defaultMessages[codeInternal]
 }
 
-// translate looks key up in the request's language. Until the catalogs are
-// wired in, it reports false and callers use the English default.
+// catalogKeys maps error codes whose catalog key differs from error.<code>.
+var catalogKeys = map[string]string{codeInvalidJSON: "error.bad_json"}
+
+// translate looks key up in the request's language (see requestLang). It
+// reports false when no catalog has the key, so callers use their English
+// default instead of showing a raw key.
 func (s *Server) translate(c *gin.Context, key string) (string, bool) {
-	return "", false
+	if k, ok := catalogKeys[strings.TrimPrefix(key, "error.")]; ok {
+		key = k
+	}
+	if s.catalog == nil || !s.catalog.Has(i18n.DefaultLanguage, key) {
+		return "", false
+	}
+	return s.catalog.Localizer(s.requestLang(c)).T(key), true
+}
+
+// requestLang is the language API answers are written in: the user's
+// preference, else the Accept-Language header, else the server default.
+func (s *Server) requestLang(c *gin.Context) string {
+	if s.catalog == nil {
+		return s.cfg.DefaultLanguage
+	}
+	var pref string
+	if u, ok := currentUser(c); ok {
+		pref = u.Language
+	}
+	if lang, ok := s.catalog.Lookup(pref); ok {
+		return lang
+	}
+	if lang, ok := s.catalog.Lookup(c.GetHeader("Accept-Language")); ok {
+		return lang
+	}
+	return s.catalog.Match(s.cfg.DefaultLanguage)
+}
+
+// problemOut is a validation problem as answered, with a localized message.
+type problemOut struct {
+	domain.Problem
+	Message string `json:"message"`
+}
+
+func (s *Server) localizeProblems(c *gin.Context, ps []domain.Problem) []problemOut {
+	out := make([]problemOut, len(ps))
+	for i, p := range ps {
+		msg, ok := s.translate(c, "error.validation."+p.Code)
+		if !ok {
+			msg = p.Detail
+		}
+		out[i] = problemOut{Problem: p, Message: msg}
+	}
+	return out
 }
 
 func (s *Server) logError(c *gin.Context, he *httpError) {

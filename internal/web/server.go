@@ -16,6 +16,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"golang.org/x/text/language"
 
+	"github.com/hindsight-rca/hindsight/internal/i18n"
 	"github.com/hindsight-rca/hindsight/internal/store"
 )
 
@@ -51,6 +52,7 @@ type Server struct {
 
 	engine  *gin.Engine
 	metrics *metrics
+	catalog *i18n.Catalog // message catalogs for API error messages
 	csrf    *http.CrossOriginProtection
 	setup   []error
 
@@ -85,6 +87,11 @@ func New(cfg Config, st store.Store, log *slog.Logger) (*Server, error) {
 			return nil, fmt.Errorf("web: base url: %w", err)
 		}
 	}
+	cat, err := i18n.Load()
+	if err != nil {
+		return nil, fmt.Errorf("web: load catalogs: %w", err)
+	}
+	s.catalog = cat
 	s.metrics = newMetrics(cfg.Version)
 	s.engine = s.routes()
 	if err := errors.Join(s.setup...); err != nil {
