@@ -140,7 +140,7 @@ type Store interface {
 	// Incidents. RCAIDs is always filled from the RCAs that link the incident.
 	// UpdateIncident checks in.Version and bumps it; ErrConflict when stale.
 	// CreateIncident returns ErrDuplicate when in.Source names an imported
-	// incident already stored.
+	// incident already stored. A Source with an empty System or ID names none.
 	CreateIncident(ctx context.Context, in *domain.Incident) error
 	GetIncident(ctx context.Context, id string) (domain.Incident, error)
 	GetIncidentBySource(ctx context.Context, system, sourceID string) (domain.Incident, error)

@@ -16,8 +16,8 @@ func incidentRow(in domain.Incident) (cols []any, err error) {
 	if err != nil {
 		return nil, err
 	}
-	var system, sourceID any
-	if in.Source != nil {
+	var system, sourceID any // NULL: no source, so never a duplicate
+	if in.Source != nil && in.Source.System != "" && in.Source.ID != "" {
 		system, sourceID = in.Source.System, in.Source.ID
 	}
 	resolved := 0

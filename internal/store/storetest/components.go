@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -149,9 +150,14 @@ func testIncidents(t *testing.T, open Opener) {
 	other := newIncident("Other system", at(2*time.Hour))
 	other.Source = &domain.Source{System: "instatus", ID: "sp-1"}
 	must(t, s.CreateIncident(ctx, &other), "CreateIncident same source id, other system")
-	// Several incidents without a source are fine.
+	// Several incidents without a source are fine, and an empty Source is no source.
 	plain1 := createIncident(t, s, "Manual one", at(3*time.Hour))
 	createIncident(t, s, "Manual two", at(4*time.Hour))
+	for i := range 2 {
+		e := newIncident("Empty source", at(5*time.Hour))
+		e.Source = &domain.Source{}
+		must(t, s.CreateIncident(ctx, &e), fmt.Sprintf("CreateIncident with an empty Source #%d", i+1))
+	}
 
 	// Update.
 	stale := got
@@ -168,6 +174,14 @@ func testIncidents(t *testing.T, open Opener) {
 		t.Fatalf("GetIncident after update: title %q, %d updates, version %d", again.Title, len(again.Updates), again.Version)
 	}
 	sameInstant(t, "CreatedAt after update", again.CreatedAt, in.CreatedAt)
+	// RCAIDs sent with an update are ignored too.
+	forged := again
+	forged.RCAIDs = []string{"forged"}
+	must(t, s.UpdateIncident(ctx, &forged), "UpdateIncident with RCAIDs")
+	again, _ = s.GetIncident(ctx, in.ID)
+	if len(again.RCAIDs) != 0 || again.Version != 3 {
+		t.Fatalf("UpdateIncident stored RCAIDs %v (version %d)", again.RCAIDs, again.Version)
+	}
 	stale.Title = "lost"
 	wantErr(t, s.UpdateIncident(ctx, &stale), store.ErrConflict, "UpdateIncident stale")
 	again, _ = s.GetIncident(ctx, in.ID)

@@ -279,6 +279,26 @@ func testAudit(t *testing.T, open Opener) {
 		})
 	}
 
+	// Page defaults: limit 0 means 50, a negative offset means 0.
+	for i := range 52 {
+		must(t, s.AppendAudit(ctx, &domain.AuditEvent{At: at(-time.Duration(i+1) * time.Hour), Actor: "u-bulk", Action: "bulk.event"}), "AppendAudit bulk")
+	}
+	page, total, err := s.ListAudit(ctx, store.AuditFilter{Actor: "u-bulk"})
+	must(t, err, "ListAudit default page")
+	if len(page) != 50 || total != 52 {
+		t.Fatalf("default page: %d events of %d, want 50 of 52", len(page), total)
+	}
+	page, _, err = s.ListAudit(ctx, store.AuditFilter{Actor: "u-bulk", Page: store.Page{Limit: 2, Offset: -5}})
+	must(t, err, "ListAudit negative offset")
+	if len(page) != 2 || !page[0].At.Equal(at(-time.Hour)) {
+		t.Fatalf("negative offset: %d events, first at %v", len(page), page)
+	}
+	page, _, err = s.ListAudit(ctx, store.AuditFilter{Actor: "u-bulk", Page: store.Page{Limit: 10_000}})
+	must(t, err, "ListAudit huge limit")
+	if len(page) != 52 {
+		t.Fatalf("huge limit: %d events, want all 52", len(page))
+	}
+
 	got, _, err := s.ListAudit(ctx, store.AuditFilter{Target: "user:unknown"})
 	must(t, err, "ListAudit")
 	want := domain.AuditEvent{ID: ids[3], At: at(3 * time.Minute), Actor: "", Action: "user.signin_failed", Target: "user:unknown", IP: "198.51.100.4", Detail: map[string]string{"n": "3"}}
