@@ -425,3 +425,42 @@ func childWriter(dir string) {
 		fmt.Println("ACK", r.ID)
 	}
 }
+
+// TestRCAWriteIsAtomic makes the last statement of an RCA write (the
+// revision insert) fail and checks that the row and the links written before
+// it in the same transaction were rolled back.
+func TestRCAWriteIsAtomic(t *testing.T) {
+	s := openTemp(t)
+	ctx := t.Context()
+	tpl, _ := domain.BuiltinTemplate("standard")
+	r := domain.NewRCA("Atomic", tpl, "en", []string{"inc-old"}, "u", time.Now())
+	if err := s.CreateRCA(ctx, &r, "u"); err != nil {
+		t.Fatal(err)
+	}
+	// A stray revision 2 makes the next write's revision insert fail.
+	if _, err := s.w.Exec("INSERT INTO rca_revisions (rca_id, version, author, at, note, doc) VALUES (?, 2, 'x', 'x', 'x', '{}')", r.ID); err != nil {
+		t.Fatal(err)
+	}
+	cur := r
+	cur.Title = "Changed"
+	cur.IncidentIDs = []string{"inc-new"}
+	if err := s.UpdateRCA(ctx, &cur, "u", "n"); err == nil {
+		t.Fatal("UpdateRCA succeeded although its revision could not be stored")
+	}
+	if _, err := s.SaveSection(ctx, r.ID, "summary", domain.SectionEdit{Body: "x", BaseRevision: 1}, "u"); err == nil {
+		t.Fatal("SaveSection succeeded although its revision could not be stored")
+	}
+	got, err := s.GetRCA(ctx, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Version != 1 || got.Title != "Atomic" || got.Section("summary").Body != "" {
+		t.Fatalf("a failed write left changes: version %d title %q", got.Version, got.Title)
+	}
+	for inc, want := range map[string]int{"inc-old": 1, "inc-new": 0} {
+		list, _, err := s.ListRCAs(ctx, store.RCAFilter{IncidentID: inc})
+		if err != nil || len(list) != want {
+			t.Fatalf("links of %s after a failed write: %d, %v; want %d", inc, len(list), err, want)
+		}
+	}
+}

@@ -41,6 +41,46 @@ func Bench(b *testing.B, open func(b *testing.B) store.Store) {
 			}
 		}
 	})
+	b.Run("GetRCAParallel", func(b *testing.B) {
+		s := open(b)
+		ctx := b.Context()
+		r := benchRCA(b, "Bench parallel reads")
+		if err := s.CreateRCA(ctx, &r, "u-bench"); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if _, err := s.GetRCA(ctx, r.ID); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	})
+	b.Run("ListRCAsQuery", func(b *testing.B) {
+		s := open(b)
+		ctx := b.Context()
+		for i := range 200 {
+			r := benchRCA(b, fmt.Sprintf("Bench outage %d", i))
+			if i%10 == 0 {
+				r.Sections[0].Body += " The upstream provider's rate limit was reached."
+			}
+			if err := s.CreateRCA(ctx, &r, "u-bench"); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			list, total, err := s.ListRCAs(ctx, store.RCAFilter{Query: "RATE LIMIT", Page: store.Page{Limit: 10}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if total != 20 || len(list) != 10 {
+				b.Fatalf("query found %d (page %d), want 20 (page 10)", total, len(list))
+			}
+		}
+	})
 	b.Run("SaveSection", func(b *testing.B) {
 		s := open(b)
 		ctx := b.Context()

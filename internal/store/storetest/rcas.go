@@ -168,14 +168,23 @@ func testRCASlugs(t *testing.T, open Opener) {
 		t.Fatalf("empty slug became %q", e.Slug)
 	}
 
-	// Renaming onto another RCA's slug is a duplicate; onto a free one is fine.
+	// Renaming onto another RCA's slug is a duplicate and changes nothing
+	// else the update carried; onto a free one is fine.
 	first, err := s.GetRCA(ctx, ids[0])
 	must(t, err, "GetRCA")
 	first.Slug = "database-outage-3"
+	first.Title = "Renamed"
+	first.IncidentIDs = []string{"inc-new"}
 	wantErr(t, s.UpdateRCA(ctx, &first, "u", "rename"), store.ErrDuplicate, "UpdateRCA onto a taken slug")
 	first, _ = s.GetRCA(ctx, ids[0])
-	if first.Slug != "database-outage" || first.Version != 1 {
-		t.Fatalf("failed rename changed the RCA: slug %q version %d", first.Slug, first.Version)
+	if first.Slug != "database-outage" || first.Version != 1 || first.Title != "Database outage" || len(first.IncidentIDs) != 0 {
+		t.Fatalf("failed rename changed the RCA: slug %q version %d title %q incidents %v", first.Slug, first.Version, first.Title, first.IncidentIDs)
+	}
+	if revs, _ := s.ListRevisions(ctx, ids[0]); len(revs) != 1 {
+		t.Fatalf("failed rename wrote a revision: %d revisions", len(revs))
+	}
+	if linked, _, _ := s.ListRCAs(ctx, store.RCAFilter{IncidentID: "inc-new"}); len(linked) != 0 {
+		t.Fatal("failed rename linked an incident")
 	}
 	first.Slug = "db-outage-march"
 	must(t, s.UpdateRCA(ctx, &first, "u", "rename"), "UpdateRCA onto a free slug")
