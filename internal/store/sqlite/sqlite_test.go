@@ -464,3 +464,44 @@ func TestRCAWriteIsAtomic(t *testing.T) {
 		}
 	}
 }
+
+// TestReadsDoNotWaitForWriters holds the write lock with an uncommitted
+// change and checks that reads go on, and see only committed data.
+func TestReadsDoNotWaitForWriters(t *testing.T) {
+	s := openTemp(t)
+	ctx := t.Context()
+	if err := s.PutSetting(ctx, "k", []byte("committed")); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec("UPDATE settings SET value = 'uncommitted' WHERE key = 'k'"); err != nil {
+		t.Fatal(err)
+	}
+	rctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	v, err := s.GetSetting(rctx, "k")
+	if err != nil {
+		t.Fatalf("read while a write transaction is open: %v", err)
+	}
+	if string(v) != "committed" {
+		t.Fatalf("read saw %q, want the committed value", v)
+	}
+	// A second writer queues behind the first instead of failing.
+	done := make(chan error, 1)
+	go func() { done <- s.PutSetting(ctx, "k2", []byte("later")) }()
+	select {
+	case err := <-done:
+		t.Fatalf("a second write finished while the first held the lock: %v", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	if err := tx.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("queued write: %v", err)
+	}
+}

@@ -8,7 +8,7 @@ import (
 	"github.com/hindsight-rca/hindsight/internal/domain"
 )
 
-// userRow reads a user with its password hash, which JSON never carries.
+// getUser reads a user with its password hash, which JSON never carries.
 func getUser(ctx context.Context, q queryer, cond string, arg any) (domain.User, error) {
 	var doc, hash string
 	if err := q.QueryRowContext(ctx, "SELECT doc, password_hash FROM users WHERE "+cond, arg).Scan(&doc, &hash); err != nil {
