@@ -1,0 +1,179 @@
+package report
+
+import (
+	"bufio"
+	"io"
+	"strings"
+	"unicode"
+)
+
+// RenderMarkdown writes rep as GitHub-flavoured Markdown: a facts list
+// under the title, the sections in template order, the timeline and action
+// items as tables. Plain-text fields are escaped; section bodies are the
+// author's Markdown as written.
+func RenderMarkdown(w io.Writer, rep Report) error {
+	b := bufio.NewWriter(w)
+	p := func(ss ...string) {
+		for _, s := range ss {
+			_, _ = b.WriteString(s)
+		}
+	}
+	p("# ", mdInline(rep.Title), "\n\n")
+	if rep.Branding.OrgName != "" {
+		p("*", mdInline(rep.Branding.OrgName), " · ", mdInline(rep.Kind), "*\n\n")
+	}
+	if rep.Draft {
+		p("> ", mdInline(rep.Labels.DraftNotice), "\n\n")
+	}
+	if rep.Audience == Internal {
+		p("> **", mdInline(rep.Labels.InternalMarker), ":** ", mdInline(rep.Labels.InternalNotice), "\n\n")
+	}
+	for _, f := range rep.Facts {
+		p("- **", mdInline(f.Label), ":** ", mdInline(f.Value), "\n")
+	}
+	if len(rep.Facts) > 0 {
+		p("\n")
+	}
+	for _, s := range rep.Sections {
+		p("## ", mdInline(s.Title))
+		if s.Internal {
+			p(" (", mdInline(rep.Labels.InternalMarker), ")")
+		}
+		p("\n\n")
+		if s.UntranslatedNote != "" {
+			p("*", mdInline(s.UntranslatedNote), "*\n\n")
+		}
+		if body := strings.TrimSpace(normalizeNewlines(s.Markdown)); body != "" {
+			p(body, "\n\n")
+		}
+		if s.WithTimeline && len(rep.Timeline.Entries) > 0 {
+			mdTimeline(p, rep)
+		}
+		if s.WithActions && len(rep.Actions.Items) > 0 {
+			mdActions(p, rep)
+		}
+	}
+	p("---\n\n*", mdInline(rep.Labels.Generated), "*\n")
+	return b.Flush()
+}
+
+func mdTimeline(p func(...string), rep Report) {
+	tl := rep.Timeline
+	if tl.Heading != "" && !rep.HasSectionTitled(tl.Heading) {
+		p("### ", mdInline(tl.Heading), "\n\n")
+	}
+	if tl.MultiDay {
+		p("| ", mdCell(tl.Labels.Date), " ")
+	}
+	p("| ", mdCell(tl.Labels.Time), " | ", mdCell(tl.Labels.Kind), " | ", mdCell(tl.Labels.Event), " |\n")
+	if tl.MultiDay {
+		p("| --- ")
+	}
+	p("| --- | --- | --- |\n")
+	for _, e := range tl.Entries {
+		if tl.MultiDay {
+			p("| ", mdCell(e.Date), " ")
+		}
+		event := mdCellMarkdown(e.Markdown)
+		if e.Internal {
+			event = "*(" + mdCell(rep.Labels.InternalMarker) + ")* " + event
+		}
+		p("| ", mdCell(e.Time), " | ", mdCell(e.KindLabel), " | ", event, " |\n")
+	}
+	p("\n")
+}
+
+func mdActions(p func(...string), rep Report) {
+	at := rep.Actions
+	if !rep.HasSectionTitled(at.Heading) {
+		p("### ", mdInline(at.Heading), "\n\n")
+	}
+	p("| ", mdCell(at.Labels.Title), " | ", mdCell(at.Labels.Owner), " | ", mdCell(at.Labels.Due), " | ", mdCell(at.Labels.State), " |\n")
+	p("| --- | --- | --- | --- |\n")
+	for _, a := range at.Items {
+		title := mdCell(a.Title)
+		if a.TrackerURL != "" {
+			title = "[" + title + "](<" + mdURL(a.TrackerURL) + ">)"
+		}
+		if a.Internal {
+			title = "*(" + mdCell(rep.Labels.InternalMarker) + ")* " + title
+		}
+		p("| ", title, " | ", mdCell(a.Owner), " | ", mdCell(a.Due), " | ", mdCell(a.StateLabel), " |\n")
+	}
+	p("\n")
+}
+
+func normalizeNewlines(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+}
+
+// mdInline escapes plain text so Markdown shows it literally, on one line.
+// It escapes only what could start markup, so the text stays readable.
+func mdInline(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	rs := []rune(s)
+	tildes := strings.Count(s, "~") > 1
+	var b strings.Builder
+	for i, r := range rs {
+		prev, next := rune(' '), rune(' ')
+		if i > 0 {
+			prev = rs[i-1]
+		}
+		if i+1 < len(rs) {
+			next = rs[i+1]
+		}
+		switch {
+		case strings.ContainsRune("\\`*[]<>|", r):
+			b.WriteByte('\\')
+		case r == '_' && !(isWordRune(prev) && isWordRune(next)):
+			b.WriteByte('\\')
+		case r == '~' && tildes:
+			b.WriteByte('\\')
+		case r == '#' && i == 0:
+			b.WriteByte('\\')
+		case r == '!' && next == '[':
+			b.WriteByte('\\')
+		case r == '&' && (unicode.IsLetter(next) || next == '#'):
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// mdCell escapes plain text for a table cell.
+func mdCell(s string) string { return mdInline(s) }
+
+// mdCellMarkdown keeps author Markdown in a table cell: one line, pipes escaped.
+func mdCellMarkdown(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	var b strings.Builder
+	prev := rune(0)
+	for _, r := range s {
+		if r == '|' && prev != '\\' {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+		prev = r
+	}
+	return b.String()
+}
+
+// mdURL makes a URL safe inside <…> link destinations.
+func mdURL(s string) string {
+	r := strings.NewReplacer("<", "%3C", ">", "%3E", " ", "%20", "\n", "", "\r", "")
+	return r.Replace(s)
+}
+
+// HasSectionTitled reports whether a section already carries heading, so a
+// table below it needs no heading of its own.
+func (r Report) HasSectionTitled(heading string) bool {
+	for _, s := range r.Sections {
+		if s.Title == heading {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,548 @@
+package report
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	"image/draw"
+	"image/png"
+	"io"
+	"strconv"
+	"strings"
+
+	"codeberg.org/go-pdf/fpdf"
+
+	"github.com/hindsight-rca/hindsight/internal/fonts"
+	"github.com/hindsight-rca/hindsight/internal/markdown"
+)
+
+// Page geometry in millimetres (A4 portrait).
+const (
+	pageW        = 210.0
+	pageH        = 297.0
+	marginL      = 20.0
+	marginR      = 20.0
+	marginT      = 22.0
+	marginB      = 20.0
+	contentW     = pageW - marginL - marginR
+	bodySize     = 10.0
+	bodyLine     = 5.2
+	smallSize    = 8.0
+	tableSize    = 8.8
+	tableLine    = 4.3
+	tablePad     = 1.6
+	codeSize     = 8.5
+	codeLine     = 4.2
+	headingSize  = 14.0
+	paraGap      = 2.2
+	listIndent   = 6.0
+	quoteIndent  = 5.0
+	keepWithNext = 22.0 // room a heading needs below it, or it moves to the next page
+)
+
+type rgb struct{ r, g, b int }
+
+var (
+	colInk      = rgb{31, 35, 40}
+	colMuted    = rgb{89, 99, 110}
+	colLine     = rgb{209, 217, 224}
+	colCodeBg   = rgb{246, 248, 250}
+	colHeadBg   = rgb{240, 243, 246}
+	colImpact   = rgb{207, 34, 46}
+	colInternal = rgb{255, 240, 240}
+	colDraftBg  = rgb{255, 248, 197}
+	colDraftBar = rgb{191, 135, 0}
+	colCode     = rgb{130, 30, 50}
+)
+
+// ErrRender is wrapped by every PDF rendering failure.
+var ErrRender = errors.New("report: pdf")
+
+// RenderPDF writes rep as an A4 PDF with embedded DejaVu fonts, bookmarks
+// for the sections, page numbers and document metadata. No input crashes
+// it: text is made printable first, and a panic in the PDF library comes
+// back as an error.
+func RenderPDF(w io.Writer, rep Report) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%w: internal error: %v", ErrRender, p)
+		}
+	}()
+	d, err := newPDFDoc(rep)
+	if err != nil {
+		return err
+	}
+	d.render()
+	if d.f.Err() {
+		return fmt.Errorf("%w: %v", ErrRender, d.f.Error())
+	}
+	var buf bytes.Buffer
+	if err := d.f.Output(&buf); err != nil {
+		return fmt.Errorf("%w: %v", ErrRender, err)
+	}
+	_, err = buf.WriteTo(w)
+	return err
+}
+
+type pdfDoc struct {
+	f      *fpdf.Fpdf
+	rep    Report
+	accent rgb
+	added  map[string]bool
+	covs   map[string]*fonts.Coverage
+
+	// current text style
+	family     string
+	style      string // "", "B", "I", "BI"
+	size       float64
+	color      rgb
+	bold       int
+	italic     int
+	mono       int
+	strike     int
+	link       string
+	lineH      float64
+	inTable    bool
+	pageOfText string
+}
+
+func newPDFDoc(rep Report) (*pdfDoc, error) {
+	d := &pdfDoc{rep: rep, added: map[string]bool{}, covs: map[string]*fonts.Coverage{}, accent: parseHex(rep.Branding.Accent, parseHex(DefaultAccent, rgb{31, 111, 235}))}
+	for _, face := range fonts.Faces() {
+		c, err := fonts.CoverageOf(face)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrRender, err)
+		}
+		d.covs[face.Family+"/"+face.Style] = c
+	}
+	f := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", SizeStr: "A4"})
+	d.f = f
+	f.SetMargins(marginL, marginT, marginR)
+	f.SetAutoPageBreak(true, marginB)
+	f.AliasNbPages("{nb}")
+	f.SetCompression(true)
+	title := d.plain(rep.Title)
+	f.SetTitle(title, true)
+	f.SetSubject(d.plain(rep.Kind), true)
+	f.SetCreator("Hindsight", true)
+	f.SetProducer("Hindsight", true)
+	f.SetLang(rep.Lang)
+	author := rep.Branding.OrgName
+	if len(rep.Authors) > 0 {
+		author = strings.Join(rep.Authors, ", ")
+	}
+	if author != "" {
+		f.SetAuthor(d.plain(author), true)
+	}
+	if !rep.Generated.IsZero() {
+		f.SetCreationDate(rep.Generated)
+		f.SetModificationDate(rep.Generated)
+	}
+	f.SetHeaderFuncMode(d.header, false)
+	f.SetFooterFunc(d.footer)
+	if l := rep.Localizer(); l != nil {
+		d.pageOfText = l.T("report.page_of", map[string]any{"Page": "\x00PAGE\x00", "Total": "{nb}"})
+	} else {
+		d.pageOfText = "\x00PAGE\x00 / {nb}"
+	}
+	return d, nil
+}
+
+func parseHex(s string, def rgb) rgb {
+	if !accentRe.MatchString(s) {
+		return def
+	}
+	s = s[1:]
+	if len(s) == 3 {
+		s = string([]byte{s[0], s[0], s[1], s[1], s[2], s[2]})
+	}
+	v, err := strconv.ParseUint(s, 16, 32)
+	if err != nil {
+		return def
+	}
+	return rgb{int(v >> 16 & 0xff), int(v >> 8 & 0xff), int(v & 0xff)}
+}
+
+// setFont selects a face, registering it with fpdf the first time a
+// document uses it: a face costs parsing and subsetting, so unused ones are
+// never added.
+func (d *pdfDoc) setFont(family, style string, size float64) {
+	base := strings.NewReplacer("U", "", "S", "").Replace(style)
+	if family == fonts.Mono {
+		base = "" // only the regular mono face is embedded
+	}
+	key := family + "/" + base
+	if !d.added[key] {
+		face, ok := fonts.Lookup(family, base)
+		if !ok {
+			face, _ = fonts.Lookup(fonts.Sans, "")
+			family, base, key = fonts.Sans, "", fonts.Sans+"/"
+		}
+		if !d.added[key] {
+			d.f.AddUTF8FontFromBytes(face.Family, face.Style, face.Data)
+			d.added[key] = true
+		}
+	}
+	extra := ""
+	if strings.Contains(style, "U") {
+		extra += "U"
+	}
+	if strings.Contains(style, "S") {
+		extra += "S"
+	}
+	d.family, d.style, d.size = family, base, size
+	d.f.SetFont(family, base+extra, size)
+}
+
+func (d *pdfDoc) setColor(c rgb) {
+	d.color = c
+	d.f.SetTextColor(c.r, c.g, c.b)
+}
+
+// safe makes s printable with the current face.
+func (d *pdfDoc) safe(s string, keepNewlines bool) string {
+	return pdfSafe(s, d.covs[d.family+"/"+d.style], keepNewlines)
+}
+
+// plain makes s safe for metadata and bookmarks (regular Sans coverage).
+func (d *pdfDoc) plain(s string) string {
+	return pdfSafe(strings.Join(strings.Fields(s), " "), d.covs[fonts.Sans+"/"], false)
+}
+
+func (d *pdfDoc) header() {
+	f := d.f
+	if d.rep.Draft {
+		d.watermark()
+	}
+	if f.PageNo() == 1 {
+		return
+	}
+	d.setFont(fonts.Sans, "", smallSize)
+	d.setColor(colMuted)
+	left := d.rep.Kind
+	if d.rep.Branding.OrgName != "" {
+		left = d.rep.Branding.OrgName + " · " + d.rep.Kind
+	}
+	left = d.safe(left, false)
+	lw := f.GetStringWidth(left) + 4
+	f.SetXY(marginL, 10)
+	f.CellFormat(lw, 5, left, "", 0, "L", false, 0, "")
+	title := d.fit(d.safe(d.rep.Title, false), contentW-lw)
+	f.CellFormat(contentW-lw, 5, title, "", 0, "R", false, 0, "")
+	f.SetDrawColor(colLine.r, colLine.g, colLine.b)
+	f.SetLineWidth(0.2)
+	f.Line(marginL, 16, pageW-marginR, 16)
+	f.SetXY(marginL, marginT)
+	d.setColor(colInk)
+}
+
+// fit shortens s with an ellipsis until it is at most w wide.
+func (d *pdfDoc) fit(s string, w float64) string {
+	if d.f.GetStringWidth(s) <= w {
+		return s
+	}
+	rs := []rune(s)
+	for len(rs) > 0 && d.f.GetStringWidth(string(rs)+"…") > w {
+		rs = rs[:len(rs)-1]
+	}
+	return strings.TrimSpace(string(rs)) + "…"
+}
+
+func (d *pdfDoc) watermark() {
+	f := d.f
+	word := d.safe(strings.ToUpper(d.rep.Labels.Watermark), false)
+	if word == "" {
+		return
+	}
+	d.setFont(fonts.Sans, "B", 90)
+	for size := 90.0; size > 20 && f.GetStringWidth(word) > 230; size -= 5 {
+		d.setFont(fonts.Sans, "B", size)
+	}
+	w := f.GetStringWidth(word)
+	f.SetAlpha(0.09, "Normal")
+	d.setColor(colImpact)
+	f.TransformBegin()
+	f.TransformRotate(52, pageW/2, pageH/2)
+	f.Text(pageW/2-w/2, pageH/2+10, word)
+	f.TransformEnd()
+	f.SetAlpha(1, "Normal")
+	d.setColor(colInk)
+}
+
+func (d *pdfDoc) footer() {
+	f := d.f
+	f.SetDrawColor(colLine.r, colLine.g, colLine.b)
+	f.SetLineWidth(0.2)
+	f.Line(marginL, pageH-14, pageW-marginR, pageH-14)
+	d.setFont(fonts.Sans, "", smallSize)
+	d.setColor(colMuted)
+	f.SetXY(marginL, pageH-13)
+	// The page count is filled in at the end, so "Page X of Y" goes left,
+	// where its final width does not matter.
+	page := strings.Replace(d.pageOfText, "\x00PAGE\x00", strconv.Itoa(f.PageNo()), 1)
+	f.CellFormat(contentW/2, 5, d.safe(page, false), "", 0, "L", false, 0, "")
+	f.CellFormat(contentW/2, 5, d.safe(d.rep.Labels.Generated, false), "", 0, "R", false, 0, "")
+	d.setColor(colInk)
+}
+
+func (d *pdfDoc) render() {
+	f := d.f
+	f.AddPage()
+	d.titleBlock()
+	for _, s := range d.rep.Sections {
+		if f.Err() {
+			return
+		}
+		d.section(s)
+	}
+}
+
+func (d *pdfDoc) titleBlock() {
+	f := d.f
+	rep := d.rep
+	y := marginT - 6
+	x := marginL
+	if logo := d.logo(); logo != "" {
+		info := f.GetImageInfo(logo)
+		h := 12.0
+		w := h * info.Width() / info.Height()
+		if w > 50 {
+			w, h = 50, 50*info.Height()/info.Width()
+		}
+		f.ImageOptions(logo, marginL, y, w, h, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
+		x = marginL + w + 4
+		y += (h - 5) / 2
+	}
+	d.setFont(fonts.Sans, "B", 8.5)
+	d.setColor(d.accent)
+	kind := strings.ToUpper(rep.Kind)
+	if rep.Branding.OrgName != "" {
+		kind = rep.Branding.OrgName + " · " + kind
+	}
+	f.SetXY(x, y)
+	f.CellFormat(pageW-marginR-x, 5, d.fit(d.safe(kind, false), pageW-marginR-x), "", 1, "L", false, 0, "")
+	if f.GetY() < marginT+2 {
+		f.SetY(marginT + 2)
+	}
+	f.SetX(marginL)
+	d.setFont(fonts.Sans, "B", 20)
+	d.setColor(colInk)
+	f.MultiCell(contentW, 9, d.safe(rep.Title, false), "", "L", false)
+	f.Bookmark(d.plain(rep.Title), 0, -1)
+	f.Ln(2)
+	if rep.Draft {
+		d.notice(rep.Labels.DraftNotice, colDraftBg, colDraftBar)
+	}
+	if rep.Audience == Internal {
+		d.notice(rep.Labels.InternalMarker+": "+rep.Labels.InternalNotice, colInternal, colImpact)
+	}
+	d.facts()
+	f.Ln(2)
+	f.SetDrawColor(d.accent.r, d.accent.g, d.accent.b)
+	f.SetLineWidth(0.8)
+	f.Line(marginL, f.GetY(), pageW-marginR, f.GetY())
+	f.SetLineWidth(0.2)
+	f.Ln(6)
+}
+
+// logo registers the branding logo, re-encoded as a plain 8-bit PNG so any
+// PNG the browser accepts also works in fpdf. It returns "" without one.
+func (d *pdfDoc) logo() string {
+	if len(d.rep.Branding.LogoPNG) == 0 {
+		return ""
+	}
+	img, err := png.Decode(bytes.NewReader(d.rep.Branding.LogoPNG))
+	if err != nil {
+		return ""
+	}
+	b := img.Bounds()
+	if b.Dx() <= 0 || b.Dy() <= 0 || b.Dx() > maxLogoSide || b.Dy() > maxLogoSide {
+		return ""
+	}
+	nrgba := image.NewNRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+	draw.Draw(nrgba, nrgba.Bounds(), img, b.Min, draw.Src)
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, nrgba); err != nil {
+		return ""
+	}
+	d.f.RegisterImageOptionsReader("logo", fpdf.ImageOptions{ImageType: "PNG"}, &buf)
+	if d.f.Err() {
+		d.f.ClearError()
+		return ""
+	}
+	return "logo"
+}
+
+func (d *pdfDoc) notice(text string, bg, bar rgb) {
+	f := d.f
+	d.setFont(fonts.Sans, "", 9.5)
+	d.setColor(colInk)
+	text = d.safe(text, false)
+	f.SetFillColor(bg.r, bg.g, bg.b)
+	f.SetCellMargin(3)
+	y := f.GetY()
+	f.SetX(marginL)
+	f.MultiCell(contentW, 5, text, "", "L", true)
+	f.SetCellMargin(1)
+	f.SetFillColor(bar.r, bar.g, bar.b)
+	f.Rect(marginL, y, 1, f.GetY()-y, "F")
+	f.Ln(2)
+}
+
+func (d *pdfDoc) facts() {
+	f := d.f
+	if len(d.rep.Facts) == 0 {
+		return
+	}
+	labelW := 0.0
+	d.setFont(fonts.Sans, "", 9.5)
+	for _, fact := range d.rep.Facts {
+		labelW = max(labelW, f.GetStringWidth(d.safe(fact.Label, false)))
+	}
+	labelW = min(labelW+6, 62)
+	for _, fact := range d.rep.Facts {
+		d.setFont(fonts.Sans, "B", 9.5)
+		value := f.SplitText(d.safe(fact.Value, false), contentW-labelW)
+		h := float64(max(len(value), 1)) * 5
+		if f.GetY()+h > pageH-marginB {
+			f.AddPage()
+		}
+		y := f.GetY()
+		d.setFont(fonts.Sans, "", 9.5)
+		d.setColor(colMuted)
+		f.SetXY(marginL, y)
+		f.CellFormat(labelW, 5, d.fit(d.safe(fact.Label, false), labelW-1), "", 0, "L", false, 0, "")
+		d.setFont(fonts.Sans, "B", 9.5)
+		d.setColor(colInk)
+		for i, line := range value {
+			f.SetXY(marginL+labelW, y+float64(i)*5)
+			f.CellFormat(contentW-labelW, 5, line, "", 0, "L", false, 0, "")
+		}
+		f.SetXY(marginL, y+h)
+	}
+}
+
+// needSpace moves to a new page unless h millimetres fit on this one.
+func (d *pdfDoc) needSpace(h float64) {
+	if d.f.GetY()+h > pageH-marginB {
+		d.f.AddPage()
+	}
+}
+
+func (d *pdfDoc) section(s Section) {
+	f := d.f
+	d.needSpace(keepWithNext)
+	f.SetX(marginL)
+	f.Bookmark(d.plain(s.Title), 0, -1)
+	d.setFont(fonts.Sans, "B", headingSize)
+	d.setColor(colInk)
+	title := d.safe(s.Title, false)
+	tagW := 0.0
+	tag := ""
+	if s.Internal {
+		d.setFont(fonts.Sans, "B", 7.5)
+		tag = d.safe(strings.ToUpper(d.rep.Labels.InternalMarker), false)
+		tagW = f.GetStringWidth(tag) + 4
+		d.setFont(fonts.Sans, "B", headingSize)
+	}
+	lines := f.SplitText(title, contentW-tagW-3)
+	for i, line := range lines {
+		f.SetX(marginL)
+		f.CellFormat(f.GetStringWidth(line)+2, 7, line, "", 0, "L", false, 0, "")
+		if i < len(lines)-1 {
+			f.Ln(7)
+		}
+	}
+	if tag != "" {
+		d.setFont(fonts.Sans, "B", 7.5)
+		d.setColor(colImpact)
+		f.SetDrawColor(colImpact.r, colImpact.g, colImpact.b)
+		f.SetX(f.GetX() + 2)
+		f.CellFormat(tagW, 4.6, tag, "1", 0, "C", false, 0, "")
+		d.setColor(colInk)
+	}
+	f.Ln(7.5)
+	f.SetDrawColor(colLine.r, colLine.g, colLine.b)
+	f.SetLineWidth(0.2)
+	f.Line(marginL, f.GetY(), pageW-marginR, f.GetY())
+	f.Ln(3)
+	if s.UntranslatedNote != "" {
+		d.setFont(fonts.Sans, "I", 8.5)
+		d.setColor(colMuted)
+		f.SetX(marginL)
+		f.MultiCell(contentW, 4.4, d.safe(s.UntranslatedNote, false), "", "L", false)
+		d.setColor(colInk)
+		f.Ln(1.5)
+	}
+	if strings.TrimSpace(s.Markdown) != "" {
+		d.markdown(s.Markdown)
+	}
+	if s.WithTimeline && len(d.rep.Timeline.Entries) > 0 {
+		d.timeline(s)
+	}
+	if s.WithActions && len(d.rep.Actions.Items) > 0 {
+		d.actions(s)
+	}
+	f.Ln(3)
+}
+
+func (d *pdfDoc) subheading(text string) {
+	f := d.f
+	d.needSpace(keepWithNext)
+	f.Bookmark(d.plain(text), 1, -1)
+	d.setFont(fonts.Sans, "B", 11)
+	d.setColor(colInk)
+	f.SetX(marginL)
+	f.MultiCell(contentW, 6, d.safe(text, false), "", "L", false)
+	f.Ln(1)
+}
+
+func (d *pdfDoc) timeline(s Section) {
+	tl := d.rep.Timeline
+	if tl.Heading != s.Title {
+		d.subheading(tl.Heading)
+	}
+	t := pdfTable{}
+	if tl.MultiDay {
+		t.header = append(t.header, tl.Labels.Date)
+	}
+	t.header = append(t.header, tl.Labels.Time, tl.Labels.Kind, tl.Labels.Event)
+	for _, e := range tl.Entries {
+		var row []pdfCell
+		if tl.MultiDay {
+			row = append(row, pdfCell{text: e.Date, nowrap: true})
+		}
+		event := plainMarkdown(e.Markdown)
+		if e.Internal {
+			event = "[" + d.rep.Labels.InternalMarker + "] " + event
+		}
+		row = append(row, pdfCell{text: e.Time, nowrap: true}, pdfCell{text: e.KindLabel}, pdfCell{text: event, link: firstLink(e.Markdown)})
+		t.rows = append(t.rows, row)
+		t.fills = append(t.fills, e.Internal)
+	}
+	d.table(t)
+}
+
+func (d *pdfDoc) actions(s Section) {
+	at := d.rep.Actions
+	if at.Heading != s.Title {
+		d.subheading(at.Heading)
+	}
+	t := pdfTable{header: []string{at.Labels.Title, at.Labels.Owner, at.Labels.Due, at.Labels.State}}
+	for _, a := range at.Items {
+		title := a.Title
+		if a.Internal {
+			title = "[" + d.rep.Labels.InternalMarker + "] " + title
+		}
+		t.rows = append(t.rows, []pdfCell{{text: title, link: a.TrackerURL}, {text: a.Owner}, {text: a.Due, nowrap: true}, {text: a.StateLabel}})
+		t.fills = append(t.fills, a.Internal)
+	}
+	d.table(t)
+}
+
+// plainMarkdown is the text of one paragraph of Markdown, for table cells.
+func plainMarkdown(src string) string {
+	b := []byte(src)
+	return strings.TrimSpace(markdown.PlainText(markdown.Parse(b), b))
+}
