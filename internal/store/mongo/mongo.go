@@ -18,6 +18,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.mongodb.org/mongo-driver/v2/mongo/writeconcern"
+	"go.mongodb.org/mongo-driver/v2/x/mongo/driver"
 	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/connstring"
 	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/topology"
 
@@ -179,7 +180,7 @@ func wrap(op string, err error) error {
 	case errors.Is(err, mongo.ErrNoDocuments):
 		return fmt.Errorf("mongo: %s: %w", op, store.ErrNotFound)
 	case isDuplicate(err):
-		return fmt.Errorf("mongo: %s: %w", op, store.ErrDuplicate)
+		return fmt.Errorf("mongo: %s: %w: %w", op, store.ErrDuplicate, err)
 	case unreachable(err):
 		return fmt.Errorf("mongo: %s: %w: %w", op, store.ErrUnavailable, err)
 	default:
@@ -197,8 +198,17 @@ func isDuplicate(err error) bool {
 // unreachable reports whether err means the server could not be reached
 // (as opposed to refusing the operation).
 func unreachable(err error) bool {
-	var sel topology.ServerSelectionError
+	var (
+		sel  topology.ServerSelectionError
+		conn topology.ConnectionError
+		// The driver's "connection pool was cleared" error, raised when
+		// another operation on the same pool lost its connection, is
+		// unexported and wraps nothing; it is known by this interface.
+		pool driver.RetryablePoolError
+	)
 	return errors.As(err, &sel) ||
+		errors.As(err, &conn) ||
+		(errors.As(err, &pool) && pool.Retryable()) ||
 		mongo.IsNetworkError(err) ||
 		mongo.IsTimeout(err) ||
 		errors.Is(err, mongo.ErrClientDisconnected) ||
