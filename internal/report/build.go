@@ -417,7 +417,9 @@ func buildSections(r domain.RCA, audience Audience, lang string, sameLang bool, 
 		timelinePlaced = timelinePlaced || sec.WithTimeline
 		actionsPlaced = actionsPlaced || sec.WithActions
 
-		tr, translated := pick(s.Translations, lang, func(t domain.SectionTranslation) bool { return strings.TrimSpace(t.Body) != "" || strings.TrimSpace(t.Title) != "" })
+		tr, translated := pick(s.Translations, lang, func(t domain.SectionTranslation) bool {
+			return strings.TrimSpace(t.Body) != "" || strings.TrimSpace(t.Title) != ""
+		})
 		sec.Title = sectionTitle(s, tr, cat, l)
 		sec.Markdown = s.Body
 		sec.BodyLang = lang

@@ -48,10 +48,10 @@ func sampleRCA() domain.RCA {
 			"```yaml\npool:\n  max_connections: 20  # should have been 80\n```\n\n" +
 			"When traffic grew, requests waited for a free connection and timed out.\n\n" +
 			"> The release checklist covered the service, not its configuration components.",
-		"detection":       "The error-rate alert fired 8 minutes after impact began. " + markerSection,
-		"resolution":      "1. We rolled the configuration forward to release 4.18.\n2. We restarted the affected instances.\n   - first the canary\n   - then the rest\n3. We watched the error rate for 30 minutes.",
+		"detection":           "The error-rate alert fired 8 minutes after impact began. " + markerSection,
+		"resolution":          "1. We rolled the configuration forward to release 4.18.\n2. We restarted the affected instances.\n   - first the canary\n   - then the rest\n3. We watched the error rate for 30 minutes.",
 		"preventive_measures": "We are changing how releases treat configuration:\n\n- [x] Add configuration components to the release checklist\n- [ ] Alert on connection pool saturation\n\nDetails in the table below.",
-		"lessons_learned": "We got lucky that traffic was low on March 10. " + markerLessons,
+		"lessons_learned":     "We got lucky that traffic was low on March 10. " + markerLessons,
 	}
 	for i := range r.Sections {
 		s := &r.Sections[i]

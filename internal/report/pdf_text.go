@@ -57,7 +57,7 @@ func pdfSafe(s string, cov *fonts.Coverage, keepNewlines bool) string {
 	s = norm.NFC.String(strings.ToValidUTF8(s, "\uFFFD"))
 	var b strings.Builder
 	b.Grow(len(s))
-	script := ""  // the unshaped script of the run being replaced
+	script := ""   // the unshaped script of the run being replaced
 	space := false // the run swallowed a trailing space
 	for _, r := range s {
 		if sc := unshapedScript(r); sc != "" || (script != "" && (r == ' ' || unicode.Is(unicode.Mn, r))) {
