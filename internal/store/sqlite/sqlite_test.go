@@ -478,7 +478,7 @@ func TestReadsDoNotWaitForWriters(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.Exec("UPDATE settings SET value = 'uncommitted' WHERE key = 'k'"); err != nil {
+	if _, err := tx.Exec("UPDATE settings SET value = CAST('uncommitted' AS BLOB) WHERE key = 'k'"); err != nil {
 		t.Fatal(err)
 	}
 	rctx, cancel := context.WithTimeout(ctx, 2*time.Second)
