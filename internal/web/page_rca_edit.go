@@ -17,7 +17,7 @@ type editPage struct {
 	PageData
 	RCA          domain.RCA
 	Editable     bool
-	Nav          []sectionNav
+	SectionNav   []sectionNav
 	DoneCount    int
 	Checks       quality.Report
 	FactsView    bool
@@ -98,7 +98,7 @@ func (p *pages) renderEdit(c *gin.Context, status int, rc *rcaContext, st editSt
 		if done {
 			d.DoneCount++
 		}
-		d.Nav = append(d.Nav, sectionNav{Key: s.Key, Title: s.Title, Complete: done, Required: s.Required, Current: s.Key == key})
+		d.SectionNav = append(d.SectionNav, sectionNav{Key: s.Key, Title: s.Title, Complete: done, Required: s.Required, Current: s.Key == key})
 	}
 	if key == factsSection || r.Section(key) == nil {
 		d.FactsView = true

@@ -90,11 +90,16 @@ func (p *pages) base(c *gin.Context, nav string) PageData {
 	if u, ok := currentUser(c); ok {
 		d.User = &u
 	}
+	// The language links reload this page; after a form post (an error
+	// page) they lead to the dashboard instead of a POST-only address.
+	path, q := c.Request.URL.Path, c.Request.URL.Query()
+	if c.Request.Method != http.MethodGet {
+		path, q = "/", url.Values{}
+	}
 	for _, tag := range p.cat.Languages() {
-		q := c.Request.URL.Query()
 		q.Set("lang", tag)
 		d.Langs = append(d.Langs, langLink{Tag: tag, Name: p.cat.LanguageName(tag),
-			URL: c.Request.URL.Path + "?" + q.Encode(), Current: tag == d.Lang})
+			URL: path + "?" + q.Encode(), Current: tag == d.Lang})
 	}
 	return d
 }
