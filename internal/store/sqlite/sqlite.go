@@ -103,6 +103,9 @@ func (s *Store) Close() error {
 	if s.closed.Swap(true) {
 		return nil
 	}
+	// Let SQLite refresh its query planner statistics; it is cheap and
+	// skipped when nothing changed. A failure here does not matter.
+	_, _ = s.w.Exec("PRAGMA optimize")
 	return errors.Join(s.r.Close(), s.w.Close())
 }
 

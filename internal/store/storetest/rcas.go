@@ -32,9 +32,13 @@ func fullRCA(t testing.TB) domain.RCA {
 		{ID: "a1", Title: "Add config check to CI", Owner: "team-platform", Due: ptr(time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)), State: domain.ActionInProgress, TrackerURL: "https://tracker.example.com/PLAT-12", Visibility: domain.External, Translations: map[string]string{"fr": "Ajouter un contrôle"}},
 	}
 	r.Translations = map[string]domain.RCATranslation{"de": {Title: "Teilweiser Ausfall der Templates-API"}}
-	r.History = []domain.StateChange{{From: domain.StateDraft, To: domain.StateInReview, By: "u-author", At: at(time.Hour), Comment: "ready"}}
-	r.State = domain.StateInReview
-	r.PublishedAt = nil
+	r.History = []domain.StateChange{
+		{From: domain.StateDraft, To: domain.StateInReview, By: "u-author", At: at(time.Hour), Comment: "ready"},
+		{From: domain.StateInReview, To: domain.StateApproved, By: "u-reviewer", At: at(2 * time.Hour)},
+		{From: domain.StateApproved, To: domain.StatePublished, By: "u-reviewer", At: at(3 * time.Hour)},
+	}
+	r.State = domain.StatePublished
+	r.PublishedAt = ptr(at(3 * time.Hour))
 	r.Normalize()
 	return r
 }
@@ -58,6 +62,15 @@ func testRCAs(t *testing.T, open Opener) {
 	must(t, err, "GetRCA")
 	wantEqual(t, "GetRCA", got, r)
 	wantUTC(t, "CreatedAt", got.CreatedAt)
+	wantUTC(t, "PublishedAt", *got.PublishedAt)
+
+	// What a read returns is the caller's: changing it changes nothing stored.
+	got.Sections[0].Body = "scribbled"
+	got.Tags[0] = "scribbled"
+	got.Translations["de"] = domain.RCATranslation{Title: "scribbled"}
+	got, err = s.GetRCA(ctx, r.ID)
+	must(t, err, "GetRCA again")
+	wantEqual(t, "GetRCA after changing an earlier result", got, r)
 	wantUTC(t, "IncidentDate", *got.IncidentDate)
 	wantUTC(t, "Timeline[0].At", got.Timeline[0].At)
 
