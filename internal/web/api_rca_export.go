@@ -1,0 +1,156 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/report"
+	"github.com/hindsight-rca/hindsight/internal/store"
+)
+
+// exportQuery is the parsed query of an export request.
+type exportQuery struct {
+	format, lang, tz string
+	audience         report.Audience
+}
+
+// apiRCAExport answers a report file:
+// GET /api/v1/rcas/:id/export?format=pdf|html|md&lang=de&tz=Europe/Berlin&audience=external|internal.
+func (s *Server) apiRCAExport(c *gin.Context) {
+	q, err := s.exportQuery(c)
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	r, err := s.store.GetRCA(ctx, c.Param("id"))
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	if q.lang == "" {
+		q.lang = s.catalog.Match(r.Language)
+	}
+	incidents, components, authors, err := s.exportInputs(ctx, r, q.audience)
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	rep, err := report.Build(r, incidents, components, authors, s.catalog, report.Options{
+		Lang: q.lang, TimeZone: q.tz, Audience: q.audience, Now: s.now(),
+	})
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	var buf bytes.Buffer
+	contentType, err := report.Render(&buf, rep, q.format)
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	name := report.FileName(rep, q.format)
+	h := c.Writer.Header()
+	h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "private, no-store")
+	if q.format == "html" {
+		// The file needs nothing from anywhere: forbid it all, in case a
+		// browser shows it inline.
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox")
+	}
+	c.Data(http.StatusOK, contentType, buf.Bytes())
+}
+
+// exportQuery validates the query parameters; each bad one is a 400 with a
+// message saying what is allowed.
+func (s *Server) exportQuery(c *gin.Context) (exportQuery, error) {
+	l := s.catalog.Localizer(s.requestLang(c))
+	bad := func(field, key, value string, data map[string]any) error {
+		if data == nil {
+			data = map[string]any{}
+		}
+		data["Value"] = quote(value)
+		return &httpError{Status: http.StatusBadRequest, Code: codeBadRequest, Message: l.T(key, data),
+			Extra: map[string]any{"field": field}}
+	}
+	q := exportQuery{
+		format:   strings.ToLower(strings.TrimSpace(c.DefaultQuery("format", "pdf"))),
+		lang:     strings.TrimSpace(c.Query("lang")),
+		tz:       strings.TrimSpace(c.Query("tz")),
+		audience: report.Audience(strings.ToLower(strings.TrimSpace(c.DefaultQuery("audience", string(report.External))))),
+	}
+	if !report.ValidFormat(q.format) {
+		return q, bad("format", "error.export.format", q.format, nil)
+	}
+	if q.lang != "" {
+		lang, ok := s.catalog.Lookup(q.lang)
+		if !ok || strings.Contains(q.lang, ",") {
+			return q, bad("lang", "error.export.lang", q.lang, map[string]any{"Choices": strings.Join(s.catalog.Languages(), ", ")})
+		}
+		q.lang = lang
+	}
+	if q.tz == "" {
+		q.tz = s.cfg.DefaultTimeZone
+	}
+	if _, err := time.LoadLocation(q.tz); err != nil || strings.EqualFold(q.tz, "local") {
+		return q, bad("tz", "error.export.tz", q.tz, nil)
+	}
+	if !q.audience.Valid() {
+		return q, bad("audience", "error.export.audience", string(q.audience), nil)
+	}
+	if q.audience == report.Internal && !effectiveRole(c).Allows(domain.RoleAuthor) {
+		return q, &httpError{Status: http.StatusForbidden, Code: codeForbidden, Message: l.T("error.export.internal_forbidden")}
+	}
+	return q, nil
+}
+
+func quote(s string) string {
+	if len(s) > 60 {
+		s = s[:60] + "…"
+	}
+	return `"` + strings.ToValidUTF8(s, "") + `"`
+}
+
+// exportInputs loads what a report shows besides the RCA: its incidents,
+// the components (to name affected services) and, for the internal
+// edition, the authors' names. A linked incident or author that no longer
+// exists is left out.
+func (s *Server) exportInputs(ctx context.Context, r domain.RCA, audience report.Audience) ([]domain.Incident, []domain.Component, map[string]string, error) {
+	var incidents []domain.Incident
+	for _, id := range r.IncidentIDs {
+		in, err := s.store.GetIncident(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		incidents = append(incidents, in)
+	}
+	components, err := s.store.ListComponents(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	authors := map[string]string{}
+	if audience == report.Internal {
+		for _, id := range r.Authors {
+			u, err := s.store.GetUser(ctx, id)
+			if errors.Is(err, store.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			authors[id] = u.DisplayName()
+		}
+	}
+	return incidents, components, authors, nil
+}
