@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -134,15 +135,19 @@ func limit(s string, n int) string {
 	return s[:n] + "…"
 }
 
-// cleanNetError shortens a transport error for the user, without the URL's
-// query (which never holds secrets here, but stays short).
+// cleanNetError shortens a transport error for the user. It drops the URL
+// the http package puts in front (a receiver may keep a token in its query).
 func cleanNetError(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
 	s := err.Error()
+	if ue != nil && ue.Timeout() || strings.Contains(s, "Client.Timeout") || strings.Contains(s, "deadline exceeded") {
+		return "timed out"
+	}
 	if i := strings.LastIndex(s, ": "); i > 0 && strings.Contains(s, "dial tcp") {
 		return "cannot connect: " + s[i+2:]
-	}
-	if strings.Contains(s, "Client.Timeout") || strings.Contains(s, "deadline exceeded") {
-		return "timed out"
 	}
 	return limit(s, 300)
 }
