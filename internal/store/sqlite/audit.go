@@ -33,10 +33,6 @@ func (s *Store) AppendAudit(ctx context.Context, e *domain.AuditEvent) error {
 
 // ListAudit returns one page of matching events, newest first, and the total.
 func (s *Store) ListAudit(ctx context.Context, f store.AuditFilter) ([]domain.AuditEvent, int, error) {
-	db, err := s.reader()
-	if err != nil {
-		return nil, 0, err
-	}
 	var w where
 	if f.Actor != "" {
 		w.add("actor = ?", f.Actor)
@@ -52,14 +48,19 @@ func (s *Store) ListAudit(ctx context.Context, f store.AuditFilter) ([]domain.Au
 		w.add("at >= ?", ts(*f.Since))
 	}
 	p := f.Page.Clamp()
-	total, err := count(ctx, db, "audit_events", &w)
+	var list []domain.AuditEvent
+	var total int
+	err := s.snapshot(ctx, "list audit events", func(q queryer) error {
+		var err error
+		if total, err = count(ctx, q, "audit_events", &w); err != nil {
+			return err
+		}
+		list, err = listDocs[domain.AuditEvent](ctx, q, "SELECT doc FROM audit_events"+w.String()+
+			" ORDER BY at DESC, seq DESC LIMIT ? OFFSET ?", append(w.args, p.Limit, p.Offset)...)
+		return err
+	})
 	if err != nil {
-		return nil, 0, s.fail("count audit events", err)
-	}
-	list, err := listDocs[domain.AuditEvent](ctx, db, "SELECT doc FROM audit_events"+w.String()+
-		" ORDER BY at DESC, seq DESC LIMIT ? OFFSET ?", append(w.args, p.Limit, p.Offset)...)
-	if err != nil {
-		return nil, 0, s.fail("list audit events", err)
+		return nil, 0, err
 	}
 	return list, total, nil
 }

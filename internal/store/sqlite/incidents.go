@@ -109,15 +109,16 @@ func placeholders(n int) string {
 }
 
 func (s *Store) getIncident(ctx context.Context, op, query string, args ...any) (domain.Incident, error) {
-	db, err := s.reader()
-	if err != nil {
-		return domain.Incident{}, err
-	}
-	in, err := getDoc[domain.Incident](ctx, db, query, args...)
-	if err == nil {
-		in.RCAIDs, err = rcaIDsOf(ctx, db, in.ID)
-	}
-	return in, s.fail(op, err)
+	var in domain.Incident
+	err := s.snapshot(ctx, op, func(q queryer) error {
+		var err error
+		if in, err = getDoc[domain.Incident](ctx, q, query, args...); err != nil {
+			return err
+		}
+		in.RCAIDs, err = rcaIDsOf(ctx, q, in.ID)
+		return err
+	})
+	return in, err
 }
 
 // GetIncident loads one incident with the ids of the RCAs linking it.
@@ -133,10 +134,6 @@ func (s *Store) GetIncidentBySource(ctx context.Context, system, sourceID string
 
 // ListIncidents returns one page of matching incidents, newest first, and the total.
 func (s *Store) ListIncidents(ctx context.Context, f store.IncidentFilter) ([]domain.Incident, int, error) {
-	db, err := s.reader()
-	if err != nil {
-		return nil, 0, err
-	}
 	var w where
 	if f.Status != "" {
 		w.add("status = ?", string(f.Status))
@@ -157,17 +154,22 @@ func (s *Store) ListIncidents(ctx context.Context, f store.IncidentFilter) ([]do
 		w.add("instr(title_lc, ?) > 0", strings.ToLower(q))
 	}
 	p := f.Page.Clamp()
-	total, err := count(ctx, db, "incidents", &w)
+	var list []domain.Incident
+	var total int
+	err := s.snapshot(ctx, "list incidents", func(q queryer) error {
+		var err error
+		if total, err = count(ctx, q, "incidents", &w); err != nil {
+			return err
+		}
+		list, err = listDocs[domain.Incident](ctx, q, "SELECT doc FROM incidents"+w.String()+
+			" ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?", append(w.args, p.Limit, p.Offset)...)
+		if err != nil {
+			return err
+		}
+		return fillRCAIDs(ctx, q, list)
+	})
 	if err != nil {
-		return nil, 0, s.fail("count incidents", err)
-	}
-	list, err := listDocs[domain.Incident](ctx, db, "SELECT doc FROM incidents"+w.String()+
-		" ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?", append(w.args, p.Limit, p.Offset)...)
-	if err == nil {
-		err = fillRCAIDs(ctx, db, list)
-	}
-	if err != nil {
-		return nil, 0, s.fail("list incidents", err)
+		return nil, 0, err
 	}
 	return list, total, nil
 }

@@ -144,10 +144,6 @@ func (s *Store) GetRCABySlug(ctx context.Context, slug string) (domain.RCA, erro
 
 // ListRCAs returns one page of matching RCAs, most recently updated first, and the total.
 func (s *Store) ListRCAs(ctx context.Context, f store.RCAFilter) ([]domain.RCA, int, error) {
-	db, err := s.reader()
-	if err != nil {
-		return nil, 0, err
-	}
 	var w where
 	if len(f.States) > 0 {
 		args := make([]any, len(f.States))
@@ -175,14 +171,19 @@ func (s *Store) ListRCAs(ctx context.Context, f store.RCAFilter) ([]domain.RCA, 
 		w.add("instr(search, ?) > 0", strings.ToLower(q))
 	}
 	p := f.Page.Clamp()
-	total, err := count(ctx, db, "rcas", &w)
+	var list []domain.RCA
+	var total int
+	err := s.snapshot(ctx, "list rcas", func(q queryer) error {
+		var err error
+		if total, err = count(ctx, q, "rcas", &w); err != nil {
+			return err
+		}
+		list, err = listDocs[domain.RCA](ctx, q, "SELECT doc FROM rcas"+w.String()+
+			" ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?", append(w.args, p.Limit, p.Offset)...)
+		return err
+	})
 	if err != nil {
-		return nil, 0, s.fail("count rcas", err)
-	}
-	list, err := listDocs[domain.RCA](ctx, db, "SELECT doc FROM rcas"+w.String()+
-		" ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?", append(w.args, p.Limit, p.Offset)...)
-	if err != nil {
-		return nil, 0, s.fail("list rcas", err)
+		return nil, 0, err
 	}
 	return list, total, nil
 }

@@ -130,6 +130,21 @@ func (s *Store) reader() (*sql.DB, error) {
 	return s.r, nil
 }
 
+// snapshot runs fn in one read transaction, so queries that belong together
+// (a page and its total, an incident and its links) see the same data.
+func (s *Store) snapshot(ctx context.Context, op string, fn func(q queryer) error) error {
+	db, err := s.reader()
+	if err != nil {
+		return err
+	}
+	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return s.fail(op, err)
+	}
+	defer tx.Rollback()
+	return s.fail(op, fn(tx))
+}
+
 // tx runs fn in one IMMEDIATE transaction on the writer connection and
 // commits when fn returns nil.
 func (s *Store) tx(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
