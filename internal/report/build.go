@@ -33,6 +33,7 @@ func Build(r domain.RCA, incidents []domain.Incident, components []domain.Compon
 		return Report{}, err
 	}
 	l := cat.Localizer(lang)
+	incidents = linkedOnly(r, incidents)
 	now := opt.Now
 	if now.IsZero() {
 		now = time.Now()
@@ -99,6 +100,21 @@ func Build(r domain.RCA, incidents []domain.Incident, components []domain.Compon
 		}
 	}
 	return rep, nil
+}
+
+// linkedOnly keeps the incidents r links, in case a caller passed more.
+func linkedOnly(r domain.RCA, incidents []domain.Incident) []domain.Incident {
+	linked := map[string]bool{}
+	for _, id := range r.IncidentIDs {
+		linked[id] = true
+	}
+	var out []domain.Incident
+	for _, in := range incidents {
+		if linked[in.ID] {
+			out = append(out, in)
+		}
+	}
+	return out
 }
 
 func resolveOptions(r domain.RCA, cat *i18n.Catalog, opt Options) (string, *time.Location, Audience, error) {
