@@ -136,6 +136,7 @@ func classify(err error) *httpError {
 func (s *Server) apiError(c *gin.Context, err error) {
 	he := classify(err)
 	s.logError(c, he)
+	retryAfterHeader(c.Writer.Header(), he)
 	extra := he.Extra
 	if ps, ok := extra["problems"].([]domain.Problem); ok {
 		extra = map[string]any{"problems": s.localizeProblems(c, ps)}
@@ -148,6 +149,7 @@ func (s *Server) apiError(c *gin.Context, err error) {
 func (s *Server) pageError(c *gin.Context, err error) {
 	he := classify(err)
 	s.logError(c, he)
+	retryAfterHeader(c.Writer.Header(), he)
 	s.respondError(c, he.Status, he.Code, s.message(c, he))
 }
 

@@ -54,6 +54,7 @@ type Server struct {
 	metrics *metrics
 	catalog *i18n.Catalog // message catalogs for API error messages
 	csrf    *http.CrossOriginProtection
+	signIns *signInLimiter
 	setup   []error
 
 	// errorPage renders an HTML error page (403, 404, 500, ...). The page
@@ -80,7 +81,8 @@ func New(cfg Config, st store.Store, log *slog.Logger) (*Server, error) {
 	if err := cfg.normalize(); err != nil {
 		return nil, err
 	}
-	s := &Server{store: st, log: log, cfg: cfg, clock: time.Now, csrf: http.NewCrossOriginProtection()}
+	s := &Server{store: st, log: log, cfg: cfg, clock: time.Now,
+		csrf: http.NewCrossOriginProtection(), signIns: newSignInLimiter()}
 	if cfg.BaseURL != "" {
 		u, _ := url.Parse(cfg.BaseURL)
 		if err := s.csrf.AddTrustedOrigin(u.Scheme + "://" + u.Host); err != nil {

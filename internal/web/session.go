@@ -27,22 +27,39 @@ var errSessionInvalid = errors.New("web: session invalid")
 
 // signIn checks an email and password. Unknown emails, disabled users and
 // wrong passwords all give errBadCredentials after the same argon2id work,
-// so timing does not tell which emails exist. Failures are audited.
+// so timing does not tell which emails exist. Failures are audited and
+// throttled: too many for one email or from one address give a 429 error
+// (an *httpError that apiError and pageError answer as it says).
 func (s *Server) signIn(ctx context.Context, email, password string) (domain.User, error) {
-	u, err := s.store.GetUserByEmail(ctx, domain.NormalizeEmail(email))
+	email = domain.NormalizeEmail(email)
+	ip := clientIPFrom(ctx)
+	now := s.now()
+	emailKey, ipKey := "email:"+email, "ip:"+ip
+	if stop, wait := s.signIns.blocked(emailKey, signInMaxPerEmail, now); stop {
+		return domain.User{}, tooManySignIns(wait)
+	}
+	if stop, wait := s.signIns.blocked(ipKey, signInMaxPerIP, now); stop {
+		return domain.User{}, tooManySignIns(wait)
+	}
+	fail := func(actor, target string) (domain.User, error) {
+		s.signIns.fail(emailKey, now)
+		s.signIns.fail(ipKey, now)
+		s.audit(ctx, actor, "user.signin_failed", target, nil)
+		return domain.User{}, errBadCredentials
+	}
+	u, err := s.store.GetUserByEmail(ctx, email)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		auth.CheckDummy(password)
-		s.audit(ctx, "", "user.signin_failed", "email:"+domain.NormalizeEmail(email), nil)
-		return domain.User{}, errBadCredentials
+		return fail("", "email:"+email)
 	case err != nil:
 		return domain.User{}, fmt.Errorf("web: sign in: %w", err)
 	}
 	ok := auth.CheckPassword(u.PasswordHash, password)
 	if !ok || u.Disabled {
-		s.audit(ctx, u.ID, "user.signin_failed", "user:"+u.ID, nil)
-		return domain.User{}, errBadCredentials
+		return fail(u.ID, "user:"+u.ID)
 	}
+	s.signIns.reset(emailKey)
 	return u, nil
 }
 
@@ -67,6 +84,10 @@ func (s *Server) startSession(c *gin.Context, u domain.User) error {
 	}
 	if err := s.store.CreateSession(ctx, &sess); err != nil {
 		return fmt.Errorf("web: start session: %w", err)
+	}
+	// Sweep expired sessions now and then; sign-ins are rare enough.
+	if err := s.store.DeleteExpiredSessions(ctx, now); err != nil {
+		s.log.Warn("delete expired sessions", "request_id", requestID(c), "err", err)
 	}
 	s.setSessionCookie(c, secret, sess.ExpiresAt)
 	c.Set(keySession, sess)
