@@ -51,6 +51,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Targets", testTargets},
 		{"Deliveries", testDeliveries},
 		{"Settings", testSettings},
+		{"TakenIDs", testTakenIDs},
 		{"Unicode", testUnicode},
 		{"Times", testTimes},
 		{"ConcurrentSections", testConcurrentSections},
