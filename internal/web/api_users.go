@@ -65,7 +65,7 @@ func (s *Server) createUser(ctx context.Context, actor string, in userCreate) (d
 		Language: trimmed(in.Language), TimeZone: trimmed(in.TimeZone), PasswordChangedAt: now}
 	verr := u.Validate()
 	hash, perr := auth.HashPassword(in.Password)
-	if err := joinProblems(verr, passwordProblem(perr)); err != nil {
+	if err := joinProblems(verr, passwordProblem("password", perr)); err != nil {
 		return domain.User{}, err
 	}
 	u.PasswordHash = hash
@@ -112,7 +112,7 @@ func (s *Server) apiUserUpdate(c *gin.Context) {
 			u.PasswordChangedAt = s.now()
 		}
 	}
-	if err := joinProblems(u.Validate(), passwordProblem(perr)); err != nil {
+	if err := joinProblems(u.Validate(), passwordProblem("password", perr)); err != nil {
 		s.apiError(c, err)
 		return
 	}
@@ -177,15 +177,15 @@ func (s *Server) apiMe(c *gin.Context) {
 	c.JSON(http.StatusOK, out)
 }
 
-// passwordProblem turns a HashPassword error into a validation problem.
-func passwordProblem(err error) error {
+// passwordProblem turns a HashPassword error into a validation problem on field.
+func passwordProblem(field string, err error) error {
 	switch {
 	case err == nil:
 		return nil
 	case errors.Is(err, auth.ErrPasswordTooShort):
-		return invalid("password", domain.CodeInvalid, err.Error())
+		return invalid(field, domain.CodeInvalid, err.Error())
 	case errors.Is(err, auth.ErrPasswordTooLong):
-		return invalid("password", domain.CodeTooLong, err.Error())
+		return invalid(field, domain.CodeTooLong, err.Error())
 	}
 	return err
 }

@@ -73,6 +73,7 @@ func coreOps() []apiOp {
 			}{}},
 		{Method: "DELETE", Path: "/session", Tag: "auth", Summary: "Sign out", Status: http.StatusNoContent},
 		{Method: "GET", Path: "/me", Tag: "auth", Role: domain.RoleViewer, Summary: "The caller", Response: map[string]any{}},
+		{Method: "PUT", Path: "/me", Tag: "auth", Role: domain.RoleViewer, Summary: "Change the caller's name, language, time zone or password", Request: meUpdate{}, Response: map[string]any{}},
 		{Method: "GET", Path: "/templates", Tag: "templates", Role: domain.RoleViewer, Summary: "Built-in templates with sections and guidance", Response: listOf[domain.Template]{}},
 
 		{Method: "GET", Path: "/components", Tag: "components", Role: domain.RoleViewer, Summary: "List components", Response: listOf[domain.Component]{}},

@@ -48,6 +48,7 @@ func (s *Server) routes() *gin.Engine {
 	api.POST("/session", s.apiSignIn)
 	api.DELETE("/session", s.apiSignOut)
 	api.GET("/me", viewer, s.apiMe)
+	api.PUT("/me", viewer, s.apiMeUpdate)
 
 	// Templates.
 	api.GET("/templates", viewer, s.apiTemplateList)
