@@ -1,7 +1,6 @@
 package web
 
 import (
-
 	"github.com/gin-gonic/gin"
 
 	"github.com/hindsight-rca/hindsight/internal/auth"
@@ -82,4 +81,3 @@ func (s *Server) checkLanguage(lang string) error {
 	}
 	return invalid("language", domain.CodeUnknownEnum, lang)
 }
-
