@@ -1,6 +1,8 @@
 package statuspage
 
 import (
+	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
@@ -13,6 +15,7 @@ import (
 type cached struct {
 	status int
 	body   []byte
+	gz     []byte // body gzipped, when that is smaller
 	ctype  string
 	etag   string
 	at     time.Time
@@ -70,6 +73,7 @@ func (c *pageCache) get(key string, now time.Time, build func() (*cached, error)
 	if f.err == nil {
 		f.res.at = now
 		f.res.etag = etagOf(f.res.body)
+		f.res.gz = gzipped(f.res.body)
 	}
 
 	c.mu.Lock()
@@ -83,6 +87,33 @@ func (c *pageCache) get(key string, now time.Time, build func() (*cached, error)
 	c.mu.Unlock()
 	close(f.done)
 	return f.res, f.err
+}
+
+// gzipped compresses b once per render, so every reader that accepts gzip
+// gets the small copy for free; nil when compression does not pay.
+func gzipped(b []byte) []byte {
+	if len(b) < 1024 {
+		return nil
+	}
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	_, _ = zw.Write(b)
+	if zw.Close() != nil || buf.Len() >= len(b) {
+		return nil
+	}
+	return buf.Bytes()
+}
+
+// acceptsGzip reports whether an Accept-Encoding header allows gzip.
+func acceptsGzip(header string) bool {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(name), "gzip") {
+			q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
+			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+		}
+	}
+	return false
 }
 
 func etagOf(b []byte) string {

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -161,22 +162,38 @@ func (s *Site) serve(localized bool, b builder) http.HandlerFunc {
 		}
 		h := w.Header()
 		h.Set("Content-Type", e.ctype)
-		h.Set("ETag", e.etag)
 		h.Set("Cache-Control", "public, no-cache")
+		body, etag := e.body, e.etag
+		var vary []string
 		if localized {
-			h.Set("Vary", "Accept-Language")
+			vary = append(vary, "Accept-Language")
+		}
+		if e.gz != nil {
+			vary = append(vary, "Accept-Encoding")
+			if acceptsGzip(r.Header.Get("Accept-Encoding")) {
+				body, etag = e.gz, strings.TrimSuffix(e.etag, `"`)+`-gz"`
+				h.Set("Content-Encoding", "gzip")
+			}
+		}
+		h.Set("ETag", etag)
+		if len(vary) > 0 {
+			h.Set("Vary", strings.Join(vary, ", "))
+		}
+		if localized {
 			h.Set("Content-Security-Policy", s.csp)
 			h.Set("Content-Language", lang)
 		} else {
 			h.Set("Access-Control-Allow-Origin", "*") // widgets on other sites read the JSON
 		}
-		if inm := r.Header.Get("If-None-Match"); inm != "" && matchETag(inm, e.etag) {
+		if inm := r.Header.Get("If-None-Match"); inm != "" && matchETag(inm, etag) {
+			h.Del("Content-Encoding")
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
+		h.Set("Content-Length", strconv.Itoa(len(body)))
 		w.WriteHeader(e.status)
 		if r.Method != http.MethodHead {
-			_, _ = w.Write(e.body)
+			_, _ = w.Write(body)
 		}
 	}
 }

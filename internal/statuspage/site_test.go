@@ -1,6 +1,7 @@
 package statuspage
 
 import (
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -8,6 +9,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	stdhtml "html"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -528,5 +530,34 @@ func seedIncidents(tb testing.TB, st store.Store, compID string, n int) {
 		if err := st.CreateIncident(context.Background(), &in); err != nil {
 			tb.Fatal(err)
 		}
+	}
+}
+
+func TestGzip(t *testing.T) {
+	f := newSiteFixture(t)
+	plain := f.get("/status")
+	gz := f.get("/status", "Accept-Encoding", "br, gzip;q=0.8")
+	if gz.Header().Get("Content-Encoding") != "gzip" || gz.Body.Len() >= plain.Body.Len() {
+		t.Fatalf("gzip answer: %q, %d bytes vs %d", gz.Header().Get("Content-Encoding"), gz.Body.Len(), plain.Body.Len())
+	}
+	zr, err := gzip.NewReader(gz.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	un, _ := io.ReadAll(zr)
+	if string(un) != plain.Body.String() {
+		t.Error("gzip body differs from the plain one")
+	}
+	if gz.Header().Get("ETag") == plain.Header().Get("ETag") {
+		t.Error("the two encodings share an ETag")
+	}
+	if !strings.Contains(plain.Header().Get("Vary"), "Accept-Encoding") || !strings.Contains(plain.Header().Get("Vary"), "Accept-Language") {
+		t.Errorf("Vary %q", plain.Header().Values("Vary"))
+	}
+	if w := f.get("/status", "Accept-Encoding", "gzip;q=0"); w.Header().Get("Content-Encoding") != "" {
+		t.Error("gzip sent although refused")
+	}
+	if w := f.get("/status", "Accept-Encoding", "gzip", "If-None-Match", gz.Header().Get("ETag")); w.Code != 304 {
+		t.Errorf("gzip revalidation: %d", w.Code)
 	}
 }
