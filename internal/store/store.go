@@ -125,6 +125,11 @@ type AuditFilter struct {
 //   - Text round-trips byte for byte (no Unicode normalization).
 //   - Secrets hidden from JSON (User.PasswordHash, APIToken.Hash,
 //     Session.CSRFToken, Target.Secret) are stored and returned.
+//   - Components, incidents, RCAs (section saves included) and users are
+//     checked with their Validate method (after Normalize where they have
+//     one) before they are written; a *domain.ValidationError comes back
+//     as it is and nothing is stored.
+//   - UpdateRCA with an empty Slug keeps the stored slug.
 type Store interface {
 	// Ping checks that the engine answers.
 	Ping(ctx context.Context) error

@@ -11,6 +11,9 @@ import (
 // CreateComponent stores a new component at version 1.
 func (s *Store) CreateComponent(ctx context.Context, c *domain.Component) error {
 	n := *c
+	if err := n.Validate(); err != nil {
+		return err
+	}
 	if n.ID == "" {
 		n.ID = domain.NewID()
 	}
@@ -55,6 +58,9 @@ func (s *Store) ListComponents(ctx context.Context) ([]domain.Component, error) 
 // UpdateComponent replaces a component read at c.Version.
 func (s *Store) UpdateComponent(ctx context.Context, c *domain.Component) error {
 	n := *c
+	if err := n.Validate(); err != nil {
+		return err
+	}
 	err := s.tx(ctx, "update component "+c.ID, func(tx *sql.Tx) error {
 		old, err := getDoc[domain.Component](ctx, tx, "SELECT doc FROM components WHERE id = ?", n.ID)
 		if err != nil {

@@ -37,6 +37,9 @@ func (s *Store) CreateIncident(ctx context.Context, in *domain.Incident) error {
 	n.UpdatedAt = orNow(n.UpdatedAt, n.CreatedAt)
 	n.Version = 1
 	n.Normalize()
+	if err := n.Validate(); err != nil {
+		return err
+	}
 	cols, err := incidentRow(n)
 	if err != nil {
 		return err
@@ -177,6 +180,10 @@ func (s *Store) ListIncidents(ctx context.Context, f store.IncidentFilter) ([]do
 // UpdateIncident replaces an incident read at in.Version. RCAIDs are ignored.
 func (s *Store) UpdateIncident(ctx context.Context, in *domain.Incident) error {
 	n := *in
+	n.Normalize()
+	if err := n.Validate(); err != nil {
+		return err
+	}
 	err := s.tx(ctx, "update incident "+in.ID, func(tx *sql.Tx) error {
 		old, err := getDoc[domain.Incident](ctx, tx, "SELECT doc FROM incidents WHERE id = ?", n.ID)
 		if err != nil {
@@ -188,7 +195,6 @@ func (s *Store) UpdateIncident(ctx context.Context, in *domain.Incident) error {
 		n.CreatedAt = old.CreatedAt
 		n.UpdatedAt = s.now()
 		n.Version = old.Version + 1
-		n.Normalize()
 		cols, err := incidentRow(n)
 		if err != nil {
 			return err

@@ -108,6 +108,9 @@ func (s *Store) CreateRCA(ctx context.Context, r *domain.RCA, author string) err
 	n.UpdatedAt = orNow(n.UpdatedAt, n.CreatedAt)
 	n.Version = 1
 	n.Normalize()
+	if err := n.Validate(); err != nil {
+		return err
+	}
 	err := s.tx(ctx, "create rca", func(tx *sql.Tx) error {
 		slug, err := freeSlug(ctx, tx, n.Slug)
 		if err != nil {
@@ -197,6 +200,11 @@ func loadForWrite(ctx context.Context, tx *sql.Tx, id string) (domain.RCA, error
 // changed section, and records a revision.
 func (s *Store) UpdateRCA(ctx context.Context, r *domain.RCA, author, note string) error {
 	n := *r
+	n.Sections = append([]domain.Section(nil), n.Sections...) // Normalize and the bump below must not write into the caller's array
+	n.Normalize()
+	if err := n.Validate(); err != nil {
+		return err
+	}
 	err := s.tx(ctx, "update rca "+r.ID, func(tx *sql.Tx) error {
 		old, err := loadForWrite(ctx, tx, n.ID)
 		if err != nil {
@@ -205,11 +213,9 @@ func (s *Store) UpdateRCA(ctx context.Context, r *domain.RCA, author, note strin
 		if old.Version != n.Version {
 			return &store.ConflictError{Current: old}
 		}
-		if n.Slug == "" {
+		if r.Slug == "" { // Normalize made one from the title; an update keeps the stored one
 			n.Slug = old.Slug
 		}
-		n.Sections = append([]domain.Section(nil), n.Sections...) // the bump below must not write into the caller's array
-		n.Normalize()
 		n.BumpChangedSections(&old)
 		n.CreatedAt = old.CreatedAt
 		n.UpdatedAt = s.now()
@@ -241,6 +247,10 @@ func (s *Store) SaveSection(ctx context.Context, rcaID, key string, e domain.Sec
 		}
 		now := s.now()
 		if err := n.ApplySectionEdit(key, e, author, now); err != nil {
+			return err
+		}
+		n.Normalize()
+		if err := n.Validate(); err != nil {
 			return err
 		}
 		n.UpdatedAt = now

@@ -28,7 +28,9 @@ func (s *Store) CreateUser(ctx context.Context, u *domain.User) error {
 	if n.ID == "" {
 		n.ID = domain.NewID()
 	}
-	n.Email = domain.NormalizeEmail(n.Email)
+	if err := n.Validate(); err != nil { // also normalizes the email
+		return err
+	}
 	n.CreatedAt = orNow(n.CreatedAt, s.now())
 	n.UpdatedAt = orNow(n.UpdatedAt, n.CreatedAt)
 	n.PasswordChangedAt = n.PasswordChangedAt.UTC()
@@ -97,7 +99,9 @@ func (s *Store) ListUsers(ctx context.Context) ([]domain.User, error) {
 // UpdateUser replaces a user; the email stays unique.
 func (s *Store) UpdateUser(ctx context.Context, u *domain.User) error {
 	n := *u
-	n.Email = domain.NormalizeEmail(n.Email)
+	if err := n.Validate(); err != nil { // also normalizes the email
+		return err
+	}
 	n.PasswordChangedAt = n.PasswordChangedAt.UTC()
 	err := s.tx(ctx, "update user "+u.ID, func(tx *sql.Tx) error {
 		old, err := getUser(ctx, tx, "id = ?", n.ID)

@@ -174,6 +174,18 @@ func testIncidentFilters(t *testing.T, open Opener) {
 		})
 	}
 
+	// Unresolved means "no resolved_at", whatever the status says: an
+	// imported incident may claim "resolved" without an end time.
+	odd := newIncident("Imported without an end", at(-24*time.Hour))
+	odd.ResolvedAt = nil
+	must(t, s.CreateIncident(ctx, &odd), "CreateIncident without resolved_at")
+	un, total, err := s.ListIncidents(ctx, store.IncidentFilter{Unresolved: true})
+	must(t, err, "ListIncidents unresolved")
+	wantIDs(t, "unresolved incidents", un, incidentID, ids[4], odd.ID)
+	if total != 2 {
+		t.Fatalf("unresolved total %d", total)
+	}
+
 	// Listed incidents carry their RCA ids too.
 	got, _, err := s.ListIncidents(ctx, store.IncidentFilter{Query: "Database failover"})
 	must(t, err, "ListIncidents")

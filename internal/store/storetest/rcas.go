@@ -208,9 +208,19 @@ func testRCASlugs(t *testing.T, open Opener) {
 	if got.ID != ids[0] {
 		t.Fatalf("new slug points at %q", got.ID)
 	}
-	// Keeping its own slug is not a duplicate.
+	// Keeping its own slug is not a duplicate, and an empty slug keeps the
+	// stored one rather than following the new title.
 	got.Title = "Database outage in March"
 	must(t, s.UpdateRCA(ctx, &got, "u", "retitle"), "UpdateRCA keeping its slug")
+	got.Slug = ""
+	got.Title = "Completely new title"
+	must(t, s.UpdateRCA(ctx, &got, "u", "retitle"), "UpdateRCA with an empty slug")
+	if got.Slug != "db-outage-march" {
+		t.Fatalf("UpdateRCA with an empty slug returned slug %q", got.Slug)
+	}
+	if again, err := s.GetRCABySlug(ctx, "db-outage-march"); err != nil || again.Title != "Completely new title" {
+		t.Fatalf("after an update with an empty slug: %v", err)
+	}
 	// The freed slug can be taken by a new RCA, unsuffixed.
 	n := createRCA(t, s, "Database outage")
 	if n.Slug != "database-outage" {

@@ -52,6 +52,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Deliveries", testDeliveries},
 		{"Settings", testSettings},
 		{"TakenIDs", testTakenIDs},
+		{"Validation", testValidation},
 		{"Unicode", testUnicode},
 		{"Times", testTimes},
 		{"ConcurrentSections", testConcurrentSections},
