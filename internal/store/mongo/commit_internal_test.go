@@ -24,6 +24,7 @@ func openInternal(t *testing.T) *Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
+	s.claimGrace = 0 // claims left by claimOnly are abandoned at once
 	return s
 }
 
@@ -164,5 +165,36 @@ func TestPutRevisionIsIdempotent(t *testing.T) {
 	}
 	if len(revs) != 1 {
 		t.Fatalf("%d revisions after writing version 1 three times", len(revs))
+	}
+}
+
+// A fresh claim belongs to its owner, who is presumably applying it: other
+// writers wait instead of applying it too, and only take over once it is
+// older than the grace period.
+func TestFreshClaimIsLeftToItsOwner(t *testing.T) {
+	s := openInternal(t)
+	s.claimGrace = time.Hour
+	r := createInternal(t, s, "Slow owner")
+	claimed := r
+	claimed.Title = "Owner's title"
+	claimOnly(t, s, claimed, "u-ana", "title")
+
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	_, err := s.SaveSection(ctx, r.ID, "impact", domain.SectionEdit{Body: "waiting", BaseRevision: 1}, "u-bo")
+	if err == nil {
+		t.Fatal("SaveSection went past a fresh claim")
+	}
+	if got, _ := s.GetRCA(context.Background(), r.ID); got.Version != 1 {
+		t.Fatalf("a fresh claim was applied by another writer: version %d", got.Version)
+	}
+
+	s.claimGrace = 0
+	got, err := s.SaveSection(context.Background(), r.ID, "impact", domain.SectionEdit{Body: "after", BaseRevision: 1}, "u-bo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Version != 3 || got.Title != "Owner's title" {
+		t.Fatalf("after taking over: version %d title %q", got.Version, got.Title)
 	}
 }

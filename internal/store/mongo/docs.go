@@ -120,9 +120,11 @@ type incidentUpdateDoc struct {
 	At     time.Time `bson:"at"`
 }
 
+// sourceDoc leaves out an empty system or id, so that a source without
+// them never collides with another in the unique index.
 type sourceDoc struct {
-	System    string     `bson:"system"`
-	ID        string     `bson:"id"`
+	System    string     `bson:"system,omitempty"`
+	ID        string     `bson:"id,omitempty"`
 	PageID    string     `bson:"page_id"`
 	URL       string     `bson:"url"`
 	RawStatus string     `bson:"raw_status"`
@@ -148,7 +150,7 @@ func toIncidentDoc(in *domain.Incident) incidentDoc {
 			d.Updates[i] = incidentUpdateDoc{ID: u.ID, Status: string(u.Status), Body: u.Body, At: ms(u.At)}
 		}
 	}
-	if s := in.Source; s != nil {
+	if s := in.Source; s != nil && *s != (domain.Source{}) {
 		d.Source = &sourceDoc{
 			System: s.System, ID: s.ID, PageID: s.PageID, URL: s.URL,
 			RawStatus: s.RawStatus, RawImpact: s.RawImpact, UpdatedAt: msPtr(s.UpdatedAt),

@@ -44,6 +44,8 @@ type Store struct {
 	// is harmless (session and token last-seen times).
 	fast *mongo.Database
 	now  func() time.Time
+	// claimGrace: see commitRCA.
+	claimGrace time.Duration
 }
 
 var _ store.Store = (*Store)(nil)
@@ -91,6 +93,8 @@ func Open(ctx context.Context, uri string) (*Store, error) {
 		db:     client.Database(name, options.Database().SetWriteConcern(writeconcern.Majority())),
 		fast:   client.Database(name, options.Database().SetWriteConcern(writeconcern.W1())),
 		now:    time.Now,
+
+		claimGrace: defaultClaimGrace,
 	}
 	if err := s.Ping(ctx); err != nil {
 		_ = client.Disconnect(context.Background())
@@ -250,10 +254,14 @@ func findOne[D any, T any](ctx context.Context, col *mongo.Collection, op string
 	return conv(d), nil
 }
 
-// exists reports whether a document with _id v exists.
+// exists reports whether a document with _id v exists. (A find on _id
+// alone is the one query FerretDB's SQLite handler answers from an index.)
 func exists(ctx context.Context, col *mongo.Collection, v string) (bool, error) {
-	n, err := col.CountDocuments(ctx, id(v), options.Count().SetLimit(1))
-	return n > 0, err
+	err := col.FindOne(ctx, id(v), options.FindOne().SetProjection(bson.D{{Key: "_id", Value: 1}})).Err()
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // page applies a store.Page to find options.

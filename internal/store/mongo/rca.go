@@ -18,12 +18,13 @@ import (
 	"github.com/hindsight-rca/hindsight/internal/store"
 )
 
-// How often CreateRCA and SaveSection retry when a concurrent writer won a
-// race (a slug taken in between, a version moved on by another section).
-const (
-	slugAttempts    = 10
-	sectionAttempts = 30
-)
+// slugAttempts is how often CreateRCA retries when other writers keep
+// taking the slug it picked.
+const slugAttempts = 10
+
+// defaultClaimGrace is how long a claimed RCA version is left to its owner
+// before other writers apply it themselves (see commitRCA).
+const defaultClaimGrace = 2 * time.Second
 
 // CreateRCA stores a new RCA at version 1 and its first revision. A taken
 // slug gets -2, -3, … appended.
@@ -43,14 +44,13 @@ func (s *Store) CreateRCA(ctx context.Context, r *domain.RCA, author string) err
 	stamp(&r.CreatedAt, &r.UpdatedAt, now)
 	base := r.Slug
 
+	// Try the slug as it is first: most titles are new, and looking for
+	// taken slugs costs a query (a full scan on FerretDB).
+	slug := base
 	for range slugAttempts {
-		slug, err := s.freeSlug(ctx, base)
-		if err != nil {
-			return err
-		}
 		r.Slug = slug
 		d := toRCADoc(r)
-		_, err = s.c(colRCAs).InsertOne(ctx, d)
+		_, err := s.c(colRCAs).InsertOne(ctx, d)
 		if err == nil {
 			*r = d.domain()
 			return s.putRevision(ctx, &d, author, "created")
@@ -58,14 +58,17 @@ func (s *Store) CreateRCA(ctx context.Context, r *domain.RCA, author string) err
 		if !isDuplicate(err) {
 			return wrap("create rca", err)
 		}
-		// Either the id is taken (a real duplicate) or another writer took
-		// the slug since freeSlug looked: then try the next one.
-		taken, xerr := exists(ctx, s.c(colRCAs), r.ID)
-		if xerr != nil {
-			return wrap("create rca", xerr)
+		// Either the id is taken (a real duplicate) or the slug is: then
+		// look for the first free suffix and try that.
+		taken, err := exists(ctx, s.c(colRCAs), r.ID)
+		if err != nil {
+			return wrap("create rca", err)
 		}
 		if taken {
 			return fmt.Errorf("mongo: create rca %s: %w", r.ID, store.ErrDuplicate)
+		}
+		if slug, err = s.freeSlug(ctx, base); err != nil {
+			return err
 		}
 	}
 	return fmt.Errorf("mongo: create rca: no free slug for %q: %w", base, store.ErrDuplicate)
@@ -213,7 +216,10 @@ func (s *Store) slugFree(ctx context.Context, slug, rcaID string) error {
 // different sections never conflict while two edits of one section do.
 func (s *Store) SaveSection(ctx context.Context, rcaID, key string, e domain.SectionEdit, author string) (domain.RCA, error) {
 	op := "save section " + key + " of rca " + rcaID
-	for attempt := range sectionAttempts {
+	// Give up after a while: besides heavy contention, a claim left by a
+	// writer that died is only rolled forward after claimGrace.
+	giveUp := time.Now().Add(s.claimGrace + 5*time.Second)
+	for attempt := 0; ; attempt++ {
 		cur, err := s.GetRCA(ctx, rcaID)
 		if err != nil {
 			return domain.RCA{}, err
@@ -240,39 +246,36 @@ func (s *Store) SaveSection(ctx context.Context, rcaID, key string, e domain.Sec
 		if err == nil {
 			return d.domain(), nil
 		}
-		if !errors.Is(err, store.ErrConflict) {
+		if !errors.Is(err, store.ErrConflict) || time.Now().After(giveUp) {
 			return domain.RCA{}, err
 		}
 		// Another write (most likely of another section) got in first: read
 		// again and re-check this section. A little jitter spreads out
 		// writers that keep colliding.
-		wait := time.Duration(rand.IntN(2*attempt+1)) * time.Millisecond
+		wait := time.Duration(1+rand.IntN(min(2*attempt+1, 20))) * time.Millisecond
 		select {
 		case <-ctx.Done():
 			return domain.RCA{}, wrap(op, ctx.Err())
 		case <-time.After(wait):
 		}
 	}
-	cur, err := s.GetRCA(ctx, rcaID)
-	if err != nil {
-		return domain.RCA{}, err
-	}
-	return domain.RCA{}, fmt.Errorf("mongo: %s: too much contention: %w", op, &store.ConflictError{Current: cur})
 }
 
 // commitRCA writes next as version read+1 of an RCA stored at version read.
 //
 // Neither MongoDB without transactions nor FerretDB can update two documents
 // atomically, and FerretDB's conditional updates are not even atomic for one
-// document (it finds, then writes). Inserting a document with a unique _id is
-// atomic everywhere, so the revision document keyed (rca id, version) is the
-// lock: whoever inserts revision read+1 owns that version, and only the owner
-// of read+1 may move the RCA off read. The owner then replaces the RCA. If it
-// dies in between, the revision holds the full snapshot, and the next writer
-// that fails to claim read+1 applies it first ("rolls forward"), so a claimed
-// version is never lost and never half-applied.
+// document (it finds, then writes by _id). Inserting a document with a
+// unique _id is atomic everywhere, so the revision document keyed (rca id,
+// version) is the lock: whoever inserts revision read+1 owns that version,
+// and only the owner of read+1 may move the RCA off read. The owner then
+// replaces the RCA. If it dies in between, the revision holds the full
+// snapshot, and a writer that finds the claim older than claimGrace applies
+// it ("rolls it forward"), so a claimed version is never lost. Younger
+// claims are left to their owner: two writers applying the same version at
+// once could, on FerretDB, land the older write last.
 //
-// A lost claim is a *store.ConflictError carrying the RCA as it is now.
+// A lost claim is a *store.ConflictError carrying the newest committed RCA.
 func (s *Store) commitRCA(ctx context.Context, next *domain.RCA, read int64, author, note string) (rcaDoc, error) {
 	op := "update rca " + next.ID
 	next.Version = read + 1
@@ -282,10 +285,7 @@ func (s *Store) commitRCA(ctx context.Context, next *domain.RCA, read int64, aut
 		if !isDuplicate(err) {
 			return d, wrap(op, err)
 		}
-		if err := s.rollForward(ctx, next.ID, next.Version); err != nil {
-			return d, err
-		}
-		cur, err := s.GetRCA(ctx, next.ID)
+		cur, err := s.lostClaim(ctx, next.ID, next.Version)
 		if err != nil {
 			return d, err
 		}
@@ -299,7 +299,7 @@ func (s *Store) commitRCA(ctx context.Context, next *domain.RCA, read int64, aut
 		s.dropClaim(ctx, rev.ID, rev.Token)
 		return d, fmt.Errorf("mongo: %s: slug %q: %w", op, d.Slug, store.ErrDuplicate)
 	case err != nil:
-		// The claim stays; the next writer rolls it forward.
+		// The claim stays; a later writer rolls it forward.
 		return d, wrap(op, err)
 	case res.MatchedCount == 1:
 		return d, nil
@@ -319,29 +319,33 @@ func (s *Store) commitRCA(ctx context.Context, next *domain.RCA, read int64, aut
 	return d, nil
 }
 
-// rollForward applies the claimed revision version of an RCA if the RCA is
-// still at the version before it.
-func (s *Store) rollForward(ctx context.Context, rcaID string, version int64) error {
-	op := "roll rca " + rcaID + " forward"
+// lostClaim is called when another writer holds version v of an RCA. It
+// rolls an abandoned claim forward and returns the newest committed RCA:
+// the claimed snapshot, or the stored RCA when the claim is gone.
+func (s *Store) lostClaim(ctx context.Context, rcaID string, v int64) (domain.RCA, error) {
+	op := "read claim " + revisionID(rcaID, v)
 	var rev revisionDoc
-	err := s.c(colRevisions).FindOne(ctx, id(revisionID(rcaID, version))).Decode(&rev)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil // dropped in between
+	err := s.c(colRevisions).FindOne(ctx, id(revisionID(rcaID, v))).Decode(&rev)
+	if errors.Is(err, mongo.ErrNoDocuments) || (err == nil && rev.Snapshot == nil) {
+		return s.GetRCA(ctx, rcaID) // dropped in between
 	}
 	if err != nil {
-		return wrap(op, err)
+		return domain.RCA{}, wrap(op, err)
 	}
-	if rev.Snapshot == nil {
-		return nil
+	if s.now().Sub(rev.At) < s.claimGrace {
+		return rev.Snapshot.domain(), nil // its owner is applying it
 	}
-	_, err = s.c(colRCAs).ReplaceOne(ctx, bson.D{{Key: "_id", Value: rcaID}, {Key: "version", Value: version - 1}}, rev.Snapshot)
+	_, err = s.c(colRCAs).ReplaceOne(ctx, bson.D{{Key: "_id", Value: rcaID}, {Key: "version", Value: v - 1}}, rev.Snapshot)
 	if isDuplicate(err) {
 		// The claimed snapshot can never be applied (its slug is taken);
 		// drop it so the RCA can move on.
 		s.dropClaim(ctx, rev.ID, rev.Token)
-		return nil
+		return s.GetRCA(ctx, rcaID)
 	}
-	return wrap(op, err)
+	if err != nil {
+		return domain.RCA{}, wrap("roll rca "+rcaID+" forward", err)
+	}
+	return rev.Snapshot.domain(), nil
 }
 
 // dropClaim removes a claimed revision that will not be applied. Best
