@@ -2,8 +2,12 @@ package web
 
 import (
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
@@ -108,5 +112,62 @@ func TestImportRejects(t *testing.T) {
 				t.Error("a refused import changed data")
 			}
 		})
+	}
+}
+
+// TestImportThenPublishToStatuspage: an RCA of an incident imported from a
+// Statuspage page is published to that page's incident, found through the
+// import's source ids, with the external report as the postmortem.
+func TestImportThenPublishToStatuspage(t *testing.T) {
+	e := newEnv(t)
+	doc, err := os.ReadFile("../statuspage/importer/testdata/incidents.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.must(domain.RoleAuthor, "POST", "/api/v1/import/statuspage", doc, 200, nil)
+	var got []string
+	var bodies [][]byte
+	var mu sync.Mutex
+	sp := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		got = append(got, r.Method+" "+r.URL.Path+" "+r.Header.Get("Authorization"))
+		bodies = append(bodies, b)
+		mu.Unlock()
+		_, _ = io.WriteString(w, `{}`)
+	}))
+	defer sp.Close()
+	e.must(domain.RoleAdmin, "POST", "/api/v1/targets", map[string]any{"name": "Lumen Statuspage", "kind": "statuspage",
+		"url": sp.URL, "page_id": "pg7x2k", "secret": "oauth-key-1", "allow_private": true, "notify_subscribers": true}, 201, nil)
+
+	id := firstID(t, e, "Upload API errors")
+	_, r := approvedRCAFor(t, e, id)
+	e.must(domain.RoleReviewer, "POST", "/api/v1/rcas/"+r.ID+"/publish", nil, 200, nil)
+	e.runDeliveries()
+	mu.Lock()
+	defer mu.Unlock()
+	want := []string{
+		"PUT /v1/pages/pg7x2k/incidents/inc-api-2/postmortem OAuth oauth-key-1",
+		"PUT /v1/pages/pg7x2k/incidents/inc-api-2/postmortem/publish OAuth oauth-key-1",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("requests:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	var pm struct {
+		Postmortem struct {
+			BodyDraft string `json:"body_draft"`
+		} `json:"postmortem"`
+	}
+	if err := json.Unmarshal(bodies[0], &pm); err != nil || !strings.Contains(pm.Postmortem.BodyDraft, "PUBLICTEXT") {
+		t.Errorf("postmortem body %s (%v)", bodies[0], err)
+	}
+	assertNoLeak(t, "statuspage postmortem", string(bodies[0]))
+	// Our own status page now says postmortem for it, as Statuspage would.
+	var v2 struct{ Incidents []struct{ ID, Status string } }
+	_ = json.Unmarshal([]byte(e.public("/api/v2/incidents.json")), &v2)
+	for _, in := range v2.Incidents {
+		if in.ID == id && in.Status != "postmortem" {
+			t.Errorf("status %s", in.Status)
+		}
 	}
 }

@@ -67,12 +67,18 @@ func (h *hookReceiver) got() []hookCall {
 // carries the leak markers, and whose external text says what it says.
 func approvedRCA(t *testing.T, e *env) (domain.Incident, domain.RCA) {
 	t.Helper()
-	ctx := context.Background()
 	cp := e.component("Upload API")
 	inc := e.incident("Upload API errors", cp.ID)
 	e.must(domain.RoleAuthor, "POST", "/api/v1/incidents/"+inc.ID+"/updates", map[string]any{
 		"status": "resolved", "body": "Uploads work normally again.", "at": e.clock.Now().Add(-2 * time.Hour)}, 201, nil)
-	r := e.rca("Upload API errors", "standard", inc.ID)
+	return approvedRCAFor(t, e, inc.ID)
+}
+
+// approvedRCAFor makes the approved RCA with leak markers for an incident.
+func approvedRCAFor(t *testing.T, e *env, incidentID string) (domain.Incident, domain.RCA) {
+	t.Helper()
+	ctx := context.Background()
+	r := e.rca("Upload API errors", "standard", incidentID)
 	r, err := e.st.GetRCA(ctx, r.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -98,7 +104,7 @@ func approvedRCA(t *testing.T, e *env) (domain.Incident, domain.RCA) {
 	if err := e.st.UpdateRCA(ctx, &r, e.users[domain.RoleAuthor].ID, "test setup"); err != nil {
 		t.Fatal(err)
 	}
-	inc, err = e.st.GetIncident(ctx, inc.ID)
+	inc, err := e.st.GetIncident(ctx, incidentID)
 	if err != nil {
 		t.Fatal(err)
 	}
