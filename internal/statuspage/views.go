@@ -81,7 +81,7 @@ type affectedView struct {
 }
 
 type updateView struct {
-	Status, StatusLabel, When string
+	Status, StatusLabel, When, At string
 	Body                      template.HTML
 }
 
@@ -199,7 +199,7 @@ func (s *Site) incident(r *http.Request, lang string) (*cached, error) {
 	for i := len(ups) - 1; i >= 0; i-- {
 		u := ups[i]
 		v.Updates = append(v.Updates, updateView{Status: string(u.Status), StatusLabel: l.T("enum.update_status." + string(u.Status)),
-			When: l.DateTime(u.At, s.loc), Body: markdown.ToHTML(u.Body)})
+			When: l.DateTime(u.At, s.loc), At: u.At.UTC().Format(time.RFC3339), Body: markdown.ToHTML(u.Body)})
 	}
 	for _, rca := range c.PublishedRCAs(in) {
 		rv, err := s.rcaView(r.Context(), c, rca, lang)
