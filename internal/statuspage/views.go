@@ -82,7 +82,7 @@ type affectedView struct {
 
 type updateView struct {
 	Status, StatusLabel, When, At string
-	Body                      template.HTML
+	Body                          template.HTML
 }
 
 type rcaView struct {
