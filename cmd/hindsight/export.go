@@ -1,0 +1,346 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/i18n"
+	"github.com/hindsight-rca/hindsight/internal/report"
+	"github.com/hindsight-rca/hindsight/internal/store"
+)
+
+// exportOptions are the export command's flags after checking.
+type exportOptions struct {
+	format, lang, tz string
+	audience         report.Audience
+}
+
+func (a *app) export(ctx context.Context, args []string) error {
+	fs := a.flags("export")
+	rcaID := fs.String("rca", "", "id (or slug) of the RCA to export")
+	all := fs.Bool("all", false, "export every RCA (narrowed by --state) into --out")
+	states := fs.String("state", "", "with --all: comma-separated states, e.g. published,approved (default: every state)")
+	format := fs.String("format", "pdf", "pdf, html or md")
+	lang := fs.String("lang", "", "language of the labels and, where written, the text (default: the RCA's own)")
+	tz := fs.String("tz", "", "time zone of the timeline, an IANA name (default: --default-tz)")
+	audience := fs.String("audience", string(report.External), "external (drops internal content) or internal")
+	outFile := fs.String("o", "", "output file for --rca; - for standard output (default: the report's own file name)")
+	outDir := fs.String("out", "", "output folder for --all (created when missing)")
+	if err := a.parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	cat, err := i18n.Load()
+	if err != nil {
+		return err
+	}
+	opt, err := a.exportOptions(cat, *format, *lang, *tz, *audience)
+	if err != nil {
+		return err
+	}
+	var ps []domain.Problem
+	switch {
+	case *all && *rcaID != "":
+		ps = append(ps, domain.Problem{Field: "rca", Code: domain.CodeInvalid, Detail: "give --rca or --all, not both"})
+	case !*all && *rcaID == "":
+		ps = append(ps, domain.Problem{Field: "rca", Code: domain.CodeRequired, Detail: "give --rca ID, or --all with --out DIR"})
+	case *all && *outDir == "":
+		ps = append(ps, domain.Problem{Field: "out", Code: domain.CodeRequired, Detail: "--all writes into a folder"})
+	case *all && *outFile != "":
+		ps = append(ps, domain.Problem{Field: "o", Code: domain.CodeInvalid, Detail: "with --all use --out DIR"})
+	case !*all && *outDir != "":
+		ps = append(ps, domain.Problem{Field: "out", Code: domain.CodeInvalid, Detail: "with --rca use -o FILE"})
+	case !*all && *states != "":
+		ps = append(ps, domain.Problem{Field: "state", Code: domain.CodeInvalid, Detail: "--state narrows --all"})
+	}
+	filter, stateProblems := parseStates(*states)
+	ps = append(ps, stateProblems...)
+	if len(ps) > 0 {
+		return &domain.ValidationError{Problems: ps}
+	}
+
+	st, err := a.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ex := &exporter{st: st, cat: cat, opt: opt}
+	if *all {
+		return a.exportAll(ctx, ex, filter, *outDir)
+	}
+	return a.exportOne(ctx, ex, *rcaID, *outFile)
+}
+
+// exportOptions checks format, language, time zone and audience.
+func (a *app) exportOptions(cat *i18n.Catalog, format, lang, tz, audience string) (exportOptions, error) {
+	o := exportOptions{
+		format:   strings.ToLower(strings.TrimSpace(format)),
+		lang:     strings.TrimSpace(lang),
+		tz:       strings.TrimSpace(tz),
+		audience: report.Audience(strings.ToLower(strings.TrimSpace(audience))),
+	}
+	var ps []domain.Problem
+	if !report.ValidFormat(o.format) {
+		ps = append(ps, domain.Problem{Field: "format", Code: domain.CodeUnknownEnum, Detail: "use " + strings.Join(report.Formats, ", ")})
+	}
+	if o.lang != "" {
+		l, ok := cat.Lookup(o.lang)
+		if !ok {
+			ps = append(ps, domain.Problem{Field: "lang", Code: domain.CodeUnknownEnum, Detail: "use " + strings.Join(cat.Languages(), ", ")})
+		}
+		o.lang = l
+	}
+	if o.tz == "" {
+		o.tz = a.cfg.DefaultTZ
+	}
+	if _, err := time.LoadLocation(o.tz); err != nil || strings.EqualFold(o.tz, "local") {
+		ps = append(ps, domain.Problem{Field: "tz", Code: domain.CodeInvalid, Detail: "not an IANA time zone name"})
+	}
+	if !o.audience.Valid() {
+		ps = append(ps, domain.Problem{Field: "audience", Code: domain.CodeUnknownEnum, Detail: "use external or internal"})
+	}
+	if len(ps) > 0 {
+		return o, &domain.ValidationError{Problems: ps}
+	}
+	return o, nil
+}
+
+func parseStates(s string) ([]domain.RCAState, []domain.Problem) {
+	var out []domain.RCAState
+	var ps []domain.Problem
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		st := domain.RCAState(part)
+		if !st.Valid() {
+			ps = append(ps, domain.Problem{Field: "state", Code: domain.CodeUnknownEnum, Detail: part})
+			continue
+		}
+		out = append(out, st)
+	}
+	return out, ps
+}
+
+// exporter loads what a report needs from the store and renders it.
+type exporter struct {
+	st         store.Store
+	cat        *i18n.Catalog
+	opt        exportOptions
+	components []domain.Component // loaded once
+	loaded     bool
+}
+
+// render builds and renders one RCA and returns the document and its file name.
+func (ex *exporter) render(ctx context.Context, r domain.RCA) ([]byte, string, error) {
+	if !ex.loaded {
+		comps, err := ex.st.ListComponents(ctx)
+		if err != nil {
+			return nil, "", fmt.Errorf("list components: %w", err)
+		}
+		ex.components, ex.loaded = comps, true
+	}
+	var incidents []domain.Incident
+	for _, id := range r.IncidentIDs {
+		in, err := ex.st.GetIncident(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // unlinked since; the report shows what is left
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("load incident %s: %w", id, err)
+		}
+		incidents = append(incidents, in)
+	}
+	authors := map[string]string{}
+	if ex.opt.audience == report.Internal {
+		for _, id := range r.Authors {
+			u, err := ex.st.GetUser(ctx, id)
+			if errors.Is(err, store.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return nil, "", fmt.Errorf("load author %s: %w", id, err)
+			}
+			authors[id] = u.DisplayName()
+		}
+	}
+	lang := ex.opt.lang
+	if lang == "" {
+		lang = ex.cat.Match(r.Language)
+	}
+	rep, err := report.Build(r, incidents, ex.components, authors, ex.cat, report.Options{
+		Lang: lang, TimeZone: ex.opt.tz, Audience: ex.opt.audience, Now: time.Now(),
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	var buf bytes.Buffer
+	if _, err := report.Render(&buf, rep, ex.opt.format); err != nil {
+		return nil, "", err
+	}
+	return buf.Bytes(), report.FileName(rep, ex.opt.format), nil
+}
+
+func (a *app) exportOne(ctx context.Context, ex *exporter, id, out string) error {
+	r, err := ex.st.GetRCA(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		r, err = ex.st.GetRCABySlug(ctx, id)
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("no RCA with id or slug %q", id)
+	}
+	if err != nil {
+		return fmt.Errorf("load rca: %w", err)
+	}
+	doc, name, err := ex.render(ctx, r)
+	if err != nil {
+		return fmt.Errorf("export %s: %s", r.ID, describe(err))
+	}
+	if out == "-" {
+		_, err := a.stdout.Write(doc)
+		return err
+	}
+	if out == "" {
+		out = name
+	}
+	if err := writeFileAtomic(out, doc); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stderr, "wrote %s (%d bytes)\n", out, len(doc))
+	return nil
+}
+
+func (a *app) exportAll(ctx context.Context, ex *exporter, states []domain.RCAState, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", dir, err)
+	}
+	var rcas []domain.RCA
+	for offset := 0; ; {
+		page, total, err := ex.st.ListRCAs(ctx, store.RCAFilter{States: states, Page: store.Page{Limit: 500, Offset: offset}})
+		if err != nil {
+			return fmt.Errorf("list rcas: %w", err)
+		}
+		rcas = append(rcas, page...)
+		offset += len(page)
+		if len(page) == 0 || offset >= total {
+			break
+		}
+	}
+	if len(rcas) == 0 {
+		fmt.Fprintln(a.stderr, "no RCAs to export")
+		return nil
+	}
+	bar := newProgress(a.stderr, len(rcas))
+	used := map[string]bool{}
+	var failed []string
+	for _, r := range rcas {
+		if err := ctx.Err(); err != nil {
+			bar.done()
+			return err
+		}
+		doc, name, err := ex.render(ctx, r)
+		if err == nil {
+			name = uniqueName(used, name)
+			err = writeFileAtomic(filepath.Join(dir, name), doc)
+		}
+		if err != nil {
+			failed = append(failed, fmt.Sprintf("%s (%s): %s", r.ID, r.Title, describe(err)))
+		}
+		bar.step(name)
+	}
+	bar.done()
+	fmt.Fprintf(a.stderr, "exported %d of %d RCAs to %s\n", len(rcas)-len(failed), len(rcas), dir)
+	if len(failed) > 0 {
+		for _, f := range failed {
+			fmt.Fprintln(a.stderr, "  failed:", f)
+		}
+		return fmt.Errorf("%d of %d exports failed", len(failed), len(rcas))
+	}
+	return nil
+}
+
+// uniqueName returns name, or name with -2, -3, ... before its extension
+// when an earlier export of this run already took it.
+func uniqueName(used map[string]bool, name string) string {
+	ext := filepath.Ext(name)
+	base := strings.TrimSuffix(name, ext)
+	out := name
+	for i := 2; used[out]; i++ {
+		out = fmt.Sprintf("%s-%d%s", base, i, ext)
+	}
+	used[out] = true
+	return out
+}
+
+// writeFileAtomic writes data to a temporary file next to path and renames it
+// into place, so a reader never sees half a report.
+func writeFileAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".hindsight-export-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
+
+// progress draws a one-line progress bar on a terminal, or one line per
+// step elsewhere (a log file, CI).
+type progress struct {
+	w     io.Writer
+	total int
+	n     int
+	tty   bool
+}
+
+func newProgress(w io.Writer, total int) *progress {
+	p := &progress{w: w, total: total}
+	if f, ok := w.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			p.tty = true
+		}
+	}
+	return p
+}
+
+const barWidth = 30
+
+func (p *progress) step(label string) {
+	p.n++
+	if !p.tty {
+		fmt.Fprintf(p.w, "[%d/%d] %s\n", p.n, p.total, label)
+		return
+	}
+	filled := barWidth * p.n / p.total
+	if len(label) > 40 {
+		label = label[:37] + "..."
+	}
+	fmt.Fprintf(p.w, "\r[%s%s] %d/%d %-40s", strings.Repeat("#", filled), strings.Repeat(".", barWidth-filled), p.n, p.total, label)
+}
+
+func (p *progress) done() {
+	if p.tty && p.n > 0 {
+		fmt.Fprintln(p.w)
+	}
+}

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/hindsight-rca/hindsight/internal/statuspage/importer"
+)
+
+func (a *app) importCmd(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] != "statuspage" {
+		return fmt.Errorf("%w: want \"import statuspage FILE\" (FILE is a Statuspage v2 incidents.json or summary.json, or - for standard input)", errUsage)
+	}
+	fs := a.flags("import statuspage")
+	if err := a.parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return fmt.Errorf("%w: want exactly one FILE", errUsage)
+	}
+	var r io.Reader = a.stdin
+	if name := fs.Arg(0); name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		r = f
+	}
+	st, err := a.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	res, err := importer.Import(ctx, st, r, importer.Options{})
+	if err != nil {
+		return fmt.Errorf("import %s: %s", fs.Arg(0), describe(err))
+	}
+	fmt.Fprintf(a.stdout, "imported %s: %d created, %d updated, %d unchanged, %d components created, %d skipped\n",
+		fs.Arg(0), res.Created, res.Updated, res.Unchanged, res.ComponentsCreated, len(res.Skipped))
+	for _, s := range res.Skipped {
+		fmt.Fprintf(a.stdout, "  skipped %s: %s\n", s.SourceID, s.Reason)
+	}
+	return nil
+}

@@ -1,0 +1,186 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/hindsight-rca/hindsight/internal/demo"
+	"github.com/hindsight-rca/hindsight/internal/store"
+	"github.com/hindsight-rca/hindsight/internal/web"
+)
+
+// shutdownTimeout bounds how long in-flight requests may take to finish
+// after SIGINT or SIGTERM.
+const shutdownTimeout = 15 * time.Second
+
+func (a *app) serve(ctx context.Context, args []string) error {
+	fs := a.flags("serve")
+	withDemo := fs.Bool("demo", false, "fill an empty store with demo data and print the demo sign-in")
+	if err := a.parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+
+	st, err := a.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	if *withDemo {
+		if err := a.seedDemo(ctx, st); err != nil {
+			return err
+		}
+	} else if err := a.firstStartHint(ctx, st); err != nil {
+		return err
+	}
+
+	srv, err := web.New(web.Config{
+		BaseURL:         a.cfg.BaseURL,
+		DefaultLanguage: a.cfg.DefaultLang,
+		DefaultTimeZone: a.cfg.DefaultTZ,
+		StatusPageName:  a.cfg.StatusPageName,
+		MaxBodyBytes:    a.cfg.MaxBodyBytes,
+		SecureCookies:   a.cfg.SecureCookies,
+		Demo:            *withDemo,
+		Version:         buildVersion(),
+	}, st, a.log)
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
+	}
+	hs := srv.HTTPServer(a.cfg.Addr)
+	hs.BaseContext = func(net.Listener) context.Context { return context.WithoutCancel(ctx) }
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	background := a.startBackground(ctx, srv)
+
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	a.log.Info("hindsight started", "version", buildVersion(), "url", "http://"+ln.Addr().String(), "store", a.storeName())
+
+	select {
+	case err := <-served:
+		cancel()
+		background()
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+
+	a.log.Info("shutting down", "timeout", shutdownTimeout)
+	sctx, scancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer scancel()
+	err = hs.Shutdown(sctx)
+	background()
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		a.log.Warn("serve ended with an error", "err", err)
+	}
+	if err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	a.log.Info("stopped")
+	return nil
+}
+
+// firstStartHint prints how to create the first admin when the store has no users.
+func (a *app) firstStartHint(ctx context.Context, st store.Store) error {
+	n, err := st.CountUsers(ctx)
+	if err != nil {
+		return fmt.Errorf("count users: %w", err)
+	}
+	if n > 0 {
+		return nil
+	}
+	fmt.Fprintf(a.stdout, `
+No users yet. Create the first admin, in another terminal, with:
+
+  %s
+
+It reads the password from standard input, e.g.
+
+  printf '%%s' 'a long passphrase' | %s
+
+Then sign in at %s/ with that email and password.
+
+`, a.commandLine("user add --email you@example.com --role admin --password-stdin"),
+		a.commandLine("user add --email you@example.com --role admin --password-stdin"), a.siteURL())
+	return nil
+}
+
+// commandLine is a hindsight command that works on the same store as this one.
+func (a *app) commandLine(sub string) string {
+	where := ""
+	switch {
+	case a.cfg.UsesMongo():
+		where = " --mongodb-uri '<the same URI>'"
+	case a.cfg.DataDir != "./data" && a.cfg.DataDir != "data":
+		where = " --data " + shellQuote(a.cfg.DataDir)
+	}
+	return "hindsight" + where + " " + sub
+}
+
+// seedDemo fills an empty store with the demo set; a store with data keeps it.
+func (a *app) seedDemo(ctx context.Context, st store.Store) error {
+	sum, err := demo.Seed(ctx, st, time.Now())
+	if errors.Is(err, demo.ErrNotEmpty) {
+		fmt.Fprintln(a.stdout, "\nThis store already holds data, so no demo data was added: the demo only fills an empty store.\nStarting with the data you have.")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, `
+Demo data added: %d components, %d incidents, %d RCAs, %d users.
+Sign in at %s/ with
+
+  email:    %s   (admin; also %s and %s)
+  password: %s
+
+The password is printed only this once.
+
+`, sum.Components, sum.Incidents, sum.RCAs, sum.Users, a.siteURL(), sum.Emails[0], sum.Emails[1], sum.Emails[2], sum.Password)
+	return nil
+}
+
+// siteURL is where a person reaches this server: the base URL when set, else
+// the listen address (a wildcard host shown as localhost).
+func (a *app) siteURL() string {
+	if a.cfg.BaseURL != "" {
+		return strings.TrimRight(a.cfg.BaseURL, "/")
+	}
+	host, port, err := net.SplitHostPort(a.cfg.Addr)
+	if err != nil {
+		return "http://" + a.cfg.Addr
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// shellQuote quotes s for a POSIX shell when it holds anything but safe characters.
+func shellQuote(s string) string {
+	safe := s != ""
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:@=+,", r)) {
+			safe = false
+			break
+		}
+	}
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
