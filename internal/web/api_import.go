@@ -51,7 +51,7 @@ func (s *Server) apiImportStatuspage(c *gin.Context) {
 		}
 		source = u
 	}
-	res, err := importer.Import(ctx, s.store, bytes.NewReader(body), importer.Options{Now: s.now})
+	res, err := importer.Import(ctx, s.store, bytes.NewReader(body), importer.Options{})
 	if errors.Is(err, importer.ErrTooLarge) {
 		abortJSON(c, http.StatusRequestEntityTooLarge, codeTooLarge, "The document is larger than 10 MiB.")
 		return

@@ -46,8 +46,6 @@ var ErrTooLarge = errors.New("importer: document larger than 10 MiB")
 type Options struct {
 	// MaxSize overrides MaxDocumentSize when positive.
 	MaxSize int64
-	// Now is the clock, for tests; time.Now when nil.
-	Now func() time.Time
 }
 
 // Skipped names one incident of the document that was not imported, and why.
@@ -77,10 +75,7 @@ func Import(ctx context.Context, st store.Store, r io.Reader, opt Options) (Resu
 	if err != nil {
 		return Result{}, err
 	}
-	im := &run{st: st, now: time.Now, doc: doc, res: Result{Skipped: []Skipped{}, IncidentIDs: []string{}}}
-	if opt.Now != nil {
-		im.now = opt.Now
-	}
+	im := &run{st: st, doc: doc, res: Result{Skipped: []Skipped{}, IncidentIDs: []string{}}}
 	if err := im.loadComponents(ctx); err != nil {
 		return im.res, err
 	}
@@ -137,7 +132,6 @@ func invalid(field, detail string) error {
 
 type run struct {
 	st  store.Store
-	now func() time.Time
 	doc *rawDoc
 	res Result
 	// byName holds our components by lowercased trimmed name.
@@ -506,6 +500,8 @@ func (im *run) affected(ctx context.Context, ri rawIncident, ups []rawUpdate, im
 		}
 	}
 	if len(order) == 0 {
+		// No update says how: the component's own state when the document
+		// shows it affected, else what the impact implies.
 		for _, c := range ri.Components {
 			name := c.Name.String()
 			if name == "" {
@@ -515,7 +511,11 @@ func (im *run) affected(ctx context.Context, ri rawIncident, ups []rawUpdate, im
 			if _, ok := seen[k]; ok {
 				continue
 			}
-			seen[k] = &acc{order: len(order), status: impactStatus[impact]}
+			status := impactStatus[impact]
+			if cs := domain.ComponentStatus(strings.ToLower(c.Status.String())); cs.Valid() && cs != domain.ComponentOperational {
+				status = cs
+			}
+			seen[k] = &acc{order: len(order), status: status}
 			order = append(order, name)
 		}
 	}

@@ -213,3 +213,26 @@ func TestImportLenientDocument(t *testing.T) {
 		t.Fatalf("second import = %+v, %v", res, err)
 	}
 }
+
+func TestImportComponentsWithoutUpdates(t *testing.T) {
+	st := openStore(t)
+	doc := `{"incidents":[{"id":"a1","name":"Queue backlog","status":"identified","impact":"critical","started_at":"2024-06-01T10:00:00Z",
+	  "components":[{"id":"c1","name":"Queue","status":"under_maintenance"},{"id":"c2","name":"Mailer","status":"operational"}]}]}`
+	res, err := Import(context.Background(), st, strings.NewReader(doc), Options{})
+	if err != nil || res.Created != 1 || res.ComponentsCreated != 2 {
+		t.Fatalf("import = %+v, %v", res, err)
+	}
+	in := bySource(t, st, "a1")
+	comps, _ := st.ListComponents(context.Background())
+	names := map[string]string{}
+	for _, c := range comps {
+		names[c.ID] = c.Name
+	}
+	got := map[string]domain.ComponentStatus{}
+	for _, ac := range in.Components {
+		got[names[ac.ComponentID]] = ac.Status
+	}
+	if got["Queue"] != domain.ComponentMaintenance || got["Mailer"] != domain.ComponentMajorOutage {
+		t.Errorf("components = %v (own state when shown, else from the critical impact)", got)
+	}
+}
