@@ -126,7 +126,7 @@ func (s *Site) overview(r *http.Request, lang string) (*cached, error) {
 	d.Overall = overallView{Indicator: st.Indicator, Label: l.T("status.overall." + st.Indicator)}
 	d.Groups = s.groups(c, l)
 	for _, in := range c.Unresolved() {
-		d.Current = append(d.Current, s.item(r.Context(), c, in, l, now))
+		d.Current = append(d.Current, s.withLatest(s.item(r.Context(), c, in, l, now), in, l))
 	}
 	for i := 0; i < 3; i++ {
 		m := monthStart(now, s.loc).AddDate(0, -i, 0)
@@ -305,9 +305,13 @@ func (s *Site) item(_ context.Context, c *Content, in domain.Incident, l *i18n.L
 	} else {
 		it.When = l.T("status.incident.ongoing", map[string]any{"Date": l.DateTime(in.StartedAt, s.loc)})
 	}
+	return it
+}
+
+// withLatest adds the latest update, as the current incidents show it.
+func (s *Site) withLatest(it incidentItem, in domain.Incident, l *i18n.Localizer) incidentItem {
 	if n := len(in.Updates); n > 0 {
-		ups := oldestFirst(in.Updates)
-		u := ups[n-1]
+		u := oldestFirst(in.Updates)[n-1]
 		it.LatestStatus = enumLabel(l, "enum.update_status.", string(u.Status))
 		it.LatestWhen = l.DateTime(u.At, s.loc)
 		it.LatestBody = markdown.ToHTML(u.Body)
