@@ -5,6 +5,7 @@ package fonts
 
 import (
 	_ "embed"
+	"sync"
 )
 
 // Family names under which the PDF renderer registers the fonts.
@@ -34,15 +35,30 @@ type Face struct {
 	Data   []byte
 }
 
-// Faces lists every embedded face.
+var (
+	facesOnce sync.Once
+	faces     []Face
+)
+
+// Faces lists every embedded face. The data is prepared once per process
+// (see withLongMetrics) and shared by every document.
 func Faces() []Face {
-	return []Face{
-		{Sans, "", sansRegular},
-		{Sans, "B", sansBold},
-		{Sans, "I", sansOblique},
-		{Sans, "BI", sansBoldOblique},
-		{Mono, "", monoRegular},
-	}
+	facesOnce.Do(func() {
+		raw := []Face{
+			{Sans, "", sansRegular},
+			{Sans, "B", sansBold},
+			{Sans, "I", sansOblique},
+			{Sans, "BI", sansBoldOblique},
+			{Mono, "", monoRegular},
+		}
+		for _, f := range raw {
+			if data, err := withLongMetrics(f.Data); err == nil {
+				f.Data = data
+			}
+			faces = append(faces, f)
+		}
+	})
+	return faces
 }
 
 // Lookup returns the face for family and style, or false.

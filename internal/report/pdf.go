@@ -122,6 +122,7 @@ func newPDFDoc(rep Report) (*pdfDoc, error) {
 	f.SetAutoPageBreak(true, marginB)
 	f.AliasNbPages("{nb}")
 	f.SetCompression(true)
+	f.SetCatalogSort(true) // resources in a fixed order: the same input gives the same bytes
 	title := d.plain(rep.Title)
 	f.SetTitle(title, true)
 	f.SetSubject(d.plain(rep.Kind), true)
