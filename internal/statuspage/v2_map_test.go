@@ -208,3 +208,16 @@ func TestRawEnumsShownAsSent(t *testing.T) {
 		t.Errorf("got %s/%s", v.Status, v.Impact)
 	}
 }
+
+func TestDropTitle(t *testing.T) {
+	for in, want := range map[string]string{
+		"# Upload errors\n\n- **Date:** x\n": "- **Date:** x\n",
+		"## Summary\n\nText":                 "## Summary\n\nText",
+		"# Only a title":                     "",
+		"":                                   "",
+	} {
+		if got := dropTitle(in); got != want {
+			t.Errorf("dropTitle(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
@@ -238,7 +239,19 @@ func (s *Site) rcaView(ctx context.Context, c *Content, r domain.RCA, lang strin
 	if err != nil {
 		return rcaView{}, err
 	}
-	return rcaView{ID: r.ID, Title: title, Body: markdown.ToHTML(md)}, nil
+	return rcaView{ID: r.ID, Title: title, Body: markdown.ToHTML(dropTitle(md))}, nil
+}
+
+// dropTitle removes a leading "# Title" line: the page shows the title in
+// its own heading above the report.
+func dropTitle(md string) string {
+	if !strings.HasPrefix(md, "# ") {
+		return md
+	}
+	if _, rest, ok := strings.Cut(md, "\n"); ok {
+		return strings.TrimLeft(rest, "\n")
+	}
+	return ""
 }
 
 func (s *Site) page(name, lang string, d *pageData) (*cached, error) {
