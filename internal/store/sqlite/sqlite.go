@@ -59,6 +59,13 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	if strings.ContainsAny(path, "?#") {
 		return nil, fmt.Errorf("sqlite: data folder %q: the characters ? and # are not supported", dir)
 	}
+	// The file holds password hashes and publish secrets: only its owner may
+	// read it. SQLite gives the -wal and -shm files the database's mode.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: create %s: %w: %w", path, store.ErrUnavailable, err)
+	}
+	f.Close()
 	common := "_busy_timeout=10000&_foreign_keys=1"
 	w, err := sql.Open("sqlite", path+"?"+common+"&_journal_mode=WAL&_synchronous=FULL&_txlock=immediate")
 	if err != nil {

@@ -84,6 +84,16 @@ func TestWALOnDisk(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, FileName+"-wal")); err != nil {
 		t.Fatalf("no write-ahead log next to the database: %v", err)
 	}
+	// Only the owner may read the database and its log.
+	for _, name := range []string{FileName, FileName + "-wal", FileName + "-shm"} {
+		fi, err := os.Stat(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+			t.Errorf("%s has mode %v, want no access for group and others", name, perm)
+		}
+	}
 	// WAL is a property of the file: an unrelated connection sees it too.
 	raw, err := sql.Open("sqlite", filepath.Join(dir, FileName))
 	if err != nil {
