@@ -15,6 +15,7 @@ import (
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
 	"github.com/hindsight-rca/hindsight/internal/store"
+	"github.com/hindsight-rca/hindsight/internal/store/mongo"
 	"github.com/hindsight-rca/hindsight/internal/store/sqlite"
 )
 
@@ -50,6 +51,7 @@ func testRender(_ context.Context, r domain.RCA, incidents []domain.Incident, la
 type fixture struct {
 	t        *testing.T
 	dir      string
+	mongoURI string // set: the store is MongoDB at this URI, else SQLite in dir
 	st       store.Store
 	clock    time.Time
 	mu       sync.Mutex
@@ -59,7 +61,13 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	f := &fixture{t: t, dir: t.TempDir(), clock: time.Date(2024, 9, 10, 12, 0, 0, 0, time.UTC)}
+	return newFixtureOn(t, "")
+}
+
+// newFixtureOn builds the fixture on MongoDB at mongoURI, or on SQLite when empty.
+func newFixtureOn(t *testing.T, mongoURI string) *fixture {
+	t.Helper()
+	f := &fixture{t: t, dir: t.TempDir(), mongoURI: mongoURI, clock: time.Date(2024, 9, 10, 12, 0, 0, 0, time.UTC)}
 	f.open()
 	ctx := context.Background()
 	resolved := time.Date(2024, 9, 3, 15, 30, 0, 0, time.UTC)
@@ -99,7 +107,13 @@ func newFixture(t *testing.T) *fixture {
 }
 
 func (f *fixture) open() {
-	st, err := sqlite.Open(context.Background(), f.dir)
+	var st store.Store
+	var err error
+	if f.mongoURI != "" {
+		st, err = mongo.Open(context.Background(), f.mongoURI)
+	} else {
+		st, err = sqlite.Open(context.Background(), f.dir)
+	}
 	if err != nil {
 		f.t.Fatal(err)
 	}
