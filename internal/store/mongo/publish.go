@@ -176,11 +176,11 @@ func (s *Store) ListDeliveries(ctx context.Context, rcaID string) ([]domain.Deli
 		options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}, {Key: "seq", Value: -1}}), deliveryDoc.domain)
 }
 
-// DueDeliveries returns up to limit pending deliveries due at now, the
-// longest waiting first.
+// DueDeliveries returns up to limit (100 when limit <= 0) pending
+// deliveries due at now, the longest waiting first.
 func (s *Store) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]domain.Delivery, error) {
 	if limit <= 0 {
-		limit = 50
+		limit = 100
 	}
 	filter := bson.D{
 		{Key: "state", Value: string(domain.DeliveryPending)},
