@@ -301,3 +301,31 @@ func TestTargetsAPI(t *testing.T) {
 	e.must(domain.RoleAdmin, "DELETE", "/api/v1/targets/"+tg.ID, nil, 204, nil)
 	e.must(domain.RoleAdmin, "GET", "/api/v1/targets/"+tg.ID, nil, 404, nil)
 }
+
+// TestStatusPageFollowsAPIWrites: the public page is cached, yet a write
+// through the API shows at once (the store wrapper invalidates the cache).
+func TestStatusPageFollowsAPIWrites(t *testing.T) {
+	e := newEnv(t)
+	cp := e.component("Search")
+	first := e.serve(req{method: "GET", path: "/status"})
+	if first.Code != 200 || !strings.Contains(first.Body.String(), "Search") || strings.Contains(first.Body.String(), "Search index stale") {
+		t.Fatalf("first page: %d", first.Code)
+	}
+	if again := e.serve(req{method: "GET", path: "/status", header: map[string]string{"If-None-Match": first.Header().Get("ETag")}}); again.Code != 304 {
+		t.Fatalf("unchanged page revalidation: %d", again.Code)
+	}
+	e.incident("Search index stale", cp.ID)
+	after := e.serve(req{method: "GET", path: "/status", header: map[string]string{"If-None-Match": first.Header().Get("ETag")}})
+	if after.Code != 200 || !strings.Contains(after.Body.String(), "Search index stale") {
+		t.Fatalf("after an incident was created: %d", after.Code)
+	}
+	var cur domain.Component
+	e.must(domain.RoleAdmin, "GET", "/api/v1/components/"+cp.ID, nil, 200, &cur)
+	e.must(domain.RoleAdmin, "PUT", "/api/v1/components/"+cp.ID, map[string]any{"name": "Search", "status": "major_outage", "version": cur.Version}, 200, nil)
+	if body := e.public("/api/v2/status.json"); !strings.Contains(body, `"indicator":"critical"`) {
+		t.Errorf("status.json after a component went down: %s", body)
+	}
+	if head := e.serve(req{method: "HEAD", path: "/status"}); head.Code != 200 || head.Body.Len() != 0 {
+		t.Errorf("HEAD /status: %d with %d bytes", head.Code, head.Body.Len())
+	}
+}
