@@ -69,11 +69,9 @@ func (s *Server) registerStatus(r *gin.Engine, api *gin.RouterGroup) {
 		r.HEAD(p, public)
 	}
 
-	viewer := s.requireRole(domain.RoleViewer)
 	author := s.requireRole(domain.RoleAuthor)
 	reviewer := s.requireRole(domain.RoleReviewer)
 	admin := s.requireRole(domain.RoleAdmin)
-	_ = viewer
 
 	// Publishing an RCA to the status page and every enabled target.
 	api.POST("/rcas/:id/publish", reviewer, s.apiRCAPublish)
