@@ -199,3 +199,17 @@ func shoot(t *testing.T, ctx context.Context, path string) {
 		t.Logf("screenshot %s: %v", path, err)
 	}
 }
+
+// shootViewport saves what the viewport shows, as a user first sees the page.
+func shootViewport(t *testing.T, ctx context.Context, path string) {
+	c, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(c, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Logf("screenshot %s: %v", path, err)
+		return
+	}
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Logf("screenshot %s: %v", path, err)
+	}
+}

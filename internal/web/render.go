@@ -40,7 +40,7 @@ type renderer struct {
 
 // localeFuncNames are the functions bound per request; at parse time they
 // are placeholders that fail loudly if a clone forgot to bind them.
-var localeFuncNames = []string{"T", "N", "date", "datetime", "dur", "enum", "problem", "fieldError"}
+var localeFuncNames = []string{"T", "N", "date", "day", "datetime", "dur", "enum", "problem", "fieldError"}
 
 func newRenderer(tfs fs.FS, assets *assetSet) (*renderer, error) {
 	funcs := template.FuncMap{

@@ -106,6 +106,16 @@ func (u *uiLocale) Date(v any) string {
 	return u.l.Date(t, u.zone)
 }
 
+// Day formats a calendar day stored as midnight UTC (due dates, incident
+// dates), in UTC so that no zone moves it to the day before.
+func (u *uiLocale) Day(v any) string {
+	t, ok := timeOf(v)
+	if !ok {
+		return ""
+	}
+	return u.l.Date(t, time.UTC)
+}
+
 func timeOf(v any) (time.Time, bool) {
 	switch t := v.(type) {
 	case time.Time:
@@ -127,6 +137,7 @@ func (u *uiLocale) funcs() template.FuncMap {
 		"problem":    u.Problem,
 		"fieldError": u.FieldError,
 		"date":       u.Date,
+		"day":        u.Day,
 		"datetime":   u.DateTime,
 		"dur":        u.l.Duration,
 	}

@@ -69,6 +69,7 @@ type actionFormValues struct {
 
 type actionRow struct {
 	ID       string
+	Due      *time.Time
 	Form     actionFormValues
 	Overdue  bool
 	Problems []domain.Problem
@@ -198,7 +199,12 @@ func shownDuration(rc *rcaContext, loc *uiLocale) string {
 	return derive(rc, loc).Duration
 }
 
+// shownDate is the incident date: the author's (a calendar day, stored as
+// midnight UTC, so shown in UTC), else the first impact in the display zone.
 func shownDate(rc *rcaContext, loc *uiLocale) string {
+	if rc.RCA.IncidentDate != nil {
+		return loc.Day(*rc.RCA.IncidentDate)
+	}
 	if t := rc.RCA.ResolvedIncidentDate(rc.Metrics); t != nil {
 		return loc.Date(*t)
 	}
@@ -227,7 +233,7 @@ func actionValues(a domain.ActionItem) actionFormValues {
 func actionRows(r domain.RCA, now time.Time) []actionRow {
 	rows := make([]actionRow, 0, len(r.ActionItems))
 	for _, a := range r.ActionItems {
-		rows = append(rows, actionRow{ID: a.ID, Form: actionValues(a), Overdue: a.Overdue(now)})
+		rows = append(rows, actionRow{ID: a.ID, Due: a.Due, Form: actionValues(a), Overdue: a.Overdue(now)})
 	}
 	return rows
 }
