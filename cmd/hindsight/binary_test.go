@@ -7,11 +7,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,6 +22,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/hindsight-rca/hindsight/internal/store/mongo/mongotest"
 )
 
 var (
@@ -492,5 +496,90 @@ func TestServeDemo(t *testing.T) {
 	code, body, err = api(client, "GET", s2.url+"/api/v1/rcas", token, "")
 	if err != nil || code != http.StatusOK || decode[list[rcaDoc]](t, body).Total != 3 {
 		t.Fatalf("after a declined demo: %d %v %s", code, err, body)
+	}
+}
+
+// `serve` runs the publish worker: publishing an RCA delivers it to a
+// webhook target without any other process.
+func TestServeDeliversToWebhook(t *testing.T) {
+	type hit struct {
+		id   string
+		body string
+	}
+	hits := make(chan hit, 4)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		hits <- hit{r.Header.Get("Webhook-Id"), string(b)}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer hook.Close()
+
+	data := t.TempDir()
+	addr := freeAddr(t)
+	s := startServer(t, t.TempDir(), addr, nil, "serve", "--demo", "--data", data, "--addr", addr)
+	out, _ := runCLI(t, "", "token", "create", "--data", data, "--email", "demo-admin@example.com", "--scope", "admin")
+	token := strings.TrimSpace(out)
+	client := &http.Client{Timeout: 10 * time.Second}
+
+	secret := "whsec_" + base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32))
+	code, body, err := api(client, "POST", s.url+"/api/v1/targets", token,
+		fmt.Sprintf(`{"name":"Test hook","kind":"webhook","url":%q,"secret":%q,"enabled":true,"allow_private":true}`, hook.URL, secret))
+	if err != nil || code != http.StatusCreated {
+		t.Fatalf("create target: %d %v\n%s", code, err, body)
+	}
+	code, body, err = api(client, "GET", s.url+"/api/v1/rcas?state=published", token, "")
+	if err != nil || code != http.StatusOK {
+		t.Fatalf("list published: %d %v", code, err)
+	}
+	published := decode[list[rcaDoc]](t, body)
+	if published.Total != 1 {
+		t.Fatalf("demo has %d published RCAs, want 1", published.Total)
+	}
+	rca := published.Items[0]
+	code, body, err = api(client, "POST", s.url+"/api/v1/rcas/"+rca.ID+"/publish", token, "")
+	if err != nil || code != http.StatusOK {
+		t.Fatalf("publish: %d %v\n%s", code, err, body)
+	}
+	select {
+	case h := <-hits:
+		if h.id == "" || !strings.Contains(h.body, rca.ID) {
+			t.Fatalf("webhook got id %q body %s", h.id, h.body)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("no webhook delivery within 30s\n%s", s.stderr)
+	}
+}
+
+// The team deployment: `serve --mongodb-uri` (what docker-compose.yml sets
+// through HINDSIGHT_MONGODB_URI) stores in MongoDB, here the in-process
+// FerretDB or the server named by HINDSIGHT_TEST_MONGODB_URI.
+func TestServeMongo(t *testing.T) {
+	uri := mongotest.Start(t)
+	addr := freeAddr(t)
+	s := startServer(t, t.TempDir(), addr, []string{"HINDSIGHT_MONGODB_URI=" + uri}, "serve", "--addr", addr)
+	if !strings.Contains(s.stdout.String(), "--mongodb-uri") {
+		t.Fatalf("the first-admin hint should name the MongoDB store:\n%s", s.stdout)
+	}
+	runCLI(t, "a long test password\n", "user", "add", "--mongodb-uri", uri, "--email", "team@example.com", "--role", "admin", "--password-stdin")
+	out, _ := runCLI(t, "", "token", "create", "--mongodb-uri", uri, "--email", "team@example.com")
+	token := strings.TrimSpace(out)
+	client := &http.Client{Timeout: 10 * time.Second}
+	code, body, err := api(client, "POST", s.url+"/api/v1/incidents", token,
+		`{"title":"Stored in MongoDB","impact":"minor","status":"investigating","started_at":"2026-11-01T10:00:00Z"}`)
+	if err != nil || code != http.StatusCreated {
+		t.Fatalf("create incident: %d %v\n%s", code, err, body)
+	}
+	in := decode[incidentDoc](t, body)
+	if err := s.stop(20 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	s2 := startServer(t, t.TempDir(), addr, []string{"HINDSIGHT_MONGODB_URI=" + uri}, "serve", "--addr", addr)
+	code, body, err = api(client, "GET", s2.url+"/api/v1/incidents/"+in.ID, token, "")
+	if err != nil || code != http.StatusOK || decode[incidentDoc](t, body).Title != "Stored in MongoDB" {
+		t.Fatalf("after restart: %d %v %s", code, err, body)
+	}
+	code, _, err = api(client, "GET", s2.url+"/readyz", "", "")
+	if err != nil || code != http.StatusOK {
+		t.Fatalf("/readyz on MongoDB: %d %v", code, err)
 	}
 }
