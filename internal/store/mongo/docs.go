@@ -2,7 +2,6 @@ package mongo
 
 import (
 	"sort"
-	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -209,12 +208,9 @@ type rcaDoc struct {
 	UpdatedAt        time.Time                    `bson:"updated_at"`
 	PublishedAt      *time.Time                   `bson:"published_at"`
 
-	// Derived, for queries only; never read back into the domain.
-	// SortDate is the incident date, or created_at when unset (RCAFilter.Since/Until).
+	// SortDate is derived, for RCAFilter.Since/Until: the incident date, or
+	// created_at when unset. It is never read back into the domain.
 	SortDate time.Time `bson:"sort_date"`
-	// Search is the lowercased text RCAFilter.Query searches: title, section
-	// bodies, affected services and tags.
-	Search string `bson:"search"`
 }
 
 type rcaTranslationDoc struct {
@@ -329,13 +325,6 @@ func toRCADoc(r *domain.RCA) rcaDoc {
 	if d.IncidentDate != nil {
 		d.SortDate = *d.IncidentDate
 	}
-	text := []string{r.Title}
-	for _, s := range r.Sections {
-		text = append(text, s.Body)
-	}
-	text = append(text, r.AffectedServices...)
-	text = append(text, r.Tags...)
-	d.Search = strings.ToLower(strings.Join(text, "\n"))
 	return d
 }
 

@@ -570,3 +570,46 @@ func TestOutage(t *testing.T) {
 		t.Fatalf("SaveSection after restart: %v", err)
 	}
 }
+
+// An RCA within every field limit can still exceed MongoDB's 16 MiB
+// document limit (many long translations): that is a validation error,
+// and nothing is stored.
+func TestRCATooLargeForADocument(t *testing.T) {
+	s := open(t)
+	ctx := context.Background()
+	long := strings.Repeat("Ausfall der Vorlagen-API. ", domain.MaxBodyLen/30)
+	huge := func(r *domain.RCA) {
+		for i := range r.Sections {
+			r.Sections[i].Translations = map[string]domain.SectionTranslation{}
+			for _, lang := range []string{"de", "fr", "es", "it", "nl", "pt-BR", "pl", "sv", "da", "fi", "cs", "hu", "ro", "tr"} {
+				r.Sections[i].Translations[lang] = domain.SectionTranslation{Body: long}
+			}
+		}
+	}
+
+	r := newRCA(t, "Huge")
+	huge(&r)
+	if err := s.CreateRCA(ctx, &r, "u-ana"); !domain.IsValidation(err) {
+		t.Fatalf("CreateRCA of a huge RCA: got %v, want a validation error", err)
+	}
+	if _, err := s.GetRCABySlug(ctx, "huge"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("a refused RCA was stored: %v", err)
+	}
+
+	small := createRCA(t, s, "Grows later")
+	grown := small
+	huge(&grown)
+	if err := s.UpdateRCA(ctx, &grown, "u-ana", "translate"); !domain.IsValidation(err) {
+		t.Fatalf("UpdateRCA to a huge RCA: got %v, want a validation error", err)
+	}
+	got, err := s.GetRCA(ctx, small.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Version != 1 {
+		t.Fatalf("refused update changed the version to %d", got.Version)
+	}
+	if _, err := s.SaveSection(ctx, small.ID, "summary", domain.SectionEdit{Body: "still writable", BaseRevision: 1}, "u-ana"); err != nil {
+		t.Fatalf("SaveSection after a refused update: %v", err)
+	}
+}

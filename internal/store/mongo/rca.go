@@ -18,6 +18,24 @@ import (
 	"github.com/hindsight-rca/hindsight/internal/store"
 )
 
+// maxRCABytes keeps an RCA, and the revision that wraps its snapshot, under
+// MongoDB's 16 MiB document limit. Validate's per-field limits alone allow
+// more (many translations of long sections).
+const maxRCABytes = 16<<20 - 64<<10
+
+// checkSize refuses an RCA too large to store, with a validation error
+// rather than the server's.
+func checkSize(d *rcaDoc) error {
+	raw, err := bson.Marshal(d)
+	if err != nil {
+		return fmt.Errorf("mongo: encode rca %s: %w", d.ID, err)
+	}
+	if len(raw) > maxRCABytes {
+		return invalid("rca", domain.CodeTooLong, fmt.Sprintf("%d bytes stored, at most %d", len(raw), maxRCABytes))
+	}
+	return nil
+}
+
 // slugAttempts is how often CreateRCA retries when other writers keep
 // taking the slug it picked.
 const slugAttempts = 10
@@ -50,6 +68,9 @@ func (s *Store) CreateRCA(ctx context.Context, r *domain.RCA, author string) err
 	for range slugAttempts {
 		r.Slug = slug
 		d := toRCADoc(r)
+		if err := checkSize(&d); err != nil {
+			return err
+		}
 		_, err := s.c(colRCAs).InsertOne(ctx, d)
 		if err == nil {
 			*r = d.domain()
@@ -144,7 +165,13 @@ func (s *Store) ListRCAs(ctx context.Context, f store.RCAFilter) ([]domain.RCA, 
 		filter = append(filter, bson.E{Key: "sort_date", Value: date})
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		filter = append(filter, bson.E{Key: "search", Value: containsFold(strings.ToLower(q))})
+		re := containsFold(q)
+		filter = append(filter, bson.E{Key: "$or", Value: bson.A{
+			bson.D{{Key: "title", Value: re}},
+			bson.D{{Key: "sections.body", Value: re}},
+			bson.D{{Key: "affected_services", Value: re}},
+			bson.D{{Key: "tags", Value: re}},
+		}})
 	}
 
 	total, err := s.c(colRCAs).CountDocuments(ctx, filter)
@@ -280,6 +307,9 @@ func (s *Store) commitRCA(ctx context.Context, next *domain.RCA, read int64, aut
 	op := "update rca " + next.ID
 	next.Version = read + 1
 	d := toRCADoc(next)
+	if err := checkSize(&d); err != nil {
+		return d, err
+	}
 	rev := newRevision(&d, author, note)
 	if _, err := s.c(colRevisions).InsertOne(ctx, rev); err != nil {
 		if !isDuplicate(err) {
