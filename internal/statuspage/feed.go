@@ -48,13 +48,15 @@ type atomText struct {
 }
 
 // feed is /status/feed.atom: the 50 newest incidents, each with its
-// updates (newest first) as HTML content. Labels are in the default language.
+// updates (newest first) as HTML content. Labels are in the language named
+// by ?lang= (feed readers send no Accept-Language worth trusting), else the
+// page's default.
 func (s *Site) feed(r *http.Request, _ string) (*cached, error) {
 	c, err := s.load(r.Context(), loadSpec{newest: 50, unresolved: true})
 	if err != nil {
 		return nil, err
 	}
-	lang := s.cfg.DefaultLanguage
+	lang := s.cat.Match(r.URL.Query().Get("lang"), s.cfg.DefaultLanguage)
 	l := s.cat.Localizer(lang)
 	base := c.BaseURL
 	f := atomFeed{

@@ -203,6 +203,9 @@ func cacheQuery(r *http.Request) string {
 	if m := r.URL.Query().Get("month"); m != "" && strings.HasPrefix(r.URL.Path, "/status/history") {
 		return "month=" + m
 	}
+	if l := r.URL.Query().Get("lang"); l != "" && r.URL.Path == "/status/feed.atom" {
+		return "lang=" + l
+	}
 	return ""
 }
 

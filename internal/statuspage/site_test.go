@@ -331,6 +331,17 @@ func TestFeed(t *testing.T) {
 		t.Errorf("entry %+v", e)
 	}
 	inOrder(t, e.Content, "Resolved", "Uploads work normally again.", "Investigating", "About one in four", "Root cause analysis")
+
+	de := f.ok("/status/feed.atom?lang=de")
+	if !strings.Contains(de, `xml:lang="de"`) || !strings.Contains(de, "Gelöst") || !strings.Contains(de, "Lumen Cloud: Vorfälle") {
+		t.Errorf("German feed: %.400s", de)
+	}
+	if en := f.ok("/status/feed.atom"); strings.Contains(en, "Gelöst") {
+		t.Error("the German feed was served for the default language")
+	}
+	if !strings.Contains(f.ok("/status?lang=de"), `href="/status/feed.atom?lang=de"`) {
+		t.Error("the German page links the feed in another language")
+	}
 }
 
 func TestV2Documents(t *testing.T) {
@@ -559,5 +570,35 @@ func TestGzip(t *testing.T) {
 	}
 	if w := f.get("/status", "Accept-Encoding", "gzip", "If-None-Match", gz.Header().Get("ETag")); w.Code != 304 {
 		t.Errorf("gzip revalidation: %d", w.Code)
+	}
+}
+
+func TestEmptyPage(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	cat, _ := i18n.Load()
+	site, err := NewSite(st, cat, templates.FS, Config{Now: func() time.Time { return siteNow }}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := httptest.NewRecorder()
+	site.Handler().ServeHTTP(w, httptest.NewRequest("GET", "/status", nil))
+	txt := text(w.Body.String())
+	if w.Code != 200 || strings.Count(txt, "No notices reported this month") != 3 {
+		t.Fatalf("%d: %s", w.Code, txt)
+	}
+	inOrder(t, txt, "Status", "All systems operational", "No components are listed yet.", "September 2024", "August 2024", "July 2024", "Times are shown in UTC.")
+	w = httptest.NewRecorder()
+	site.Handler().ServeHTTP(w, httptest.NewRequest("GET", "/api/v2/summary.json", nil))
+	var sum V2Summary
+	if err := json.Unmarshal(w.Body.Bytes(), &sum); err != nil || sum.Status.Indicator != "none" || sum.Components == nil || sum.Incidents == nil {
+		t.Errorf("summary %s (%v)", w.Body.String(), err)
+	}
+	if !strings.Contains(w.Body.String(), `"components":[]`) || !strings.Contains(w.Body.String(), `"incidents":[]`) {
+		t.Errorf("empty lists must be [] not null: %s", w.Body.String())
 	}
 }

@@ -94,7 +94,7 @@ type rcaView struct {
 func (s *Site) base(r *http.Request, lang string) *pageData {
 	l := s.cat.Localizer(lang)
 	d := &pageData{Lang: lang, Name: s.cfg.Name, Title: l.T("status.page.title", map[string]any{"Value": s.cfg.Name}),
-		BaseURL: s.cfg.BaseURL, Zone: l.ZoneLabel(s.cfg.Now(), s.loc), FeedURL: "/status/feed.atom", SelfPath: r.URL.Path}
+		BaseURL: s.cfg.BaseURL, Zone: l.ZoneLabel(s.cfg.Now(), s.loc), FeedURL: "/status/feed.atom?lang=" + url.QueryEscape(lang), SelfPath: r.URL.Path}
 	for _, code := range s.cat.Languages() {
 		q := url.Values{}
 		if m := r.URL.Query().Get("month"); m != "" {
