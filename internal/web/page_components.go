@@ -95,6 +95,7 @@ func (p *pages) componentCreate(c *gin.Context) {
 		p.s.pageError(c, err)
 		return
 	}
+	p.s.InvalidateStatusPage()
 	p.setFlash(c, "ok", "ui.flash.saved")
 	redirect(c, "/admin/components")
 }
@@ -128,6 +129,7 @@ func (p *pages) componentSave(c *gin.Context) {
 		p.renderComponents(c, statusInvalid, id, &f, ps)
 		return
 	}
+	p.s.InvalidateStatusPage()
 	p.setFlash(c, "ok", "ui.flash.saved")
 	redirect(c, "/admin/components")
 }
@@ -138,6 +140,7 @@ func (p *pages) componentDelete(c *gin.Context) {
 		p.s.pageError(c, err)
 		return
 	}
+	p.s.InvalidateStatusPage()
 	p.setFlash(c, "ok", "ui.flash.deleted")
 	redirect(c, "/admin/components")
 }

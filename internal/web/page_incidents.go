@@ -156,6 +156,7 @@ func (p *pages) incidentAddUpdate(c *gin.Context) {
 		p.renderIncident(c, statusInvalid, in, uf, ps)
 		return
 	}
+	p.s.InvalidateStatusPage()
 	p.setFlash(c, "ok", "ui.flash.update_posted")
 	redirect(c, "/incidents/"+id)
 }
@@ -186,6 +187,7 @@ func (p *pages) linkFromIncident(c *gin.Context, rcaID string, link bool) {
 	})
 	switch {
 	case err == nil:
+		p.s.InvalidateStatusPage()
 		p.setFlash(c, "ok", "ui.flash.saved")
 	case err == errNotEditable:
 		p.setFlash(c, "error", "ui.flash.not_editable")
@@ -301,6 +303,7 @@ func (p *pages) incidentCreate(c *gin.Context) {
 		p.s.pageError(c, err)
 		return
 	}
+	p.s.InvalidateStatusPage()
 	p.setFlash(c, "ok", "ui.flash.incident_created")
 	redirect(c, "/incidents/"+in.ID)
 }
@@ -338,6 +341,7 @@ func (p *pages) incidentSave(c *gin.Context) {
 		p.s.pageError(c, err)
 		return
 	}
+	p.s.InvalidateStatusPage()
 	p.setFlash(c, "ok", "ui.flash.saved")
 	redirect(c, "/incidents/"+in.ID)
 }

@@ -22,16 +22,12 @@ func (p *pages) rcaState(c *gin.Context) {
 		p.rcaPublish(c)
 		return
 	}
+	// The API's transition runs the same domain rules, audit and state
+	// hooks (status page, publish targets); a concurrent edit is retried.
 	var err error
 	for attempt := 0; attempt < 3; attempt++ {
-		var r domain.RCA
-		if r, err = p.s.store.GetRCA(ctx, id); err != nil {
-			break
-		}
-		if err = r.Transition(to, u.ID, u.Role, comment, p.s.now()); err != nil {
-			break
-		}
-		if err = p.s.store.UpdateRCA(ctx, &r, u.ID, "state "+string(to)); !isConflict(err) {
+		_, err = p.s.transitionRCA(ctx, u, u.Role, id, stateChange{To: to, Comment: comment})
+		if !isConflict(err) {
 			break
 		}
 	}
@@ -54,7 +50,6 @@ func (p *pages) rcaState(c *gin.Context) {
 		p.s.pageError(c, err)
 		return
 	}
-	p.s.audit(ctx, u.ID, "rca.state", "rca:"+id, map[string]string{"to": string(to)})
 	p.setFlash(c, "ok", "ui.flash.state_"+string(to))
 	redirect(c, "/rcas/"+id)
 }

@@ -80,7 +80,7 @@ func (p *pages) renderView(c *gin.Context, status int, rc *rcaContext, problems 
 		}
 	}
 	for _, h := range r.History {
-		d.History = append(d.History, historyRow{From: h.From, To: h.To, By: namesOf([]string{h.By}, rc.Names)[0], At: h.At, Comment: h.Comment})
+		d.History = append(d.History, historyRow{From: h.From, To: h.To, By: nameOf(h.By, rc.Names), At: h.At, Comment: h.Comment})
 	}
 	for _, s := range r.Sections {
 		d.Sections = append(d.Sections, viewSection{Key: s.Key, Title: s.Title, Body: s.Body, Visibility: s.Visibility,

@@ -206,3 +206,15 @@ func splitList(s string) []string {
 	}
 	return out
 }
+
+// nameOf is one user's display name; an unknown id shows as itself and an
+// empty one (a change made by automation) as a dash.
+func nameOf(id string, names map[string]string) string {
+	if n, ok := names[id]; ok {
+		return n
+	}
+	if id == "" {
+		return "—"
+	}
+	return id
+}

@@ -155,7 +155,7 @@ func (rc *rcaContext) commentsFor(key string) []commentView {
 		if cm.SectionKey != key {
 			continue
 		}
-		out = append(out, commentView{ID: cm.ID, Author: namesOf([]string{cm.AuthorID}, rc.Names)[0],
+		out = append(out, commentView{ID: cm.ID, Author: nameOf(cm.AuthorID, rc.Names),
 			Body: cm.Body, At: cm.CreatedAt, Resolved: cm.ResolvedAt != nil})
 	}
 	return out
