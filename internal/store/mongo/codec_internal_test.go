@@ -1,0 +1,95 @@
+package mongo
+
+import (
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/hindsight-rca/hindsight/internal/domain"
+)
+
+func codecRCA(t testing.TB) domain.RCA {
+	t.Helper()
+	tpl, _ := domain.BuiltinTemplate(domain.TemplatePartner)
+	start := time.Date(2026, 3, 2, 14, 2, 0, 0, time.UTC)
+	r := domain.NewRCA("SMS notifications delayed", tpl, "en", []string{"inc-1", "inc-2"}, "u-ana", start)
+	r.IncidentDate = &start
+	r.AffectedServices = []string{"Notifications"}
+	r.Tags = []string{"third-party"}
+	r.Severity = domain.Sev3
+	r.Translations = map[string]domain.RCATranslation{"de": {Title: "SMS-Benachrichtigungen verzögert"}}
+	for i := range r.Sections {
+		r.Sections[i].Body = "Our SMS provider applied a new rate limit; about 30% of messages were delayed."
+		r.Sections[i].Translations = map[string]domain.SectionTranslation{"de": {Body: "Unser SMS-Anbieter hat ein neues Limit eingeführt."}}
+	}
+	for i := range 12 {
+		r.Timeline = append(r.Timeline, domain.TimelineEntry{ID: fmt.Sprint("t", i), At: start.Add(time.Duration(i) * 3 * time.Minute), Kind: domain.KindNote, Text: fmt.Sprintf("Step %d.", i), Visibility: domain.External, Translations: map[string]string{"de": "Schritt."}})
+	}
+	due := start.Add(14 * 24 * time.Hour)
+	r.ActionItems = []domain.ActionItem{{ID: "a1", Title: "Add a second SMS provider", Owner: "team-messaging", Due: &due, State: domain.ActionOpen, Visibility: domain.External}}
+	r.History = []domain.StateChange{{From: domain.StateDraft, To: domain.StateInReview, By: "u-ana", At: start.Add(time.Hour)}}
+	r.Version, r.CreatedAt, r.UpdatedAt = 4, start, start.Add(2*time.Hour)
+	r.DurationOverride = "~40 minutes"
+	published := start.Add(3 * time.Hour)
+	r.PublishedAt = &published
+	r.Sections[0].UpdatedBy, r.Sections[0].UpdatedAt = "u-bo", &published
+	r.Sections[0].Title = "Summary (edited)"
+	r.ActionItems[0].TrackerURL = "https://tracker.example.com/MSG-7"
+	r.ActionItems[0].Translations = map[string]string{"de": "Zweiten SMS-Anbieter anbinden"}
+	r.History[0].Comment = "ready for review"
+	return r
+}
+
+// TestRCACodecRoundTrip checks that the BSON shape carries every field of
+// an RCA, through real BSON bytes.
+func TestRCACodecRoundTrip(t *testing.T) {
+	want := codecRCA(t)
+	d := toRCADoc(&want)
+	raw, err := bson.Marshal(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back rcaDoc
+	if err := bson.Unmarshal(raw, &back); err != nil {
+		t.Fatal(err)
+	}
+	got := back.domain()
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("round trip changed the RCA:\ngot  %+v\nwant %+v", got, want)
+	}
+	// Every field codecRCA's pieces have must be set, or the comparison
+	// above proves nothing for it.
+	for name, v := range map[string]any{
+		"RCA": want, "Section": want.Sections[0], "TimelineEntry": want.Timeline[0],
+		"ActionItem": want.ActionItems[0], "StateChange": want.History[0],
+	} {
+		rv := reflect.ValueOf(v)
+		for i := range rv.NumField() {
+			if rv.Field(i).IsZero() {
+				t.Errorf("codecRCA leaves %s.%s unset", name, rv.Type().Field(i).Name)
+			}
+		}
+	}
+}
+
+// BenchmarkRCACodec measures this package's own cost per RCA read or write
+// (mapping plus BSON), apart from the server.
+func BenchmarkRCACodec(b *testing.B) {
+	r := codecRCA(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		d := toRCADoc(&r)
+		raw, err := bson.Marshal(d)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var back rcaDoc
+		if err := bson.Unmarshal(raw, &back); err != nil {
+			b.Fatal(err)
+		}
+		_ = back.domain()
+	}
+}
