@@ -45,7 +45,7 @@ func (c *testClock) Advance(d time.Duration) {
 // env is a server on a real store with one user (and one admin-scope token)
 // per role.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *Server
 	st     store.Store
 	clock  *testClock
@@ -56,12 +56,12 @@ type env struct {
 
 type envOption func(*Config)
 
-func newEnv(t *testing.T, opts ...envOption) *env {
+func newEnv(t testing.TB, opts ...envOption) *env {
 	t.Helper()
 	return newEnvWithStore(t, openTestStore(t), opts...)
 }
 
-func newEnvWithStore(t *testing.T, st store.Store, opts ...envOption) *env {
+func newEnvWithStore(t testing.TB, st store.Store, opts ...envOption) *env {
 	t.Helper()
 	cfg := Config{Version: "test"}
 	for _, o := range opts {
@@ -199,7 +199,7 @@ type apiErr struct {
 	} `json:"error"`
 }
 
-func decodeErr(t *testing.T, w *httptest.ResponseRecorder) apiErr {
+func decodeErr(t testing.TB, w *httptest.ResponseRecorder) apiErr {
 	t.Helper()
 	var ae apiErr
 	if err := json.Unmarshal(w.Body.Bytes(), &ae); err != nil {

@@ -9,7 +9,7 @@ import (
 )
 
 // openTestStore opens the real embedded store in a temporary folder.
-func openTestStore(t *testing.T) store.Store {
+func openTestStore(t testing.TB) store.Store {
 	t.Helper()
 	st, err := sqlite.Open(context.Background(), t.TempDir())
 	if err != nil {

@@ -32,7 +32,7 @@ func (e *env) signInAPI(email string) (*http.Cookie, string) {
 	return sessionCookieOf(e.t, w), out.CSRFToken
 }
 
-func sessionCookieOf(t *testing.T, w *httptest.ResponseRecorder) *http.Cookie {
+func sessionCookieOf(t testing.TB, w *httptest.ResponseRecorder) *http.Cookie {
 	t.Helper()
 	for _, c := range w.Result().Cookies() {
 		if c.Name == sessionCookie {
