@@ -1,9 +1,14 @@
 // Package mongo is Hindsight's MongoDB storage backend, for team deployments.
 //
 // It needs no multi-document transactions (FerretDB, which the tests run
-// against, has none): every record is one document, RCA writes are
-// compare-and-swap on the version, and the revision written after an RCA is
-// keyed by (rca id, version) so writing it again is harmless.
+// against, has none): every record is one document; versioned records are
+// updated with a filter on the version read; an RCA version is claimed by
+// inserting its revision document, keyed (rca id, version), before the RCA
+// is replaced (see commitRCA). Incident.RCAIDs is never stored: it is
+// derived from the RCAs whose incident_ids contain the incident.
+//
+// BSON stays in this package (docs.go); times are BSON dates, so they keep
+// milliseconds, in UTC.
 package mongo
 
 import (
@@ -112,11 +117,14 @@ func (s *Store) Ping(ctx context.Context) error {
 	return wrap("ping", s.client.Ping(ctx, nil))
 }
 
-// Close disconnects from the server.
+// Close disconnects from the server. Closing twice is not an error.
 func (s *Store) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	return s.client.Disconnect(ctx)
+	if err := s.client.Disconnect(ctx); err != nil && !errors.Is(err, mongo.ErrClientDisconnected) {
+		return fmt.Errorf("mongo: close: %w", err)
+	}
+	return nil
 }
 
 func (s *Store) c(name string) *mongo.Collection { return s.db.Collection(name) }
