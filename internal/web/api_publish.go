@@ -58,40 +58,6 @@ func (s *Server) apiRCAPublish(c *gin.Context) {
 	c.JSON(http.StatusOK, publishResult{RCA: r, Deliveries: ds})
 }
 
-// apiRCAUnpublish takes a published RCA back to draft (a reason is
-// required), removes it from the status page and reverts it on every target
-// that had it.
-func (s *Server) apiRCAUnpublish(c *gin.Context) {
-	var in unpublishRequest
-	if !bindJSON(c, &in) {
-		return
-	}
-	ctx := context.WithValue(c.Request.Context(), publishingKey{}, true)
-	u := mustUser(c)
-	r, err := s.store.GetRCA(ctx, c.Param("id"))
-	if err != nil {
-		s.apiError(c, err)
-		return
-	}
-	if r.State != domain.StatePublished {
-		s.apiError(c, &httpError{Status: http.StatusConflict, Code: codeInvalidTransition,
-			Message: "Only a published RCA can be unpublished.", Err: domain.ErrInvalidTransition})
-		return
-	}
-	r, err = s.transitionRCA(ctx, u, effectiveRole(c), r.ID, stateChange{To: domain.StateDraft, Comment: in.Comment, Version: in.Version})
-	if err != nil {
-		s.apiError(c, err)
-		return
-	}
-	ds, err := publish.Enqueue(ctx, s.store, r, publish.EventUnpublished, s.now())
-	if err != nil {
-		s.apiError(c, err)
-		return
-	}
-	s.afterPublish(ctx, u, r, "rca.unpublish", ds)
-	c.JSON(http.StatusOK, publishResult{RCA: r, Deliveries: ds})
-}
-
 func (s *Server) afterPublish(ctx context.Context, u domain.User, r domain.RCA, action string, ds []domain.Delivery) {
 	s.audit(ctx, u.ID, action, "rca:"+r.ID, map[string]string{
 		"version": strconv.FormatInt(r.Version, 10), "deliveries": strconv.Itoa(len(ds)),
@@ -102,23 +68,4 @@ func (s *Server) afterPublish(ctx context.Context, u domain.User, r domain.RCA, 
 			a.worker.Wake()
 		}
 	}
-}
-
-// apiRCADeliveries lists the deliveries of an RCA, newest first.
-func (s *Server) apiRCADeliveries(c *gin.Context) {
-	ctx := c.Request.Context()
-	r, err := s.store.GetRCA(ctx, c.Param("id"))
-	if err != nil {
-		s.apiError(c, err)
-		return
-	}
-	ds, err := s.store.ListDeliveries(ctx, r.ID)
-	if err != nil {
-		s.apiError(c, err)
-		return
-	}
-	if ds == nil {
-		ds = []domain.Delivery{}
-	}
-	c.JSON(http.StatusOK, gin.H{"items": ds})
 }

@@ -1,12 +1,7 @@
 package web
 
 import (
-	"net/http"
-
-	"github.com/gin-gonic/gin"
-
 	"github.com/hindsight-rca/hindsight/internal/domain"
-	"github.com/hindsight-rca/hindsight/internal/statuspage/publish"
 )
 
 // targetInput is the body of target create and update. The secret is
@@ -49,106 +44,4 @@ func (in targetInput) apply(t *domain.Target) {
 	if in.Enabled != nil {
 		t.Enabled = *in.Enabled
 	}
-}
-
-func (s *Server) apiTargetList(c *gin.Context) {
-	ts, err := s.store.ListTargets(c.Request.Context())
-	if err != nil {
-		s.apiError(c, err)
-		return
-	}
-	out := make([]targetView, 0, len(ts))
-	for _, t := range ts {
-		out = append(out, viewTarget(t))
-	}
-	c.JSON(http.StatusOK, gin.H{"items": out})
-}
-
-func (s *Server) apiTargetGet(c *gin.Context) {
-	t, err := s.store.GetTarget(c.Request.Context(), c.Param("id"))
-	if err != nil {
-		s.apiError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, viewTarget(t))
-}
-
-// apiTargetCreate adds a target; new targets are enabled unless told otherwise.
-func (s *Server) apiTargetCreate(c *gin.Context) {
-	var in targetInput
-	if !bindJSON(c, &in) {
-		return
-	}
-	ctx := c.Request.Context()
-	t := domain.Target{Enabled: true}
-	in.apply(&t)
-	if err := publish.NormalizeTarget(&t, true); err != nil {
-		s.apiError(c, err)
-		return
-	}
-	t.ID = domain.NewID()
-	t.CreatedAt, t.UpdatedAt = s.now(), s.now()
-	if err := s.store.CreateTarget(ctx, &t); err != nil {
-		s.apiError(c, err)
-		return
-	}
-	s.audit(ctx, mustUser(c).ID, "target.create", "target:"+t.ID, map[string]string{"kind": string(t.Kind), "name": t.Name})
-	c.JSON(http.StatusCreated, viewTarget(t))
-}
-
-// apiTargetUpdate replaces a target; the body names the version it read.
-func (s *Server) apiTargetUpdate(c *gin.Context) {
-	var in targetInput
-	if !bindJSON(c, &in) {
-		return
-	}
-	ctx := c.Request.Context()
-	if err := checkVersion(in.Version); err != nil {
-		s.apiError(c, err)
-		return
-	}
-	t, err := s.store.GetTarget(ctx, c.Param("id"))
-	if err != nil {
-		s.apiError(c, err)
-		return
-	}
-	if in.Kind == "" {
-		in.Kind = t.Kind
-	}
-	in.apply(&t)
-	t.Version = in.Version
-	if err := publish.NormalizeTarget(&t, false); err != nil {
-		s.apiError(c, err)
-		return
-	}
-	t.UpdatedAt = s.now()
-	if err := s.store.UpdateTarget(ctx, &t); err != nil {
-		s.apiError(c, err)
-		return
-	}
-	s.audit(ctx, mustUser(c).ID, "target.update", "target:"+t.ID, map[string]string{"secret_changed": boolText(in.Secret != "")})
-	t, err = s.store.GetTarget(ctx, t.ID)
-	if err != nil {
-		s.apiError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, viewTarget(t))
-}
-
-func (s *Server) apiTargetDelete(c *gin.Context) {
-	ctx := c.Request.Context()
-	id := c.Param("id")
-	if err := s.store.DeleteTarget(ctx, id); err != nil {
-		s.apiError(c, err)
-		return
-	}
-	s.audit(ctx, mustUser(c).ID, "target.delete", "target:"+id, nil)
-	c.Status(http.StatusNoContent)
-}
-
-func boolText(b bool) string {
-	if b {
-		return "true"
-	}
-	return "false"
 }
