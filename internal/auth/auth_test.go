@@ -135,3 +135,22 @@ func BenchmarkHashPassword(b *testing.B) {
 		}
 	}
 }
+
+func TestConcurrentHashesAreBounded(t *testing.T) {
+	h, err := HashPasswordParams("long enough pw", cheap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan bool)
+	for range 4 * cap(slots) {
+		go func() { done <- CheckPassword(h, "long enough pw") }()
+	}
+	for range 4 * cap(slots) {
+		if !<-done {
+			t.Fatal("check failed under concurrency")
+		}
+	}
+	if len(slots) != 0 {
+		t.Fatalf("%d slots leaked", len(slots))
+	}
+}

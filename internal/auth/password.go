@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -68,6 +69,7 @@ func HashPasswordParams(pw string, p Params) (string, error) {
 		return "", errors.New("auth: invalid argon2id parameters")
 	}
 	salt := make([]byte, p.SaltLen)
+	defer acquire()()
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("auth: read salt: %w", err)
 	}
@@ -84,8 +86,19 @@ func CheckPassword(hash, pw string) bool {
 	if err != nil || len(pw) > MaxPasswordLen {
 		return false
 	}
+	defer acquire()()
 	got := argon2.IDKey([]byte(pw), salt, p.Time, p.Memory, p.Threads, uint32(len(key)))
 	return subtle.ConstantTimeCompare(got, key) == 1
+}
+
+// slots bounds how many hashes run at once: each holds Memory KiB (64 MiB
+// by default), so a burst of sign-ins queues instead of exhausting memory.
+var slots = make(chan struct{}, max(2, runtime.NumCPU()))
+
+// acquire takes a slot and returns the function that gives it back.
+func acquire() func() {
+	slots <- struct{}{}
+	return func() { <-slots }
 }
 
 // dummyHash is checked against when a sign-in names an unknown user, so the
