@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"unicode/utf8"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
 	"github.com/hindsight-rca/hindsight/internal/store"
@@ -38,8 +37,9 @@ func (s *Store) ListAudit(ctx context.Context, f store.AuditFilter) ([]domain.Au
 		w.add("actor = ?", f.Actor)
 	}
 	if f.Action != "" {
-		// substr counts characters, not bytes; no LIKE, so % and _ are literal.
-		w.add("substr(action, 1, ?) = ?", utf8.RuneCountInString(f.Action), f.Action)
+		// A byte-wise prefix, as strings.HasPrefix: substr counts bytes on
+		// blobs (characters on text). No LIKE, so % and _ are literal.
+		w.add("substr(CAST(action AS BLOB), 1, ?) = CAST(? AS BLOB)", len(f.Action), f.Action)
 	}
 	if f.Target != "" {
 		w.add("target = ?", f.Target)

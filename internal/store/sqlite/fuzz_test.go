@@ -1,0 +1,95 @@
+package sqlite
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/store"
+)
+
+// FuzzRCAQuery checks that any text search is answered without error and
+// finds exactly the RCAs whose title, section bodies, services or tags
+// contain the query, ignoring case: SQL wildcards and quotes are plain text.
+func FuzzRCAQuery(f *testing.F) {
+	s := openTemp(f)
+	ctx := f.Context()
+	tpl, _ := domain.BuiltinTemplate("standard")
+	texts := []string{
+		"100% of requests failed_fast; O'Brien's \"fix\"",
+		"Zeitüberschreitung beim Zustellen 🚨 [a-z]* .+ ^$",
+		"Überlast im RZ – `SELECT * FROM rcas; --` \\ %_",
+		"plain words only",
+	}
+	var all []domain.RCA
+	for i, text := range texts {
+		r := domain.NewRCA("RCA "+text[:5], tpl, "en", nil, "u", time.Now())
+		r.Sections[i%len(r.Sections)].Body = text
+		r.Tags = []string{"tag" + text[len(text)-2:]}
+		if err := s.CreateRCA(ctx, &r, "u"); err != nil {
+			f.Fatal(err)
+		}
+		all = append(all, r)
+	}
+	for _, seed := range []string{"%", "_", "'", "\"", "100%", "failed_fast", "ÜBERLAST", "🚨", "[a-z]*", ".+", "^$", "\\", "--", "' OR 1=1 --", "", "  ", "rca", "\x00", "\xff"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		got, total, err := s.ListRCAs(ctx, store.RCAFilter{Query: q, Page: store.Page{Limit: 500}})
+		if err != nil {
+			t.Fatalf("ListRCAs(%q): %v", q, err)
+		}
+		needle := strings.ToLower(strings.TrimSpace(q))
+		want := map[string]bool{}
+		for _, r := range all {
+			if needle == "" || strings.Contains(searchText(&r), needle) {
+				want[r.ID] = true
+			}
+		}
+		if total != len(want) || len(got) != len(want) {
+			t.Fatalf("ListRCAs(%q): %d found (total %d), want %d", q, len(got), total, len(want))
+		}
+		for _, r := range got {
+			if !want[r.ID] {
+				t.Fatalf("ListRCAs(%q) found %q, which does not contain it", q, r.Title)
+			}
+		}
+	})
+}
+
+// FuzzAuditAction checks the audit log's action filter: a plain prefix match,
+// counted in characters, with no wildcards.
+func FuzzAuditAction(f *testing.F) {
+	s := openTemp(f)
+	ctx := f.Context()
+	actions := []string{"rca.create", "rca.state", "rcax.other", "user.signin", "user.signin_failed", "ü.änderung", "100%.done", "a_b"}
+	for _, a := range actions {
+		if err := s.AppendAudit(ctx, &domain.AuditEvent{Actor: "u", Action: a}); err != nil {
+			f.Fatal(err)
+		}
+	}
+	for _, seed := range []string{"rca.", "rca", "rca_", "%", "_", "ü", "ü.", "ä", "100%", "a_", "a%", "user.signin", "\xc3"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, prefix string) {
+		got, total, err := s.ListAudit(ctx, store.AuditFilter{Action: prefix})
+		if err != nil {
+			t.Fatalf("ListAudit(%q): %v", prefix, err)
+		}
+		want := 0
+		for _, a := range actions {
+			if strings.HasPrefix(a, prefix) {
+				want++
+			}
+		}
+		if total != want || len(got) != want {
+			t.Fatalf("ListAudit(%q): %d found (total %d), want %d", prefix, len(got), total, want)
+		}
+		for _, e := range got {
+			if !strings.HasPrefix(e.Action, prefix) {
+				t.Fatalf("ListAudit(%q) found %q", prefix, e.Action)
+			}
+		}
+	})
+}
