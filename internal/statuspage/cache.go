@@ -19,7 +19,6 @@ type cached struct {
 	ctype  string
 	etag   string
 	at     time.Time
-	vary   bool // depends on the reader's language
 }
 
 // pageCache keeps rendered answers until Invalidate or the TTL, and makes

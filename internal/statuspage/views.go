@@ -15,23 +15,20 @@ import (
 
 // pageData is what every status template reads.
 type pageData struct {
-	Lang      string
-	Langs     []langLink
-	Name      string
-	Title     string
-	BaseURL   string
-	Overall   overallView
-	Zone      string
-	Groups    []groupView
-	Current   []incidentItem
-	Months    []monthView
-	OlderURL  string
-	NewerURL  string
-	Incident  *incidentView
-	Message   string
-	FeedURL   string
-	SelfPath  string
-	MonthName string
+	Lang     string
+	Langs    []langLink
+	Name     string
+	Title    string
+	Overall  overallView
+	Zone     string
+	Groups   []groupView
+	Current  []incidentItem
+	Months   []monthView
+	OlderURL string
+	NewerURL string
+	Incident *incidentView
+	Message  string
+	FeedURL  string
 }
 
 type langLink struct {
@@ -94,7 +91,7 @@ type rcaView struct {
 func (s *Site) base(r *http.Request, lang string) *pageData {
 	l := s.cat.Localizer(lang)
 	d := &pageData{Lang: lang, Name: s.cfg.Name, Title: l.T("status.page.title", map[string]any{"Value": s.cfg.Name}),
-		BaseURL: s.cfg.BaseURL, Zone: l.ZoneLabel(s.cfg.Now(), s.loc), FeedURL: "/status/feed.atom?lang=" + url.QueryEscape(lang), SelfPath: r.URL.Path}
+		Zone: l.ZoneLabel(s.cfg.Now(), s.loc), FeedURL: "/status/feed.atom?lang=" + url.QueryEscape(lang)}
 	for _, code := range s.cat.Languages() {
 		q := url.Values{}
 		if m := r.URL.Query().Get("month"); m != "" {
@@ -157,7 +154,6 @@ func (s *Site) history(r *http.Request, lang string) (*cached, error) {
 	d := s.base(r, lang)
 	d.Title = l.T("status.history.title") + " · " + s.cfg.Name
 	d.Months = []monthView{s.month(r.Context(), c, m, l, now)}
-	d.MonthName = d.Months[0].Label
 	d.OlderURL = "/status/history?month=" + m.AddDate(0, -1, 0).Format("2006-01") + "&lang=" + url.QueryEscape(lang)
 	if m.Before(monthStart(now, s.loc)) {
 		d.NewerURL = "/status/history?month=" + m.AddDate(0, 1, 0).Format("2006-01") + "&lang=" + url.QueryEscape(lang)
@@ -259,7 +255,7 @@ func (s *Site) page(name, lang string, d *pageData) (*cached, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &cached{status: http.StatusOK, body: body, ctype: "text/html; charset=utf-8", vary: true}, nil
+	return &cached{status: http.StatusOK, body: body, ctype: "text/html; charset=utf-8"}, nil
 }
 
 // groups lists components under their group; ungrouped ones form a group
