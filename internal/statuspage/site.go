@@ -246,7 +246,7 @@ func (s *Site) fail(w http.ResponseWriter, r *http.Request, lang string, html bo
 	case http.StatusBadRequest:
 		msg = l.T("status.history.bad_month")
 	}
-	body, rerr := s.render("error", lang, &pageData{Lang: lang, Name: s.cfg.Name, Title: s.cfg.Name, Message: msg, Zone: l.ZoneLabel(s.cfg.Now(), s.loc)})
+	body, rerr := s.render("error", lang, &pageData{Lang: lang, Name: s.cfg.Name, Title: s.cfg.Name, Message: msg, Zone: l.ZoneLabel(s.cfg.Now(), s.loc), FeedURL: "/status/feed.atom"})
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Security-Policy", s.csp)
 	w.Header().Set("Cache-Control", "no-store")
