@@ -93,3 +93,36 @@ func FuzzAuditAction(f *testing.F) {
 		}
 	})
 }
+
+// FuzzIncidentQuery checks the incident title search the same way.
+func FuzzIncidentQuery(f *testing.F) {
+	s := openTemp(f)
+	ctx := f.Context()
+	titles := []string{"CDN latency in EU", "100% packet loss_fra", "Überlast – O'Brien's \"DB\"", "[ok] .* ^$ \\"}
+	for i, title := range titles {
+		in := domain.Incident{Title: title, StartedAt: time.Now().Add(time.Duration(i) * time.Minute)}
+		in.Normalize()
+		if err := s.CreateIncident(ctx, &in); err != nil {
+			f.Fatal(err)
+		}
+	}
+	for _, seed := range []string{"cdn", "%", "_", "'", "überlast", "ÜBERLAST", ".*", "\\", "", "\xff", "loss_"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		got, total, err := s.ListIncidents(ctx, store.IncidentFilter{Query: q, Page: store.Page{Limit: 500}})
+		if err != nil {
+			t.Fatalf("ListIncidents(%q): %v", q, err)
+		}
+		needle := strings.ToLower(strings.TrimSpace(q))
+		want := 0
+		for _, title := range titles {
+			if strings.Contains(strings.ToLower(title), needle) {
+				want++
+			}
+		}
+		if total != want || len(got) != want {
+			t.Fatalf("ListIncidents(%q): %d found (total %d), want %d", q, len(got), total, want)
+		}
+	})
+}
