@@ -119,20 +119,35 @@ func (s *Server) accessLog() gin.HandlerFunc {
 	}
 }
 
-// bodyLimit refuses bodies over cfg.MaxBodyBytes with 413: at once when the
-// declared length is too large, else when a handler reads past the limit
-// (bindJSON turns the read error into 413).
+// bodyLimit refuses bodies over cfg.MaxBodyBytes (or the route's own limit,
+// see setBodyLimit) with 413: at once when the declared length is too large,
+// else when a handler reads past the limit (bindJSON turns the read error
+// into 413).
 func (s *Server) bodyLimit() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if c.Request.ContentLength > s.cfg.MaxBodyBytes {
+		limit := s.cfg.MaxBodyBytes
+		if n, ok := s.bodyLimits[c.Request.Method+" "+c.FullPath()]; ok {
+			limit = n
+		}
+		if c.Request.ContentLength > limit {
 			s.respondError(c, http.StatusRequestEntityTooLarge, codeTooLarge, "")
 			return
 		}
 		if c.Request.Body != nil && c.Request.Body != http.NoBody {
-			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes)
+			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 		}
 		c.Next()
 	}
+}
+
+// setBodyLimit gives one route its own body limit (an import of a large
+// Statuspage export, say). pattern is the route as registered, e.g.
+// "/api/v1/import/statuspage". Call it from a register hook.
+func (s *Server) setBodyLimit(method, pattern string, n int64) {
+	if s.bodyLimits == nil {
+		s.bodyLimits = map[string]int64{}
+	}
+	s.bodyLimits[method+" "+pattern] = n
 }
 
 // securityHeaders sets headers every answer carries.

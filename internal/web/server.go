@@ -55,7 +55,9 @@ type Server struct {
 	catalog *i18n.Catalog // message catalogs for API error messages
 	csrf    *http.CrossOriginProtection
 	signIns *signInLimiter
-	setup   []error
+	// bodyLimits overrides MaxBodyBytes per "METHOD /route/:pattern".
+	bodyLimits map[string]int64
+	setup      []error
 
 	// errorPage renders an HTML error page (403, 404, 500, ...). The page
 	// engineer sets it from registerPages; until then a plain text is sent.
