@@ -560,3 +560,61 @@ func TestListPageMatchesTotal(t *testing.T) {
 		t.Fatalf("only %d lists ran", lists)
 	}
 }
+
+// TestMigrationUpgrade adds a step to an existing database the way a new
+// release would: it runs once, a failing step rolls back and is retried on
+// the next open, and data written before survives.
+func TestMigrationUpgrade(t *testing.T) {
+	dir := t.TempDir()
+	ctx := t.Context()
+	s, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutSetting(ctx, "before", []byte("kept")); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	saved := migrations
+	t.Cleanup(func() { migrations = saved })
+	runs := 0
+	fail := true
+	migrations = append(append([]migration(nil), saved...), migration{
+		version: len(saved) + 1,
+		name:    "test step",
+		up: func(ctx context.Context, tx *sql.Tx) error {
+			runs++
+			if _, err := tx.ExecContext(ctx, "CREATE TABLE upgrade_probe (x INTEGER) STRICT"); err != nil {
+				return err
+			}
+			if fail {
+				return errors.New("step failed halfway")
+			}
+			return nil
+		},
+	})
+
+	if _, err := Open(ctx, dir); err == nil || !strings.Contains(err.Error(), "step failed halfway") {
+		t.Fatalf("Open with a failing step: %v", err)
+	}
+	fail = false
+	for i := range 2 {
+		s, err := Open(ctx, dir)
+		if err != nil {
+			t.Fatalf("open %d after fixing the step: %v", i+1, err)
+		}
+		var n int
+		if err := s.r.QueryRow("SELECT COUNT(*) FROM upgrade_probe").Scan(&n); err != nil {
+			t.Fatalf("the step's table is missing: %v", err)
+		}
+		v, err := s.GetSetting(ctx, "before")
+		if err != nil || string(v) != "kept" {
+			t.Fatalf("data from before the upgrade: %q, %v", v, err)
+		}
+		s.Close()
+	}
+	if runs != 2 {
+		t.Fatalf("the step ran %d times, want 2 (the failed try and the one that stuck)", runs)
+	}
+}
