@@ -96,6 +96,7 @@
         dropDraft();
         if (dirty()) { save(); return; }
         setState("saved");
+        refreshChecks();
         return;
       }
       if (r.res.status === 409) {
@@ -109,6 +110,22 @@
       saving = false;
       offline();
     });
+  }
+
+  // After a save the server's quality checks and section marks may have
+  // changed: fetch this page again and swap in the checklist and the list.
+  function refreshChecks() {
+    fetch(location.href, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (res) { return res.ok ? res.text() : null; })
+      .then(function (html) {
+        if (!html) { return; }
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        ["checklist", "section-nav", "checks-summary", "progress"].forEach(function (id) {
+          var fresh = doc.getElementById(id), old = document.getElementById(id);
+          if (fresh && old) { old.innerHTML = fresh.innerHTML; }
+        });
+      })
+      .catch(function () { /* the next save tries again */ });
   }
 
   function offline() {

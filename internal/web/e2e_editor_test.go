@@ -119,6 +119,22 @@ func TestE2EAuthoringReviewInBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("the checklist follows the text without a reload", func(t *testing.T) {
+		do(t, author, "open root cause", chromedp.Navigate(base+"/rcas/"+rcaID+"/edit?section=root_cause"), chromedp.WaitVisible(chromedp.CSS("#section-body")))
+		if cls := eval[string](t, author, `document.querySelector('[data-check="blameless"]').className`); cls != "ok" {
+			t.Fatalf("blameless check before = %q", cls)
+		}
+		typeAndSave(t, author, " It was human error.", true)
+		do(t, author, "checklist refreshed", chromedp.Poll[chromedp.Void](
+			`document.querySelector('[data-check="blameless"]').className === "fail"`, chromedp.WithPollingTimeout(10*time.Second)))
+		// Undo it: clear the field and type the blameless text again.
+		do(t, author, "clear", chromedp.Evaluate[chromedp.Void](
+			`(() => { const el = document.getElementById("section-body"); el.value = ""; el.dispatchEvent(new Event("input")); })()`))
+		typeAndSave(t, author, texts["root_cause"], true)
+		do(t, author, "checklist passes again", chromedp.Poll[chromedp.Void](
+			`document.querySelector('[data-check="blameless"]').className === "ok"`, chromedp.WithPollingTimeout(10*time.Second)))
+	})
+
 	t.Run("live preview comes from the server", func(t *testing.T) {
 		do(t, author, "preview",
 			chromedp.Navigate(base+"/rcas/"+rcaID+"/edit?section=summary"),

@@ -58,12 +58,13 @@ func TestE2EPagesFitDesktopAndPhone(t *testing.T) {
 		"users":      "/admin/users",
 		"settings":   "/settings",
 	}
+	// German words are longer: the German UI is checked at phone size.
 	sizes := []struct {
-		name string
-		w, h int64
-	}{{"desktop", 1280, 800}, {"phone", 390, 844}}
+		name, lang string
+		w, h       int64
+	}{{"desktop", "en", 1280, 800}, {"phone", "en", 390, 844}, {"phone-de", "de", 390, 844}}
 	for _, size := range sizes {
-		do(t, admin, "viewport", chromedp.EmulateViewport(size.w, size.h))
+		do(t, admin, "viewport and language", chromedp.EmulateViewport(size.w, size.h), chromedp.Navigate(srv.url+"/settings?lang="+size.lang))
 		for name, path := range pages {
 			t.Run(size.name+"/"+name, func(t *testing.T) {
 				do(t, admin, "open "+path, chromedp.Navigate(srv.url+path), chromedp.WaitVisible(chromedp.CSS("main")))
