@@ -28,6 +28,14 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
 	}
 
+	// Take the port first: a second server on the same address fails before
+	// it touches the store.
+	ln, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
+	}
+	defer ln.Close()
+
 	st, err := a.openStore(ctx)
 	if err != nil {
 		return err
@@ -56,10 +64,6 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		return err
 	}
 
-	ln, err := net.Listen("tcp", a.cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
-	}
 	hs := srv.HTTPServer(a.cfg.Addr)
 	hs.BaseContext = func(net.Listener) context.Context { return context.WithoutCancel(ctx) }
 
