@@ -130,6 +130,7 @@ type AuditFilter struct {
 //     one) before they are written; a *domain.ValidationError comes back
 //     as it is and nothing is stored.
 //   - UpdateRCA with an empty Slug keeps the stored slug.
+//   - Lists answer an empty, non-nil slice when nothing matches.
 type Store interface {
 	// Ping checks that the engine answers.
 	Ping(ctx context.Context) error

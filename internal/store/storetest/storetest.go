@@ -33,6 +33,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		fn   func(t *testing.T, open Opener)
 	}{
 		{"Ping", testPing},
+		{"EmptyLists", testEmptyLists},
 		{"Components", testComponents},
 		{"Incidents", testIncidents},
 		{"IncidentFilters", testIncidentFilters},
