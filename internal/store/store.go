@@ -116,8 +116,9 @@ type AuditFilter struct {
 //     store's clock and a zero UpdatedAt gets CreatedAt, so imports keep their
 //     own times; versioned records (component, incident, RCA, target) start at
 //     Version 1, whatever the caller sent.
-//   - Update: the stored CreatedAt is kept, UpdatedAt is the store's clock and
-//     Version is bumped by one; an unknown id is ErrNotFound.
+//   - Update: the stored CreatedAt (and an RCA's CreatedBy) is kept,
+//     UpdatedAt is the store's clock and Version is bumped by one; an
+//     unknown id is ErrNotFound.
 //   - Delete of an unknown id is ErrNotFound, except sessions (DeleteSession is
 //     idempotent, so signing out twice is fine).
 //   - Times come back in UTC. Precision is at least a millisecond (MongoDB

@@ -217,7 +217,7 @@ func (s *Store) UpdateRCA(ctx context.Context, r *domain.RCA, author, note strin
 			n.Slug = old.Slug
 		}
 		n.BumpChangedSections(&old)
-		n.CreatedAt = old.CreatedAt
+		n.CreatedAt, n.CreatedBy = old.CreatedAt, old.CreatedBy
 		n.UpdatedAt = s.now()
 		n.Version = old.Version + 1
 		return putRCA(ctx, tx, &n, false, author, note)

@@ -111,11 +111,15 @@ func testRCAs(t *testing.T, open Opener) {
 		t.Fatalf("UpdateRCA did not replace the lists: %+v", again)
 	}
 
-	// CreatedAt belongs to the store once written.
+	// CreatedAt and CreatedBy belong to the store once written.
 	again.CreatedAt = at(-1000 * time.Hour)
+	again.CreatedBy = "u-impostor"
 	must(t, s.UpdateRCA(ctx, &again, "u-editor", "again"), "UpdateRCA 3")
 	third, _ := s.GetRCA(ctx, r.ID)
 	sameInstant(t, "CreatedAt after update", third.CreatedAt, base)
+	if third.CreatedBy != "u-author" {
+		t.Fatalf("UpdateRCA changed CreatedBy to %q", third.CreatedBy)
+	}
 
 	wantErr(t, s.DeleteRCA(ctx, "nope"), store.ErrNotFound, "DeleteRCA unknown")
 	must(t, s.DeleteRCA(ctx, r.ID), "DeleteRCA")
