@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"sync"
@@ -39,14 +40,21 @@ func Start(t testing.TB) string {
 
 // Server is an in-process FerretDB that a test can stop and restart on the
 // same address and data folder, to simulate a storage outage.
+//
+// Clients reach FerretDB through a small TCP relay owned by the Server, so
+// that Stop can cut every connection at once, as a crash or a network
+// failure would. (FerretDB itself lets open connections finish their work
+// for three more seconds when it is stopped.)
 type Server struct {
 	t    testing.TB
 	dir  string
-	addr string // host:port, fixed after the first start
+	addr string // the relay's host:port, fixed after the first start
 
 	mu     sync.Mutex
-	cancel context.CancelFunc
-	done   chan struct{}
+	ln     net.Listener // nil while stopped
+	conns  map[net.Conn]struct{}
+	stopDB func()
+	relays sync.WaitGroup
 }
 
 // StartServer starts an in-process FerretDB for t and stops it when t ends.
@@ -66,17 +74,24 @@ func StartServer(t testing.TB) *Server {
 // then uses its default database name).
 func (s *Server) URI() string { return "mongodb://" + s.addr + "/" }
 
-// Stop shuts the server down and waits until every connection is closed.
-// Stopping a stopped server does nothing.
+// Stop closes every client connection and the listening port at once, then
+// shuts FerretDB down. Stopping a stopped server does nothing.
 func (s *Server) Stop() {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.cancel == nil {
+	if s.ln == nil {
+		s.mu.Unlock()
 		return
 	}
-	s.cancel()
-	<-s.done
-	s.cancel, s.done = nil, nil
+	_ = s.ln.Close()
+	for c := range s.conns {
+		_ = c.Close()
+	}
+	s.ln, s.conns = nil, nil
+	stopDB := s.stopDB
+	s.mu.Unlock()
+
+	s.relays.Wait()
+	stopDB()
 }
 
 // Restart starts a stopped server again on the same address and folder, so
@@ -85,7 +100,7 @@ func (s *Server) Stop() {
 func (s *Server) Restart() {
 	s.t.Helper()
 	s.mu.Lock()
-	running := s.cancel != nil
+	running := s.ln != nil
 	s.mu.Unlock()
 	if running {
 		return
@@ -99,20 +114,87 @@ func (s *Server) Restart() {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	s.t.Fatalf("mongotest: restart ferretdb on %s: %v", s.addr, err)
+	s.t.Fatalf("mongotest: restart on %s: %v", s.addr, err)
 }
 
 func (s *Server) start() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f, err := newFerretDB(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: s.addr},
-		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Handler:   "sqlite",
-		SQLiteURL: "file:" + s.dir + "/",
-	})
+	backend, stopDB, err := runFerretDB(s.dir)
 	if err != nil {
 		return err
+	}
+	ln, err := net.Listen("tcp", s.addr)
+	if err != nil {
+		stopDB()
+		return err
+	}
+	s.mu.Lock()
+	s.addr = ln.Addr().String()
+	s.ln, s.conns, s.stopDB = ln, map[net.Conn]struct{}{}, stopDB
+	s.mu.Unlock()
+	s.relays.Add(1)
+	go s.accept(ln, backend)
+	return nil
+}
+
+// accept relays each client connection to FerretDB until ln is closed.
+func (s *Server) accept(ln net.Listener, backend string) {
+	defer s.relays.Done()
+	for {
+		client, err := ln.Accept()
+		if err != nil {
+			return // closed by Stop
+		}
+		server, err := net.Dial("tcp", backend)
+		if err != nil {
+			_ = client.Close()
+			continue
+		}
+		if !s.track(ln, client, server) {
+			return
+		}
+		s.relays.Add(2)
+		go s.pipe(server, client)
+		go s.pipe(client, server)
+	}
+}
+
+// track registers a relayed pair so Stop can close it; false (and both
+// closed) when Stop came first.
+func (s *Server) track(ln net.Listener, a, b net.Conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ln != ln {
+		_ = a.Close()
+		_ = b.Close()
+		return false
+	}
+	s.conns[a], s.conns[b] = struct{}{}, struct{}{}
+	return true
+}
+
+// pipe copies src to dst; when either side ends, both are closed.
+func (s *Server) pipe(dst, src net.Conn) {
+	defer s.relays.Done()
+	_, _ = io.Copy(dst, src)
+	_ = dst.Close()
+	_ = src.Close()
+	s.mu.Lock()
+	delete(s.conns, dst)
+	delete(s.conns, src)
+	s.mu.Unlock()
+}
+
+// runFerretDB starts FerretDB on a free loopback port with its data in dir,
+// and returns its address and a function that stops it and waits.
+func runFerretDB(dir string) (addr string, stop func(), err error) {
+	f, err := newFerretDB(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + dir + "/",
+	})
+	if err != nil {
+		return "", nil, err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -120,15 +202,16 @@ func (s *Server) start() error {
 		defer close(done)
 		_ = f.Run(ctx)
 	}()
-	u, err := url.Parse(f.MongoDBURI()) // blocks until the listener is up
-	if err != nil {
+	stop = func() {
 		cancel()
 		<-done
-		return err
 	}
-	s.addr = u.Host
-	s.cancel, s.done = cancel, done
-	return nil
+	u, err := url.Parse(f.MongoDBURI()) // blocks until the listener is up
+	if err != nil {
+		stop()
+		return "", nil, err
+	}
+	return u.Host, stop, nil
 }
 
 // newMu serializes ferretdb.New, which writes package-level state (its
