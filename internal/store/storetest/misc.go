@@ -290,6 +290,42 @@ func testConcurrentSections(t *testing.T, open Opener) {
 		}
 	})
 
+	t.Run("creates with one title get distinct slugs", func(t *testing.T) {
+		const m = 6
+		var wg sync.WaitGroup
+		slugs := make([]string, m)
+		errs := make([]error, m)
+		startGun := make(chan struct{})
+		for i := range m {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r := newRCA(t, "Same title race")
+				<-startGun
+				errs[i] = s.CreateRCA(ctx, &r, "u")
+				slugs[i] = r.Slug
+			}()
+		}
+		close(startGun)
+		wg.Wait()
+		seen := map[string]bool{}
+		for i, err := range errs {
+			must(t, err, fmt.Sprintf("concurrent CreateRCA %d", i))
+			if seen[slugs[i]] {
+				t.Fatalf("two concurrent creates got slug %q", slugs[i])
+			}
+			seen[slugs[i]] = true
+			if _, err := s.GetRCABySlug(ctx, slugs[i]); err != nil {
+				t.Fatalf("GetRCABySlug %q: %v", slugs[i], err)
+			}
+		}
+		for n := 2; n <= m; n++ {
+			if !seen[fmt.Sprintf("same-title-race-%d", n)] {
+				t.Fatalf("slugs %v: want same-title-race and -2 … -%d", slugs, m)
+			}
+		}
+	})
+
 	t.Run("whole updates from one version exactly one wins", func(t *testing.T) {
 		r := createRCA(t, s, "Concurrent whole updates")
 		const m = 6
