@@ -35,7 +35,7 @@ type Line struct {
 
 // MaxEdits bounds the work for very different texts: beyond it the diff
 // falls back to "delete everything, insert everything", which is still correct.
-const MaxEdits = 4000
+const MaxEdits = 1000
 
 // Lines splits s into lines without their newline characters. An empty
 // string has no lines; a trailing newline does not add an empty line.
@@ -86,24 +86,26 @@ func DiffLines(a, b []string) []Line {
 }
 
 // myers returns the shortest edit script from a to b, deletions before
-// insertions within a changed block.
+// insertions within a changed block. It keeps, for every edit distance d,
+// the furthest-reaching x of diagonals -d..d: O(D²) memory, bounded by
+// MaxEdits.
 func myers(a, b []string) []Line {
 	n, m := len(a), len(b)
 	if n == 0 && m == 0 {
 		return nil
 	}
-	max := n + m
-	if max > MaxEdits {
-		max = MaxEdits
+	limit := n + m
+	if limit > MaxEdits {
+		limit = MaxEdits
 	}
-	offset := max + 1
-	v := make([]int, 2*max+3)
-	var trace [][]int
+	offset := limit + 1
+	v := make([]int, 2*limit+3)
+	var trace [][]int // trace[d][k+d]: v on diagonal k before step d
 	found := false
-	for d := 0; d <= max && !found; d++ {
-		snapshot := make([]int, len(v))
-		copy(snapshot, v)
-		trace = append(trace, snapshot)
+	for d := 0; d <= limit && !found; d++ {
+		snap := make([]int, 2*d+1)
+		copy(snap, v[offset-d:offset+d+1])
+		trace = append(trace, snap)
 		for k := -d; k <= d; k += 2 {
 			var x int
 			if k == -d || (k != d && v[offset+k-1] < v[offset+k+1]) {
@@ -130,16 +132,18 @@ func myers(a, b []string) []Line {
 	var rev []Line
 	x, y := n, m
 	for d := len(trace) - 1; d >= 0; d-- {
-		vd := trace[d]
-		k := x - y
-		var prevK int
-		if k == -d || (k != d && vd[offset+k-1] < vd[offset+k+1]) {
-			prevK = k + 1
-		} else {
-			prevK = k - 1
+		prevX, prevY := 0, 0
+		if d > 0 {
+			vd := trace[d]
+			at := func(k int) int { return vd[k+d] }
+			k := x - y
+			prevK := k - 1
+			if k == -d || (k != d && at(k-1) < at(k+1)) {
+				prevK = k + 1
+			}
+			prevX = at(prevK)
+			prevY = prevX - prevK
 		}
-		prevX := vd[offset+prevK]
-		prevY := prevX - prevK
 		for x > prevX && y > prevY {
 			rev = append(rev, Line{Op: Equal, Text: a[x-1], OldNo: x, NewNo: y})
 			x--

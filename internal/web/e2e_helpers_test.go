@@ -61,7 +61,8 @@ func startE2EServer(t *testing.T) *e2eServer {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	srv, err := New(Config{Version: "e2e"}, st, slog.New(slog.NewTextHandler(&uiLogWriter{t: t}, &slog.HandlerOptions{Level: slog.LevelError})))
+	logs := &uiLogWriter{t: t}
+	srv, err := New(Config{Version: "e2e"}, st, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelError})))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,6 +87,7 @@ func startE2EServer(t *testing.T) *e2eServer {
 	}), ReadHeaderTimeout: 10 * time.Second}
 	go hs.Serve(ln)
 	t.Cleanup(func() { hs.Close() })
+	t.Cleanup(logs.stop)
 	env := &uiEnv{t: t, st: st}
 	for _, role := range domain.Roles {
 		e.users[role] = env.addUser(string(role)+"@example.com", strings.ToUpper(string(role[:1]))+string(role[1:])+" Person", role)

@@ -29,21 +29,22 @@ const uiPassword = "correct horse battery staple"
 var uiCheapHash = auth.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
 
 type uiEnv struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *Server
 	st    store.Store
 	ts    *httptest.Server
 	users map[domain.Role]domain.User
 }
 
-func newUIEnv(t *testing.T) *uiEnv {
+func newUIEnv(t testing.TB) *uiEnv {
 	t.Helper()
 	st, err := sqlite.Open(context.Background(), t.TempDir())
 	if err != nil {
 		t.Fatalf("open sqlite: %v", err)
 	}
 	t.Cleanup(func() { st.Close() })
-	srv, err := New(Config{Version: "test"}, st, slog.New(slog.NewTextHandler(&uiLogWriter{t: t}, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	logs := &uiLogWriter{t: t}
+	srv, err := New(Config{Version: "test"}, st, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}
@@ -53,6 +54,7 @@ func newUIEnv(t *testing.T) *uiEnv {
 	}
 	e.ts = httptest.NewServer(srv.Handler())
 	t.Cleanup(e.ts.Close)
+	t.Cleanup(logs.stop) // runs first: nothing logs into a finished test
 	return e
 }
 
@@ -72,7 +74,7 @@ func (e *uiEnv) addUser(email, name string, role domain.Role) domain.User {
 // uiClient is one browser: its own cookies and the last CSRF token seen.
 type uiClient struct {
 	e    *uiEnv
-	t    *testing.T
+	t    testing.TB
 	hc   *http.Client
 	csrf string
 	lang string // Accept-Language, when set
@@ -266,7 +268,7 @@ func httptestRecorderFor(t *testing.T, p *pages) *httptest.ResponseRecorder {
 // uiLogWriter shows the server's warnings and errors in the test's log.
 type uiLogWriter struct {
 	mu   sync.Mutex
-	t    *testing.T
+	t    testing.TB
 	done bool
 }
 
@@ -277,4 +279,10 @@ func (w *uiLogWriter) Write(p []byte) (int, error) {
 		w.t.Log(strings.TrimSpace(string(p)))
 	}
 	return len(p), nil
+}
+
+func (w *uiLogWriter) stop() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.done = true
 }

@@ -1,0 +1,100 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/hindsight-rca/hindsight/internal/domain"
+)
+
+func TestReviewCommentsCanBeResolved(t *testing.T) {
+	e := newUIEnv(t)
+	rc := e.rca("DNS outage")
+	reviewer := e.as(domain.RoleReviewer)
+	reviewer.get("/rcas/"+rc.ID, http.StatusOK)
+	reviewer.post("/rcas/"+rc.ID+"/comments", url.Values{"section": {"root_cause"}, "body": {"Why did the **TTL** matter?"}}, http.StatusSeeOther)
+	r := reviewer.get("/rcas/"+rc.ID, http.StatusOK)
+	mustContain(t, r.body, "<strong>TTL</strong>", "Mark resolved")
+	// Empty comments and unknown sections are refused without storing anything.
+	res := reviewer.post("/rcas/"+rc.ID+"/comments", url.Values{"section": {"root_cause"}, "body": {"  "}}, http.StatusSeeOther)
+	r = reviewer.get(location(t, res), http.StatusOK)
+	mustContain(t, r.body, "A comment needs text.")
+	reviewer.post("/rcas/"+rc.ID+"/comments", url.Values{"section": {"nosuch"}, "body": {"x"}}, http.StatusSeeOther)
+	comments, err := e.st.ListComments(t.Context(), rc.ID)
+	if err != nil || len(comments) != 1 {
+		t.Fatalf("comments = %+v, %v", comments, err)
+	}
+	reviewer.post("/rcas/"+rc.ID+"/comments/"+comments[0].ID+"/resolve", nil, http.StatusSeeOther)
+	r = reviewer.get("/rcas/"+rc.ID, http.StatusOK)
+	mustContain(t, r.body, `class="comment resolved"`)
+	mustNotContain(t, r.body, "Mark resolved")
+}
+
+func TestGermanPages(t *testing.T) {
+	e := newUIEnv(t)
+	in := e.incident("Zahlungen gestört")
+	rc := e.rca("Störung im Zahlungsverkehr", in.ID)
+	c := e.as(domain.RoleAuthor)
+	c.lang = "de"
+	tests := []struct {
+		path  string
+		wants []string
+	}{
+		{"/", []string{"Übersicht", "Vorfälle ohne RCA", "Entwurf"}},
+		{"/rcas/" + rc.ID + "/edit?section=root_cause", []string{"Was zu beantworten ist:", "Qualitätsprüfungen", "Gespeichert", "Zusammengeführten Text speichern"}},
+		{"/rcas/" + rc.ID + "/edit?section=timeline", []string{"Zeitablauf (UTC)", "Eintrag hinzufügen", "Aus verknüpften Vorfällen übernehmen"}},
+		{"/rcas/" + rc.ID, []string{"Zur Prüfung einreichen", "Datum des Vorfalls", "4. März 2026"}},
+		{"/incidents/" + in.ID, []string{"Behoben", "04.03.2026", "RCA schreiben"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			r := c.get(tt.path, http.StatusOK)
+			mustContain(t, r.body, append([]string{`<html lang="de">`}, tt.wants...)...)
+		})
+	}
+	r := c.get("/rcas/nosuch", http.StatusNotFound)
+	mustContain(t, r.body, "Nicht gefunden", `<html lang="de">`)
+	r = c.post("/rcas/"+rc.ID+"/timeline", url.Values{"at": {""}, "tz": {"UTC"}, "kind": {"note"}, "text": {"Text bleibt"}}, http.StatusUnprocessableEntity)
+	mustContain(t, r.body, "Dieses Feld ist erforderlich.", "Text bleibt")
+}
+
+func TestUnknownPagesAndMethods(t *testing.T) {
+	e := newUIEnv(t)
+	c := e.as(domain.RoleViewer)
+	r := c.get("/no/such/page", http.StatusNotFound)
+	mustContain(t, r.body, "<html", "Not found")
+	if !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
+		t.Errorf("404 content type = %q", r.header.Get("Content-Type"))
+	}
+}
+
+// BenchmarkEditorPage measures rendering the guided editor, the heaviest
+// page: an RCA with its checks, timeline and action items, in a fresh
+// template clone with bound translations.
+func BenchmarkEditorPage(b *testing.B) {
+	e := newUIEnv(b)
+	in := e.incident("Checkout down")
+	rc := e.rca("Checkout outage", in.ID)
+	c := e.as(domain.RoleAuthor)
+	path := "/rcas/" + rc.ID + "/edit?section=timeline"
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		c.do("GET", path, nil, http.StatusOK)
+	}
+}
+
+// BenchmarkDashboard measures the dashboard with 25 RCAs on the page.
+func BenchmarkDashboard(b *testing.B) {
+	e := newUIEnv(b)
+	in := e.incident("Checkout down")
+	for i := 0; i < pageSize; i++ {
+		e.rca("Checkout outage", in.ID)
+	}
+	c := e.as(domain.RoleViewer)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		c.do("GET", "/", nil, http.StatusOK)
+	}
+}
