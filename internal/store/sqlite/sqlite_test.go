@@ -618,3 +618,60 @@ func TestMigrationUpgrade(t *testing.T) {
 		t.Fatalf("the step ran %d times, want 2 (the failed try and the one that stuck)", runs)
 	}
 }
+
+// TestCloseWhileBusy closes the store under readers and writers: every call
+// either succeeds or answers ErrUnavailable, none panics or hangs.
+func TestCloseWhileBusy(t *testing.T) {
+	s, err := Open(t.Context(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	tpl, _ := domain.BuiltinTemplate("standard")
+	r := domain.NewRCA("Busy", tpl, "en", nil, "u", time.Now())
+	if err := s.CreateRCA(ctx, &r, "u"); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	unavailable := 0
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				var err error
+				if g%2 == 0 {
+					_, err = s.GetRCA(ctx, r.ID)
+				} else {
+					in := domain.Incident{Title: fmt.Sprint("busy ", g, i), StartedAt: time.Now()}
+					in.Normalize()
+					err = s.CreateIncident(ctx, &in)
+				}
+				if err != nil {
+					if !errors.Is(err, store.ErrUnavailable) {
+						t.Errorf("call during Close: %v, want ErrUnavailable", err)
+					}
+					mu.Lock()
+					unavailable++
+					mu.Unlock()
+					return
+				}
+			}
+		}()
+	}
+	time.Sleep(50 * time.Millisecond)
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close under load: %v", err)
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("callers still running 10s after Close")
+	}
+	if unavailable != 4 {
+		t.Fatalf("%d of 4 callers saw ErrUnavailable", unavailable)
+	}
+}
