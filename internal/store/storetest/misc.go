@@ -298,9 +298,9 @@ func testConcurrentSections(t *testing.T, open Opener) {
 		startGun := make(chan struct{})
 		for i := range m {
 			wg.Add(1)
+			r := newRCA(t, "Same title race")
 			go func() {
 				defer wg.Done()
-				r := newRCA(t, "Same title race")
 				<-startGun
 				errs[i] = s.CreateRCA(ctx, &r, "u")
 				slugs[i] = r.Slug
