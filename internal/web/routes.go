@@ -1,6 +1,8 @@
 package web
 
 import (
+	"fmt"
+
 	"github.com/gin-gonic/gin"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
@@ -13,8 +15,11 @@ func (s *Server) routes() *gin.Engine {
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
 	r.RemoveExtraSlash = true
-	// No proxy is trusted: the client address is the peer address.
-	_ = r.SetTrustedProxies(nil)
+	// Only configured proxies are trusted; by default the client address is
+	// the peer address, so X-Forwarded-For cannot dodge sign-in throttling.
+	if err := r.SetTrustedProxies(s.cfg.TrustedProxies); err != nil {
+		s.setupError(fmt.Errorf("web: trusted proxies: %w", err))
+	}
 
 	r.Use(
 		s.recovery(),

@@ -36,6 +36,9 @@ type Config struct {
 	SecureCookies   bool   // always mark cookies Secure (set when served behind TLS)
 	Demo            bool   // demo mode: the UI says so
 	Version         string // build version, shown in the footer and /healthz
+	// TrustedProxies lists the addresses or CIDRs of reverse proxies whose
+	// X-Forwarded-For is believed. Empty: none, the peer address is the client.
+	TrustedProxies []string
 }
 
 // DefaultMaxBodyBytes is the request body limit when Config.MaxBodyBytes is 0.

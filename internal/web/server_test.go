@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/hindsight-rca/hindsight/internal/domain"
 	"github.com/hindsight-rca/hindsight/internal/store"
 )
 
@@ -148,5 +149,30 @@ func TestSecurityHeaders(t *testing.T) {
 		if w.Header().Get(h) == "" {
 			t.Errorf("missing %s", h)
 		}
+	}
+}
+
+func TestTrustedProxies(t *testing.T) {
+	if _, err := New(Config{TrustedProxies: []string{"not an address"}}, openTestStore(t), nil); err == nil {
+		t.Fatal("bad proxy address accepted")
+	}
+	for _, tt := range []struct {
+		name    string
+		proxies []string
+		wantIP  string
+	}{
+		{"no proxies: peer address", nil, "192.0.2.1"},
+		{"trusted proxy: forwarded address", []string{"192.0.2.0/24"}, "203.0.113.7"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, func(c *Config) { c.TrustedProxies = tt.proxies })
+			e.serve(req{method: "POST", path: "/api/v1/session", body: map[string]any{"email": "nobody@example.com", "password": "x"},
+				header: map[string]string{"X-Forwarded-For": "203.0.113.7"}})
+			var audit listEnvelope[domain.AuditEvent]
+			e.must("admin", "GET", "/api/v1/audit?action=user.signin_failed", nil, 200, &audit)
+			if audit.Total != 1 || audit.Items[0].IP != tt.wantIP {
+				t.Fatalf("audit ip: %+v", audit.Items)
+			}
+		})
 	}
 }
