@@ -238,16 +238,49 @@ func (d *pdfDoc) header() {
 	d.setColor(colInk)
 }
 
-// fit shortens s with an ellipsis until it is at most w wide.
+// fit shortens s with an ellipsis until it is at most w wide. It measures
+// rune by rune, so a long string costs linear time.
 func (d *pdfDoc) fit(s string, w float64) string {
 	if d.f.GetStringWidth(s) <= w {
 		return s
 	}
-	rs := []rune(s)
-	for len(rs) > 0 && d.f.GetStringWidth(string(rs)+"…") > w {
-		rs = rs[:len(rs)-1]
+	limit := w - d.f.GetStringWidth("…")
+	width := 0.0
+	for i, r := range s {
+		width += d.f.GetStringWidth(string(r))
+		if width > limit {
+			return strings.TrimSpace(s[:i]) + "…"
+		}
 	}
-	return strings.TrimSpace(string(rs)) + "…"
+	return s
+}
+
+// wrap splits text into lines at most w wide with the current font, keeping
+// empty lines. fpdf's MultiCell does this in quadratic time, which long
+// author text must not meet.
+func (d *pdfDoc) wrap(text string, w float64) []string {
+	var out []string
+	for _, para := range strings.Split(text, "\n") {
+		if strings.TrimSpace(para) == "" {
+			out = append(out, "")
+			continue
+		}
+		out = append(out, d.f.SplitText(para, w)...)
+	}
+	return out
+}
+
+// block writes already-safe text wrapped to the content width from the
+// current left margin, one line at a time, breaking pages as needed.
+func (d *pdfDoc) block(text string, lineH float64, fill bool) {
+	f := d.f
+	left, _, _, _ := f.GetMargins()
+	w := pageW - marginR - left
+	for _, line := range d.wrap(text, w) {
+		d.needSpace(lineH)
+		f.SetX(left)
+		f.CellFormat(w, lineH, line, "", 2, "L", fill, 0, "")
+	}
 }
 
 func (d *pdfDoc) watermark() {
@@ -329,7 +362,7 @@ func (d *pdfDoc) titleBlock() {
 	f.SetX(marginL)
 	d.setFont(fonts.Sans, "B", 20)
 	d.setColor(colInk)
-	f.MultiCell(contentW, 9, d.safe(rep.Title, false), "", "L", false)
+	d.block(d.safe(rep.Title, false), 9, false)
 	f.Bookmark(d.plain(rep.Title), 0, -1)
 	f.Ln(2)
 	if rep.Draft {
@@ -384,7 +417,7 @@ func (d *pdfDoc) notice(text string, bg, bar rgb) {
 	f.SetCellMargin(3)
 	y := f.GetY()
 	f.SetX(marginL)
-	f.MultiCell(contentW, 5, text, "", "L", true)
+	d.block(text, 5, true)
 	f.SetCellMargin(1)
 	f.SetFillColor(bar.r, bar.g, bar.b)
 	f.Rect(marginL, y, 1, f.GetY()-y, "F")
@@ -472,7 +505,7 @@ func (d *pdfDoc) section(s Section) {
 		d.setFont(fonts.Sans, "I", 8.5)
 		d.setColor(colMuted)
 		f.SetX(marginL)
-		f.MultiCell(contentW, 4.4, d.safe(s.UntranslatedNote, false), "", "L", false)
+		d.block(d.safe(s.UntranslatedNote, false), 4.4, false)
 		d.setColor(colInk)
 		f.Ln(1.5)
 	}
@@ -495,7 +528,7 @@ func (d *pdfDoc) subheading(text string) {
 	d.setFont(fonts.Sans, "B", 11)
 	d.setColor(colInk)
 	f.SetX(marginL)
-	f.MultiCell(contentW, 6, d.safe(text, false), "", "L", false)
+	d.block(d.safe(text, false), 6, false)
 	f.Ln(1)
 }
 

@@ -3,6 +3,7 @@ package report
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
 	extast "github.com/yuin/goldmark/extension/ast"
@@ -153,7 +154,7 @@ func (w *mdWalker) codeBlock(n ast.Node) {
 	f.SetX(left)
 	f.Ln(0)
 	f.CellFormat(pageW-marginR-left, 1.5, "", "", 2, "L", true, 0, "")
-	f.MultiCell(pageW-marginR-left, codeLine, text, "", "L", true)
+	d.block(text, codeLine, true)
 	f.CellFormat(pageW-marginR-left, 1.5, "", "", 2, "L", true, 0, "")
 	f.SetCellMargin(old)
 	f.Ln(paraGap)
@@ -434,22 +435,21 @@ func (w *mdWalker) text(s string, size float64) {
 	d, f := w.d, w.d.f
 	d.applyStyle(size)
 	s = d.safe(s, false)
-	start := 0
-	for i := 0; i <= len(s); i++ {
-		if i < len(s) && s[i] != ' ' {
-			continue
-		}
-		end := i
-		if i < len(s) {
-			end = i + 1 // keep the space with its word
-		}
-		if end > start {
-			if d.link != "" {
-				f.WriteLinkString(d.lineH, s[start:end], d.link)
-			} else {
-				f.Write(d.lineH, s[start:end])
+	for len(s) > 0 {
+		// One chunk: a word with its space, or 64 runes of a longer word.
+		n := 0
+		for runes := 0; n < len(s) && runes < 64; runes++ {
+			_, size := utf8.DecodeRuneInString(s[n:])
+			n += size
+			if s[n-size] == ' ' {
+				break
 			}
 		}
-		start = end
+		if d.link != "" {
+			f.WriteLinkString(d.lineH, s[:n], d.link)
+		} else {
+			f.Write(d.lineH, s[:n])
+		}
+		s = s[n:]
 	}
 }
