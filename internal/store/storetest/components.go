@@ -81,6 +81,8 @@ func testComponents(t *testing.T, open Opener) {
 
 	stale.Name = "lost write"
 	wantErr(t, s.UpdateComponent(ctx, &stale), store.ErrConflict, "UpdateComponent with a stale version")
+	stale.Version = 0
+	wantErr(t, s.UpdateComponent(ctx, &stale), store.ErrConflict, "UpdateComponent without a version")
 	again, _ = s.GetComponent(ctx, api.ID)
 	if again.Name != "Templates API v2" {
 		t.Fatalf("a stale UpdateComponent changed the component: %q", again.Name)

@@ -101,6 +101,21 @@ func testIncidents(t *testing.T, open Opener) {
 	p.Source = &domain.Source{System: "statuspage", ID: "sp-1"}
 	wantErr(t, s.UpdateIncident(ctx, &p), store.ErrDuplicate, "UpdateIncident onto a taken source")
 
+	// Dropping the source frees it for another incident.
+	p, _ = s.GetIncident(ctx, other.ID)
+	p.Source = nil
+	must(t, s.UpdateIncident(ctx, &p), "UpdateIncident dropping the source")
+	_, err = s.GetIncidentBySource(ctx, "instatus", "sp-1")
+	wantErr(t, err, store.ErrNotFound, "GetIncidentBySource after the source was dropped")
+	taker := newIncident("Takes the freed source", at(6*time.Hour))
+	taker.Source = &domain.Source{System: "instatus", ID: "sp-1"}
+	must(t, s.CreateIncident(ctx, &taker), "CreateIncident with a freed source")
+	bySrc, err = s.GetIncidentBySource(ctx, "instatus", "sp-1")
+	must(t, err, "GetIncidentBySource freed source")
+	if bySrc.ID != taker.ID {
+		t.Fatalf("freed source points at %q, want %q", bySrc.ID, taker.ID)
+	}
+
 	unknown := newIncident("ghost", at(0))
 	unknown.ID = "nope"
 	unknown.Version = 1

@@ -262,10 +262,12 @@ func testRCAVersions(t *testing.T, open Opener) {
 		t.Fatalf("a failed update wrote a revision: %d revisions", len(revs))
 	}
 
-	// A version from the future is stale too.
+	// A version from the future is stale too, and so is none at all.
 	c := got
 	c.Version = 99
 	wantErr(t, s.UpdateRCA(ctx, &c, "u", "future"), store.ErrConflict, "UpdateRCA with a future version")
+	c.Version = 0
+	wantErr(t, s.UpdateRCA(ctx, &c, "u", "none"), store.ErrConflict, "UpdateRCA without a version")
 
 	// UpdateRCA bumps the revision of changed sections only, so open section
 	// edits of a changed section conflict and others do not.
@@ -355,9 +357,11 @@ func testSaveSection(t *testing.T, open Opener) {
 	if stored.Section("impact").Body != "Impact by Ana." || stored.Version != 4 {
 		t.Fatalf("a stale save changed the RCA: %q v%d", stored.Section("impact").Body, stored.Version)
 	}
-	// A base revision from the future is stale too.
+	// A base revision from the future is stale too, and so is none at all.
 	_, err = s.SaveSection(ctx, r.ID, "impact", domain.SectionEdit{Body: "x", BaseRevision: 9}, "u-ben")
 	wantErr(t, err, store.ErrConflict, "SaveSection from a future base")
+	_, err = s.SaveSection(ctx, r.ID, "impact", domain.SectionEdit{Body: "x"}, "u-ben")
+	wantErr(t, err, store.ErrConflict, "SaveSection without a base revision")
 	// Retrying from the current revision works.
 	_, err = s.SaveSection(ctx, r.ID, "impact", domain.SectionEdit{Body: "Impact by Ana and Ben.", BaseRevision: 2}, "u-ben")
 	must(t, err, "SaveSection retry from the current revision")
