@@ -189,6 +189,12 @@ func (s *Server) apiRCAReplace(c *gin.Context) {
 		s.apiError(c, &store.ConflictError{Current: cur})
 		return
 	}
+	if len(in.Sections) == 0 {
+		// A replace names every section; none at all is a truncated body,
+		// not a wish to delete the text.
+		s.apiError(c, invalid("sections", domain.CodeRequired, "send the RCA as read, with its sections"))
+		return
+	}
 	if in.State != "" && in.State != cur.State {
 		s.apiError(c, invalid("state", domain.CodeInvalid, "change the state with POST /api/v1/rcas/{id}/state"))
 		return

@@ -89,6 +89,10 @@ var errBadCredentials = errors.New("web: wrong email or password")
 // authenticate identifies the caller from a bearer token or the session cookie.
 func (s *Server) authenticate() gin.HandlerFunc {
 	return func(c *gin.Context) {
+		if strings.HasPrefix(c.Request.URL.Path, "/static/") {
+			c.Next() // assets need no identity; spare the store a lookup each
+			return
+		}
 		if h := c.GetHeader("Authorization"); h != "" {
 			s.authenticateToken(c, h)
 			c.Next()
