@@ -675,3 +675,65 @@ func TestCloseWhileBusy(t *testing.T) {
 		t.Fatalf("%d of 4 callers saw ErrUnavailable", unavailable)
 	}
 }
+
+func TestBackup(t *testing.T) {
+	s := openTemp(t)
+	ctx := t.Context()
+	tpl, _ := domain.BuiltinTemplate("standard")
+	r := domain.NewRCA("Backed up", tpl, "en", nil, "u", time.Now())
+	if err := s.CreateRCA(ctx, &r, "u"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SaveSection(ctx, r.ID, "summary", domain.SectionEdit{Body: "in the WAL, maybe not yet in the main file", BaseRevision: 1}, "u"); err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(t.TempDir(), "backup")
+	if err := s.Backup(ctx, dst); err != nil {
+		t.Fatalf("Backup: %v", err)
+	}
+	if err := s.Backup(ctx, dst); err == nil {
+		t.Fatal("a second Backup into the same folder overwrote the first")
+	}
+	fi, err := os.Stat(filepath.Join(dst, FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm()&0o077 != 0 {
+		t.Errorf("backup has mode %v", fi.Mode().Perm())
+	}
+	// The store keeps working, its readers stay read-only.
+	if _, err := s.SaveSection(ctx, r.ID, "impact", domain.SectionEdit{Body: "after the backup", BaseRevision: 1}, "u"); err != nil {
+		t.Fatal(err)
+	}
+	// Hold every reader connection at once and ask each.
+	var conns []*sql.Conn
+	for range 4 {
+		c, err := s.r.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+	}
+	for i, c := range conns {
+		var v string
+		if err := c.QueryRowContext(ctx, "PRAGMA query_only").Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		if v != "1" {
+			t.Fatalf("reader connection %d is writable after Backup", i)
+		}
+		c.Close()
+	}
+
+	b := openDir(t, dst)
+	got, err := b.GetRCA(ctx, r.ID)
+	if err != nil {
+		t.Fatalf("GetRCA from the backup: %v", err)
+	}
+	if got.Version != 2 || got.Section("summary").Body != "in the WAL, maybe not yet in the main file" || got.Section("impact").Body != "" {
+		t.Fatalf("backup holds version %d", got.Version)
+	}
+	if revs, _ := b.ListRevisions(ctx, r.ID); len(revs) != 2 {
+		t.Fatalf("backup holds %d revisions", len(revs))
+	}
+}
