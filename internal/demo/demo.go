@@ -181,15 +181,17 @@ type update struct {
 	body   string
 }
 
-func (s *seeder) incident(key, title string, impact domain.Impact, comps map[string]domain.ComponentStatus, ups []update) error {
-	in := domain.Incident{Title: title, Impact: impact, Status: domain.StatusInvestigating, StartedAt: ups[0].at}
+// incident stores one resolved incident. started is when impact began, which
+// is before the first update: the page is updated once someone noticed.
+func (s *seeder) incident(key, title string, impact domain.Impact, started time.Time, comps map[string]domain.ComponentStatus, ups []update) error {
+	in := domain.Incident{Title: title, Impact: impact, Status: domain.StatusInvestigating, StartedAt: started}
 	for name, st := range comps {
 		id, ok := s.comp[name]
 		if !ok {
 			return fmt.Errorf("demo: incident %s: unknown component %s", key, name)
 		}
 		in.Components = append(in.Components, domain.AffectedComponent{ComponentID: id, Status: st,
-			From: ptr(ups[0].at), To: ptr(ups[len(ups)-1].at)})
+			From: ptr(started), To: ptr(ups[len(ups)-1].at)})
 	}
 	for _, u := range ups {
 		in.AddUpdate(domain.IncidentUpdate{Status: u.status, At: u.at, Body: u.body})
@@ -212,10 +214,11 @@ func (s *seeder) incidents() error {
 	list := []struct {
 		key, title string
 		impact     domain.Impact
+		started    time.Time
 		comps      C
 		ups        []update
 	}{
-		{"templates-1", "Templates API partial service disruption", domain.ImpactMajor,
+		{"templates-1", "Templates API partial service disruption", domain.ImpactMajor, s.at(16, 8, 14),
 			C{"Templates API": domain.ComponentPartialOutage, "Partner Portal": domain.ComponentDegraded},
 			[]update{
 				{domain.UpdateInvestigating, s.at(16, 8, 21), "We are investigating elevated error rates on the Templates API. Some partner requests fail with HTTP 503."},
@@ -223,7 +226,7 @@ func (s *seeder) incidents() error {
 				{domain.UpdateMonitoring, s.at(16, 9, 6), "The rollback is complete and error rates are back to normal. We are watching the service closely."},
 				{domain.UpdateResolved, s.at(16, 9, 40), "The Templates API has been stable for over half an hour. This incident is resolved; a root cause analysis will follow."},
 			}},
-		{"templates-2", "Templates API partial service disruption (recurrence)", domain.ImpactMajor,
+		{"templates-2", "Templates API partial service disruption (recurrence)", domain.ImpactMajor, s.at(13, 17, 2),
 			C{"Templates API": domain.ComponentPartialOutage},
 			[]update{
 				{domain.UpdateInvestigating, s.at(13, 17, 9), "Partners are again seeing HTTP 503 errors from the Templates API. We are investigating."},
@@ -232,7 +235,7 @@ func (s *seeder) incidents() error {
 				{domain.UpdateMonitoring, s.at(13, 17, 38), "All affected instances have been replaced. We are monitoring."},
 				{domain.UpdateResolved, s.at(13, 18, 15), "The Templates API is operating normally. This incident is resolved."},
 			}},
-		{"sms", "Delayed SMS notifications", domain.ImpactMinor,
+		{"sms", "Delayed SMS notifications", domain.ImpactMinor, s.at(6, 14, 3),
 			C{"SMS": domain.ComponentDegraded},
 			[]update{
 				{domain.UpdateInvestigating, s.at(6, 14, 11), "Some text messages are arriving late. We are looking into it together with our SMS provider."},
@@ -240,7 +243,7 @@ func (s *seeder) incidents() error {
 				{domain.UpdateMonitoring, s.at(6, 14, 52), "The provider has raised the limit and the queue is draining."},
 				{domain.UpdateResolved, s.at(6, 15, 10), "All queued messages have been delivered. This incident is resolved."},
 			}},
-		{"dashboard", "Dashboard slow to load", domain.ImpactMinor,
+		{"dashboard", "Dashboard slow to load", domain.ImpactMinor, s.at(3, 10, 30),
 			C{"Dashboard": domain.ComponentDegraded, "API": domain.ComponentDegraded},
 			[]update{
 				{domain.UpdateInvestigating, s.at(3, 10, 38), "Pages in the dashboard take much longer than usual to load. We are investigating."},
@@ -248,7 +251,7 @@ func (s *seeder) incidents() error {
 				{domain.UpdateMonitoring, s.at(3, 11, 21), "The index is in place and page load times are back to normal."},
 				{domain.UpdateResolved, s.at(3, 11, 45), "This incident is resolved."},
 			}},
-		{"webhooks", "Webhook deliveries delayed", domain.ImpactMinor,
+		{"webhooks", "Webhook deliveries delayed", domain.ImpactMinor, s.at(1, 2, 5),
 			C{"Webhooks": domain.ComponentDegraded},
 			[]update{
 				{domain.UpdateInvestigating, s.at(1, 2, 12), "Webhook deliveries are running a few minutes behind. We are investigating."},
@@ -257,7 +260,7 @@ func (s *seeder) incidents() error {
 			}},
 	}
 	for _, it := range list {
-		if err := s.incident(it.key, it.title, it.impact, it.comps, it.ups); err != nil {
+		if err := s.incident(it.key, it.title, it.impact, it.started, it.comps, it.ups); err != nil {
 			return err
 		}
 	}

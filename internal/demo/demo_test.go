@@ -9,6 +9,7 @@ import (
 
 	"github.com/hindsight-rca/hindsight/internal/auth"
 	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/quality"
 	"github.com/hindsight-rca/hindsight/internal/store"
 	"github.com/hindsight-rca/hindsight/internal/store/mongo"
 	"github.com/hindsight-rca/hindsight/internal/store/mongo/mongotest"
@@ -293,5 +294,54 @@ func TestSeedCancelled(t *testing.T) {
 	cancel()
 	if _, err := Seed(ctx, st, seedNow); err == nil {
 		t.Fatal("want an error from a cancelled context")
+	}
+}
+
+// The demo shows the draft checklist at work: the published RCA passes
+// every check; the one in review fails only the check its reviewer's comment
+// asks about (an action item without a due date).
+func TestSeedQualityChecklist(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	sum, err := Seed(ctx, st, seedNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	people := []string{"Demo Admin", "Noor Haddad", "Jonas Weber"}
+	tests := []struct {
+		template string
+		failing  []string // check codes expected to fail
+	}{
+		{domain.TemplatePartner, nil},
+		{domain.TemplateThirdParty, []string{quality.CheckActionOwners}},
+		{domain.TemplateStandard, []string{quality.CheckActionOwners}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.template, func(t *testing.T) {
+			r, err := st.GetRCA(ctx, sum.RCAIDs[tt.template])
+			if err != nil {
+				t.Fatal(err)
+			}
+			tpl, _ := domain.BuiltinTemplate(r.Template)
+			var incidents []domain.Incident
+			for _, id := range r.IncidentIDs {
+				in, err := st.GetIncident(ctx, id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				incidents = append(incidents, in)
+			}
+			rep := quality.Run(quality.Input{RCA: r, Template: tpl, Incidents: incidents, People: people})
+			var failing []string
+			for _, c := range rep.Checks {
+				if !c.OK {
+					failing = append(failing, c.Code)
+					t.Logf("%s: %+v", c.Code, c.Findings)
+				}
+			}
+			if !slices.Equal(failing, tt.failing) {
+				t.Fatalf("failing checks %v, want %v", failing, tt.failing)
+			}
+		})
 	}
 }
