@@ -24,6 +24,7 @@
   if (!editor) { return; }
 
   var textarea = document.getElementById("section-body");
+  if (textarea.readOnly) { return; } // the RCA is locked in its state: nothing to save
   var visibility = document.getElementById("section-visibility");
   var state = document.getElementById("save-state");
   var preview = document.getElementById("section-preview");

@@ -170,3 +170,18 @@ func BenchmarkDiff(b *testing.B) {
 		Diff(x, y)
 	}
 }
+
+// FuzzDiff checks that any two texts give a diff that rebuilds both.
+func FuzzDiff(f *testing.F) {
+	f.Add("a\nb\nc", "a\nc\nd")
+	f.Add("", "x")
+	f.Add("same\n", "same")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		d := Diff(a, b)
+		o, n := rebuild(d)
+		norm := func(s string) string { return strings.Join(Lines(s), "\n") }
+		if strings.Join(o, "\n") != norm(a) || strings.Join(n, "\n") != norm(b) {
+			t.Fatalf("diff of %q and %q does not rebuild them", a, b)
+		}
+	})
+}

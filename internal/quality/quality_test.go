@@ -159,3 +159,20 @@ func TestForSection(t *testing.T) {
 		t.Errorf("summary findings = %+v, want none", got)
 	}
 }
+
+// FuzzRun feeds author text and names into the checks: they must never
+// panic, and a text without letters never names a person.
+func FuzzRun(f *testing.F) {
+	f.Add("Human error by @jdoe", "Dana Scully")
+	f.Add("", "")
+	f.Add("ünïcödé fault of Ünal", "Ünal Öz")
+	f.Fuzz(func(t *testing.T, body, person string) {
+		in := complete()
+		in.RCA.Section("root_cause").Body = body
+		in.People = []string{person}
+		rep := Run(in)
+		if len(rep.Checks) != 6 {
+			t.Fatalf("%d checks", len(rep.Checks))
+		}
+	})
+}

@@ -312,6 +312,9 @@ func TestReviewFlow(t *testing.T) {
 	r = author.post("/rcas/"+rc.ID+"/timeline", url.Values{"at": {"2026-03-04T10:15"}, "tz": {"UTC"}, "kind": {"note"}, "text": {"late"}}, http.StatusSeeOther)
 	r = author.get(location(t, r), http.StatusOK)
 	mustContain(t, r.body, "cannot be changed in its current state")
+	r = author.get("/rcas/"+rc.ID+"/edit?section=summary", http.StatusOK)
+	mustContain(t, r.body, `id="section-body" name="body" readonly`, `id="section-visibility" name="visibility" disabled`, "is not a draft or in review")
+	mustNotContain(t, r.body, `id="section-save"`, `id="timeline-add"`)
 }
 
 func TestHistoryDiffAndRestore(t *testing.T) {
