@@ -583,3 +583,57 @@ func TestServeMongo(t *testing.T) {
 		t.Fatalf("/readyz on MongoDB: %d %v", code, err)
 	}
 }
+
+// The CLI shares the data folder with a busy server: imports, exports and
+// user commands succeed while API writes stream in, and neither side sees a
+// "database is locked" error.
+func TestCLIWhileServerWrites(t *testing.T) {
+	data := t.TempDir()
+	addr := freeAddr(t)
+	s := startServer(t, t.TempDir(), addr, nil, "serve", "--demo", "--data", data, "--addr", addr)
+	token := adminToken(t, data, "busy@example.com")
+	client := &http.Client{Timeout: 10 * time.Second}
+
+	ctx, stop := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	var writes int
+	wg.Go(func() {
+		for i := 0; ctx.Err() == nil; i++ {
+			code, body, err := api(client, "POST", s.url+"/api/v1/incidents", token,
+				fmt.Sprintf(`{"title":"busy %d","impact":"none","status":"investigating","started_at":"2026-11-01T10:00:00Z"}`, i))
+			if err != nil || code != http.StatusCreated {
+				t.Errorf("write %d during CLI use: %d %v %s", i, code, err, body)
+				return
+			}
+			writes++
+		}
+	})
+
+	doc := `{"incidents":[{"id":"sp-1","name":"Imported while busy","status":"resolved","impact":"minor",
+	  "created_at":"2026-10-01T08:00:00Z","resolved_at":"2026-10-01T09:00:00Z",
+	  "incident_updates":[{"id":"u1","status":"resolved","body":"Done.","created_at":"2026-10-01T09:00:00Z"}]}]}`
+	file := filepath.Join(t.TempDir(), "incidents.json")
+	if err := os.WriteFile(file, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		runCLI(t, "", "import", "statuspage", "--data", data, file)
+		runCLI(t, "", "user", "list", "--data", data)
+		runCLI(t, "", "export", "--data", data, "--all", "--format", "md", "--out", t.TempDir())
+	}
+	stop()
+	wg.Wait()
+	if writes == 0 {
+		t.Fatal("no API write went through while the CLI ran")
+	}
+	code, body, err := api(client, "GET", s.url+"/api/v1/incidents?q=imported+while+busy", token, "")
+	if err != nil || code != http.StatusOK {
+		t.Fatalf("search: %d %v", code, err)
+	}
+	if got := decode[list[incidentDoc]](t, body); got.Total != 1 {
+		t.Fatalf("the imported incident shows %d times through the server, want once", got.Total)
+	}
+	if strings.Contains(s.stderr.String(), "locked") || strings.Contains(s.stderr.String(), "SQLITE_BUSY") {
+		t.Fatalf("the server logged lock errors:\n%s", s.stderr)
+	}
+}
