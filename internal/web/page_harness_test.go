@@ -36,19 +36,27 @@ type uiEnv struct {
 	users map[domain.Role]domain.User
 }
 
-func newUIEnv(t testing.TB) *uiEnv {
+func newUIEnv(t testing.TB) *uiEnv { return newUIEnvWrapped(t, nil) }
+
+// newUIEnvWrapped lets a test put a wrapper around the store (to inject
+// failures); fixtures are written to the real store underneath.
+func newUIEnvWrapped(t testing.TB, wrap func(store.Store) store.Store) *uiEnv {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), t.TempDir())
+	real, err := sqlite.Open(context.Background(), t.TempDir())
 	if err != nil {
 		t.Fatalf("open sqlite: %v", err)
 	}
-	t.Cleanup(func() { st.Close() })
+	t.Cleanup(func() { real.Close() })
+	var st store.Store = real
+	if wrap != nil {
+		st = wrap(real)
+	}
 	logs := &uiLogWriter{t: t}
 	srv, err := New(Config{Version: "test"}, st, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}
-	e := &uiEnv{t: t, srv: srv, st: st, users: map[domain.Role]domain.User{}}
+	e := &uiEnv{t: t, srv: srv, st: real, users: map[domain.Role]domain.User{}}
 	for _, role := range domain.Roles {
 		e.users[role] = e.addUser(string(role)+"@example.com", strings.ToUpper(string(role[:1]))+string(role[1:])+" Person", role)
 	}

@@ -1,12 +1,14 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/store"
 )
 
 func TestReviewCommentsCanBeResolved(t *testing.T) {
@@ -96,5 +98,41 @@ func BenchmarkDashboard(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		c.do("GET", "/", nil, http.StatusOK)
+	}
+}
+
+// conflictingStore answers the first n RCA updates with a conflict, as if
+// a co-author's autosave landed between the form's read and its write.
+type conflictingStore struct {
+	store.Store
+	n int
+}
+
+func (s *conflictingStore) UpdateRCA(ctx context.Context, r *domain.RCA, author, note string) error {
+	if s.n > 0 {
+		s.n--
+		cur, _ := s.Store.GetRCA(ctx, r.ID)
+		return &store.ConflictError{Current: cur}
+	}
+	return s.Store.UpdateRCA(ctx, r, author, note)
+}
+
+func TestEntryFormsRetryOnConcurrentSaves(t *testing.T) {
+	cs := &conflictingStore{}
+	e := newUIEnvWrapped(t, func(st store.Store) store.Store { cs.Store = st; return cs })
+	rc := e.rca("Retry me")
+	c := e.as(domain.RoleAuthor)
+	c.get("/rcas/"+rc.ID+"/edit?section=timeline", http.StatusOK)
+
+	cs.n = 2 // two conflicts, then success: the entry is added once
+	c.post("/rcas/"+rc.ID+"/timeline", url.Values{"at": {"2026-03-04T10:00"}, "tz": {"UTC"}, "kind": {"note"}, "text": {"Once"}}, http.StatusSeeOther)
+	if got := e.getRCA(rc.ID).Timeline; len(got) != 1 || got[0].Text != "Once" {
+		t.Fatalf("timeline = %+v", got)
+	}
+	cs.n = 5 // conflicts that do not stop: the user gets an error, nothing is half-written
+	r := c.post("/rcas/"+rc.ID+"/timeline", url.Values{"at": {"2026-03-04T11:00"}, "tz": {"UTC"}, "kind": {"note"}, "text": {"Twice"}}, http.StatusConflict)
+	mustContain(t, r.body, "<html")
+	if got := e.getRCA(rc.ID).Timeline; len(got) != 1 {
+		t.Fatalf("timeline after failed add = %+v", got)
 	}
 }
