@@ -87,7 +87,7 @@ func Import(ctx context.Context, st store.Store, r io.Reader, opt Options) (Resu
 			return im.res, err
 		}
 	}
-	for _, ri := range doc.Incidents {
+	for _, ri := range im.unique(doc.Incidents) {
 		if err := ctx.Err(); err != nil {
 			return im.res, err
 		}
@@ -96,6 +96,31 @@ func Import(ctx context.Context, st store.Store, r io.Reader, opt Options) (Resu
 		}
 	}
 	return im.res, nil
+}
+
+// unique keeps one copy of each incident id, the one the source changed
+// last (the later one on a tie), in the order ids first appear. Without it a
+// document naming an incident twice would flip it back and forth on every
+// import.
+func (im *run) unique(list []rawIncident) []rawIncident {
+	at := map[string]int{}
+	var out []rawIncident
+	for _, ri := range list {
+		id := ri.ID.String()
+		i, seen := at[id]
+		if id == "" || !seen {
+			if id != "" {
+				at[id] = len(out)
+			}
+			out = append(out, ri)
+			continue
+		}
+		im.res.Skipped = append(im.res.Skipped, Skipped{SourceID: id, Reason: "listed more than once; the copy changed last was imported"})
+		if !ri.UpdatedAt.Valid || !out[i].UpdatedAt.Valid || !ri.UpdatedAt.T.Before(out[i].UpdatedAt.T) {
+			out[i] = ri
+		}
+	}
+	return out
 }
 
 // Parse reads and decodes a document, enforcing the size limit.

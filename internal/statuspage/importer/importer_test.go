@@ -266,3 +266,23 @@ func TestImportComponentsWithoutUpdates(t *testing.T) {
 		}
 	})
 }
+
+func TestImportDuplicateIDsInOneDocument(t *testing.T) {
+	onEachStore(t, func(t *testing.T, st store.Store) {
+		doc := `{"incidents":[
+		  {"id":"d","name":"Newer title","updated_at":"2024-01-02T00:00:00Z","created_at":"2024-01-01T00:00:00Z"},
+		  {"id":"d","name":"Older title","updated_at":"2024-01-01T00:00:00Z","created_at":"2024-01-01T00:00:00Z"}]}`
+		for i := 0; i < 2; i++ {
+			res, err := Import(context.Background(), st, strings.NewReader(doc), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Created+res.Unchanged != 1 || res.Updated != 0 || len(res.Skipped) != 1 || res.Skipped[0].SourceID != "d" {
+				t.Fatalf("import %d = %+v", i+1, res)
+			}
+		}
+		if got := bySource(t, st, "d"); got.Title != "Newer title" {
+			t.Errorf("title %q: the copy changed last must win", got.Title)
+		}
+	})
+}
