@@ -40,6 +40,10 @@ func checkSize(d *rcaDoc) error {
 // taking the slug it picked.
 const slugAttempts = 10
 
+// sectionPatience bounds how long SaveSection keeps retrying when other
+// writes keep getting in first.
+const sectionPatience = 30 * time.Second
+
 // defaultClaimGrace is how long a claimed RCA version is left to its owner
 // before other writers apply it themselves (see commitRCA).
 const defaultClaimGrace = 2 * time.Second
@@ -243,9 +247,10 @@ func (s *Store) slugFree(ctx context.Context, slug, rcaID string) error {
 // different sections never conflict while two edits of one section do.
 func (s *Store) SaveSection(ctx context.Context, rcaID, key string, e domain.SectionEdit, author string) (domain.RCA, error) {
 	op := "save section " + key + " of rca " + rcaID
-	// Give up after a while: besides heavy contention, a claim left by a
-	// writer that died is only rolled forward after claimGrace.
-	giveUp := time.Now().Add(s.claimGrace + 5*time.Second)
+	// Give up after a while (or when ctx ends). Every round of colliding
+	// writers lets at least one through, but a slow server makes rounds
+	// long, and a claim left by a writer that died waits for claimGrace.
+	giveUp := time.Now().Add(s.claimGrace + sectionPatience)
 	for attempt := 0; ; attempt++ {
 		cur, err := s.GetRCA(ctx, rcaID)
 		if err != nil {
