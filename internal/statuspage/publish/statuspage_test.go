@@ -255,3 +255,42 @@ func TestDefaultTargetRefusesPrivateAddress(t *testing.T) {
 		t.Fatalf("the private server was reached %d times", len(srv.got()))
 	}
 }
+
+// TestStatuspageRCAWithTwoIncidents: an RCA explaining two incidents of the
+// page writes the postmortem of each.
+func TestStatuspageRCAWithTwoIncidents(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	second := domain.Incident{Title: "Upload API errors again", Impact: domain.ImpactMinor, Status: domain.StatusResolved,
+		StartedAt: f.incident.StartedAt.Add(48 * time.Hour), Source: &domain.Source{System: "statuspage", ID: "sp-inc-2", PageID: "pg1"}}
+	end := second.StartedAt.Add(time.Hour)
+	second.ResolvedAt = &end
+	second.Normalize()
+	if err := f.st.CreateIncident(ctx, &second); err != nil {
+		t.Fatal(err)
+	}
+	r, err := f.st.GetRCA(ctx, f.rca.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.LinkIncident(second.ID)
+	if err := f.st.UpdateRCA(ctx, &r, "u1", "link"); err != nil {
+		t.Fatal(err)
+	}
+	f.rca = r
+	srv := newFakeServer(t)
+	statuspageTarget(f, srv.URL)
+	f.enqueue(EventPublished)
+	f.runOnce(f.worker())
+	var paths []string
+	for _, req := range srv.got() {
+		paths = append(paths, req.Path)
+	}
+	want := []string{
+		"/v1/pages/pg1/incidents/sp-inc-1/postmortem", "/v1/pages/pg1/incidents/sp-inc-1/postmortem/publish",
+		"/v1/pages/pg1/incidents/sp-inc-2/postmortem", "/v1/pages/pg1/incidents/sp-inc-2/postmortem/publish",
+	}
+	if strings.Join(paths, " ") != strings.Join(want, " ") {
+		t.Fatalf("paths %v", paths)
+	}
+}
