@@ -169,7 +169,15 @@ func parseHex(s string, def rgb) rgb {
 // document uses it: a face costs parsing and subsetting, so unused ones are
 // never added.
 func (d *pdfDoc) setFont(family, style string, size float64) {
-	base := strings.NewReplacer("U", "", "S", "").Replace(style)
+	base, extra := "", ""
+	for _, c := range style {
+		switch c {
+		case 'B', 'I':
+			base += string(c)
+		case 'U', 'S':
+			extra += string(c)
+		}
+	}
 	if family == fonts.Mono {
 		base = "" // only the regular mono face is embedded
 	}
@@ -181,16 +189,11 @@ func (d *pdfDoc) setFont(family, style string, size float64) {
 			family, base, key = fonts.Sans, "", fonts.Sans+"/"
 		}
 		if !d.added[key] {
-			d.f.AddUTF8FontFromBytes(face.Family, face.Style, face.Data)
+			if !pdfFonts.install(d.f, face.Family, face.Style) {
+				d.f.AddUTF8FontFromBytes(face.Family, face.Style, face.Data)
+			}
 			d.added[key] = true
 		}
-	}
-	extra := ""
-	if strings.Contains(style, "U") {
-		extra += "U"
-	}
-	if strings.Contains(style, "S") {
-		extra += "S"
 	}
 	d.family, d.style, d.size = family, base, size
 	d.f.SetFont(family, base+extra, size)
@@ -213,9 +216,6 @@ func (d *pdfDoc) plain(s string) string {
 
 func (d *pdfDoc) header() {
 	f := d.f
-	if d.rep.Draft {
-		d.watermark()
-	}
 	if f.PageNo() == 1 {
 		return
 	}
@@ -294,7 +294,7 @@ func (d *pdfDoc) watermark() {
 		d.setFont(fonts.Sans, "B", size)
 	}
 	w := f.GetStringWidth(word)
-	f.SetAlpha(0.09, "Normal")
+	f.SetAlpha(0.08, "Normal")
 	d.setColor(colImpact)
 	f.TransformBegin()
 	f.TransformRotate(52, pageW/2, pageH/2)
@@ -306,6 +306,11 @@ func (d *pdfDoc) watermark() {
 
 func (d *pdfDoc) footer() {
 	f := d.f
+	if d.rep.Draft {
+		// Drawn last, over the page, so table fills cannot hide it; it is
+		// faint enough to read through.
+		d.watermark()
+	}
 	f.SetDrawColor(colLine.r, colLine.g, colLine.b)
 	f.SetLineWidth(0.2)
 	f.Line(marginL, pageH-14, pageW-marginR, pageH-14)
@@ -337,6 +342,7 @@ func (d *pdfDoc) titleBlock() {
 	rep := d.rep
 	y := marginT - 6
 	x := marginL
+	logoBottom := 0.0
 	if logo := d.logo(); logo != "" {
 		info := f.GetImageInfo(logo)
 		h := 12.0
@@ -346,6 +352,7 @@ func (d *pdfDoc) titleBlock() {
 		}
 		f.ImageOptions(logo, marginL, y, w, h, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
 		x = marginL + w + 4
+		logoBottom = y + h + 3
 		y += (h - 5) / 2
 	}
 	d.setFont(fonts.Sans, "B", 8.5)
@@ -356,9 +363,7 @@ func (d *pdfDoc) titleBlock() {
 	}
 	f.SetXY(x, y)
 	f.CellFormat(pageW-marginR-x, 5, d.fit(d.safe(kind, false), pageW-marginR-x), "", 1, "L", false, 0, "")
-	if f.GetY() < marginT+2 {
-		f.SetY(marginT + 2)
-	}
+	f.SetY(max(f.GetY(), marginT+2, logoBottom))
 	f.SetX(marginL)
 	d.setFont(fonts.Sans, "B", 20)
 	d.setColor(colInk)

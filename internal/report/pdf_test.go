@@ -348,3 +348,47 @@ func TestPDFRecoversFromPanics(t *testing.T) {
 		t.Errorf("error %v does not wrap ErrRender", err)
 	}
 }
+
+// TestFontCache checks that the parsed-font cache is active with the pinned
+// fpdf and that it changes nothing in the output.
+func TestFontCache(t *testing.T) {
+	pdfFonts.load()
+	if !pdfFonts.ok {
+		t.Fatal("the font cache turned itself off: fpdf's internals changed; update pdf_fontcache.go")
+	}
+	rep := build(t, sampleRCA(), Options{Lang: "de", Audience: Internal, Now: fixedNow})
+	cached := renderPDF(t, rep)
+	disableFontCache = true
+	plain := renderPDF(t, rep)
+	disableFontCache = false
+	if !bytes.Equal(cached, plain) {
+		t.Error("a PDF made with cached fonts differs from one made the plain way")
+	}
+}
+
+// TestConcurrentPDFs renders in parallel (run with -race): documents must
+// not share mutable font state.
+func TestConcurrentPDFs(t *testing.T) {
+	rep := build(t, sampleRCA(), Options{Lang: "fr", Now: fixedNow})
+	want := renderPDF(t, rep)
+	errs := make(chan string, 8)
+	for i := 0; i < 8; i++ {
+		go func() {
+			var buf bytes.Buffer
+			if err := RenderPDF(&buf, rep); err != nil {
+				errs <- err.Error()
+				return
+			}
+			if !bytes.Equal(buf.Bytes(), want) {
+				errs <- "a concurrent render differs"
+				return
+			}
+			errs <- ""
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		if e := <-errs; e != "" {
+			t.Error(e)
+		}
+	}
+}
