@@ -198,3 +198,37 @@ func TestFreshClaimIsLeftToItsOwner(t *testing.T) {
 		t.Fatalf("after taking over: version %d title %q", got.Version, got.Title)
 	}
 }
+
+// TestLaggingRCAIsRepaired puts an old snapshot back over the stored RCA,
+// as a late non-atomic write on FerretDB could: the next writer brings it
+// up to the newest claimed revision before adding its own edit.
+func TestLaggingRCAIsRepaired(t *testing.T) {
+	s := openInternal(t)
+	ctx := context.Background()
+	r := createInternal(t, s, "Lagging document")
+	for i, key := range []string{"summary", "impact"} {
+		if _, err := s.SaveSection(ctx, r.ID, key, domain.SectionEdit{Body: "edit " + key, BaseRevision: 1}, "u-ana"); err != nil {
+			t.Fatalf("save %d: %v", i, err)
+		}
+	}
+	v1 := toRCADoc(&r)
+	if _, err := s.c(colRCAs).ReplaceOne(ctx, id(r.ID), v1); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.GetRCA(ctx, r.ID); got.Version != 1 {
+		t.Fatalf("setup: stored version %d, want 1", got.Version)
+	}
+
+	got, err := s.SaveSection(ctx, r.ID, "resolution", domain.SectionEdit{Body: "edit resolution", BaseRevision: 1}, "u-bo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Version != 4 {
+		t.Fatalf("version %d after repair and save, want 4", got.Version)
+	}
+	for _, key := range []string{"summary", "impact", "resolution"} {
+		if b := got.Section(key).Body; b != "edit "+key {
+			t.Errorf("section %s is %q after the repair", key, b)
+		}
+	}
+}

@@ -305,7 +305,8 @@ func (s *Store) SaveSection(ctx context.Context, rcaID, key string, e domain.Sec
 // snapshot, and a writer that finds the claim older than claimGrace applies
 // it ("rolls it forward"), so a claimed version is never lost. Younger
 // claims are left to their owner: two writers applying the same version at
-// once could, on FerretDB, land the older write last.
+// once could, on FerretDB, land the older write last; should the stored
+// RCA lag behind its revisions anyway, the next writer repairs it.
 //
 // A lost claim is a *store.ConflictError carrying the newest committed RCA.
 func (s *Store) commitRCA(ctx context.Context, next *domain.RCA, read int64, author, note string) (rcaDoc, error) {
@@ -327,7 +328,7 @@ func (s *Store) commitRCA(ctx context.Context, next *domain.RCA, read int64, aut
 		return d, fmt.Errorf("mongo: %s: %w", op, &store.ConflictError{Current: cur})
 	}
 
-	res, err := s.c(colRCAs).ReplaceOne(ctx, bson.D{{Key: "_id", Value: d.ID}, {Key: "version", Value: read}}, d)
+	res, err := s.apply(ctx, &d)
 	switch {
 	case isDuplicate(err):
 		// The new slug was taken after slugFree looked: give the version back.
@@ -339,19 +340,28 @@ func (s *Store) commitRCA(ctx context.Context, next *domain.RCA, read int64, aut
 	case res.MatchedCount == 1:
 		return d, nil
 	}
-	// Nothing at version read: deleted, or another writer already rolled our
-	// claim forward.
-	cur, err := s.GetRCA(ctx, d.ID)
-	if errors.Is(err, store.ErrNotFound) {
-		s.dropClaim(ctx, rev.ID, rev.Token)
-	}
-	if err != nil {
+	// Nothing older than our version: another writer already rolled our
+	// claim forward (and maybe more), or the RCA was deleted.
+	if _, err := s.GetRCA(ctx, d.ID); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			s.dropClaim(ctx, rev.ID, rev.Token)
+		}
 		return d, err
 	}
-	if cur.Version < d.Version {
-		return d, fmt.Errorf("mongo: %s: version %d still stored after claiming %d", op, cur.Version, d.Version)
-	}
 	return d, nil
+}
+
+// apply replaces the stored RCA with the snapshot d if the stored version
+// is older. A snapshot holds everything committed up to its version, so
+// applying it over any older version is right; on MongoDB the stored
+// version is then always d.Version-1, but FerretDB, whose conditional
+// writes are not atomic, can leave an older one behind, which the next
+// apply repairs.
+func (s *Store) apply(ctx context.Context, d *rcaDoc) (*mongo.UpdateResult, error) {
+	return s.c(colRCAs).ReplaceOne(ctx, bson.D{
+		{Key: "_id", Value: d.ID},
+		{Key: "version", Value: bson.D{{Key: "$lt", Value: d.Version}}},
+	}, d)
 }
 
 // lostClaim is called when another writer holds version v of an RCA. It
@@ -370,7 +380,7 @@ func (s *Store) lostClaim(ctx context.Context, rcaID string, v int64) (domain.RC
 	if s.now().Sub(rev.At) < s.claimGrace {
 		return rev.Snapshot.domain(), nil // its owner is applying it
 	}
-	_, err = s.c(colRCAs).ReplaceOne(ctx, bson.D{{Key: "_id", Value: rcaID}, {Key: "version", Value: v - 1}}, rev.Snapshot)
+	_, err = s.apply(ctx, rev.Snapshot)
 	if isDuplicate(err) {
 		// The claimed snapshot can never be applied (its slug is taken);
 		// drop it so the RCA can move on.
