@@ -144,7 +144,7 @@ func newSVGView(rep Report) *svgView {
 			}
 			laneEnd[lane] = left + w
 			row.Marks = append(row.Marks, svgMark{
-				X: mx, Y1: row.BarY - 3, Y2: row.BarY + svgBarH + 3 + svgLaneH*lane,
+				X: mx, Y1: row.BarY - 3, Y2: row.BarY + svgBarH + 3,
 				TextY: row.BarY + svgBarH + 14 + svgLaneH*lane, Anchor: anchor,
 				Label: label, Class: string(m.Kind),
 			})
