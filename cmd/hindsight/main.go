@@ -132,6 +132,10 @@ func (a *app) flags(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet("hindsight "+name, flag.ContinueOnError)
 	fs.SetOutput(a.stderr)
 	a.cfg.Register(fs)
+	fs.Usage = func() {
+		fmt.Fprintf(a.stderr, "Usage: hindsight %s [flags]\n\nFlags, the global ones included:\n", name)
+		fs.PrintDefaults()
+	}
 	return fs
 }
 

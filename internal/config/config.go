@@ -51,16 +51,16 @@ type option struct {
 }
 
 var options = []option{
-	{"addr", "HINDSIGHT_ADDR", "listen address (host:port)", func(c *Config) flag.Value { return (*stringValue)(&c.Addr) }},
-	{"data", "HINDSIGHT_DATA_DIR", "data folder of the embedded SQLite store", func(c *Config) flag.Value { return (*stringValue)(&c.DataDir) }},
-	{"mongodb-uri", "HINDSIGHT_MONGODB_URI", "use MongoDB at this URI instead of the embedded store", func(c *Config) flag.Value { return (*stringValue)(&c.MongoDBURI) }},
-	{"base-url", "HINDSIGHT_BASE_URL", "public URL of this server, used in links and feeds", func(c *Config) flag.Value { return (*stringValue)(&c.BaseURL) }},
-	{"default-lang", "HINDSIGHT_DEFAULT_LANG", "default language (BCP 47, e.g. en, de)", func(c *Config) flag.Value { return (*stringValue)(&c.DefaultLang) }},
-	{"default-tz", "HINDSIGHT_DEFAULT_TZ", "default display time zone (IANA name, e.g. Europe/Berlin)", func(c *Config) flag.Value { return (*stringValue)(&c.DefaultTZ) }},
-	{"status-page-name", "HINDSIGHT_STATUS_PAGE_NAME", "name shown on the public status page", func(c *Config) flag.Value { return (*stringValue)(&c.StatusPageName) }},
+	{"addr", "HINDSIGHT_ADDR", "listen `address` (host:port)", func(c *Config) flag.Value { return (*stringValue)(&c.Addr) }},
+	{"data", "HINDSIGHT_DATA_DIR", "`folder` of the embedded SQLite store", func(c *Config) flag.Value { return (*stringValue)(&c.DataDir) }},
+	{"mongodb-uri", "HINDSIGHT_MONGODB_URI", "use MongoDB at this `uri` instead of the embedded store", func(c *Config) flag.Value { return (*stringValue)(&c.MongoDBURI) }},
+	{"base-url", "HINDSIGHT_BASE_URL", "public `url` of this server, used in links and feeds", func(c *Config) flag.Value { return (*stringValue)(&c.BaseURL) }},
+	{"default-lang", "HINDSIGHT_DEFAULT_LANG", "default `language` (BCP 47, e.g. en, de)", func(c *Config) flag.Value { return (*stringValue)(&c.DefaultLang) }},
+	{"default-tz", "HINDSIGHT_DEFAULT_TZ", "default display time `zone` (IANA name, e.g. Europe/Berlin)", func(c *Config) flag.Value { return (*stringValue)(&c.DefaultTZ) }},
+	{"status-page-name", "HINDSIGHT_STATUS_PAGE_NAME", "`name` shown on the public status page", func(c *Config) flag.Value { return (*stringValue)(&c.StatusPageName) }},
 	{"secure-cookies", "HINDSIGHT_SECURE_COOKIES", "mark session cookies Secure (serve over HTTPS)", func(c *Config) flag.Value { return (*boolValue)(&c.SecureCookies) }},
-	{"log-format", "HINDSIGHT_LOG_FORMAT", "log format: text or json", func(c *Config) flag.Value { return (*stringValue)(&c.LogFormat) }},
-	{"max-body-bytes", "HINDSIGHT_MAX_BODY_BYTES", "largest request body accepted, in bytes", func(c *Config) flag.Value { return (*int64Value)(&c.MaxBodyBytes) }},
+	{"log-format", "HINDSIGHT_LOG_FORMAT", "log `format`: text or json", func(c *Config) flag.Value { return (*stringValue)(&c.LogFormat) }},
+	{"max-body-bytes", "HINDSIGHT_MAX_BODY_BYTES", "largest request body accepted, in `bytes`", func(c *Config) flag.Value { return (*int64Value)(&c.MaxBodyBytes) }},
 }
 
 // Env lists the environment variables Config reads, by flag name.
