@@ -253,6 +253,7 @@ func TestEveryKeyRendersInEveryLanguage(t *testing.T) {
 var usedKeyRes = []*regexp.Regexp{
 	regexp.MustCompile(`\b[TN]\(\s*"([a-z0-9_]+(?:\.[A-Za-z0-9_]+)+)"\s*[,)]`),
 	regexp.MustCompile(`\{\{-?\s*(?:call\s+)?\.?\$?\.?[TN]\s+"([a-z0-9_]+(?:\.[A-Za-z0-9_]+)+)"`),
+	regexp.MustCompile(`\(\s*(?:call\s+)?\.?\$?\.?[TN]\s+"([a-z0-9_]+(?:\.[A-Za-z0-9_]+)+)"`),
 }
 
 func TestKeysUsedInCodeExist(t *testing.T) {
