@@ -49,6 +49,7 @@ func (s *Server) registerPages(r *gin.Engine) {
 	ui.POST("/rcas/:id/comments/:cid/resolve", author, p.commentResolve)
 	ui.GET("/rcas/:id/history", viewer, p.rcaHistory)
 	ui.GET("/rcas/:id/diff", viewer, p.rcaDiff)
+	r.GET("/rcas/:id/report", viewer, p.rcaReport) // ?lang= is the report's language, not the UI's
 	ui.POST("/rcas/:id/restore/:version", author, p.rcaRestore)
 
 	// The guided editor.
@@ -87,9 +88,12 @@ func (s *Server) registerPages(r *gin.Engine) {
 }
 
 func newPages(s *Server) (*pages, error) {
-	cat, err := i18n.Load()
-	if err != nil {
-		return nil, err
+	cat := s.catalog
+	if cat == nil {
+		var err error
+		if cat, err = i18n.Load(); err != nil {
+			return nil, err
+		}
 	}
 	assets, err := newAssetSet(static.FS)
 	if err != nil {

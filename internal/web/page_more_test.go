@@ -136,3 +136,29 @@ func TestEntryFormsRetryOnConcurrentSaves(t *testing.T) {
 		t.Fatalf("timeline after failed add = %+v", got)
 	}
 }
+
+func TestHTMLReportPreview(t *testing.T) {
+	e := newUIEnv(t)
+	rc := e.rca("Preview me")
+	e.st.SaveSection(context.Background(), rc.ID, "summary", domain.SectionEdit{Body: "Partners saw **errors**.", BaseRevision: 1}, "")
+	e.st.SaveSection(context.Background(), rc.ID, "lessons_learned", domain.SectionEdit{Body: "Internal-only lesson.", BaseRevision: 1}, "")
+	c := e.as(domain.RoleViewer)
+	page := c.get("/rcas/"+rc.ID, http.StatusOK)
+	mustContain(t, page.body, `formaction="/rcas/`+rc.ID+`/report"`)
+	r := c.get("/rcas/"+rc.ID+"/report?lang=de&tz=Europe/Berlin&audience=external", http.StatusOK)
+	mustContain(t, r.body, "<strong>errors</strong>", `lang="de"`)
+	mustNotContain(t, r.body, "Internal-only lesson.")
+	if cd := r.header.Get("Content-Disposition"); cd != "inline" {
+		t.Errorf("Content-Disposition = %q", cd)
+	}
+	if csp := r.header.Get("Content-Security-Policy"); !strings.Contains(csp, "sandbox") {
+		t.Errorf("CSP = %q", csp)
+	}
+	// The report's language does not change the UI's.
+	page = c.get("/", http.StatusOK)
+	mustContain(t, page.body, `<html lang="en">`)
+	c.get("/rcas/"+rc.ID+"/report?audience=internal", http.StatusForbidden)
+	c.get("/rcas/"+rc.ID+"/report?tz=Mars/Base", http.StatusBadRequest)
+	r = e.as(domain.RoleAuthor).get("/rcas/"+rc.ID+"/report?audience=internal", http.StatusOK)
+	mustContain(t, r.body, "Internal-only lesson.")
+}

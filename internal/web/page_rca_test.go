@@ -353,7 +353,7 @@ func TestRCAPageShowsDocumentAndExports(t *testing.T) {
 	e.st.SaveSection(ctx, rc.ID, "summary", domain.SectionEdit{Body: "Search was **slow**.", BaseRevision: 1}, author)
 	c := e.as(domain.RoleViewer)
 	r := c.get("/rcas/"+rc.ID, http.StatusOK)
-	mustContain(t, r.body, "<strong>slow</strong>", "Search slow", `action="/api/v1/rcas/`+rc.ID+`/export"`, "format=html", "Lessons learned")
+	mustContain(t, r.body, "<strong>slow</strong>", "Search slow", `action="/api/v1/rcas/`+rc.ID+`/export"`, `formaction="/rcas/`+rc.ID+`/report"`, "Lessons learned")
 	mustNotContain(t, r.body, `id="move-in_review"`, "Comment on this section")
 }
 

@@ -1,0 +1,63 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/report"
+)
+
+// rcaReport shows the HTML export inline, as a preview of what partners
+// get: GET /rcas/:id/report?lang=de&tz=Europe/Berlin&audience=external.
+// The download itself is the API's export endpoint. The route sits outside
+// the UI's language middleware, so ?lang= picks the report's language here
+// without changing the UI's.
+func (p *pages) rcaReport(c *gin.Context) {
+	ctx := c.Request.Context()
+	r, err := p.s.store.GetRCA(ctx, c.Param("id"))
+	if err != nil {
+		p.s.pageError(c, err)
+		return
+	}
+	lang, ok := p.cat.Lookup(c.DefaultQuery("lang", r.Language))
+	if !ok {
+		lang = p.cat.Match(r.Language)
+	}
+	tz := strings.TrimSpace(c.DefaultQuery("tz", p.s.cfg.DefaultTimeZone))
+	audience := report.Audience(c.DefaultQuery("audience", string(report.External)))
+	if _, err := time.LoadLocation(tz); err != nil || strings.EqualFold(tz, "local") || !audience.Valid() {
+		p.s.respondError(c, http.StatusBadRequest, codeBadRequest, "")
+		return
+	}
+	if u, _ := currentUser(c); audience == report.Internal && !u.Role.Allows(domain.RoleAuthor) {
+		p.s.respondError(c, http.StatusForbidden, codeForbidden, "")
+		return
+	}
+	incidents, components, authors, err := p.s.exportInputs(ctx, r, audience)
+	if err != nil {
+		p.s.pageError(c, err)
+		return
+	}
+	rep, err := report.Build(r, incidents, components, authors, p.cat, report.Options{Lang: lang, TimeZone: tz, Audience: audience, Now: p.s.now()})
+	if err != nil {
+		p.s.pageError(c, err)
+		return
+	}
+	var buf bytes.Buffer
+	contentType, err := report.Render(&buf, rep, "html")
+	if err != nil {
+		p.s.pageError(c, err)
+		return
+	}
+	h := c.Writer.Header()
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("Content-Disposition", "inline")
+	// The report needs nothing from anywhere and runs no script.
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox")
+	c.Data(http.StatusOK, contentType, buf.Bytes())
+}
