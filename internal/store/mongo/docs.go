@@ -97,12 +97,24 @@ type incidentDoc struct {
 	ResolvedAt *time.Time             `bson:"resolved_at"`
 	Components []affectedComponentDoc `bson:"components"`
 	Updates    []incidentUpdateDoc    `bson:"updates"`
-	// Source is absent (not null) when the incident was not imported, so the
-	// sparse unique index on (source.system, source.id) skips it.
-	Source    *sourceDoc `bson:"source,omitempty"`
-	Version   int64      `bson:"version"`
-	CreatedAt time.Time  `bson:"created_at"`
-	UpdatedAt time.Time  `bson:"updated_at"`
+	Source     *sourceDoc             `bson:"source,omitempty"`
+	// SourceKey is derived from Source for its unique index: present only
+	// when both the system and the id are set, so incidents typed in by
+	// hand (or with half a source) never collide, the same way on MongoDB
+	// (sparse index) and FerretDB (which has no partial indexes).
+	SourceKey string    `bson:"source_key,omitempty"`
+	Version   int64     `bson:"version"`
+	CreatedAt time.Time `bson:"created_at"`
+	UpdatedAt time.Time `bson:"updated_at"`
+}
+
+// sourceKey is the unique key of an imported incident, "" when either
+// part is missing.
+func sourceKey(system, id string) string {
+	if system == "" || id == "" {
+		return ""
+	}
+	return system + "\x1f" + id
 }
 
 type affectedComponentDoc struct {
@@ -119,11 +131,9 @@ type incidentUpdateDoc struct {
 	At     time.Time `bson:"at"`
 }
 
-// sourceDoc leaves out an empty system or id, so that a source without
-// them never collides with another in the unique index.
 type sourceDoc struct {
-	System    string     `bson:"system,omitempty"`
-	ID        string     `bson:"id,omitempty"`
+	System    string     `bson:"system"`
+	ID        string     `bson:"id"`
 	PageID    string     `bson:"page_id"`
 	URL       string     `bson:"url"`
 	RawStatus string     `bson:"raw_status"`
@@ -150,6 +160,7 @@ func toIncidentDoc(in *domain.Incident) incidentDoc {
 		}
 	}
 	if s := in.Source; s != nil && *s != (domain.Source{}) {
+		d.SourceKey = sourceKey(s.System, s.ID)
 		d.Source = &sourceDoc{
 			System: s.System, ID: s.ID, PageID: s.PageID, URL: s.URL,
 			RawStatus: s.RawStatus, RawImpact: s.RawImpact, UpdatedAt: msPtr(s.UpdatedAt),

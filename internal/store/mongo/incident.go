@@ -2,6 +2,7 @@ package mongo
 
 import (
 	"context"
+	"fmt"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -43,8 +44,12 @@ func (s *Store) GetIncident(ctx context.Context, iid string) (domain.Incident, e
 
 // GetIncidentBySource loads the incident imported from system with sourceID.
 func (s *Store) GetIncidentBySource(ctx context.Context, system, sourceID string) (domain.Incident, error) {
-	f := bson.D{{Key: "source.system", Value: system}, {Key: "source.id", Value: sourceID}}
-	return s.getIncident(ctx, "get incident from "+system+" "+sourceID, f)
+	op := "get incident from " + system + " " + sourceID
+	key := sourceKey(system, sourceID)
+	if key == "" {
+		return domain.Incident{}, fmt.Errorf("mongo: %s: %w", op, store.ErrNotFound)
+	}
+	return s.getIncident(ctx, op, bson.D{{Key: "source_key", Value: key}})
 }
 
 func (s *Store) getIncident(ctx context.Context, op string, filter bson.D) (domain.Incident, error) {
@@ -143,12 +148,20 @@ func (s *Store) UpdateIncident(ctx context.Context, in *domain.Incident) error {
 		{Key: "components", Value: d.Components}, {Key: "updates", Value: d.Updates},
 		{Key: "version", Value: d.Version}, {Key: "updated_at", Value: d.UpdatedAt},
 	}
+	unset := bson.D{}
 	if d.Source != nil {
 		set = append(set, bson.E{Key: "source", Value: d.Source})
+	} else {
+		unset = append(unset, bson.E{Key: "source", Value: ""})
+	}
+	if d.SourceKey != "" {
+		set = append(set, bson.E{Key: "source_key", Value: d.SourceKey})
+	} else {
+		unset = append(unset, bson.E{Key: "source_key", Value: ""})
 	}
 	update := bson.D{{Key: "$set", Value: set}}
-	if d.Source == nil {
-		update = append(update, bson.E{Key: "$unset", Value: bson.D{{Key: "source", Value: ""}}})
+	if len(unset) > 0 {
+		update = append(update, bson.E{Key: "$unset", Value: unset})
 	}
 	var got incidentDoc
 	err := s.c(colIncidents).FindOneAndUpdate(ctx,

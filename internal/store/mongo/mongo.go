@@ -146,12 +146,11 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 			{Keys: bson.D{{Key: "updated_at", Value: -1}}},
 			{Keys: bson.D{{Key: "state", Value: 1}, {Key: "updated_at", Value: -1}}},
 		},
-		// Sparse, because incidents typed in by hand have no source: MongoDB
-		// leaves a document without any of a sparse compound index's fields
-		// out of it. (FerretDB ignores sparse but treats missing fields as
-		// distinct, which has the same effect; partial indexes it lacks.)
+		// Sparse: incidents without a source have no source_key. (FerretDB
+		// ignores sparse but treats missing fields as distinct, which has
+		// the same effect.)
 		colIncidents: {
-			{Keys: bson.D{{Key: "source.system", Value: 1}, {Key: "source.id", Value: 1}}, Options: options.Index().SetUnique(true).SetSparse(true)},
+			{Keys: bson.D{{Key: "source_key", Value: 1}}, Options: unique().SetSparse(true)},
 			{Keys: bson.D{{Key: "started_at", Value: -1}}},
 		},
 		colTokens: {

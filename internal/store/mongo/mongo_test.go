@@ -464,6 +464,15 @@ func TestIncidentSourceIsUnique(t *testing.T) {
 	createIncident(t, s, "Manual two", nil)
 	createIncident(t, s, "Imported", &domain.Source{System: "statuspage", ID: "abc"})
 	createIncident(t, s, "Same id, other system", &domain.Source{System: "instatus", ID: "abc"})
+	// Half a source is kept as written but is no key: never a duplicate.
+	half := createIncident(t, s, "No id from the source", &domain.Source{System: "statuspage", URL: "https://status.example.com/x"})
+	createIncident(t, s, "No id from the source either", &domain.Source{System: "statuspage"})
+	if got, err := s.GetIncident(ctx, half.ID); err != nil || got.Source == nil || got.Source.URL != "https://status.example.com/x" {
+		t.Fatalf("half a source did not round-trip: %+v, %v", got.Source, err)
+	}
+	if _, err := s.GetIncidentBySource(ctx, "statuspage", ""); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("GetIncidentBySource without an id: got %v, want ErrNotFound", err)
+	}
 
 	dup := domain.Incident{Title: "Imported again", StartedAt: t0, Source: &domain.Source{System: "statuspage", ID: "abc"}}
 	if err := s.CreateIncident(ctx, &dup); !errors.Is(err, store.ErrDuplicate) {
