@@ -165,8 +165,9 @@ func (w *mdWalker) blockquote(n ast.Node, depth int) {
 	d, f := w.d, w.d.f
 	left, _, _, _ := f.GetMargins()
 	startPage, startY := f.PageNo(), f.GetY()
-	f.SetLeftMargin(left + quoteIndent)
-	f.SetX(left + quoteIndent)
+	inner := indented(left, quoteIndent)
+	f.SetLeftMargin(inner)
+	f.SetX(inner)
 	w.quote++
 	prev := d.color
 	d.setColor(colMuted)
@@ -220,8 +221,9 @@ func (w *mdWalker) list(n *ast.List, depth int) {
 		markerW := max(listIndent, f.GetStringWidth(marker)+2)
 		f.SetX(left)
 		f.CellFormat(markerW-1.2, d.lineH, d.safe(marker, false), "", 0, "R", false, 0, "")
-		f.SetLeftMargin(left + markerW)
-		f.SetX(left + markerW)
+		// The text starts right after the marker (x is there now) and wraps
+		// to the indented margin.
+		f.SetLeftMargin(indented(left, markerW))
 		w.blocks(item, depth+1)
 		f.SetLeftMargin(left)
 		f.SetX(left)
@@ -229,6 +231,16 @@ func (w *mdWalker) list(n *ast.List, depth int) {
 	if depth == 0 || n.IsTight {
 		f.Ln(paraGap * 0.6)
 	}
+}
+
+// minTextWidth is the narrowest column deep nesting may leave for text.
+const minTextWidth = 80.0
+
+// indented moves a left margin right by by, but never so far that less
+// than minTextWidth stays for the text: deeply nested lists and quotes
+// stop indenting instead of squeezing text into a sliver.
+func indented(left, by float64) float64 {
+	return max(min(left+by, pageW-marginR-minTextWidth), left)
 }
 
 // taskBox finds a GFM task checkbox at the start of a list item.
@@ -292,7 +304,7 @@ func (w *mdWalker) footnotes(n ast.Node, depth int) {
 		label := "[" + strconv.Itoa(note.Index) + "]"
 		lw := f.GetStringWidth(label) + 2
 		f.CellFormat(lw, d.lineH, label, "", 0, "L", false, 0, "")
-		f.SetLeftMargin(left + lw)
+		f.SetLeftMargin(indented(left, lw))
 		w.blocks(note, depth)
 		f.SetLeftMargin(left)
 	}

@@ -392,3 +392,32 @@ func TestConcurrentPDFs(t *testing.T) {
 		}
 	}
 }
+
+// TestPDFDeepNesting: hundreds of nested lists or quotes stop indenting at
+// a readable width instead of wrapping one character per line over
+// hundreds of pages.
+func TestPDFDeepNesting(t *testing.T) {
+	long := strings.Repeat("nested text that goes on ", 60)
+	for name, body := range map[string]string{
+		"lists":  strings.Repeat("- ", 200) + long,
+		"quotes": strings.Repeat("> ", 200) + long,
+		"mixed":  strings.Repeat("> - 1. ", 70) + long,
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := sampleRCA()
+			r.Section("summary").Body = body
+			start := time.Now()
+			pdf := renderPDF(t, build(t, r, Options{Now: fixedNow}))
+			if d := time.Since(start); d > 20*time.Second {
+				t.Errorf("rendering took %v", d)
+			}
+			text := pdfText(t, pdf)
+			if n := strings.Count(text, "\f"); n > 8 {
+				t.Errorf("%d pages: text was squeezed into a sliver", n)
+			}
+			if !strings.Contains(strings.Join(strings.Fields(text), " "), "nested text that goes on nested text") {
+				t.Error("the nested text is not readable")
+			}
+		})
+	}
+}
