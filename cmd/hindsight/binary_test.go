@@ -342,9 +342,9 @@ func TestCrashSafetyKill9(t *testing.T) {
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
 	var wg sync.WaitGroup
-	wg.Go(func() { // incidents, one after another
+	writeIncidents := func(w int) {
 		for i := 0; ctx.Err() == nil; i++ {
-			title := fmt.Sprintf("crash write %d", i)
+			title := fmt.Sprintf("crash write %d.%d", w, i)
 			doc := fmt.Sprintf(`{"title":%q,"impact":"minor","status":"investigating","started_at":%q}`,
 				title, time.Now().UTC().Format(time.RFC3339))
 			mu.Lock()
@@ -368,7 +368,10 @@ func TestCrashSafetyKill9(t *testing.T) {
 			acked = append(acked, in)
 			mu.Unlock()
 		}
-	})
+	}
+	for w := range 3 { // three clients creating incidents side by side
+		wg.Go(func() { writeIncidents(w) })
+	}
 	wg.Go(func() { // section saves of one RCA, each on the revision the last one returned
 		for i := 0; ctx.Err() == nil; i++ {
 			mu.Lock()
@@ -406,7 +409,7 @@ func TestCrashSafetyKill9(t *testing.T) {
 		mu.Lock()
 		n, m := len(acked), saves
 		mu.Unlock()
-		if n >= 60 && m >= 30 {
+		if n >= 150 && m >= 40 {
 			break
 		}
 		if time.Now().After(deadline) || t.Failed() {
