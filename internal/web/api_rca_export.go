@@ -92,7 +92,7 @@ func (s *Server) exportQuery(c *gin.Context) (exportQuery, error) {
 	}
 	if q.lang != "" {
 		lang, ok := s.catalog.Lookup(q.lang)
-		if !ok || strings.Contains(q.lang, ",") {
+		if !ok || strings.ContainsAny(q.lang, ",; ") {
 			return q, bad("lang", "error.export.lang", q.lang, map[string]any{"Choices": strings.Join(s.catalog.Languages(), ", ")})
 		}
 		q.lang = lang
