@@ -622,3 +622,41 @@ func TestRCATooLargeForADocument(t *testing.T) {
 		t.Fatalf("SaveSection after a refused update: %v", err)
 	}
 }
+
+// Translation keys that cannot be BSON field names are a validation error
+// with the offending field, not a server error.
+func TestTranslationKeysMustBeFieldNames(t *testing.T) {
+	s := open(t)
+	ctx := context.Background()
+	tests := []struct {
+		name, key, field string
+		set          func(r *domain.RCA, key string)
+	}{
+		{"dot in a timeline translation", "de.CH", "timeline[0].translations.de.CH", func(r *domain.RCA, key string) {
+			r.Timeline = []domain.TimelineEntry{{At: t0, Kind: domain.KindDetected, Text: "Alert.", Translations: map[string]string{key: "Alarm."}}}
+		}},
+		{"dollar in an action item translation", "$where", "action_items[0].translations.$where", func(r *domain.RCA, key string) {
+			r.ActionItems = []domain.ActionItem{{Title: "Add a probe", Translations: map[string]string{key: "x"}}}
+		}},
+		{"NUL in a timeline translation", "d\x00e", "timeline[0].translations.d\x00e", func(r *domain.RCA, key string) {
+			r.Timeline = []domain.TimelineEntry{{At: t0, Kind: domain.KindNote, Text: "Note.", Translations: map[string]string{key: "x"}}}
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newRCA(t, "Keys: "+tc.name)
+			tc.set(&r, tc.key)
+			err := s.CreateRCA(ctx, &r, "u-ana")
+			var ve *domain.ValidationError
+			if !errors.As(err, &ve) || len(ve.Problems) != 1 || ve.Problems[0].Field != tc.field || ve.Problems[0].Code != domain.CodeInvalid {
+				t.Fatalf("CreateRCA: got %v, want one invalid problem on %s", err, tc.field)
+			}
+
+			ok := createRCA(t, s, "Fine at first: "+tc.name)
+			tc.set(&ok, tc.key)
+			if err := s.UpdateRCA(ctx, &ok, "u-ana", "translate"); !domain.IsValidation(err) {
+				t.Fatalf("UpdateRCA: got %v, want a validation error", err)
+			}
+		})
+	}
+}

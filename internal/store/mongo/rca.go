@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -22,6 +23,32 @@ import (
 // MongoDB's 16 MiB document limit. Validate's per-field limits alone allow
 // more (many translations of long sections).
 const maxRCABytes = 16<<20 - 64<<10
+
+// checkKeys refuses translation keys that cannot be BSON field names (a
+// dot, a leading dollar sign, a NUL byte). domain.RCA.Validate checks the
+// keys of RCA and section translations (BCP 47 tags) but not those of
+// timeline entries and action items.
+func checkKeys(r *domain.RCA) error {
+	var ps []domain.Problem
+	check := func(field string, m map[string]string) {
+		for k := range m {
+			if strings.ContainsAny(k, ".\x00") || strings.HasPrefix(k, "$") {
+				ps = append(ps, domain.Problem{Field: field + "." + k, Code: domain.CodeInvalid, Detail: "not a BCP 47 tag"})
+			}
+		}
+	}
+	for i, e := range r.Timeline {
+		check("timeline["+strconv.Itoa(i)+"].translations", e.Translations)
+	}
+	for i, a := range r.ActionItems {
+		check("action_items["+strconv.Itoa(i)+"].translations", a.Translations)
+	}
+	if len(ps) > 0 {
+		sort.Slice(ps, func(i, j int) bool { return ps[i].Field < ps[j].Field })
+		return &domain.ValidationError{Problems: ps}
+	}
+	return nil
+}
 
 // checkSize refuses an RCA too large to store, with a validation error
 // rather than the server's.
@@ -53,6 +80,9 @@ const defaultClaimGrace = 2 * time.Second
 func (s *Store) CreateRCA(ctx context.Context, r *domain.RCA, author string) error {
 	r.Normalize()
 	if err := r.Validate(); err != nil {
+		return err
+	}
+	if err := checkKeys(r); err != nil {
 		return err
 	}
 	now := s.clock()
@@ -312,6 +342,9 @@ func (s *Store) SaveSection(ctx context.Context, rcaID, key string, e domain.Sec
 func (s *Store) commitRCA(ctx context.Context, next *domain.RCA, read int64, author, note string) (rcaDoc, error) {
 	op := "update rca " + next.ID
 	next.Version = read + 1
+	if err := checkKeys(next); err != nil {
+		return rcaDoc{}, err
+	}
 	d := toRCADoc(next)
 	if err := checkSize(&d); err != nil {
 		return d, err
