@@ -630,7 +630,7 @@ func TestTranslationKeysMustBeFieldNames(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
 		name, key, field string
-		set          func(r *domain.RCA, key string)
+		set              func(r *domain.RCA, key string)
 	}{
 		{"dot in a timeline translation", "de.CH", "timeline[0].translations.de.CH", func(r *domain.RCA, key string) {
 			r.Timeline = []domain.TimelineEntry{{At: t0, Kind: domain.KindDetected, Text: "Alert.", Translations: map[string]string{key: "Alarm."}}}
