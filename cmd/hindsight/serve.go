@@ -46,7 +46,10 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		if err := a.seedDemo(ctx, st); err != nil {
 			return err
 		}
-	} else if err := a.firstStartHint(ctx, st); err != nil {
+	}
+	// After a declined demo too: a store with imported incidents may still
+	// have no user.
+	if err := a.firstStartHint(ctx, st); err != nil {
 		return err
 	}
 
