@@ -7,13 +7,18 @@
   var csrfMeta = document.querySelector('meta[name="csrf-token"]');
   var csrf = csrfMeta ? csrfMeta.content : "";
 
-  // Forms with data-confirm ask before submitting (deletes, restores).
+  // Forms or buttons with data-confirm ask before submitting (deletes, restores).
   document.addEventListener("submit", function (ev) {
-    var f = ev.target;
-    if (f.dataset && f.dataset.confirm && !window.confirm(f.dataset.confirm)) {
+    var q = (ev.submitter && ev.submitter.dataset.confirm) || ev.target.dataset.confirm;
+    if (q && !window.confirm(q)) {
       ev.preventDefault();
     }
   });
+
+  // A form that came back with errors: move focus to the summary so screen
+  // readers announce it and keyboard users start there.
+  var formErrors = document.getElementById("form-errors");
+  if (formErrors) { formErrors.focus(); }
 
   // Auto-submitting selects (filters, sort order) for keyboard users keep a button too.
   Array.prototype.forEach.call(document.querySelectorAll("select[data-autosubmit]"), function (s) {
