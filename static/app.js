@@ -43,7 +43,7 @@
   var lastSaved = textarea.value;
   var lastVisibility = visibility ? visibility.value : "";
   var idleTimer = null, previewTimer = null, retryTimer = null;
-  var saving = false, queued = false, inConflict = false;
+  var saving = false, inConflict = false;
   var IDLE_MS = parseInt(editor.dataset.idle, 10) || 2000;
 
   function setState(s) {
@@ -76,10 +76,9 @@
 
   function save() {
     if (inConflict) { return; }
-    if (saving) { queued = true; return; }
+    if (saving) { return; } // the running save checks dirty() when it ends
     if (!dirty()) { if (state.dataset.state !== "offline") { setState("saved"); } return; }
     saving = true;
-    queued = false;
     setState("saving");
     var body = textarea.value;
     var vis = visibility ? visibility.value : "";
