@@ -89,12 +89,18 @@ var errBadCredentials = errors.New("web: wrong email or password")
 // authenticate identifies the caller from a bearer token or the session cookie.
 func (s *Server) authenticate() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if strings.HasPrefix(c.Request.URL.Path, "/static/") {
-			c.Next() // assets need no identity; spare the store a lookup each
+		if p := c.Request.URL.Path; strings.HasPrefix(p, "/static/") || p == "/healthz" || p == "/readyz" {
+			c.Next() // assets and probes need no identity; spare the store a lookup each
 			return
 		}
 		if h := c.GetHeader("Authorization"); h != "" {
 			s.authenticateToken(c, h)
+			if err, ok := c.Value(keyAuthFail).(error); ok && errors.Is(err, store.ErrUnavailable) {
+				// Answer now, as for a session below: the handler would only
+				// wait for the unreachable store a second time.
+				s.pageError(c, err)
+				return
+			}
 			c.Next()
 			return
 		}
