@@ -13,6 +13,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -470,17 +471,15 @@ func TestServeDemo(t *testing.T) {
 	pw, _, _ = strings.Cut(pw, "\n")
 	pw = strings.TrimSpace(pw)
 
-	// The printed password signs the demo admin in.
+	// The printed password signs the demo admin in, and the UI says it is a demo.
 	client := &http.Client{Timeout: 10 * time.Second}
-	code, body, err := api(client, "POST", s.url+"/api/v1/session", "",
-		fmt.Sprintf(`{"email":"demo-admin@example.com","password":%q}`, pw))
-	if err != nil || code != http.StatusOK {
-		t.Fatalf("sign in with the printed demo password: %d %v\n%s", code, err, body)
+	if page := signedInPage(t, s.url, "demo-admin@example.com", pw); !strings.Contains(page, "Demo mode") {
+		t.Fatalf("the dashboard of a demo does not say so:\n%s", page)
 	}
 
 	out2, _ := runCLI(t, "", "token", "create", "--data", data, "--email", "demo-admin@example.com", "--scope", "read")
 	token := strings.TrimSpace(out2)
-	code, body, err = api(client, "GET", s.url+"/api/v1/rcas", token, "")
+	code, body, err := api(client, "GET", s.url+"/api/v1/rcas", token, "")
 	if err != nil || code != http.StatusOK {
 		t.Fatalf("list rcas: %d %v", code, err)
 	}
@@ -495,6 +494,9 @@ func TestServeDemo(t *testing.T) {
 	s2 := startServer(t, t.TempDir(), addr, nil, "serve", "--demo", "--data", data, "--addr", addr)
 	if !strings.Contains(s2.stdout.String(), "already holds data") || strings.Contains(s2.stdout.String(), "password: ") {
 		t.Fatalf("second --demo start should decline:\n%s", s2.stdout)
+	}
+	if page := signedInPage(t, s2.url, "demo-admin@example.com", pw); !strings.Contains(page, "Demo mode") {
+		t.Fatal("a restarted demo no longer says it is one")
 	}
 	code, body, err = api(client, "GET", s2.url+"/api/v1/rcas", token, "")
 	if err != nil || code != http.StatusOK || decode[list[rcaDoc]](t, body).Total != 3 {
@@ -638,5 +640,54 @@ func TestCLIWhileServerWrites(t *testing.T) {
 	}
 	if strings.Contains(s.stderr.String(), "locked") || strings.Contains(s.stderr.String(), "SQLITE_BUSY") {
 		t.Fatalf("the server logged lock errors:\n%s", s.stderr)
+	}
+}
+
+// signedInPage signs in through the API and returns the dashboard's HTML.
+func signedInPage(t *testing.T, base, email, password string) string {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Timeout: 10 * time.Second, Jar: jar}
+	res, err := client.Post(base+"/api/v1/session", "application/json",
+		strings.NewReader(fmt.Sprintf(`{"email":%q,"password":%q}`, email, password)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("sign in as %s: %d %s", email, res.StatusCode, b)
+	}
+	res, err = client.Get(base + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ = io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("dashboard: %d", res.StatusCode)
+	}
+	return string(b)
+}
+
+// `serve --demo` on a store with real data adds nothing and does not call
+// the real data a demo.
+func TestServeDemoDeclinedOnRealData(t *testing.T) {
+	data := t.TempDir()
+	runCLI(t, "a real admin password\n", "user", "add", "--data", data, "--email", "real@example.com", "--role", "admin", "--password-stdin")
+	addr := freeAddr(t)
+	s := startServer(t, t.TempDir(), addr, nil, "serve", "--demo", "--data", data, "--addr", addr)
+	if !strings.Contains(s.stdout.String(), "already holds data") {
+		t.Fatalf("no polite refusal:\n%s", s.stdout)
+	}
+	if strings.Contains(s.stdout.String(), "user add") {
+		t.Fatalf("a store with an admin needs no first-admin hint:\n%s", s.stdout)
+	}
+	if page := signedInPage(t, s.url, "real@example.com", "a real admin password"); strings.Contains(page, "Demo mode") {
+		t.Fatal("real data is labelled as a demo")
+	}
+	out, _ := runCLI(t, "", "user", "list", "--data", data)
+	if strings.Contains(out, "demo-admin@example.com") {
+		t.Fatalf("demo users were added to real data:\n%s", out)
 	}
 }

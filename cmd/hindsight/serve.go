@@ -42,8 +42,9 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	}
 	defer st.Close()
 
+	demoMode := false
 	if *withDemo {
-		if err := a.seedDemo(ctx, st); err != nil {
+		if demoMode, err = a.seedDemo(ctx, st); err != nil {
 			return err
 		}
 	}
@@ -60,7 +61,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		StatusPageName:  a.cfg.StatusPageName,
 		MaxBodyBytes:    a.cfg.MaxBodyBytes,
 		SecureCookies:   a.cfg.SecureCookies,
-		Demo:            *withDemo,
+		Demo:            demoMode,
 		Version:         buildVersion(),
 	}, st, a.log)
 	if err != nil {
@@ -138,15 +139,16 @@ func (a *app) commandLine(sub string) string {
 	return "hindsight" + where + " " + sub
 }
 
-// seedDemo fills an empty store with the demo set; a store with data keeps it.
-func (a *app) seedDemo(ctx context.Context, st store.Store) error {
+// seedDemo fills an empty store with the demo set; a store with data keeps
+// it. It reports whether the store holds the demo set, so the UI can say so.
+func (a *app) seedDemo(ctx context.Context, st store.Store) (bool, error) {
 	sum, err := demo.Seed(ctx, st, time.Now())
 	if errors.Is(err, demo.ErrNotEmpty) {
 		fmt.Fprintln(a.stdout, "\nThis store already holds data, so no demo data was added: the demo only fills an empty store.\nStarting with the data you have.")
-		return nil
+		return demo.Present(ctx, st)
 	}
 	if err != nil {
-		return err
+		return false, err
 	}
 	fmt.Fprintf(a.stdout, `
 Demo data added: %d components, %d incidents, %d RCAs, %d users.
@@ -158,7 +160,7 @@ Sign in at %s/ with
 The password is printed only this once.
 
 `, sum.Components, sum.Incidents, sum.RCAs, sum.Users, a.siteURL(), sum.Emails[0], sum.Emails[1], sum.Emails[2], sum.Password)
-	return nil
+	return true, nil
 }
 
 // siteURL is where a person reaches this server: the base URL when set, else

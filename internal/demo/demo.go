@@ -67,6 +67,18 @@ func Empty(ctx context.Context, st store.Store) (bool, error) {
 	return nInc == 0 && nRCA == 0, nil
 }
 
+// Present reports whether the store holds the demo set (its admin user).
+func Present(ctx context.Context, st store.Store) (bool, error) {
+	_, err := st.GetUserByEmail(ctx, AdminEmail)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("demo: find demo admin: %w", err)
+	}
+	return true, nil
+}
+
 // Seed writes the demo set into an empty store, with times relative to now,
 // and returns what it wrote. It returns ErrNotEmpty, writing nothing, when
 // the store already holds data.

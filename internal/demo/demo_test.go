@@ -345,3 +345,24 @@ func TestSeedQualityChecklist(t *testing.T) {
 		})
 	}
 }
+
+func TestPresent(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	if ok, err := Present(ctx, st); err != nil || ok {
+		t.Fatalf("fresh store: present=%v err=%v", ok, err)
+	}
+	if err := st.CreateUser(ctx, &domain.User{Email: "real@example.com", Role: domain.RoleAdmin}); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := Present(ctx, st); ok {
+		t.Fatal("a real user is not the demo")
+	}
+	st2 := openStore(t)
+	if _, err := Seed(ctx, st2, seedNow); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := Present(ctx, st2); err != nil || !ok {
+		t.Fatalf("seeded store: present=%v err=%v", ok, err)
+	}
+}
