@@ -93,3 +93,39 @@ func BenchmarkRCACodec(b *testing.B) {
 		_ = back.domain()
 	}
 }
+
+// FuzzRCACodec feeds arbitrary text through the BSON mapping: whatever an
+// author can type comes back byte for byte, or (keys with NUL bytes) is
+// refused by checkKeys before it reaches the encoder.
+func FuzzRCACodec(f *testing.F) {
+	f.Add("Überlast im Rechenzentrum", "**bold** and `code`\n\n- item", "de", "Zusammenfassung")
+	f.Add("👩🏽‍💻 🚨", "\x00\t\r\n", "pt-BR", "")
+	f.Add("", "", "a.b", "$x")
+	f.Add("x", "y", "k\x00", "v")
+	f.Fuzz(func(t *testing.T, title, body, key, value string) {
+		r := codecRCA(t)
+		r.Title = title
+		r.Sections[1].Body = body
+		r.Sections[1].Translations = map[string]domain.SectionTranslation{key: {Title: value, Body: body}}
+		r.Timeline[0].Translations = map[string]string{key: value}
+		r.Tags = []string{title, value}
+		if err := checkKeys(&r); err != nil {
+			if !domain.IsValidation(err) {
+				t.Fatalf("checkKeys: %v", err)
+			}
+			return
+		}
+		d := toRCADoc(&r)
+		raw, err := bson.Marshal(d)
+		if err != nil {
+			t.Fatalf("marshal after checkKeys passed: %v", err)
+		}
+		var back rcaDoc
+		if err := bson.Unmarshal(raw, &back); err != nil {
+			t.Fatalf("unmarshal: %v", err)
+		}
+		if got := back.domain(); !reflect.DeepEqual(got, r) {
+			t.Fatalf("round trip changed the RCA: title %q body %q", got.Title, got.Sections[1].Body)
+		}
+	})
+}
