@@ -150,13 +150,10 @@ func (s *Server) setBodyLimit(method, pattern string, n int64) {
 	s.bodyLimits[method+" "+pattern] = n
 }
 
-// securityHeaders sets headers every answer carries.
+// securityHeaders sets headers every answer carries (security_headers.go).
 func (s *Server) securityHeaders() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		h := c.Writer.Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("X-Frame-Options", "DENY")
+		setSecurityHeaders(c.Writer.Header(), s.secureContext(c))
 		c.Next()
 	}
 }

@@ -125,7 +125,7 @@ func (p *pages) render(c *gin.Context, status int, page string, data any) {
 	h := c.Writer.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+	h.Set("Content-Security-Policy", pageCSP)
 	c.Status(status)
 	_, _ = c.Writer.Write(buf.Bytes())
 }

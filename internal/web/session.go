@@ -171,7 +171,9 @@ func (s *Server) clearSessionCookie(c *gin.Context) {
 	})
 }
 
-// secureRequest reports whether cookies must be marked Secure.
+// secureRequest reports whether cookies must be marked Secure: always when
+// configured, else when the request came over HTTPS, directly or through a
+// trusted proxy's X-Forwarded-Proto (security_headers.go).
 func (s *Server) secureRequest(c *gin.Context) bool {
-	return s.cfg.SecureCookies || c.Request.TLS != nil
+	return s.cfg.SecureCookies || s.secureContext(c)
 }

@@ -56,7 +56,7 @@ var flashRe = regexp.MustCompile(`^(ok|error|info):(ui\.[a-z0-9_.]+)$`)
 // setFlash remembers a message for the next page the browser loads.
 func (p *pages) setFlash(c *gin.Context, kind, key string) {
 	http.SetCookie(c.Writer, &http.Cookie{Name: flashCookie, Value: kind + ":" + key, Path: "/",
-		MaxAge: 60, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: p.s.cfg.SecureCookies})
+		MaxAge: 60, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: p.s.secureRequest(c)})
 }
 
 // takeFlash reads and clears the pending message.
@@ -66,7 +66,7 @@ func (p *pages) takeFlash(c *gin.Context) *flash {
 		return nil
 	}
 	http.SetCookie(c.Writer, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: p.s.cfg.SecureCookies})
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: p.s.secureRequest(c)})
 	m := flashRe.FindStringSubmatch(v)
 	if m == nil {
 		return nil
