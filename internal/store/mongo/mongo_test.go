@@ -660,3 +660,28 @@ func TestTranslationKeysMustBeFieldNames(t *testing.T) {
 		})
 	}
 }
+
+func TestRevokeTokenKeepsTheFirstTime(t *testing.T) {
+	s := open(t)
+	ctx := context.Background()
+	tok := domain.APIToken{UserID: "u-ana", Name: "ci", Hash: "9f86d081884c7d65", Scope: domain.ScopeWrite}
+	if err := s.CreateToken(ctx, &tok); err != nil {
+		t.Fatal(err)
+	}
+	first := t0.Add(time.Hour)
+	for _, when := range []time.Time{first, first.Add(time.Hour)} {
+		if err := s.RevokeToken(ctx, tok.ID, when); err != nil {
+			t.Fatalf("RevokeToken at %v: %v", when, err)
+		}
+	}
+	got, err := s.GetTokenByHash(ctx, tok.Hash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.RevokedAt == nil || !got.RevokedAt.Equal(first) {
+		t.Fatalf("RevokedAt %v, want the first revocation %v", got.RevokedAt, first)
+	}
+	if err := s.RevokeToken(ctx, "nope", first); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("RevokeToken unknown: got %v, want ErrNotFound", err)
+	}
+}

@@ -118,9 +118,27 @@ func (s *Store) ListTokens(ctx context.Context, userID string) ([]domain.APIToke
 		options.Find().SetSort(bson.D{{Key: "created_at", Value: 1}, {Key: "seq", Value: 1}}), tokenDoc.domain)
 }
 
-// RevokeToken marks a token revoked at at.
+// RevokeToken marks a token revoked at at. Revoking it again keeps the
+// first time.
 func (s *Store) RevokeToken(ctx context.Context, tid string, at time.Time) error {
-	return s.setFields(ctx, s.db, colTokens, "revoke token "+tid, tid, bson.D{{Key: "revoked_at", Value: ms(at)}})
+	op := "revoke token " + tid
+	res, err := s.c(colTokens).UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: tid}, {Key: "revoked_at", Value: nil}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "revoked_at", Value: ms(at)}}}})
+	if err != nil {
+		return wrap(op, err)
+	}
+	if res.MatchedCount == 1 {
+		return nil
+	}
+	ok, err := exists(ctx, s.c(colTokens), tid)
+	if err != nil {
+		return wrap(op, err)
+	}
+	if !ok {
+		return fmt.Errorf("mongo: %s: %w", op, store.ErrNotFound)
+	}
+	return nil
 }
 
 // TouchToken records that a token was used at at.
