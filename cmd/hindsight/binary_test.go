@@ -220,7 +220,8 @@ func api(client *http.Client, method, url, token, body string) (int, []byte, err
 	return res.StatusCode, b, err
 }
 
-// The product binary never links the test-only FerretDB.
+// The product binary never links the test-only FerretDB (nor the browser
+// driver of the UI tests).
 func TestBinaryHasNoFerretDB(t *testing.T) {
 	bin := hindsightBinary(t)
 	out, err := exec.Command("go", "version", "-m", bin).CombinedOutput()
@@ -230,8 +231,10 @@ func TestBinaryHasNoFerretDB(t *testing.T) {
 	if !strings.Contains(string(out), "modernc.org/sqlite") {
 		t.Fatalf("go version -m shows no module list (sqlite missing?):\n%s", out)
 	}
-	if strings.Contains(string(out), "github.com/FerretDB") {
-		t.Fatalf("the hindsight binary links FerretDB:\n%s", out)
+	for _, testOnly := range []string{"github.com/FerretDB", "github.com/chromedp"} {
+		if strings.Contains(string(out), testOnly) {
+			t.Fatalf("the hindsight binary links the test-only %s:\n%s", testOnly, out)
+		}
 	}
 }
 
