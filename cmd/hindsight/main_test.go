@@ -135,6 +135,33 @@ func TestUserAddListAndToken(t *testing.T) {
 	}
 }
 
+// A viewer's token is a read token unless a scope is asked for; asking for
+// more than the role allows is refused.
+func TestTokenScopeFollowsRole(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"HINDSIGHT_DATA_DIR": dir}
+	if r := cli(t, env, "", "user", "add", "--email", "viewer@example.com", "--role", "viewer"); r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	r := cli(t, env, "", "token", "create", "--email", "viewer@example.com")
+	if r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	st, err := sqlite.Open(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	tok, err := st.GetTokenByHash(context.Background(), auth.HashToken(strings.TrimSpace(r.stdout)))
+	if err != nil || tok.Scope != domain.ScopeRead {
+		t.Fatalf("viewer token scope %q, %v; want read", tok.Scope, err)
+	}
+	r = cli(t, env, "", "token", "create", "--email", "viewer@example.com", "--scope", "write")
+	if r.code != 1 || !strings.Contains(r.stderr, "needs a user with role author") {
+		t.Fatalf("write token for a viewer: %+v", r)
+	}
+}
+
 func TestUserAndTokenErrors(t *testing.T) {
 	dir := t.TempDir()
 	env := map[string]string{"HINDSIGHT_DATA_DIR": dir}

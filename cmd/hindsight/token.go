@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"time"
 
@@ -18,7 +19,7 @@ func (a *app) token(ctx context.Context, args []string) error {
 	fs := a.flags("token create")
 	email := fs.String("email", "", "the user the token acts for (required)")
 	name := fs.String("name", "cli", "a name that says where the token is used")
-	scope := fs.String("scope", string(domain.ScopeWrite), "scope: read, write or admin")
+	scope := fs.String("scope", string(domain.ScopeWrite), "scope: read, write or admin (a viewer's token defaults to read)")
 	expires := fs.Duration("expires-in", 0, "lifetime, e.g. 720h; 0 never expires")
 	if err := a.parse(fs, args[1:]); err != nil {
 		return err
@@ -59,6 +60,9 @@ func (a *app) token(ctx context.Context, args []string) error {
 	if u.Disabled {
 		return fmt.Errorf("user %s is disabled", u.Email)
 	}
+	if !flagGiven(fs, "scope") && !u.Role.Allows(scopeRole(sc)) {
+		sc = domain.ScopeRead
+	}
 	if need := scopeRole(sc); !u.Role.Allows(need) {
 		return fmt.Errorf("a %s token needs a user with role %s or higher; %s is %s", sc, need, u.Email, u.Role)
 	}
@@ -89,4 +93,15 @@ func scopeRole(s domain.TokenScope) domain.Role {
 		return domain.RoleAuthor
 	}
 	return domain.RoleViewer
+}
+
+// flagGiven reports whether the flag name was set on the command line.
+func flagGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == name {
+			given = true
+		}
+	})
+	return given
 }
