@@ -85,6 +85,20 @@ func TestE2EPagesFitDesktopAndPhone(t *testing.T) {
 		}
 	}
 
+	t.Run("sign in with the keyboard only", func(t *testing.T) {
+		kb := tab(t, browser)
+		do(t, kb, "keyboard sign-in",
+			chromedp.Navigate(srv.url+"/signin"),
+			chromedp.WaitVisible(chromedp.CSS("#email")),
+			// The email field has autofocus; type, Tab to the password, Enter to submit.
+			chromedp.KeyEvent("viewer@example.com"),
+			chromedp.KeyEvent("\t"),
+			chromedp.KeyEvent(uiPassword),
+			chromedp.KeyEvent("\r"),
+			chromedp.WaitVisible(chromedp.CSS(`form[action="/signout"]`)),
+		)
+	})
+
 	t.Run("keyboard focus is visible", func(t *testing.T) {
 		do(t, admin, "open dashboard", chromedp.EmulateViewport(1280, 800), chromedp.Navigate(srv.url+"/"), chromedp.WaitVisible(chromedp.CSS("main")))
 		// Tab to the skip link, the first focusable element: it must show up.
