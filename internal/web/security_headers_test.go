@@ -4,8 +4,8 @@ import (
 	"crypto/tls"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"regexp"
+	"strings"
 	"testing"
 )
 
