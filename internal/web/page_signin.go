@@ -12,6 +12,7 @@ type signinPage struct {
 	Email  string
 	Next   string
 	Failed bool
+	SSO    bool // single sign-on is configured: offer it
 }
 
 // signinForm shows the sign-in form; a signed-in user goes straight on.
@@ -21,7 +22,7 @@ func (p *pages) signinForm(c *gin.Context) {
 		redirect(c, next)
 		return
 	}
-	p.render(c, http.StatusOK, "signin", signinPage{PageData: p.base(c, "signin"), Next: next})
+	p.render(c, http.StatusOK, "signin", signinPage{PageData: p.base(c, "signin"), Next: next, SSO: p.s.cfg.OIDC.Enabled()})
 }
 
 // signinSubmit checks the credentials and starts a session.
@@ -30,7 +31,7 @@ func (p *pages) signinSubmit(c *gin.Context) {
 	next := safeNext(c.PostForm("next"))
 	u, err := p.s.signIn(c.Request.Context(), email, password)
 	if errors.Is(err, errBadCredentials) {
-		p.render(c, http.StatusUnauthorized, "signin", signinPage{PageData: p.base(c, "signin"), Email: email, Next: next, Failed: true})
+		p.render(c, http.StatusUnauthorized, "signin", signinPage{PageData: p.base(c, "signin"), Email: email, Next: next, Failed: true, SSO: p.s.cfg.OIDC.Enabled()})
 		return
 	}
 	if err != nil {

@@ -105,5 +105,6 @@ func (s *Server) routes() *gin.Engine {
 	s.registerExport(api)
 	s.registerStatus(r, api)
 	s.registerPages(r)
+	s.registerOIDC(r)
 	return r
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"golang.org/x/text/language"
 
+	"github.com/hindsight-rca/hindsight/internal/auth/oidc"
 	"github.com/hindsight-rca/hindsight/internal/i18n"
 	"github.com/hindsight-rca/hindsight/internal/store"
 )
@@ -39,6 +40,10 @@ type Config struct {
 	// TrustedProxies lists the addresses or CIDRs of reverse proxies whose
 	// X-Forwarded-For is believed. Empty: none, the peer address is the client.
 	TrustedProxies []string
+	// OIDC turns on single sign-on with an OpenID Connect provider when its
+	// Issuer is set (see oidc_signin.go); RedirectURL defaults to
+	// BaseURL + /auth/oidc/callback.
+	OIDC oidc.Config
 }
 
 // DefaultMaxBodyBytes is the request body limit when Config.MaxBodyBytes is 0.
