@@ -1,0 +1,189 @@
+package web
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/hindsight-rca/hindsight/internal/auth/oidc"
+	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/store"
+)
+
+// Single sign-on with OpenID Connect (Config.OIDC). The browser goes to
+// /auth/oidc/start, on to the identity provider, and back to
+// /auth/oidc/callback. The flow's secrets (state, nonce, PKCE verifier) and
+// the page to return to ride in a short-lived HttpOnly cookie scoped to
+// /auth/oidc; the callback checks the state against it, the oidc package
+// checks the nonce and PKCE. A verified email names the user.
+
+const (
+	oidcCookie     = "hindsight_oidc"
+	oidcCookiePath = "/auth/oidc"
+	oidcFlowTTL    = 10 * time.Minute
+	// OIDCCallbackPath is the redirect path to register at the provider.
+	OIDCCallbackPath = "/auth/oidc/callback"
+)
+
+type oidcFlow struct {
+	oidc.Flow
+	Next string `json:"next"`
+}
+
+type oidcHandlers struct {
+	s      *Server
+	client *oidc.Client
+}
+
+// registerOIDC adds the single sign-on routes when Config.OIDC is enabled.
+func (s *Server) registerOIDC(r *gin.Engine) {
+	cfg := s.cfg.OIDC
+	if !cfg.Enabled() {
+		return
+	}
+	if cfg.RedirectURL == "" {
+		if s.cfg.BaseURL == "" {
+			s.setupError(errors.New("web: single sign-on needs the base URL (HINDSIGHT_BASE_URL) for its redirect address"))
+			return
+		}
+		cfg.RedirectURL = s.cfg.BaseURL + OIDCCallbackPath
+	}
+	client, err := oidc.New(cfg)
+	if err != nil {
+		s.setupError(fmt.Errorf("web: single sign-on: %w", err))
+		return
+	}
+	h := &oidcHandlers{s: s, client: client}
+	r.GET("/auth/oidc/start", h.start)
+	r.GET(OIDCCallbackPath, h.callback)
+}
+
+// start sends the browser to the identity provider.
+func (h *oidcHandlers) start(c *gin.Context) {
+	f := oidcFlow{Flow: oidc.NewFlow(), Next: safeNext(c.Query("next"))}
+	u, err := h.client.AuthURL(c.Request.Context(), f.Flow)
+	if err != nil {
+		h.fail(c, "ui.signin.sso_unavailable", err)
+		return
+	}
+	raw, _ := json.Marshal(f)
+	h.setCookie(c, base64.RawURLEncoding.EncodeToString(raw), int(oidcFlowTTL.Seconds()))
+	c.Redirect(http.StatusFound, u)
+	c.Abort()
+}
+
+// callback finishes the sign-in the provider sent back.
+func (h *oidcHandlers) callback(c *gin.Context) {
+	ctx := c.Request.Context()
+	f, ok := h.flow(c)
+	h.setCookie(c, "", -1) // a flow is good once, whatever happens next
+	switch {
+	case !ok:
+		h.fail(c, "ui.signin.sso_failed", errors.New("no sign-in in progress (cookie missing, expired or garbled)"))
+		return
+	case c.Query("error") != "":
+		h.fail(c, "ui.signin.sso_failed", fmt.Errorf("provider answered error %q", c.Query("error")))
+		return
+	case !oidc.EqualState(c.Query("state"), f.State):
+		h.s.audit(ctx, "", "user.signin_failed", "oidc", map[string]string{"reason": "state mismatch"})
+		h.fail(c, "ui.signin.sso_failed", errors.New("state does not match the sign-in"))
+		return
+	}
+	id, err := h.client.Exchange(ctx, f.Flow, c.Query("code"))
+	if err != nil {
+		key := "ui.signin.sso_failed"
+		switch {
+		case errors.Is(err, oidc.ErrEmailUnverified):
+			key = "ui.signin.sso_unverified"
+		case errors.Is(err, oidc.ErrProvider):
+			key = "ui.signin.sso_unavailable"
+		}
+		h.s.audit(ctx, "", "user.signin_failed", "oidc", map[string]string{"reason": err.Error()})
+		h.fail(c, key, err)
+		return
+	}
+	u, key, err := h.user(c, id)
+	if err != nil || key != "" {
+		if key == "" {
+			h.s.pageError(c, err)
+			return
+		}
+		h.fail(c, key, err)
+		return
+	}
+	if err := h.s.startSession(c, u); err != nil {
+		h.s.pageError(c, err)
+		return
+	}
+	redirect(c, f.Next)
+}
+
+// user finds the Hindsight user of a verified identity, creating a viewer
+// when AutoCreate allows. A refusal is a catalog key for the sign-in page.
+func (h *oidcHandlers) user(c *gin.Context, id oidc.Identity) (domain.User, string, error) {
+	ctx := c.Request.Context()
+	u, err := h.s.store.GetUserByEmail(ctx, id.Email)
+	switch {
+	case err == nil && u.Disabled:
+		h.s.audit(ctx, u.ID, "user.signin_failed", "user:"+u.ID, map[string]string{"via": "oidc"})
+		return domain.User{}, "ui.signin.sso_disabled", errors.New("user is disabled")
+	case err == nil:
+		return u, "", nil
+	case !errors.Is(err, store.ErrNotFound):
+		return domain.User{}, "", err
+	case !h.client.AutoCreate():
+		h.s.audit(ctx, "", "user.signin_failed", "email:"+id.Email, map[string]string{"via": "oidc", "reason": "no such user"})
+		return domain.User{}, "ui.signin.sso_unknown", fmt.Errorf("no user has the email %s", id.Email)
+	}
+	// First sign-in of a new person: a viewer without a password.
+	u = domain.User{Email: id.Email, Name: id.Name, Role: domain.RoleViewer, PasswordChangedAt: h.s.now()}
+	if len([]rune(u.Name)) > domain.MaxNameLen {
+		u.Name = ""
+	}
+	if err := u.Validate(); err != nil {
+		return domain.User{}, "ui.signin.sso_failed", err
+	}
+	if err := h.s.store.CreateUser(ctx, &u); err != nil {
+		if errors.Is(err, store.ErrDuplicate) { // created by a parallel sign-in
+			u, err = h.s.store.GetUserByEmail(ctx, id.Email)
+			return u, "", err
+		}
+		return domain.User{}, "", err
+	}
+	h.s.audit(ctx, u.ID, "user.create", "user:"+u.ID, map[string]string{"email": u.Email, "role": string(u.Role), "via": "oidc"})
+	return u, "", nil
+}
+
+func (h *oidcHandlers) flow(c *gin.Context) (oidcFlow, bool) {
+	v, err := c.Cookie(oidcCookie)
+	if err != nil || v == "" {
+		return oidcFlow{}, false
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(v)
+	var f oidcFlow
+	if err != nil || json.Unmarshal(raw, &f) != nil || f.State == "" || f.Nonce == "" || f.Verifier == "" {
+		return oidcFlow{}, false
+	}
+	f.Next = safeNext(f.Next)
+	return f, true
+}
+
+// setCookie keeps the flow. SameSite=Lax: the provider's redirect back is
+// a top-level GET from another site, which Lax lets through.
+func (h *oidcHandlers) setCookie(c *gin.Context, value string, maxAge int) {
+	http.SetCookie(c.Writer, &http.Cookie{Name: oidcCookie, Value: value, Path: oidcCookiePath,
+		MaxAge: maxAge, HttpOnly: true, Secure: h.s.secureRequest(c), SameSite: http.SameSiteLaxMode})
+}
+
+// fail logs why, and sends the browser to the sign-in page with a message.
+func (h *oidcHandlers) fail(c *gin.Context, key string, err error) {
+	h.s.log.Warn("oidc sign-in refused", "request_id", requestID(c), "reason", key, "err", err)
+	http.SetCookie(c.Writer, &http.Cookie{Name: flashCookie, Value: "error:" + key, Path: "/",
+		MaxAge: 60, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: h.s.secureRequest(c)})
+	redirect(c, "/signin")
+}
