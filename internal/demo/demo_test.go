@@ -366,3 +366,23 @@ func TestPresent(t *testing.T) {
 		t.Fatalf("seeded store: present=%v err=%v", ok, err)
 	}
 }
+
+// BenchmarkSeed measures `serve --demo`'s extra start-up time on SQLite
+// (one argon2id hash included).
+func BenchmarkSeed(b *testing.B) {
+	ctx := context.Background()
+	for b.Loop() {
+		b.StopTimer()
+		st, err := sqlite.Open(ctx, b.TempDir())
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if _, err := Seed(ctx, st, seedNow); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		st.Close()
+		b.StartTimer()
+	}
+}
