@@ -685,3 +685,36 @@ func TestRevokeTokenKeepsTheFirstTime(t *testing.T) {
 		t.Fatalf("RevokeToken unknown: got %v, want ErrNotFound", err)
 	}
 }
+
+func TestUpdateDeliveryValidates(t *testing.T) {
+	s := open(t)
+	ctx := context.Background()
+	d := domain.Delivery{TargetID: "tg-1", RCAID: "r-1", RCAVersion: 3, Event: "rca.published", NextAttemptAt: t0}
+	if err := s.CreateDelivery(ctx, &d); err != nil {
+		t.Fatal(err)
+	}
+	if d.State != domain.DeliveryPending {
+		t.Fatalf("new delivery state %q, want pending", d.State)
+	}
+	blank := d
+	blank.TargetID = ""
+	if err := s.UpdateDelivery(ctx, &blank); !domain.IsValidation(err) {
+		t.Fatalf("UpdateDelivery without a target: got %v, want a validation error", err)
+	}
+	bad := d
+	bad.State = "lost"
+	if err := s.UpdateDelivery(ctx, &bad); !domain.IsValidation(err) {
+		t.Fatalf("UpdateDelivery with an unknown state: got %v, want a validation error", err)
+	}
+	d.RCAVersion, d.Event, d.State = 4, "rca.updated", domain.DeliverySucceeded
+	if err := s.UpdateDelivery(ctx, &d); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.GetDelivery(ctx, d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.TargetID != "tg-1" || got.RCAVersion != 4 || got.Event != "rca.updated" || got.State != domain.DeliverySucceeded {
+		t.Fatalf("after update: %+v", got)
+	}
+}

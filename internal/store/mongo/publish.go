@@ -2,6 +2,7 @@ package mongo
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/store"
 )
 
 func validateTarget(t *domain.Target) error {
@@ -139,17 +141,27 @@ func (s *Store) CreateDelivery(ctx context.Context, d *domain.Delivery) error {
 	return nil
 }
 
-// UpdateDelivery records the outcome of an attempt: state, attempts, next
-// attempt, last status and error, request summary. What is delivered where
-// (target, RCA, version, event) is fixed at creation.
+// UpdateDelivery replaces a delivery (no version check: one worker owns
+// it); CreatedAt stays as stored.
 func (s *Store) UpdateDelivery(ctx context.Context, d *domain.Delivery) error {
-	if !knownDeliveryState(d.State) {
-		return invalid("state", domain.CodeUnknownEnum, string(d.State))
+	op := "update delivery " + d.ID
+	if err := validateDelivery(d); err != nil {
+		// An unknown delivery is reported as such, whatever it carries.
+		ok, xerr := exists(ctx, s.c(colDeliveries), d.ID)
+		if xerr != nil {
+			return wrap(op, xerr)
+		}
+		if !ok {
+			return fmt.Errorf("mongo: %s: %w", op, store.ErrNotFound)
+		}
+		return err
 	}
 	next := *d
 	next.UpdatedAt = s.clock()
 	doc := toDeliveryDoc(&next)
 	set := bson.D{
+		{Key: "target_id", Value: doc.TargetID}, {Key: "rca_id", Value: doc.RCAID},
+		{Key: "rca_version", Value: doc.RCAVersion}, {Key: "event", Value: doc.Event},
 		{Key: "state", Value: doc.State}, {Key: "attempts", Value: doc.Attempts},
 		{Key: "next_attempt_at", Value: doc.NextAttemptAt}, {Key: "last_status", Value: doc.LastStatus},
 		{Key: "last_error", Value: doc.LastError}, {Key: "request", Value: doc.Request},
@@ -159,7 +171,7 @@ func (s *Store) UpdateDelivery(ctx context.Context, d *domain.Delivery) error {
 	err := s.c(colDeliveries).FindOneAndUpdate(ctx, id(d.ID), bson.D{{Key: "$set", Value: set}},
 		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&got)
 	if err != nil {
-		return wrap("update delivery "+d.ID, err)
+		return wrap(op, err)
 	}
 	*d = got.domain()
 	return nil
