@@ -18,6 +18,12 @@ func RenderMarkdown(w io.Writer, rep Report) error {
 			_, _ = b.WriteString(s)
 		}
 	}
+	label := func(s string) string {
+		if l := rep.Localizer(); l != nil {
+			return l.T("format.label", map[string]any{"Label": s})
+		}
+		return s + ":"
+	}
 	p("# ", mdInline(rep.Title), "\n\n")
 	if rep.Branding.OrgName != "" {
 		p("*", mdInline(rep.Branding.OrgName), " · ", mdInline(rep.Kind), "*\n\n")
@@ -26,10 +32,10 @@ func RenderMarkdown(w io.Writer, rep Report) error {
 		p("> ", mdInline(rep.Labels.DraftNotice), "\n\n")
 	}
 	if rep.Audience == Internal {
-		p("> **", mdInline(rep.Labels.InternalMarker), ":** ", mdInline(rep.Labels.InternalNotice), "\n\n")
+		p("> **", mdInline(label(rep.Labels.InternalMarker)), "** ", mdInline(rep.Labels.InternalNotice), "\n\n")
 	}
 	for _, f := range rep.Facts {
-		p("- **", mdInline(f.Label), ":** ", mdInline(f.Value), "\n")
+		p("- **", mdInline(label(f.Label)), "** ", mdInline(f.Value), "\n")
 	}
 	if len(rep.Facts) > 0 {
 		p("\n")
