@@ -42,8 +42,14 @@ func (p *pages) parseTimelineEntry(c *gin.Context, f timelineForm, ps *formProbl
 
 // rememberZone stores the zone an author entered times in as their own.
 func (p *pages) rememberZone(c *gin.Context, loc *time.Location) {
-	u, ok := currentUser(c)
-	if !ok || loc == nil || u.TimeZone == loc.String() || (u.TimeZone == "" && loc == time.UTC) {
+	me, ok := currentUser(c)
+	if !ok || loc == nil || me.TimeZone == loc.String() || (me.TimeZone == "" && loc == time.UTC) {
+		return
+	}
+	// Re-read the user so a role or name changed meanwhile is not written back.
+	u, err := p.s.store.GetUser(c.Request.Context(), me.ID)
+	if err != nil {
+		p.s.log.Warn("remember time zone", "request_id", requestID(c), "err", err)
 		return
 	}
 	u.TimeZone = loc.String()

@@ -44,6 +44,12 @@ func (p *pages) settingsSave(c *gin.Context) {
 		p.render(c, statusInvalid, "settings", settingsPage{PageData: p.base(c, "settings"), Form: f, Languages: p.languages(), Zones: zoneChoices(f.TZ), Problems: ps})
 		return
 	}
+	// Re-read the user so a role or name changed meanwhile is not written back.
+	u, err := p.s.store.GetUser(c.Request.Context(), u.ID)
+	if err != nil {
+		p.s.pageError(c, err)
+		return
+	}
 	u.Language, u.TimeZone = f.Language, f.TZ
 	if f.TZ == "UTC" {
 		u.TimeZone = ""
