@@ -21,9 +21,11 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -147,14 +149,22 @@ func (s *Server) authenticateToken(c *gin.Context, header string) {
 		return
 	}
 	u, err := s.store.GetUser(ctx, tok.UserID)
-	if err != nil || u.Disabled {
+	switch {
+	case err != nil && !errors.Is(err, store.ErrNotFound):
+		c.Set(keyAuthFail, err)
+		return
+	case err != nil || u.Disabled:
 		c.Set(keyAuthFail, "token owner missing or disabled")
 		return
 	}
-	if err := s.store.TouchToken(ctx, tok.ID, now); err != nil {
-		s.log.Warn("touch token", "request_id", requestID(c), "err", err)
+	// last_used_at is for people deciding which tokens to revoke: a minute's
+	// precision is plenty and spares a write per request.
+	if tok.LastUsedAt == nil || now.Sub(*tok.LastUsedAt) >= time.Minute {
+		if err := s.store.TouchToken(ctx, tok.ID, now); err != nil {
+			s.log.Warn("touch token", "request_id", requestID(c), "err", err)
+		}
+		tok.LastUsedAt = &now
 	}
-	tok.LastUsedAt = &now
 	c.Set(keyUser, u)
 	c.Set(keyToken, tok)
 }
@@ -165,18 +175,19 @@ func (s *Server) authenticateToken(c *gin.Context, header string) {
 func (s *Server) requireRole(role domain.Role) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if v, failed := c.Get(keyAuthFail); failed {
-			if err, ok := v.(error); ok && errors.Is(err, store.ErrUnavailable) {
-				s.apiError(c, err)
+			if err, ok := v.(error); ok {
+				s.apiError(c, err) // storage trouble: 503, not "you are unknown"
 				return
 			}
 			c.Header("WWW-Authenticate", `Bearer realm="hindsight", error="invalid_token"`)
-			abortJSON(c, http.StatusUnauthorized, codeUnauthorized, "")
+			s.apiError(c, &httpError{Status: http.StatusUnauthorized, Code: codeUnauthorized,
+				Err: fmt.Errorf("web: bearer token refused: %v", v)})
 			return
 		}
 		u, ok := currentUser(c)
 		if !ok {
 			c.Header("WWW-Authenticate", `Bearer realm="hindsight"`)
-			abortJSON(c, http.StatusUnauthorized, codeUnauthorized, "")
+			s.apiError(c, &httpError{Status: http.StatusUnauthorized, Code: codeUnauthorized})
 			return
 		}
 		if t, ok := currentToken(c); ok && !scopeAllows(t.Scope, c.Request.Method, role) {
@@ -184,7 +195,8 @@ func (s *Server) requireRole(role domain.Role) gin.HandlerFunc {
 			return
 		}
 		if !u.Role.Allows(role) {
-			abortJSON(c, http.StatusForbidden, codeForbidden, "")
+			s.apiError(c, &httpError{Status: http.StatusForbidden, Code: codeForbidden,
+				Err: fmt.Errorf("web: role %s below %s", u.Role, role)})
 			return
 		}
 		c.Next()
