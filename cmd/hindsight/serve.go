@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hindsight-rca/hindsight/internal/auth/oidc"
 	"github.com/hindsight-rca/hindsight/internal/demo"
 	"github.com/hindsight-rca/hindsight/internal/store"
 	"github.com/hindsight-rca/hindsight/internal/web"
@@ -21,8 +22,12 @@ const shutdownTimeout = 15 * time.Second
 func (a *app) serve(ctx context.Context, args []string) error {
 	fs := a.flags("serve")
 	withDemo := fs.Bool("demo", false, "fill an empty store with demo data and print the demo sign-in")
+	pub := publicFlags(fs)
 	if err := a.parse(fs, args); err != nil {
 		return err
+	}
+	if err := pub.resolve(a.getenv); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
@@ -35,6 +40,13 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
 	}
 	defer ln.Close()
+	pln, err := pub.listen()
+	if err != nil {
+		return err
+	}
+	if pln != nil {
+		defer pln.Close()
+	}
 
 	st, err := a.openStore(ctx)
 	if err != nil {
@@ -61,8 +73,11 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		StatusPageName:  a.cfg.StatusPageName,
 		MaxBodyBytes:    a.cfg.MaxBodyBytes,
 		SecureCookies:   a.cfg.SecureCookies,
+		TrustedProxies:  pub.trustedProxies(),
 		Demo:            demoMode,
 		Version:         buildVersion(),
+		OIDC: oidc.Config{Issuer: a.cfg.OIDCIssuer, ClientID: a.cfg.OIDCClientID,
+			ClientSecret: a.cfg.OIDCClientSecret, AutoCreate: a.cfg.OIDCAutoCreate},
 	}, st, a.log)
 	if err != nil {
 		return err
@@ -77,6 +92,13 @@ func (a *app) serve(ctx context.Context, args []string) error {
 
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
+	public, err := a.servePublic(ctx, srv, pln)
+	if err != nil {
+		cancel()
+		background()
+		_ = hs.Close()
+		return err
+	}
 	a.log.Info("hindsight started", "version", buildVersion(), "url", "http://"+ln.Addr().String(), "store", a.storeName())
 
 	select {
@@ -84,13 +106,18 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		cancel()
 		background()
 		return fmt.Errorf("serve: %w", err)
+	case err := <-public.failed():
+		cancel()
+		background()
+		_ = hs.Close()
+		return fmt.Errorf("serve public: %w", err)
 	case <-ctx.Done():
 	}
 
 	a.log.Info("shutting down", "timeout", shutdownTimeout)
 	sctx, scancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer scancel()
-	err = hs.Shutdown(sctx)
+	err = errors.Join(hs.Shutdown(sctx), public.shutdown(sctx))
 	background()
 	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		a.log.Warn("serve ended with an error", "err", err)

@@ -40,6 +40,11 @@ type Config struct {
 	SecureCookies  bool
 	LogFormat      string
 	MaxBodyBytes   int64
+	// Single sign-on with OpenID Connect; on when OIDCIssuer is set.
+	OIDCIssuer       string
+	OIDCClientID     string
+	OIDCClientSecret string
+	OIDCAutoCreate   bool
 
 	set map[string]bool // flags given on the command line
 }
@@ -61,6 +66,10 @@ var options = []option{
 	{"secure-cookies", "HINDSIGHT_SECURE_COOKIES", "mark session cookies Secure (serve over HTTPS)", func(c *Config) flag.Value { return (*boolValue)(&c.SecureCookies) }},
 	{"log-format", "HINDSIGHT_LOG_FORMAT", "log `format`: text or json", func(c *Config) flag.Value { return (*stringValue)(&c.LogFormat) }},
 	{"max-body-bytes", "HINDSIGHT_MAX_BODY_BYTES", "largest request body accepted, in `bytes`", func(c *Config) flag.Value { return (*int64Value)(&c.MaxBodyBytes) }},
+	{"oidc-issuer", "HINDSIGHT_OIDC_ISSUER", "OpenID Connect issuer `url` for single sign-on (needs base-url)", func(c *Config) flag.Value { return (*stringValue)(&c.OIDCIssuer) }},
+	{"oidc-client-id", "HINDSIGHT_OIDC_CLIENT_ID", "OpenID Connect client `id`", func(c *Config) flag.Value { return (*stringValue)(&c.OIDCClientID) }},
+	{"oidc-client-secret", "HINDSIGHT_OIDC_CLIENT_SECRET", "OpenID Connect client `secret` (prefer the environment)", func(c *Config) flag.Value { return (*stringValue)(&c.OIDCClientSecret) }},
+	{"oidc-auto-create", "HINDSIGHT_OIDC_AUTO_CREATE", "create unknown users with a verified email as viewers at their first sign-in", func(c *Config) flag.Value { return (*boolValue)(&c.OIDCAutoCreate) }},
 }
 
 // Env lists the environment variables Config reads, by flag name.
