@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"errors"
 	"image/png"
 	"regexp"
 	"strconv"
@@ -28,6 +29,9 @@ const (
 // names. Bad options give a *domain.ValidationError naming lang, tz,
 // audience or branding fields.
 func Build(r domain.RCA, incidents []domain.Incident, components []domain.Component, authors map[string]string, cat *i18n.Catalog, opt Options) (Report, error) {
+	if cat == nil {
+		return Report{}, errors.New("report: build: no message catalog")
+	}
 	lang, loc, audience, err := resolveOptions(r, cat, opt)
 	if err != nil {
 		return Report{}, err

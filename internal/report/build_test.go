@@ -293,3 +293,9 @@ func TestRenderDispatch(t *testing.T) {
 		t.Errorf("unknown format: %v, %d bytes written", err, buf.Len())
 	}
 }
+
+func TestBuildWithoutCatalog(t *testing.T) {
+	if _, err := Build(sampleRCA(), nil, nil, nil, nil, Options{}); err == nil {
+		t.Error("Build without a catalog must fail, not panic")
+	}
+}

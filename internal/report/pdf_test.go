@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -257,6 +258,13 @@ func TestPDFEveryPlaneAndScript(t *testing.T) {
 		"Controls: a\x00b\x07c\u200bd\u200de\u202ef\ufeffg", "Combining: e\u0301 a\u0308 n\u0303", "Specials: \uFFFD \uFFFF \uFFFE",
 		"Bidi: \u202Ereversed\u202C", "Invalid UTF-8: \xff\xfe\xc3\x28",
 	}
+	// One code point from each of the 17 planes, assigned or not.
+	var planes strings.Builder
+	for plane := rune(0); plane <= 16; plane++ {
+		planes.WriteString(" p" + strconv.Itoa(int(plane)) + ":")
+		planes.WriteRune(plane<<16 | 0x4E2D)
+	}
+	samples = append(samples, "Planes:"+planes.String())
 	all := strings.Join(samples, "\n\n")
 	r := sampleRCA()
 	r.Title = "Unicode 🔥 " + all[:200]
@@ -269,7 +277,7 @@ func TestPDFEveryPlaneAndScript(t *testing.T) {
 	pdf := renderPDF(t, rep)
 	qpdfCheck(t, pdf)
 	text := strings.Join(strings.Fields(pdfText(t, pdf)), " ")
-	for _, w := range []string{"[U+1F525]", "Ωμέγα", "Привет", "[Hebrew text]", "[Arabic text]", "[U+4F60]", "[U+20000]", "[U+10FFFD]", "[U+E000]", "Ünïcödé", "abcdefg"} {
+	for _, w := range []string{"[U+1F525]", "Ωμέγα", "Привет", "[Hebrew text]", "[Arabic text]", "[U+4F60]", "[U+20000]", "[U+10FFFD]", "[U+E000]", "Ünïcödé", "abcdefg", "p0:[U+4E2D]", "p7:[U+74E2D]", "p16:[U+104E2D]"} {
 		if !strings.Contains(text, w) {
 			t.Errorf("PDF text lacks %q", w)
 		}
