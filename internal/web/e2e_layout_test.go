@@ -51,6 +51,7 @@ func TestE2EPagesFitDesktopAndPhone(t *testing.T) {
 		"facts":      "/rcas/" + r.ID + "/edit?section=_facts",
 		"rca":        "/rcas/" + r.ID,
 		"history":    "/rcas/" + r.ID + "/history",
+		"diff":       "/rcas/" + r.ID + "/diff?from=1&to=2",
 		"incidents":  "/incidents",
 		"incident":   "/incidents/" + in.ID,
 		"incident_f": "/incidents/" + in.ID + "/edit",
