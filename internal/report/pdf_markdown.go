@@ -438,8 +438,10 @@ func (w *mdWalker) linked(url string, body func()) {
 	d.setColor(prevColor)
 }
 
-// text writes s in the current style, word by word: fpdf's Write is
-// quadratic in the length of the string it is given.
+// text lays out s in the current style: words go on the current line while
+// they fit, and each line's share of the run is one text object (fpdf's
+// Write costs quadratic time in its input and makes one object per call).
+// A word wider than a line is cut.
 func (w *mdWalker) text(s string, size float64) {
 	if s == "" {
 		return
@@ -447,21 +449,65 @@ func (w *mdWalker) text(s string, size float64) {
 	d, f := w.d, w.d.f
 	d.applyStyle(size)
 	s = d.safe(s, false)
-	for len(s) > 0 {
-		// One chunk: a word with its space, or 64 runes of a longer word.
-		n := 0
-		for runes := 0; n < len(s) && runes < 64; runes++ {
-			_, size := utf8.DecodeRuneInString(s[n:])
-			n += size
-			if s[n-size] == ' ' {
-				break
-			}
-		}
-		if d.link != "" {
-			f.WriteLinkString(d.lineH, s[:n], d.link)
-		} else {
-			f.Write(d.lineH, s[:n])
-		}
-		s = s[n:]
+	cm := f.GetCellMargin()
+	f.SetCellMargin(0)
+	defer f.SetCellMargin(cm)
+	left, _, _, _ := f.GetMargins()
+	lineStart, lineEnd := left+cm, pageW-marginR-cm
+	if f.GetX() < lineStart {
+		f.SetX(lineStart)
 	}
+	var run strings.Builder
+	runW := 0.0
+	flush := func() {
+		if run.Len() > 0 {
+			f.CellFormat(runW, d.lineH, run.String(), "", 0, "L", false, 0, d.link)
+			run.Reset()
+			runW = 0
+		}
+	}
+	newLine := func() {
+		flush()
+		f.Ln(d.lineH)
+		f.SetX(lineStart)
+	}
+	atLineStart := func() bool { return f.GetX()+runW <= lineStart+0.01 }
+	for len(s) > 0 {
+		n := strings.IndexByte(s, ' ')
+		if n < 0 {
+			n = len(s)
+		} else {
+			n++
+		}
+		tok := s[:n]
+		s = s[n:]
+		word := strings.TrimRight(tok, " ")
+		if word == "" && atLineStart() {
+			continue // no spaces at the start of a line
+		}
+		ww := f.GetStringWidth(word)
+		if f.GetX()+runW+ww > lineEnd && !atLineStart() {
+			newLine()
+		}
+		for ww > lineEnd-lineStart {
+			// Longer than a whole line: put what fits, then the rest below.
+			room, cut, cutW := lineEnd-f.GetX()-runW, 0, 0.0
+			for i, r := range word {
+				rw := f.GetStringWidth(string(r))
+				if cutW+rw > room && i > 0 {
+					break
+				}
+				cut, cutW = i+utf8.RuneLen(r), cutW+rw
+			}
+			run.WriteString(word[:cut])
+			runW += cutW
+			newLine()
+			word = word[cut:]
+			tok = tok[cut:]
+			ww = f.GetStringWidth(word)
+		}
+		run.WriteString(tok)
+		runW += f.GetStringWidth(tok)
+	}
+	flush()
 }
