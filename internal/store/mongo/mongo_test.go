@@ -718,3 +718,30 @@ func TestUpdateDeliveryValidates(t *testing.T) {
 		t.Fatalf("after update: %+v", got)
 	}
 }
+
+// A write never changes memory the caller shares with other copies of the
+// RCA (a struct copy shares its slices): seen as a data race when several
+// goroutines update copies of one RCA.
+func TestUpdateRCALeavesSharedSlicesAlone(t *testing.T) {
+	s := open(t)
+	r := createRCA(t, s, "Shared slices")
+	r.Timeline = []domain.TimelineEntry{
+		{ID: "b", At: t0.Add(time.Hour), Kind: domain.KindResolved, Text: "Fixed."},
+		{ID: "a", At: t0, Kind: domain.KindDetected, Text: "Alert."},
+	}
+	c := r // shares Sections and Timeline with r
+	c.Section("summary").Body = "changed through the copy"
+	shared := r.Section("summary").Revision
+	if err := s.UpdateRCA(context.Background(), &c, "u-ana", "edit"); err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Section("summary").Revision; got != shared {
+		t.Fatalf("UpdateRCA bumped the caller's shared section revision to %d", got)
+	}
+	if r.Timeline[0].ID != "b" {
+		t.Fatal("UpdateRCA sorted the caller's shared timeline in place")
+	}
+	if c.Section("summary").Revision != shared+1 || c.Timeline[0].ID != "a" {
+		t.Fatalf("the written copy was not filled in: revision %d, first entry %s", c.Section("summary").Revision, c.Timeline[0].ID)
+	}
+}

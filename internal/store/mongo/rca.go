@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -23,6 +24,23 @@ import (
 // MongoDB's 16 MiB document limit. Validate's per-field limits alone allow
 // more (many translations of long sections).
 const maxRCABytes = 16<<20 - 64<<10
+
+// cloneRCA copies the lists of an RCA that Normalize, BumpChangedSections
+// and ApplySectionEdit change in place, so that a write never touches
+// memory the caller may share (a struct copy shares its slices).
+func cloneRCA(r *domain.RCA) domain.RCA {
+	c := *r
+	c.IncidentIDs = slices.Clone(r.IncidentIDs)
+	c.AffectedServices = slices.Clone(r.AffectedServices)
+	c.Tags = slices.Clone(r.Tags)
+	c.Authors = slices.Clone(r.Authors)
+	c.Reviewers = slices.Clone(r.Reviewers)
+	c.Sections = slices.Clone(r.Sections)
+	c.Timeline = slices.Clone(r.Timeline)
+	c.ActionItems = slices.Clone(r.ActionItems)
+	c.History = slices.Clone(r.History)
+	return c
+}
 
 // checkKeys refuses translation keys that cannot be BSON field names (a
 // dot, a leading dollar sign, a NUL byte). domain.RCA.Validate checks the
@@ -77,7 +95,9 @@ const defaultClaimGrace = 2 * time.Second
 
 // CreateRCA stores a new RCA at version 1 and its first revision. A taken
 // slug gets -2, -3, … appended.
-func (s *Store) CreateRCA(ctx context.Context, r *domain.RCA, author string) error {
+func (s *Store) CreateRCA(ctx context.Context, in *domain.RCA, author string) error {
+	c := cloneRCA(in)
+	r := &c
 	r.Normalize()
 	if err := r.Validate(); err != nil {
 		return err
@@ -107,7 +127,7 @@ func (s *Store) CreateRCA(ctx context.Context, r *domain.RCA, author string) err
 		}
 		_, err := s.c(colRCAs).InsertOne(ctx, d)
 		if err == nil {
-			*r = d.domain()
+			*in = d.domain()
 			return s.putRevision(ctx, &d, author, "created")
 		}
 		if !isDuplicate(err) {
@@ -231,7 +251,7 @@ func (s *Store) UpdateRCA(ctx context.Context, r *domain.RCA, author, note strin
 	if r.Version != cur.Version {
 		return fmt.Errorf("mongo: update rca %s: %w", r.ID, &store.ConflictError{Current: cur})
 	}
-	next := *r
+	next := cloneRCA(r)
 	if strings.TrimSpace(next.Slug) == "" {
 		next.Slug = cur.Slug
 	}
@@ -293,8 +313,7 @@ func (s *Store) SaveSection(ctx context.Context, rcaID, key string, e domain.Sec
 		if e.BaseRevision != sec.Revision {
 			return domain.RCA{}, fmt.Errorf("mongo: %s: %w", op, &store.ConflictError{Current: cur})
 		}
-		next := cur
-		next.Sections = append([]domain.Section(nil), cur.Sections...)
+		next := cloneRCA(&cur)
 		if err := next.ApplySectionEdit(key, e, author, s.now()); err != nil {
 			return domain.RCA{}, err
 		}
