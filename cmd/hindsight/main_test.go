@@ -75,7 +75,7 @@ func TestUserAddListAndToken(t *testing.T) {
 	dir := t.TempDir()
 	data := []string{"--data", dir}
 
-	r := cli(t, nil, "correct horse battery staple\n", append(data, "user", "add", "--email", "Ada@Example.com", "--name", "Ada", "--role", "admin", "--password-stdin")...)
+	r := cli(t, nil, "tangerine harbour lantern 42\n", append(data, "user", "add", "--email", "Ada@Example.com", "--name", "Ada", "--role", "admin", "--password-stdin")...)
 	if r.code != 0 {
 		t.Fatalf("user add: %+v", r)
 	}
@@ -119,7 +119,7 @@ func TestUserAddListAndToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ada.Role != domain.RoleAdmin || ada.Name != "Ada" || !auth.CheckPassword(ada.PasswordHash, "correct horse battery staple") {
+	if ada.Role != domain.RoleAdmin || ada.Name != "Ada" || !auth.CheckPassword(ada.PasswordHash, "tangerine harbour lantern 42") {
 		t.Fatalf("stored admin wrong: %+v", ada)
 	}
 	bo, err := st.GetUserByEmail(context.Background(), "bo@example.com")
