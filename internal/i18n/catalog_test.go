@@ -1,6 +1,9 @@
 package i18n
 
 import (
+	"bytes"
+	"encoding/json"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -303,5 +306,54 @@ func TestKeysUsedInCodeExist(t *testing.T) {
 	}
 	if count == 0 {
 		t.Fatal("found no translation keys in the code at all: the pattern is broken")
+	}
+}
+
+// TestNoDuplicateKeysInFile catches a key written twice in one file, which
+// encoding/json would silently resolve to the last value.
+func TestNoDuplicateKeysInFile(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("locales", "*", "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no catalog files found: %v", err)
+	}
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dec := json.NewDecoder(bytes.NewReader(b))
+		seen := map[string]bool{}
+		depth := 0
+		for {
+			tok, err := dec.Token()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			switch v := tok.(type) {
+			case json.Delim:
+				if v == '{' || v == '[' {
+					depth++
+				} else {
+					depth--
+				}
+			case string:
+				// At depth 1 keys and values alternate; a key is followed by
+				// a value, so only strings in key position are checked.
+				if depth == 1 && dec.More() {
+					if seen[v] {
+						t.Errorf("%s: key %q appears twice", name, v)
+					}
+					seen[v] = true
+					// Skip the value.
+					var skip json.RawMessage
+					if err := dec.Decode(&skip); err != nil {
+						t.Fatalf("%s: %v", name, err)
+					}
+				}
+			}
+		}
 	}
 }

@@ -26,6 +26,10 @@ func TestMatch(t *testing.T) {
 		{[]string{"xx-invalid-!!", "fr"}, "fr"},
 		{[]string{"ja;q=0.9, de;q=0.5"}, "de"},
 		{[]string{"en-GB", "de"}, "en"},
+		{[]string{"*"}, "en"},
+		{[]string{"DE"}, "de"},
+		{[]string{"pt-PT"}, "pt-BR"},
+		{[]string{"de;q=0, fr;q=0.5"}, "fr"},
 	}
 	for _, tt := range tests {
 		if got := c.Match(tt.prefs...); got != tt.want {
