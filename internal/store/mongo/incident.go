@@ -3,6 +3,7 @@ package mongo
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -14,27 +15,37 @@ import (
 // CreateIncident stores a new incident at version 1. An imported incident
 // whose (source system, source id) is already stored is ErrDuplicate.
 func (s *Store) CreateIncident(ctx context.Context, in *domain.Incident) error {
-	in.Normalize()
-	if err := in.Validate(); err != nil {
+	next := cloneIncident(in)
+	next.Normalize()
+	if err := next.Validate(); err != nil {
 		return err
 	}
-	now := s.clock()
-	if in.ID == "" {
-		in.ID = domain.NewID()
+	if next.ID == "" {
+		next.ID = domain.NewID()
 	}
-	in.Version = 1
-	stamp(&in.CreatedAt, &in.UpdatedAt, now)
-	d := toIncidentDoc(in)
+	next.Version = 1
+	stamp(&next.CreatedAt, &next.UpdatedAt, s.clock())
+	d := toIncidentDoc(&next)
 	if _, err := s.c(colIncidents).InsertOne(ctx, d); err != nil {
 		return wrap("create incident", err)
 	}
-	links, err := s.linkedRCAs(ctx, in.ID)
+	links, err := s.linkedRCAs(ctx, d.ID)
 	if err != nil {
 		return err
 	}
 	*in = d.domain()
 	in.RCAIDs = links[in.ID]
 	return nil
+}
+
+// cloneIncident copies the lists Normalize sorts and fills in place, so a
+// write never touches memory the caller may share with other copies.
+func cloneIncident(in *domain.Incident) domain.Incident {
+	c := *in
+	c.Components = slices.Clone(in.Components)
+	c.Updates = slices.Clone(in.Updates)
+	c.RCAIDs = slices.Clone(in.RCAIDs)
+	return c
 }
 
 // GetIncident loads one incident with the ids of the RCAs that link it.
@@ -134,11 +145,11 @@ func (s *Store) ListIncidents(ctx context.Context, f store.IncidentFilter) ([]do
 // UpdateIncident replaces an incident if in.Version is the stored version.
 // RCAIDs is derived and never written.
 func (s *Store) UpdateIncident(ctx context.Context, in *domain.Incident) error {
-	in.Normalize()
-	if err := in.Validate(); err != nil {
+	next := cloneIncident(in)
+	next.Normalize()
+	if err := next.Validate(); err != nil {
 		return err
 	}
-	next := *in
 	next.Version = in.Version + 1
 	next.UpdatedAt = s.clock()
 	d := toIncidentDoc(&next)

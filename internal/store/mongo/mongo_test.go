@@ -745,3 +745,21 @@ func TestUpdateRCALeavesSharedSlicesAlone(t *testing.T) {
 		t.Fatalf("the written copy was not filled in: revision %d, first entry %s", c.Section("summary").Revision, c.Timeline[0].ID)
 	}
 }
+
+func TestCreateIncidentLeavesSharedSlicesAlone(t *testing.T) {
+	s := open(t)
+	in := domain.Incident{Title: "Shared updates", StartedAt: t0, Updates: []domain.IncidentUpdate{
+		{ID: "b", Status: domain.UpdateResolved, Body: "Fixed.", At: t0.Add(time.Hour)},
+		{Status: domain.UpdateInvestigating, Body: "Looking.", At: t0},
+	}}
+	c := in // shares Updates with in
+	if err := s.CreateIncident(context.Background(), &c); err != nil {
+		t.Fatal(err)
+	}
+	if in.Updates[0].ID != "b" || in.Updates[1].ID != "" {
+		t.Fatalf("CreateIncident changed the caller's shared updates: %+v", in.Updates)
+	}
+	if c.Updates[0].At != t0 || c.Updates[0].ID == "" {
+		t.Fatalf("the written copy was not normalized: %+v", c.Updates)
+	}
+}
