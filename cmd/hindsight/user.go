@@ -13,6 +13,7 @@ import (
 	"github.com/hindsight-rca/hindsight/internal/auth"
 	"github.com/hindsight-rca/hindsight/internal/domain"
 	"github.com/hindsight-rca/hindsight/internal/store"
+	"github.com/hindsight-rca/hindsight/internal/web"
 )
 
 func (a *app) user(ctx context.Context, args []string) error {
@@ -52,6 +53,9 @@ func (a *app) userAdd(ctx context.Context, args []string) error {
 			return err
 		}
 		password = pw
+		if err := web.CheckNewPassword(u.Email, password); err != nil {
+			return err
+		}
 	} else {
 		password, generated = auth.RandomString(15), true
 	}

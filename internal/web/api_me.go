@@ -44,8 +44,10 @@ func (s *Server) apiMeUpdate(c *gin.Context) {
 			return
 		}
 		var hash string
-		if hash, perr = auth.HashPassword(*in.NewPassword); perr == nil {
-			u.PasswordHash, u.PasswordChangedAt = hash, s.now()
+		if perr = passwordRules("new_password", *in.NewPassword, u.Email); perr == nil {
+			if hash, perr = auth.HashPassword(*in.NewPassword); perr == nil {
+				u.PasswordHash, u.PasswordChangedAt = hash, s.now()
+			}
 		}
 	}
 	if err := joinProblems(u.Validate(), passwordProblem("new_password", perr), s.checkLanguage(u.Language)); err != nil {

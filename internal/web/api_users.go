@@ -65,7 +65,7 @@ func (s *Server) createUser(ctx context.Context, actor string, in userCreate) (d
 		Language: trimmed(in.Language), TimeZone: trimmed(in.TimeZone), PasswordChangedAt: now}
 	verr := u.Validate()
 	hash, perr := auth.HashPassword(in.Password)
-	if err := joinProblems(verr, passwordProblem("password", perr)); err != nil {
+	if err := joinProblems(verr, passwordProblem("password", perr), passwordRules("password", in.Password, in.Email)); err != nil {
 		return domain.User{}, err
 	}
 	u.PasswordHash = hash
@@ -106,6 +106,9 @@ func (s *Server) apiUserUpdate(c *gin.Context) {
 	}
 	var perr error
 	if in.Password != nil {
+		perr = passwordRules("password", *in.Password, u.Email)
+	}
+	if in.Password != nil && perr == nil {
 		var hash string
 		if hash, perr = auth.HashPassword(*in.Password); perr == nil {
 			u.PasswordHash = hash

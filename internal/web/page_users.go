@@ -63,7 +63,7 @@ func (p *pages) userCreate(c *gin.Context) {
 	if problems, ok := validationProblems(u.Validate()); ok {
 		ps = append(ps, problems...)
 	}
-	if len(pw) < minPasswordLen {
+	if len(pw) < minPasswordLen || passwordRules("password", pw, nf.Email) != nil {
 		ps.add("password", domain.CodeInvalid)
 	}
 	if len(ps) == 0 {
