@@ -5,6 +5,7 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -133,5 +134,43 @@ func TestFirstStartHintNamesFolder(t *testing.T) {
 		if got := a.commandLine("user add --email"); !strings.HasPrefix(got, tt.want) {
 			t.Errorf("data %q mongo %q: %q, want prefix %q", tt.data, tt.mongo, got, tt.want)
 		}
+	}
+}
+
+func TestHealthcheck(t *testing.T) {
+	ok := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/healthz" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write([]byte(`{"status":"ok"}`))
+	}))
+	defer ok.Close()
+	sick := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "no", http.StatusServiceUnavailable)
+	}))
+	defer sick.Close()
+	_, okPort, _ := net.SplitHostPort(strings.TrimPrefix(ok.URL, "http://"))
+
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		code int
+		want string
+	}{
+		{"healthy", nil, []string{"healthcheck", "--addr", strings.TrimPrefix(ok.URL, "http://")}, 0, "ok"},
+		{"wildcard host asks loopback", nil, []string{"healthcheck", "--addr", "0.0.0.0:" + okPort}, 0, "ok"},
+		{"address from the environment", map[string]string{"HINDSIGHT_ADDR": "0.0.0.0:" + okPort}, []string{"healthcheck"}, 0, "ok"},
+		{"unhealthy answer", nil, []string{"healthcheck", "--addr", strings.TrimPrefix(sick.URL, "http://")}, 1, "503"},
+		{"nothing listening", nil, []string{"healthcheck", "--addr", freeAddr(t), "--timeout", "2s"}, 1, "unhealthy"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := cli(t, tt.env, "", tt.args...)
+			if r.code != tt.code || !strings.Contains(r.stdout+r.stderr, tt.want) {
+				t.Fatalf("exit %d (want %d): %+v", r.code, tt.code, r)
+			}
+		})
 	}
 }
