@@ -8,6 +8,7 @@ import (
 	"image/draw"
 	"image/png"
 	"io"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -56,6 +57,9 @@ var (
 	colCode     = rgb{130, 30, 50}
 )
 
+// pdfSlots limits concurrent PDF renders to twice the usable CPUs.
+var pdfSlots = make(chan struct{}, 2*runtime.GOMAXPROCS(0))
+
 // ErrRender is wrapped by every PDF rendering failure.
 var ErrRender = errors.New("report: pdf")
 
@@ -64,6 +68,11 @@ var ErrRender = errors.New("report: pdf")
 // it: text is made printable first, and a panic in the PDF library comes
 // back as an error.
 func RenderPDF(w io.Writer, rep Report) (err error) {
+	// A five-page PDF allocates ~25 MB in fpdf (zlib writers, font
+	// subsetting): bound how many render at once so a burst of exports
+	// cannot exhaust memory.
+	pdfSlots <- struct{}{}
+	defer func() { <-pdfSlots }()
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("%w: internal error: %v", ErrRender, p)
