@@ -91,6 +91,9 @@ func TestRoleMatrix(t *testing.T) {
 					if w.Code == 401 || w.Code == 403 {
 						t.Fatalf("%s on a %s route refused: %d %s", role, rt.need, w.Code, w.Body)
 					}
+					if cc := w.Header().Get("Cache-Control"); cc != "no-store" {
+						t.Fatalf("authenticated answer with Cache-Control %q", cc)
+					}
 				}
 			})
 		}

@@ -33,6 +33,7 @@ func (s *Server) apiSignIn(c *gin.Context) {
 		s.apiError(c, err)
 		return
 	}
+	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusOK, gin.H{"user": u, "csrf_token": csrfToken(c)})
 }
 

@@ -174,6 +174,9 @@ func (s *Server) authenticateToken(c *gin.Context, header string) {
 // tokens may do anything but admin routes, admin tokens may do everything.
 func (s *Server) requireRole(role domain.Role) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		// Answers for a signed-in caller are theirs alone: no shared cache
+		// may keep them (a token's secret, an internal RCA, the audit log).
+		c.Header("Cache-Control", "no-store")
 		if v, failed := c.Get(keyAuthFail); failed {
 			if err, ok := v.(error); ok {
 				s.apiError(c, err) // storage trouble: 503, not "you are unknown"
