@@ -177,6 +177,8 @@ func TestUserAndTokenErrors(t *testing.T) {
 	}{
 		{"duplicate email", "another long password", []string{"user", "add", "--email", "AUTHOR@example.com", "--password-stdin"}, 1, "already exists"},
 		{"short password", "short\n", []string{"user", "add", "--email", "x@example.com", "--password-stdin"}, 1, "at least"},
+		{"common password", "Password123456\n", []string{"user", "add", "--email", "x@example.com", "--password-stdin"}, 1, "too common"},
+		{"password is the email", "longname@example.com\n", []string{"user", "add", "--email", "longname@example.com", "--password-stdin"}, 1, "must not be the email"},
 		{"empty stdin", "", []string{"user", "add", "--email", "x@example.com", "--password-stdin"}, 1, "no password on standard input"},
 		{"missing email", "a long enough password", []string{"user", "add", "--password-stdin"}, 1, "email: required"},
 		{"bad email", "a long enough password", []string{"user", "add", "--email", "not-an-address", "--password-stdin"}, 1, "email: invalid"},
