@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -228,21 +229,58 @@ func newFerretDB(c *ferretdb.Config) (*ferretdb.FerretDB, error) {
 // path, and drops that database when t ends.
 func externalDatabase(t testing.TB, base string) string {
 	t.Helper()
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("mongotest: %s: %v", EnvURI, err)
-	}
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	db := "hindsight_test_" + hex.EncodeToString(b[:])
-	u.Path = "/" + db
-	uri := u.String()
+	uri, err := withDatabase(base, db)
+	if err != nil {
+		t.Fatalf("mongotest: %s: %v", EnvURI, err)
+	}
 	t.Cleanup(func() {
 		if err := dropDatabase(uri, db); err != nil {
 			t.Errorf("mongotest: drop %s: %v", db, err)
 		}
 	})
 	return uri
+}
+
+// withDatabase returns the MongoDB URI uri with db as its database. A URI
+// may list several hosts, which net/url cannot parse, so it is split by
+// hand. The path of a URI with credentials is also where they are checked
+// unless authSource says otherwise: authSource is then pinned to the old
+// path (or "admin") so that changing the path does not break the login.
+func withDatabase(uri, db string) (string, error) {
+	scheme, rest, ok := strings.Cut(uri, "://")
+	if !ok || (scheme != "mongodb" && scheme != "mongodb+srv") {
+		return "", fmt.Errorf("%q is not a mongodb:// or mongodb+srv:// URI", uri)
+	}
+	hosts, pathQuery, _ := strings.Cut(rest, "/")
+	if hosts == "" {
+		return "", fmt.Errorf("%q names no host", uri)
+	}
+	oldDB, rawQuery, _ := strings.Cut(pathQuery, "?")
+	if h, _, ok := strings.Cut(hosts, "?"); ok { // "mongodb://host?x=1" without a slash
+		return withDatabase(scheme+"://"+h+"/?"+hosts[len(h)+1:], db)
+	}
+	q, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return "", fmt.Errorf("query of %q: %w", uri, err)
+	}
+	if strings.Contains(hosts, "@") && q.Get("authSource") == "" {
+		auth, err := url.PathUnescape(oldDB)
+		if err != nil {
+			return "", fmt.Errorf("database of %q: %w", uri, err)
+		}
+		if auth == "" {
+			auth = "admin"
+		}
+		q.Set("authSource", auth)
+	}
+	out := scheme + "://" + hosts + "/" + db
+	if len(q) > 0 {
+		out += "?" + q.Encode()
+	}
+	return out, nil
 }
 
 func dropDatabase(uri, db string) error {

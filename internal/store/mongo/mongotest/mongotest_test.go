@@ -142,3 +142,35 @@ func TestStartWithExternalURI(t *testing.T) {
 		}
 	}
 }
+
+func TestWithDatabase(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"bare host", "mongodb://db.example.com", "mongodb://db.example.com/hs_x"},
+		{"path replaced", "mongodb://db.example.com:27017/prod", "mongodb://db.example.com:27017/hs_x"},
+		{"query kept", "mongodb://127.0.0.1:27017/?appName=ci&w=majority", "mongodb://127.0.0.1:27017/hs_x?appName=ci&w=majority"},
+		{"query without slash", "mongodb://127.0.0.1:27017?replicaSet=rs0", "mongodb://127.0.0.1:27017/hs_x?replicaSet=rs0"},
+		{"several hosts", "mongodb://a:27017,b:27017,c:27017/app?replicaSet=rs0", "mongodb://a:27017,b:27017,c:27017/hs_x?replicaSet=rs0"},
+		{"credentials keep their database", "mongodb://ci:s3cret@a:27017/app", "mongodb://ci:s3cret@a:27017/hs_x?authSource=app"},
+		{"credentials without database use admin", "mongodb://ci:s3cret@a:27017/", "mongodb://ci:s3cret@a:27017/hs_x?authSource=admin"},
+		{"explicit authSource wins", "mongodb://ci:pw@a/app?authSource=users", "mongodb://ci:pw@a/hs_x?authSource=users"},
+		{"srv", "mongodb+srv://ci:pw@cluster0.example.net/?retryWrites=true", "mongodb+srv://ci:pw@cluster0.example.net/hs_x?authSource=admin&retryWrites=true"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := withDatabase(tc.in, "hs_x")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tc.want {
+				t.Fatalf("withDatabase(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+	for _, bad := range []string{"postgres://x/y", "db.example.com:27017", "mongodb://", "mongodb://h/db?%zz"} {
+		if got, err := withDatabase(bad, "hs_x"); err == nil {
+			t.Errorf("withDatabase(%q) = %q, want an error", bad, got)
+		}
+	}
+}
