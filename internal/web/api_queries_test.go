@@ -128,3 +128,16 @@ func TestCreateRCADefaults(t *testing.T) {
 		t.Fatal("slug reused")
 	}
 }
+
+func TestRCAGetBySlug(t *testing.T) {
+	e := newEnv(t)
+	r := e.rca("Payment provider timeouts", "third_party")
+	var got domain.RCA
+	e.must("viewer", "GET", "/api/v1/rcas/"+r.Slug, nil, 200, &got)
+	if got.ID != r.ID || r.Slug != "payment-provider-timeouts" {
+		t.Fatalf("by slug: %q %q", got.ID, r.Slug)
+	}
+	if w := e.as("viewer", "GET", "/api/v1/rcas/no-such-slug", nil); w.Code != 404 {
+		t.Fatalf("unknown slug: %d", w.Code)
+	}
+}

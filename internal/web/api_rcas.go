@@ -157,8 +157,13 @@ func (s *Server) affectedServices(ctx context.Context, incidents []domain.Incide
 	return names, nil
 }
 
+// apiRCAGet reads an RCA by id or, for links people type, by slug.
 func (s *Server) apiRCAGet(c *gin.Context) {
-	r, err := s.store.GetRCA(c.Request.Context(), c.Param("id"))
+	ctx := c.Request.Context()
+	r, err := s.store.GetRCA(ctx, c.Param("id"))
+	if errors.Is(err, store.ErrNotFound) {
+		r, err = s.store.GetRCABySlug(ctx, c.Param("id"))
+	}
 	if err != nil {
 		s.apiError(c, err)
 		return

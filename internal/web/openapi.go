@@ -91,7 +91,7 @@ func coreOps() []apiOp {
 
 		{Method: "GET", Path: "/rcas", Tag: "rcas", Role: domain.RoleViewer, Summary: "List RCAs, most recently updated first", Query: rcaQuery, Response: listOf[domain.RCA]{}},
 		{Method: "POST", Path: "/rcas", Tag: "rcas", Role: domain.RoleAuthor, Summary: "Create an RCA from a template", Request: rcaCreate{}, Response: domain.RCA{}, Status: http.StatusCreated},
-		{Method: "GET", Path: "/rcas/{id}", Tag: "rcas", Role: domain.RoleViewer, Summary: "Read an RCA", Response: domain.RCA{}},
+		{Method: "GET", Path: "/rcas/{id}", Tag: "rcas", Role: domain.RoleViewer, Summary: "Read an RCA (by id or slug)", Response: domain.RCA{}},
 		{Method: "PUT", Path: "/rcas/{id}", Tag: "rcas", Role: domain.RoleAuthor, Summary: "Replace an RCA (with version; 409 with the current document when stale)", Request: domain.RCA{}, Response: domain.RCA{}},
 		{Method: "DELETE", Path: "/rcas/{id}", Tag: "rcas", Role: domain.RoleAdmin, Summary: "Delete an RCA with its revisions and comments", Status: http.StatusNoContent},
 		{Method: "PUT", Path: "/rcas/{id}/sections/{key}", Tag: "rcas", Role: domain.RoleAuthor, Summary: "Save one section (409 with the current section when base_revision is stale)", Request: sectionSave{}, Response: domain.RCA{}},
