@@ -192,3 +192,34 @@ func TestUsageNamesEnv(t *testing.T) {
 		t.Fatalf("usage does not show the default address:\n%s", b.String())
 	}
 }
+
+// FuzzSettings: any environment value or flag argument is either accepted or
+// rejected with an error; Validate answers nil or a *domain.ValidationError,
+// never a panic.
+func FuzzSettings(f *testing.F) {
+	f.Add("0.0.0.0:8080", "de", "Europe/Berlin", "json", "true", "1048576", "https://status.example.com")
+	f.Add("", "", "", "", "", "", "")
+	f.Add(":99999", "zz-ZZ-x", "Local", "xml", "maybe", "-1", "ftp://x")
+	f.Add("[::1]:0", "pt-BR", "America/Sao_Paulo", "text", "0", "9223372036854775807", "http://[::1]:8080/")
+	f.Fuzz(func(t *testing.T, addr, lang, tz, logFormat, secure, maxBody, base string) {
+		env := map[string]string{
+			"HINDSIGHT_ADDR": addr, "HINDSIGHT_DEFAULT_LANG": lang, "HINDSIGHT_DEFAULT_TZ": tz,
+			"HINDSIGHT_LOG_FORMAT": logFormat, "HINDSIGHT_SECURE_COOKIES": secure,
+			"HINDSIGHT_MAX_BODY_BYTES": maxBody, "HINDSIGHT_BASE_URL": base,
+		}
+		c := New()
+		_ = c.ApplyEnv(func(k string) string { return env[k] })
+		if err := c.Validate(); err != nil {
+			var ve *domain.ValidationError
+			if !errors.As(err, &ve) || len(ve.Problems) == 0 {
+				t.Fatalf("Validate returned %T %v", err, err)
+			}
+		}
+		fs := flag.NewFlagSet("fuzz", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		c2 := New()
+		c2.Register(fs)
+		_ = fs.Parse([]string{"--addr", addr, "--max-body-bytes", maxBody, "--secure-cookies=" + secure, "--default-tz", tz})
+		_ = c2.Validate()
+	})
+}
