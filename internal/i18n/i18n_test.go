@@ -302,3 +302,29 @@ func TestLookup(t *testing.T) {
 		}
 	}
 }
+
+// TestFormatsEveryLanguage formats every month and a range of durations in
+// every language: nothing may come back empty, as a raw key or with a
+// template hole.
+func TestFormatsEveryLanguage(t *testing.T) {
+	c := mustLoad(t)
+	loc, _ := time.LoadLocation("America/Sao_Paulo")
+	for _, lang := range c.Languages() {
+		l := c.Localizer(lang)
+		for m := time.January; m <= time.December; m++ {
+			at := time.Date(2026, m, 15, 13, 45, 0, 0, time.UTC)
+			for _, s := range []string{l.Date(at, loc), l.ShortDate(at, nil), l.Time(at, loc), l.DateTime(at, loc), l.Month(at, nil), l.ZoneLabel(at, loc), l.TimelineHeading(at, loc)} {
+				if strings.TrimSpace(s) == "" || strings.Contains(s, "<no value>") || strings.Contains(s, "format.") || strings.Contains(s, "report.") {
+					t.Errorf("%s %s: bad output %q", lang, m, s)
+				}
+			}
+		}
+		for _, d := range []time.Duration{0, time.Second, 59 * time.Second, time.Minute, 90 * time.Minute, 25 * time.Hour, 400 * 24 * time.Hour} {
+			for _, s := range []string{l.Duration(d), l.ApproxDuration(d), l.Lasted(d)} {
+				if strings.TrimSpace(s) == "" || strings.Contains(s, "<no value>") || strings.Contains(s, "duration.") {
+					t.Errorf("%s %v: bad output %q", lang, d, s)
+				}
+			}
+		}
+	}
+}

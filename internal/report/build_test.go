@@ -299,3 +299,22 @@ func TestBuildWithoutCatalog(t *testing.T) {
 		t.Error("Build without a catalog must fail, not panic")
 	}
 }
+
+func TestBuildSameBaseLanguageNeedsNoNote(t *testing.T) {
+	r := sampleRCA()
+	r.Language = "pt"
+	r.Translations = nil
+	rep := build(t, r, Options{Lang: "pt-BR", Now: fixedNow})
+	for _, s := range rep.Sections {
+		if s.UntranslatedNote != "" {
+			t.Errorf("section %s: a pt RCA read in pt-BR is not untranslated", s.Key)
+		}
+	}
+	// A translation tagged with the base language serves the regional one.
+	r.Section("summary").Translations = map[string]domain.SectionTranslation{"de": {Body: "Deutsch"}}
+	r.Language = "en"
+	rep = build(t, r, Options{Lang: "de", Now: fixedNow})
+	if s := section(rep, "summary"); s.Markdown != "Deutsch" || s.UntranslatedNote != "" {
+		t.Errorf("summary = %+v", s)
+	}
+}

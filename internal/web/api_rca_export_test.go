@@ -3,6 +3,9 @@ package web
 import (
 	"context"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -143,5 +146,42 @@ func TestExportMessageInRequestLanguage(t *testing.T) {
 	}
 	if ae := decodeErr(t, w); !strings.Contains(ae.Error.Message, "Unbekanntes Exportformat") {
 		t.Errorf("message = %q, want German", ae.Error.Message)
+	}
+}
+
+// TestExportPDFText reads the PDF the endpoint answers with pdftotext (skipped
+// loudly without poppler-utils, failing under CI=true): German labels, the
+// Berlin zone, and no internal marker in the external edition.
+func TestExportPDFText(t *testing.T) {
+	tool, err := exec.LookPath("pdftotext")
+	if err != nil {
+		msg := "pdftotext is not installed (Debian: apt-get install poppler-utils)"
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg + " and CI=true requires it")
+		}
+		t.Skip("SKIPPED: " + msg)
+	}
+	e := newEnv(t)
+	r := exportFixture(t, e)
+	w := e.as(domain.RoleViewer, http.MethodGet, "/api/v1/rcas/"+r.ID+"/export?format=pdf&lang=de&tz=Europe/Berlin", nil)
+	if w.Code != http.StatusOK {
+		t.Fatalf("status %d: %s", w.Code, w.Body.String())
+	}
+	path := filepath.Join(t.TempDir(), "r.pdf")
+	if err := os.WriteFile(path, w.Body.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(tool, "-enc", "UTF-8", path, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(string(out)), " ")
+	for _, want := range []string{"Templates API Partial Service Disruption", "Zusammenfassung", "Zeitablauf (MEZ, UTC+1)", "Seite 1 von"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("PDF text lacks %q", want)
+		}
+	}
+	if strings.Contains(text, "EXPORTSECRET") {
+		t.Error("the external PDF shows an internal marker")
 	}
 }
