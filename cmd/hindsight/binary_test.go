@@ -44,7 +44,9 @@ func TestMain(m *testing.M) {
 
 // hindsightBinary builds the command once per test run and returns its path.
 // It builds with the test's own settings so the go tool reuses the packages
-// the test binary was compiled from: only the link is new.
+// the test binary was compiled from: only the link is new. No VCS stamping:
+// git refuses to read a checkout owned by another user, which would fail the
+// build on some CI machines.
 func hindsightBinary(t *testing.T) string {
 	t.Helper()
 	if testing.Short() {
@@ -56,7 +58,7 @@ func hindsightBinary(t *testing.T) string {
 			return
 		}
 		binPath = filepath.Join(buildDir, "hindsight")
-		cmd := exec.Command("go", "build", "-o", binPath, ".")
+		cmd := exec.Command("go", "build", "-buildvcs=false", "-o", binPath, ".")
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
