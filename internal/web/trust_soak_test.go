@@ -53,22 +53,27 @@ func TestTrustSoakStatusAndExport(t *testing.T) {
 	hc := &http.Client{Transport: tr, Timeout: 60 * time.Second}
 
 	type target struct {
+		kind        string // for the per-kind figures
 		path, token string
 		want        string // a piece of the answer that proves it is the real thing
 	}
 	targets := []target{
-		{path: "/status", want: "Soak status"},
-		{path: "/status?lang=de", want: "Soak status"},
-		{path: "/api/v2/summary.json", want: `"components"`},
-		{path: "/api/v2/incidents.json", want: `"incidents"`},
+		{kind: "status page", path: "/status", want: "Soak status"},
+		{kind: "status page", path: "/status?lang=de", want: "Soak status"},
+		{kind: "status json", path: "/api/v2/summary.json", want: `"components"`},
+		{kind: "status json", path: "/api/v2/incidents.json", want: `"incidents"`},
 	}
 	for _, r := range rcas {
 		targets = append(targets,
-			target{path: "/api/v1/rcas/" + r.ID + "/export?format=pdf", token: token, want: "%PDF-"},
-			target{path: "/api/v1/rcas/" + r.ID + "/export?format=html&lang=de&tz=Europe/Berlin", token: token, want: "<html"},
+			target{kind: "export pdf", path: "/api/v1/rcas/" + r.ID + "/export?format=pdf", token: token, want: "%PDF-"},
+			target{kind: "export html", path: "/api/v1/rcas/" + r.ID + "/export?format=html&lang=de&tz=Europe/Berlin", token: token, want: "<html"},
 		)
 	}
 
+	kinds := map[string]*faulttest.Stats{}
+	for _, tg := range targets {
+		kinds[tg.kind] = faulttest.NewStats()
+	}
 	run := func(d time.Duration) *faulttest.Stats {
 		stats := faulttest.NewStats()
 		ctx, cancel := context.WithTimeout(ctx, d)
@@ -78,6 +83,7 @@ func TestTrustSoakStatusAndExport(t *testing.T) {
 			// The request is not tied to ctx: the last ones finish normally.
 			a := trustDo(context.Background(), hc, "GET", ts.URL+tg.path, tg.token, nil)
 			stats.Record(a.status, a.took, a.err)
+			kinds[tg.kind].Record(a.status, a.took, a.err)
 			if a.err == nil && a.status == http.StatusOK && !strings.Contains(string(a.body), tg.want) {
 				t.Errorf("GET %s: answer lacks %q", tg.path, tg.want)
 			}
@@ -95,6 +101,9 @@ func TestTrustSoakStatusAndExport(t *testing.T) {
 	after := faulttest.HeapInuse()
 	t.Logf("warm-up %v: %v", warmup, warm)
 	t.Logf("soak %v, %d clients: %v (%.0f req/s)", duration, clients, stats, float64(stats.Requests())/duration.Seconds())
+	for _, k := range []string{"status page", "status json", "export pdf", "export html"} {
+		t.Logf("  %s (warm-up included): %v", k, kinds[k])
+	}
 	t.Logf("heap in use after GC: %s after warm-up, %s after the soak", faulttest.MiB(before), faulttest.MiB(after))
 
 	if n, errs := stats.TransportErrors(); n > 0 {
