@@ -25,6 +25,32 @@
     s.addEventListener("change", function () { s.form.submit(); });
   });
 
+  // Forms with data-autosave (header facts, timeline entries, action items)
+  // save themselves when a field is left after a change. The server answers
+  // a good save with a redirect and a bad one with the form and its errors
+  // (422): then the state asks the user to press Save and see them.
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-autosave]"), function (form) {
+    var out = form.querySelector(".form-state");
+    var timer = null;
+    function show(s) {
+      if (!out) { return; }
+      out.dataset.state = s;
+      out.textContent = out.dataset["label" + s.charAt(0).toUpperCase() + s.slice(1)] || "";
+    }
+    form.addEventListener("change", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        show("saving");
+        fetch(form.action, {
+          method: "POST", credentials: "same-origin",
+          headers: { "Content-Type": "application/x-www-form-urlencoded", "X-CSRF-Token": csrf },
+          body: new URLSearchParams(new FormData(form)).toString()
+        }).then(function (res) { show(res.ok ? "saved" : (res.status >= 500 ? "offline" : "error")); })
+          .catch(function () { show("offline"); });
+      }, 300);
+    });
+  });
+
   var editor = document.getElementById("section-editor");
   if (!editor) { return; }
 

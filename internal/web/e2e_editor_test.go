@@ -217,6 +217,18 @@ func TestE2EAuthoringReviewInBrowser(t *testing.T) {
 		if checks != "ok" {
 			t.Errorf("owner/due check = %q, want ok", checks)
 		}
+		// Editing the item in place saves it when the field is left.
+		owner := "#a-" + items[0].ID + "-owner"
+		do(t, author, "edit the owner in place",
+			chromedp.Evaluate[chromedp.Void](`document.querySelector("`+owner+`").select()`),
+			chromedp.SendKeys(chromedp.CSS(owner), "Platform team"),
+			chromedp.KeyEvent("\t"),
+			chromedp.Poll[chromedp.Void](`document.querySelector("#action-`+items[0].ID+` .form-state").dataset.state === "saved"`,
+				chromedp.WithPollingTimeout(10*time.Second)),
+		)
+		if got := getRCA().ActionItems; len(got) != 1 || got[0].Owner != "Platform team" || got[0].Title != items[0].Title {
+			t.Fatalf("after the in-place edit: %+v", got)
+		}
 	})
 
 	t.Run("reload and find everything", func(t *testing.T) {
@@ -236,7 +248,7 @@ func TestE2EAuthoringReviewInBrowser(t *testing.T) {
 				t.Errorf("RCA page lacks section %s text %q", key, want)
 			}
 		}
-		for _, want := range []string{"Payments on-call paged", "Traffic moved back to the primary", "Re-resolve the database endpoint on failover", "Payments team"} {
+		for _, want := range []string{"Payments on-call paged", "Traffic moved back to the primary", "Re-resolve the database endpoint on failover", "Platform team"} {
 			if !strings.Contains(page, want) {
 				t.Errorf("RCA page lacks %q", want)
 			}
