@@ -26,6 +26,9 @@ func (s *Store) CreateIncident(ctx context.Context, in *domain.Incident) error {
 	next.Version = 1
 	stamp(&next.CreatedAt, &next.UpdatedAt, s.clock())
 	d := toIncidentDoc(&next)
+	if err := checkDocSize("incident", d.ID, d); err != nil {
+		return err
+	}
 	if _, err := s.c(colIncidents).InsertOne(ctx, d); err != nil {
 		return wrap("create incident", err)
 	}
@@ -153,6 +156,9 @@ func (s *Store) UpdateIncident(ctx context.Context, in *domain.Incident) error {
 	next.Version = in.Version + 1
 	next.UpdatedAt = s.clock()
 	d := toIncidentDoc(&next)
+	if err := checkDocSize("incident", d.ID, d); err != nil {
+		return err
+	}
 	set := bson.D{
 		{Key: "title", Value: d.Title}, {Key: "impact", Value: d.Impact}, {Key: "status", Value: d.Status},
 		{Key: "started_at", Value: d.StartedAt}, {Key: "resolved_at", Value: d.ResolvedAt},

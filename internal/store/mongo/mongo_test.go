@@ -763,3 +763,21 @@ func TestCreateIncidentLeavesSharedSlicesAlone(t *testing.T) {
 		t.Fatalf("the written copy was not normalized: %+v", c.Updates)
 	}
 }
+
+func TestIncidentTooLargeForADocument(t *testing.T) {
+	s := open(t)
+	ctx := context.Background()
+	in := domain.Incident{Title: "Chatty incident", StartedAt: t0}
+	body := strings.Repeat("Still investigating the elevated error rates. ", domain.MaxBodyLen/50)
+	for i := range 100 {
+		in.Updates = append(in.Updates, domain.IncidentUpdate{Status: domain.UpdateProgress, Body: body, At: t0.Add(time.Duration(i) * time.Minute)})
+	}
+	if err := s.CreateIncident(ctx, &in); !domain.IsValidation(err) {
+		t.Fatalf("CreateIncident of a %d-update incident: got %v, want a validation error", len(in.Updates), err)
+	}
+	small := createIncident(t, s, "Quiet incident", nil)
+	small.Updates = in.Updates
+	if err := s.UpdateIncident(ctx, &small); !domain.IsValidation(err) {
+		t.Fatalf("UpdateIncident to a huge incident: got %v, want a validation error", err)
+	}
+}

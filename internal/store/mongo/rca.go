@@ -20,10 +20,11 @@ import (
 	"github.com/hindsight-rca/hindsight/internal/store"
 )
 
-// maxRCABytes keeps an RCA, and the revision that wraps its snapshot, under
+// maxDocBytes keeps a record (and the revision that wraps an RCA) under
 // MongoDB's 16 MiB document limit. Validate's per-field limits alone allow
-// more (many translations of long sections).
-const maxRCABytes = 16<<20 - 64<<10
+// more (many translations of long sections, a thousand long incident
+// updates).
+const maxDocBytes = 16<<20 - 64<<10
 
 // cloneRCA copies the lists of an RCA that Normalize, BumpChangedSections
 // and ApplySectionEdit change in place, so that a write never touches
@@ -70,13 +71,16 @@ func checkKeys(r *domain.RCA) error {
 
 // checkSize refuses an RCA too large to store, with a validation error
 // rather than the server's.
-func checkSize(d *rcaDoc) error {
-	raw, err := bson.Marshal(d)
+func checkSize(d *rcaDoc) error { return checkDocSize("rca", d.ID, d) }
+
+// checkDocSize refuses a document larger than maxDocBytes once encoded.
+func checkDocSize(field, docID string, doc any) error {
+	raw, err := bson.Marshal(doc)
 	if err != nil {
-		return fmt.Errorf("mongo: encode rca %s: %w", d.ID, err)
+		return fmt.Errorf("mongo: encode %s %s: %w", field, docID, err)
 	}
-	if len(raw) > maxRCABytes {
-		return invalid("rca", domain.CodeTooLong, fmt.Sprintf("%d bytes stored, at most %d", len(raw), maxRCABytes))
+	if len(raw) > maxDocBytes {
+		return invalid(field, domain.CodeTooLong, fmt.Sprintf("%d bytes stored, at most %d", len(raw), maxDocBytes))
 	}
 	return nil
 }
