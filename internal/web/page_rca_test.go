@@ -354,7 +354,9 @@ func TestRCAPageShowsDocumentAndExports(t *testing.T) {
 	c := e.as(domain.RoleViewer)
 	r := c.get("/rcas/"+rc.ID, http.StatusOK)
 	mustContain(t, r.body, "<strong>slow</strong>", "Search slow", `action="/api/v1/rcas/`+rc.ID+`/export"`, `formaction="/rcas/`+rc.ID+`/report"`, "Lessons learned")
-	mustNotContain(t, r.body, `id="move-in_review"`, "Comment on this section")
+	mustNotContain(t, r.body, `id="move-in_review"`, "Comment on this section", `<option value="internal">`)
+	// Reviewers see what the quality checks still miss.
+	mustContain(t, r.body, "checks pass", `data-check="required_sections"`, "“Impact” is required and still empty.")
 }
 
 func sectionBody(r domain.RCA, key string) string {

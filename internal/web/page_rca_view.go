@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/quality"
 )
 
 type viewSection struct {
@@ -44,6 +45,7 @@ type rcaViewPage struct {
 	Sections     []viewSection
 	Timeline     []timelineRow
 	ActionRows   []actionRow
+	Checks       quality.Report
 }
 
 // rcaView shows an RCA as readers see it, with review, export and publish.
@@ -68,7 +70,7 @@ func (p *pages) renderView(c *gin.Context, status int, rc *rcaContext, problems 
 		Facts:      viewFacts{Date: shownDate(rc, loc), Duration: shownDuration(rc, loc)},
 		Authors:    namesOf(r.Authors, rc.Names), Reviewers: namesOf(r.Reviewers, rc.Names),
 		Problems: problems, StateComment: comment, Languages: p.languages(),
-		Timeline: timelineRows(r, loc), ActionRows: actionRows(r, p.s.now()),
+		Timeline: timelineRows(r, loc), ActionRows: actionRows(r, p.s.now()), Checks: rc.Checks,
 	}
 	d.Zones = zoneChoices(d.TimeZone)
 	for _, to := range domain.NextStates(r.State) {
