@@ -178,3 +178,37 @@ func TestUniqueName(t *testing.T) {
 		}
 	}
 }
+
+// One export that cannot be written does not stop the others; the command
+// names it and exits non-zero.
+func TestExportAllPartialFailure(t *testing.T) {
+	dir, sum := seededFolder(t)
+	out := t.TempDir()
+	// Learn the partner RCA's file name, then put a folder in its way.
+	t.Chdir(t.TempDir())
+	r := cli(t, nil, "", "export", "--data", dir, "--rca", sum.RCAIDs[domain.TemplatePartner], "--format", "md")
+	if r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	names, _ := filepath.Glob("*.md")
+	if len(names) != 1 {
+		t.Fatalf("want one file, got %v", names)
+	}
+	if err := os.Mkdir(filepath.Join(out, names[0]), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r = cli(t, nil, "", "export", "--data", dir, "--all", "--format", "md", "--out", out)
+	if r.code != 1 || !strings.Contains(r.stderr, "exported 2 of 3") || !strings.Contains(r.stderr, "failed: "+sum.RCAIDs[domain.TemplatePartner]) {
+		t.Fatalf("partial failure: %+v", r)
+	}
+	files, _ := filepath.Glob(filepath.Join(out, "*.md"))
+	written := 0
+	for _, f := range files {
+		if fi, err := os.Stat(f); err == nil && fi.Mode().IsRegular() {
+			written++
+		}
+	}
+	if written != 2 {
+		t.Fatalf("%d reports written, want the other 2", written)
+	}
+}
