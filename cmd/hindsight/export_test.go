@@ -212,3 +212,30 @@ func TestExportAllPartialFailure(t *testing.T) {
 		t.Fatalf("%d reports written, want the other 2", written)
 	}
 }
+
+func TestProgress(t *testing.T) {
+	var b strings.Builder
+	p := &progress{w: &b, total: 4, tty: true}
+	p.step("first.pdf")
+	p.step(strings.Repeat("x", 60) + ".pdf")
+	p.done()
+	got := b.String()
+	if !strings.HasPrefix(got, "\r["+strings.Repeat("#", 7)+strings.Repeat(".", 23)+"] 1/4 first.pdf") {
+		t.Fatalf("first step drawn as %q", got)
+	}
+	if !strings.Contains(got, "\r["+strings.Repeat("#", 15)+strings.Repeat(".", 15)+"] 2/4 "+strings.Repeat("x", 37)+"...") {
+		t.Fatalf("second step drawn as %q", got)
+	}
+	if !strings.HasSuffix(got, "\n") {
+		t.Fatal("done does not end the line")
+	}
+
+	b.Reset()
+	p = newProgress(&b, 2) // not a terminal: one line per step
+	p.step("a.md")
+	p.step("b.md")
+	p.done()
+	if b.String() != "[1/2] a.md\n[2/2] b.md\n" {
+		t.Fatalf("plain progress %q", b.String())
+	}
+}
