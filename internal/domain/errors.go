@@ -3,6 +3,7 @@ package domain
 import (
 	"errors"
 	"strings"
+	"unicode/utf8"
 )
 
 // ErrInvalidTransition is returned when an RCA cannot move to the requested state.
@@ -79,6 +80,10 @@ func checkText(ps *problems, field, v string, required bool, max int) {
 	}
 	if len(v) > max {
 		ps.add(field, CodeTooLong, "")
+		return
+	}
+	if !utf8.ValidString(v) {
+		ps.add(field, CodeInvalid, "not valid UTF-8")
 	}
 }
 

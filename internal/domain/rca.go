@@ -290,6 +290,10 @@ func (r *RCA) Validate() error {
 			ps.add(f+".visibility", CodeUnknownEnum, string(e.Visibility))
 		}
 		checkText(&ps, f+".text", e.Text, true, MaxTextLen)
+		for tag, text := range e.Translations {
+			checkTag(&ps, f+".translations."+tag, tag)
+			checkText(&ps, f+".translations."+tag, text, false, MaxTextLen)
+		}
 	}
 	if len(r.ActionItems) > MaxListLen {
 		ps.add("action_items", CodeTooLong, "")
@@ -303,6 +307,10 @@ func (r *RCA) Validate() error {
 		}
 		if !a.Visibility.Valid() {
 			ps.add(f+".visibility", CodeUnknownEnum, string(a.Visibility))
+		}
+		for tag, text := range a.Translations {
+			checkTag(&ps, f+".translations."+tag, tag)
+			checkText(&ps, f+".translations."+tag, text, false, MaxTitleLen)
 		}
 		if a.TrackerURL != "" && !isWebURL(a.TrackerURL) {
 			ps.add(f+".tracker_url", CodeInvalid, "must be an http or https URL")
@@ -389,6 +397,13 @@ func (r *RCA) ExternalSections() []Section {
 		}
 	}
 	return out
+}
+
+// checkTag accepts a well-formed BCP 47 tag such as "de" or "pt-BR".
+func checkTag(ps *problems, field, tag string) {
+	if _, err := language.Parse(tag); err != nil || strings.ContainsAny(tag, ".$ ") {
+		ps.add(field, CodeInvalid, "not a BCP 47 tag")
+	}
 }
 
 func isWebURL(s string) bool {

@@ -202,3 +202,26 @@ func TestActionItemOverdue(t *testing.T) {
 		t.Error("done item overdue")
 	}
 }
+
+func TestValidateRejectsBadUTF8AndTags(t *testing.T) {
+	tpl, _ := BuiltinTemplate(TemplatePartner)
+	r := NewRCA("ok", tpl, "en", nil, "u1", time.Now())
+	r.Sections[0].Body = "broken \xff byte"
+	r.Timeline = []TimelineEntry{{At: time.Now(), Kind: KindNote, Text: "x", Visibility: External,
+		Translations: map[string]string{"de.x": "y"}}}
+	r.ActionItems = []ActionItem{{Title: "t", State: ActionOpen, Visibility: External,
+		Translations: map[string]string{"not a tag": "y", "pt-BR": "ok"}}}
+	codes := problemCodes(r.Validate())
+	for field, want := range map[string]string{
+		"sections[0].body":                       CodeInvalid,
+		"timeline[0].translations.de.x":          CodeInvalid,
+		"action_items[0].translations.not a tag": CodeInvalid,
+	} {
+		if codes[field] != want {
+			t.Errorf("%s: %q, want %q (all: %v)", field, codes[field], want, codes)
+		}
+	}
+	if _, bad := codes["action_items[0].translations.pt-BR"]; bad {
+		t.Error("pt-BR rejected")
+	}
+}
