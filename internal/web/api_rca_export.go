@@ -56,6 +56,8 @@ func (s *Server) apiRCAExport(c *gin.Context) {
 		s.apiError(c, err)
 		return
 	}
+	s.audit(ctx, mustUser(c).ID, "rca.export", "rca:"+r.ID, map[string]string{
+		"format": q.format, "lang": q.lang, "audience": string(q.audience)})
 	name := report.FileName(rep, q.format)
 	h := c.Writer.Header()
 	h.Set("Content-Disposition", `attachment; filename="`+name+`"`)

@@ -54,6 +54,9 @@ func (p *pages) rcaReport(c *gin.Context) {
 		p.s.pageError(c, err)
 		return
 	}
+	u, _ := currentUser(c)
+	p.s.audit(ctx, u.ID, "rca.export", "rca:"+r.ID, map[string]string{
+		"format": "html", "lang": lang, "audience": string(audience), "via": "preview"})
 	h := c.Writer.Header()
 	h.Set("Cache-Control", "private, no-store")
 	h.Set("Content-Disposition", "inline")

@@ -102,6 +102,7 @@ func (p *pages) userSave(c *gin.Context) {
 		p.s.pageError(c, err)
 		return
 	}
+	before := u
 	row := userRow{ID: u.ID, Email: u.Email, Name: strings.TrimSpace(c.PostForm("name")), Role: c.PostForm("role"), Disabled: c.PostForm("disabled") == "1"}
 	var ps formProblems
 	if u.ID == admin.ID && (row.Role != string(domain.RoleAdmin) || row.Disabled) {
@@ -124,7 +125,14 @@ func (p *pages) userSave(c *gin.Context) {
 		p.renderUsers(c, statusInvalid, u.ID, &row, nil, ps)
 		return
 	}
-	p.s.audit(ctx, admin.ID, "user.update", "user:"+u.ID, map[string]string{"role": string(u.Role)})
+	detail := map[string]string{}
+	if before.Role != u.Role {
+		detail["role"] = string(before.Role) + " -> " + string(u.Role)
+	}
+	if before.Disabled != u.Disabled {
+		detail["disabled"] = boolString(u.Disabled)
+	}
+	p.s.audit(ctx, admin.ID, "user.update", "user:"+u.ID, detail)
 	p.setFlash(c, "ok", "ui.flash.saved")
 	redirect(c, "/admin/users")
 }

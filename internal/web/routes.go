@@ -30,6 +30,7 @@ func (s *Server) routes() *gin.Engine {
 		s.bodyLimit(),
 		s.crossOrigin(),
 		s.authenticate(),
+		s.auditTokenUse(),
 	)
 	r.NoRoute(s.notFound)
 	r.NoMethod(s.methodNotAllowed)
