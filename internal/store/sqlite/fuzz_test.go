@@ -24,7 +24,7 @@ func FuzzRCAQuery(f *testing.F) {
 	}
 	var all []domain.RCA
 	for i, text := range texts {
-		r := domain.NewRCA("RCA "+text[:5], tpl, "en", nil, "u", time.Now())
+		r := domain.NewRCA("RCA "+string([]rune(text)[:5]), tpl, "en", nil, "u", time.Now())
 		r.Sections[i%len(r.Sections)].Body = text
 		r.Tags = []string{"tag" + text[len(text)-2:]}
 		if err := s.CreateRCA(ctx, &r, "u"); err != nil {
