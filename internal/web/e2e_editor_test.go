@@ -316,6 +316,36 @@ func TestE2EAuthoringReviewInBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("a draft kept in the browser is restored on the next visit", func(t *testing.T) {
+		do(t, author, "open detection", chromedp.Navigate(base+"/rcas/"+rcaID+"/edit?section=detection"), chromedp.WaitVisible(chromedp.CSS("#section-body")))
+		rev := eval[string](t, author, `document.getElementById("section-editor").dataset.revision`)
+		// As if the tab had been closed while the server was unreachable.
+		do(t, author, "keep a draft", chromedp.Evaluate[chromedp.Void](`localStorage.setItem("hindsight:draft:`+rcaID+`:detection",
+			JSON.stringify({body: "Restored from the browser.", visibility: "internal", base: `+rev+`, at: Date.now()}))`))
+		do(t, author, "reload",
+			chromedp.Reload(),
+			chromedp.WaitVisible(chromedp.CSS("#draft-restored")),
+			chromedp.Poll[chromedp.Void](`document.getElementById("save-state").dataset.state === "saved"`, chromedp.WithPollingTimeout(10*time.Second)),
+		)
+		if got := sectionBody(getRCA(), "detection"); got != "Restored from the browser." {
+			t.Fatalf("detection = %q", got)
+		}
+		// A kept draft whose base is stale meets the conflict view, not an overwrite.
+		do(t, author, "keep a stale draft", chromedp.Evaluate[chromedp.Void](`localStorage.setItem("hindsight:draft:`+rcaID+`:detection",
+			JSON.stringify({body: "Stale draft text.", visibility: "internal", base: 1, at: Date.now()}))`))
+		do(t, author, "reload with a stale draft",
+			chromedp.Reload(),
+			chromedp.WaitVisible(chromedp.CSS("#conflict")),
+		)
+		if got := sectionBody(getRCA(), "detection"); got != "Restored from the browser." {
+			t.Fatalf("a stale draft overwrote the section: %q", got)
+		}
+		do(t, author, "keep theirs",
+			chromedp.Click(chromedp.CSS("#conflict-use-theirs")),
+			chromedp.Poll[chromedp.Void](`document.getElementById("save-state").dataset.state === "saved"`, chromedp.WithPollingTimeout(10*time.Second)),
+		)
+	})
+
 	t.Run("submit for review and approve as a reviewer", func(t *testing.T) {
 		do(t, author, "submit",
 			chromedp.Navigate(base+"/rcas/"+rcaID),
