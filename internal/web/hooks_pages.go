@@ -85,6 +85,7 @@ func (s *Server) registerPages(r *gin.Engine) {
 	ui.GET("/admin/users", admin, p.userList)
 	ui.POST("/admin/users", admin, p.userCreate)
 	ui.POST("/admin/users/:id", admin, p.userSave)
+	ui.GET("/admin/audit", admin, p.auditList)
 }
 
 func newPages(s *Server) (*pages, error) {

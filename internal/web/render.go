@@ -27,7 +27,7 @@ var pageNames = []string{
 	"signin", "dashboard", "error",
 	"rca_new", "rca_view", "rca_edit", "rca_history", "rca_diff",
 	"incidents", "incident_view", "incident_form",
-	"components", "users", "settings",
+	"components", "users", "settings", "audit",
 }
 
 // renderer holds one parsed template set per page.
