@@ -9,6 +9,15 @@ import (
 	"github.com/hindsight-rca/hindsight/templates"
 )
 
+// The browser UI in brief: one handler per page or form (page_*.go), typed
+// page data embedding PageData (view*.go), one template set per page
+// parsed at start-up and cloned per request to bind the request's language
+// (render.go), embedded static files under content-hashed names
+// (render_assets.go). Forms post and redirect with 303; a rejected form is
+// rendered again with the user's input and localized problems. The editor's
+// JavaScript (static/app.js) saves sections through the JSON API and keeps a
+// draft in localStorage while the server cannot be reached.
+
 // registerPages adds the browser pages (dashboard, RCA editor, incidents,
 // components, settings, users, sign-in). It sets s.errorPage and reports
 // start-up failures (a missing template, a broken catalog) with s.setupError.
