@@ -86,6 +86,7 @@ func RenderPDF(w io.Writer, rep Report) (err error) {
 	if d.f.Err() {
 		return fmt.Errorf("%w: %v", ErrRender, d.f.Error())
 	}
+	pdfFonts.trim(d.f, d.added, d.covs)
 	var buf bytes.Buffer
 	if err := d.f.Output(&buf); err != nil {
 		return fmt.Errorf("%w: %v", ErrRender, err)

@@ -374,6 +374,62 @@ func TestFontCache(t *testing.T) {
 	}
 }
 
+// TestTrimmedFaces: fpdf subsets a trimmed face (the face cut to the
+// Unicode blocks a document uses) into exactly the bytes it makes from the
+// full face, for text in all four Sans faces and Mono across many blocks,
+// and the trimmed faces are made once and then reused.
+func TestTrimmedFaces(t *testing.T) {
+	pdfFonts.load()
+	if !pdfFonts.ok {
+		t.Fatal("the font cache turned itself off: fpdf's internals changed; update pdf_fontcache.go")
+	}
+	mixed := "Zoë façade Œuvre ŁÓDŹ İstanbul – “quotes” … € ™ → ⇒ ∑ ≤ ∞ √ ─┼─ ▪ ◦ ☐ ☑ " +
+		"Ωμέγα Привет Ёж ǅ ɐ ʃ ḁ ẞ ⅓ Ⅻ ⌘ ⏎ ✓ ✗ ﬁ"
+	cases := map[string]string{
+		"latin": "Plain *italic* **bold** ***both*** and `code`.",
+		"mixed": "Plain " + mixed + " *" + mixed + "* **" + mixed + "** ***" + mixed + "***\n\n```\n" + mixed + "\n```",
+		"empty": "",
+	}
+	for name, body := range cases {
+		t.Run(name, func(t *testing.T) {
+			r := sampleRCA()
+			r.Section("summary").Body = strings.ReplaceAll(body, `\n`, "\n")
+			rep := build(t, r, Options{Audience: Internal, Now: fixedNow})
+			pdfTrims.mu.Lock()
+			pdfTrims.entries = nil
+			pdfTrims.mu.Unlock()
+			trimmed := renderPDF(t, rep)
+			pdfTrims.mu.Lock()
+			made := len(pdfTrims.entries)
+			pdfTrims.mu.Unlock()
+			if made == 0 {
+				t.Fatal("no trimmed face was made")
+			}
+			again := renderPDF(t, rep)
+			pdfTrims.mu.Lock()
+			if n := len(pdfTrims.entries); n != made {
+				t.Errorf("a second render made %d more trimmed faces, want them reused", n-made)
+			}
+			pdfTrims.mu.Unlock()
+			disableFontTrim = true
+			full := renderPDF(t, rep)
+			disableFontTrim = false
+			if !bytes.Equal(trimmed, full) || !bytes.Equal(again, full) {
+				t.Fatal("a PDF subset from trimmed faces differs from one subset from the full faces")
+			}
+			qpdfCheck(t, trimmed)
+			if name == "mixed" {
+				text := strings.Join(strings.Fields(pdfText(t, trimmed)), " ")
+				for _, w := range strings.Fields(mixed) {
+					if !strings.Contains(text, w) {
+						t.Errorf("PDF text lacks %q", w)
+					}
+				}
+			}
+		})
+	}
+}
+
 // TestConcurrentPDFs renders in parallel (run with -race): documents must
 // not share mutable font state.
 func TestConcurrentPDFs(t *testing.T) {
