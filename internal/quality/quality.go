@@ -307,9 +307,16 @@ func blameless(in Input) Check {
 				}
 			}
 			for _, name := range in.People {
-				for _, part := range nameParts(name) {
-					if containsWord(lower, strings.ToLower(part)) {
-						add("person", part)
+				// Names count written as names, capitalized: "Will Mark"
+				// is a person, "will mark" is a verb phrase.
+				full, parts := nameParts(name)
+				if full != "" && containsWord(text, titleCase(full)) {
+					add("person", titleCase(full))
+					continue
+				}
+				for _, part := range parts {
+					if containsWord(text, capitalize(part)) {
+						add("person", capitalize(part))
 					}
 				}
 			}
@@ -322,27 +329,41 @@ func blameless(in Input) Check {
 	return c
 }
 
-// nameParts returns the parts of a person's name worth searching for: the
-// full name and each part of at least three letters. Email addresses give
-// their local part.
-func nameParts(name string) []string {
+// nameParts splits a person's name into the full name and its parts of at
+// least three letters. An email address gives its local part ("dana.scully"
+// becomes "dana scully").
+func nameParts(name string) (full string, parts []string) {
 	name = strings.TrimSpace(name)
 	if i := strings.IndexByte(name, '@'); i > 0 {
-		name = strings.NewReplacer(".", " ", "_", " ", "-", " ").Replace(name[:i])
+		name = strings.NewReplacer(".", " ", "_", " ", "-", " ", "+", " ").Replace(name[:i])
 	}
-	if name == "" {
-		return nil
-	}
-	out := []string{name}
 	fields := strings.Fields(name)
-	if len(fields) > 1 {
-		for _, f := range fields {
-			if len([]rune(f)) >= 3 {
-				out = append(out, f)
-			}
+	if len(fields) == 0 {
+		return "", nil
+	}
+	for _, f := range fields {
+		if len([]rune(f)) >= 3 {
+			parts = append(parts, f)
 		}
 	}
-	return out
+	return strings.Join(fields, " "), parts
+}
+
+// titleCase capitalizes every word of a name.
+func titleCase(s string) string {
+	fields := strings.Fields(s)
+	for i, f := range fields {
+		fields[i] = capitalize(f)
+	}
+	return strings.Join(fields, " ")
+}
+
+// capitalize upper-cases the first letter, as a name is written.
+func capitalize(s string) string {
+	for i, r := range s {
+		return string(unicode.ToUpper(r)) + s[i+len(string(r)):]
+	}
+	return s
 }
 
 // containsWord reports whether phrase occurs in s with no letter or digit

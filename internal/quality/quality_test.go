@@ -108,6 +108,16 @@ func TestRunFindings(t *testing.T) {
 		{"names inside words do not count", func(in *Input) {
 			in.RCA.Section("root_cause").Body = "The scullyctl tool and the humanerror table are fine."
 		}, CheckBlameless, nil, ""},
+		{"a full name from an email", func(in *Input) { in.RCA.Section("root_cause").Body = "Then Fox Mulder restarted it." },
+			CheckBlameless, []string{"person"}, "root_cause"},
+		{"a name part that is also a word", func(in *Input) {
+			in.People = append(in.People, "Admin Person", "Will Mark")
+			in.RCA.Section("root_cause").Body = "The admin console will mark every person's session as stale."
+		}, CheckBlameless, nil, ""},
+		{"the same part written as a name", func(in *Input) {
+			in.People = append(in.People, "Will Mark")
+			in.RCA.Section("root_cause").Body = "Then Will restarted the queue."
+		}, CheckBlameless, []string{"person"}, "root_cause"},
 		{"other sections may name people", func(in *Input) { in.RCA.Section("resolution").Body = "Dana Scully rolled back." },
 			CheckBlameless, nil, ""},
 	}
