@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
 )
@@ -360,10 +361,11 @@ func titleCase(s string) string {
 
 // capitalize upper-cases the first letter, as a name is written.
 func capitalize(s string) string {
-	for i, r := range s {
-		return string(unicode.ToUpper(r)) + s[i+len(string(r)):]
+	r, size := utf8.DecodeRuneInString(s)
+	if size == 0 || r == utf8.RuneError {
+		return s
 	}
-	return s
+	return string(unicode.ToUpper(r)) + s[size:]
 }
 
 // containsWord reports whether phrase occurs in s with no letter or digit
