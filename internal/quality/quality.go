@@ -392,8 +392,7 @@ func wordRuneBefore(s string, i int) bool {
 	if i == 0 {
 		return false
 	}
-	r := []rune(s[:i])
-	last := r[len(r)-1]
+	last, _ := utf8.DecodeLastRuneInString(s[:i])
 	return unicode.IsLetter(last) || unicode.IsDigit(last)
 }
 

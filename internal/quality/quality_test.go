@@ -1,6 +1,7 @@
 package quality
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -185,4 +186,16 @@ func FuzzRun(f *testing.F) {
 			t.Fatalf("%d checks", len(rep.Checks))
 		}
 	})
+}
+
+// BenchmarkRunLongRootCause runs the checks on a root cause of ~200 KB
+// (the section size limit) that mentions a colleague's first name often.
+func BenchmarkRunLongRootCause(b *testing.B) {
+	in := complete()
+	in.People = []string{"Dan Brown", "Ana Lee"}
+	in.RCA.Section("root_cause").Body = strings.Repeat("The Danube cluster and the dance service timed out. ", 4000)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		Run(in)
+	}
 }
