@@ -104,13 +104,14 @@ type pdfDoc struct {
 
 	// current text style
 	family     string
-	style      string // "", "B", "I", "BI"
+	style      string // "" or "B"; italics are drawn slanted (oblique)
 	size       float64
 	color      rgb
 	bold       int
 	italic     int
 	mono       int
 	strike     int
+	oblique    bool // italic: the upright face drawn slanted
 	link       string
 	lineH      float64
 	inTable    bool

@@ -430,6 +430,38 @@ func TestTrimmedFaces(t *testing.T) {
 	}
 }
 
+// TestPDFItalicsSlanted: italics are the regular and bold faces drawn
+// slanted, so a document with emphasis embeds no oblique face, and its
+// text, also across a page break inside an italic run, reads as before.
+func TestPDFItalicsSlanted(t *testing.T) {
+	r := sampleRCA()
+	long := strings.Repeat("slanted words that keep going ", 400)
+	r.Section("summary").Body = "Plain, *italic*, ***bold italic*** and *`code`*.\n\n*" + long + "end of run*"
+	pdf := renderPDF(t, build(t, r, Options{Now: fixedNow}))
+	raw := string(pdf)
+	if strings.Contains(raw, "/BaseFont /utf8dejavusansI") || strings.Contains(raw, "/BaseFont /utf8dejavusansBI") {
+		t.Error("an oblique face is embedded; italics should be slanted regular or bold text")
+	}
+	if !strings.Contains(raw, "/BaseFont /utf8dejavusansB") {
+		t.Error("the bold face is missing")
+	}
+	if n := strings.Count(raw, " 0.19438 1.00000 "); n < 3 {
+		t.Errorf("%d slanted text runs, want at least 3", n)
+	}
+	for i, stream := range strings.Split(raw, "endstream") {
+		if q, Q := strings.Count(stream, "\nq\n"), strings.Count(stream, "\nQ\n"); q != Q {
+			t.Errorf("stream %d saves the graphics state %d times and restores it %d times", i, q, Q)
+		}
+	}
+	qpdfCheck(t, pdf)
+	text := strings.Join(strings.Fields(pdfText(t, pdf)), " ")
+	for _, w := range []string{"Plain, italic, bold italic and code.", "slanted words that keep going slanted", "end of run"} {
+		if !strings.Contains(text, w) {
+			t.Errorf("PDF text lacks %q", w)
+		}
+	}
+}
+
 // TestConcurrentPDFs renders in parallel (run with -race): documents must
 // not share mutable font state.
 func TestConcurrentPDFs(t *testing.T) {
