@@ -16,6 +16,12 @@ type dashboardFilter struct {
 	Query, State, Service, Tag, Since, Until string
 }
 
+// Narrowed reports whether a filter besides the search is set, so the
+// page shows them open.
+func (f dashboardFilter) Narrowed() bool {
+	return f.State != "" || f.Service != "" || f.Tag != "" || f.Since != "" || f.Until != ""
+}
+
 type dashboardRow struct {
 	ID, Title string
 	State     domain.RCAState

@@ -38,6 +38,8 @@ func TestDashboardListsFiltersAndPages(t *testing.T) {
 	r := c.get("/", http.StatusOK)
 	mustContain(t, r.body, "Payments outage", "Login glitch", "Payments down", "1 overdue", "Author Person",
 		"Incidents that need an RCA", "Search slow")
+	mustNotContain(t, r.body, "<details open>")
+	mustContain(t, c.get("/?tag=database", http.StatusOK).body, "<details open>")
 	// Payments down has an RCA, so it is not among those needing one.
 	needs := r.body[strings.Index(r.body, "Incidents that need an RCA"):]
 	mustNotContain(t, needs, "Payments down")
