@@ -230,6 +230,12 @@ func (s *Server) requirePageRole(role domain.Role) gin.HandlerFunc {
 			c.Abort()
 			return
 		}
+		// A bearer token's scope caps pages as it caps the API: a read
+		// token must not post forms (authz_matrix_test.go found it could).
+		if t, ok := currentToken(c); ok && !scopeAllows(t.Scope, c.Request.Method, role) {
+			s.respondError(c, http.StatusForbidden, codeForbidden, "")
+			return
+		}
 		if !u.Role.Allows(role) {
 			s.respondError(c, http.StatusForbidden, codeForbidden, "")
 			return
