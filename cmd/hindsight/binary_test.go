@@ -5,6 +5,7 @@ package main
 // running server, the demo, and crash safety under kill -9.
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/base64"
@@ -694,5 +695,73 @@ func TestServeDemoDeclinedOnRealData(t *testing.T) {
 	out, _ := runCLI(t, "", "user", "list", "--data", data)
 	if strings.Contains(out, "demo-admin@example.com") {
 		t.Fatalf("demo users were added to real data:\n%s", out)
+	}
+}
+
+// SIGTERM lets a request in progress finish: the server stops accepting,
+// answers the request whose body is still arriving, and then exits 0.
+func TestServeGracefulShutdownFinishesRequests(t *testing.T) {
+	data := t.TempDir()
+	addr := freeAddr(t)
+	s := startServer(t, t.TempDir(), addr, nil, "serve", "--data", data, "--addr", addr)
+	token := adminToken(t, data, "graceful@example.com")
+
+	body := `{"title":"Sent across a shutdown","impact":"minor","status":"investigating","started_at":"2026-11-01T10:00:00Z"}`
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	head := fmt.Sprintf("POST /api/v1/incidents HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n", addr, token, len(body))
+	half := len(body) / 2
+	if _, err := io.WriteString(conn, head+body[:half]); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond) // the server is now reading the body
+
+	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	// Shutdown has begun once the log says so; new connections are refused.
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(s.stderr.String(), "shutting down") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no shutdown started:\n%s", s.stderr)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	select {
+	case <-s.done:
+		t.Fatal("the server exited with a request in progress")
+	case <-time.After(300 * time.Millisecond):
+	}
+
+	if _, err := io.WriteString(conn, body[half:]); err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer to the request in progress: %v", err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusCreated {
+		t.Fatalf("request in progress answered %d: %s", res.StatusCode, b)
+	}
+	select {
+	case <-s.done:
+		if s.err != nil {
+			t.Fatalf("exit after graceful shutdown: %v\n%s", s.err, s.stderr)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the server did not exit after its last request")
+	}
+
+	// The write made during shutdown is stored.
+	s2 := startServer(t, t.TempDir(), addr, nil, "serve", "--data", data, "--addr", addr)
+	client := &http.Client{Timeout: 10 * time.Second}
+	code, got, err := api(client, "GET", s2.url+"/api/v1/incidents?q=across+a+shutdown", token, "")
+	if err != nil || code != http.StatusOK || decode[list[incidentDoc]](t, got).Total != 1 {
+		t.Fatalf("the answered write is missing: %d %v %s", code, err, got)
 	}
 }
