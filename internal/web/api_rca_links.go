@@ -32,7 +32,10 @@ func (s *Server) apiRCALinkIncident(c *gin.Context) {
 		return
 	}
 	if _, err := s.loadIncidents(ctx, []string{id}); err != nil {
-		s.apiError(c, invalid("incident_id", domain.CodeUnknownEnum, "no such incident"))
+		if domain.IsValidation(err) {
+			err = invalid("incident_id", domain.CodeUnknownEnum, "no such incident")
+		}
+		s.apiError(c, err)
 		return
 	}
 	s.updateLinks(c, u, "linked "+id, func(r *domain.RCA) bool {
