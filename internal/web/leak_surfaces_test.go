@@ -258,6 +258,20 @@ func TestLeakAcrossEverySurface(t *testing.T) {
 				publicOn[surface] = m.check(t, surface, get(surface))
 			}
 		}
+		// The public-only engine (a separate listener) serves the same pages.
+		pub, err := e.srv.PublicHandler()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []string{"/status", "/status/history", "/status/feed.atom", "/status/incidents/" + incidents[0].ID,
+			"/api/v2/summary.json", "/api/v2/incidents.json"} {
+			w := httptest.NewRecorder()
+			pub.ServeHTTP(w, httptest.NewRequest("GET", p, nil))
+			if w.Code != http.StatusOK {
+				t.Fatalf("public engine GET %s: %d", p, w.Code)
+			}
+			m.check(t, "public engine "+p, w.Body.String())
+		}
 		for _, inc := range incidents {
 			for _, l := range langs {
 				if publicOn["/status/incidents/"+inc.ID+"?lang="+l] == 0 {
@@ -340,6 +354,44 @@ func TestLeakAcrossEverySurface(t *testing.T) {
 		}
 		if n := len(sp.got()); n != 4 {
 			t.Errorf("statuspage calls = %d; want 2 (draft, publish) per mapped incident", n)
+		}
+	})
+	t.Run("republish after an edit", func(t *testing.T) {
+		before := map[*capture]int{hookEN: len(hookEN.got()), hookDE: len(hookDE.got()), sp: len(sp.got())}
+		cur, err := e.st.GetRCA(ctx, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fresh := m.mark(false, "summary after edit")
+		for i := range cur.Sections {
+			if cur.Sections[i].Key == "summary" {
+				cur.Sections[i].Body += "\n\nEdited: " + fresh + "."
+			}
+		}
+		cur.Timeline = append(cur.Timeline, domain.TimelineEntry{At: start.Add(70 * time.Minute), Kind: domain.KindNote,
+			Text: "Late note " + m.mark(true, "timeline entry added after publishing"), Visibility: domain.Internal})
+		if err := e.st.UpdateRCA(ctx, &cur, e.users[domain.RoleAuthor].ID, "edit after publishing"); err != nil {
+			t.Fatal(err)
+		}
+		e.must(domain.RoleReviewer, "POST", "/api/v1/rcas/"+r.ID+"/publish", nil, 200, nil)
+		e.runDeliveries()
+		for name, c := range map[string]*capture{"webhook en": hookEN, "webhook de": hookDE, "statuspage": sp} {
+			calls := c.got()[before[c]:]
+			if len(calls) == 0 {
+				t.Errorf("%s received nothing for the re-publish", name)
+			}
+			joined := strings.Join(calls, "\n")
+			m.check(t, name+" re-publish", joined)
+			if name != "webhook de" && !strings.Contains(joined, fresh) { // the German text of summary is its translation
+				t.Errorf("%s re-publish lacks the edited text", name)
+			}
+		}
+		for _, inc := range incidents {
+			body := get("/status/incidents/" + inc.ID)
+			m.check(t, "incident page after re-publish", body)
+			if !strings.Contains(body, fresh) {
+				t.Errorf("incident page does not show the edited text")
+			}
 		}
 	})
 	if t.Failed() {
