@@ -23,6 +23,12 @@ func (p *pages) rcaPublish(c *gin.Context) {
 	}
 	req := httptest.NewRequestWithContext(c.Request.Context(), http.MethodPost, "/api/v1/rcas/"+id+"/publish", nil)
 	req.RemoteAddr = c.Request.RemoteAddr
+	// The audit log names the client: keep what a trusted proxy said.
+	for _, h := range []string{"X-Forwarded-For", "X-Real-IP", "X-Forwarded-Proto"} {
+		if v := c.GetHeader(h); v != "" {
+			req.Header.Set(h, v)
+		}
+	}
 	for _, ck := range c.Request.Cookies() {
 		req.AddCookie(ck)
 	}

@@ -20,6 +20,9 @@ const (
 	sessionTTL = 14 * 24 * time.Hour
 	// sessionTouchEvery limits writes: a session is touched at most this often.
 	sessionTouchEvery = time.Minute
+	// sessionMaxAge ends a session however busy: a stolen cookie kept alive
+	// by use does not work forever; everyone signs in again every 45 days.
+	sessionMaxAge = 45 * 24 * time.Hour
 )
 
 // errSessionInvalid: the cookie names no usable session.
@@ -127,7 +130,7 @@ func (s *Server) loadSession(c *gin.Context, secret string) error {
 		return err
 	}
 	now := s.now()
-	if !now.Before(sess.ExpiresAt) {
+	if !now.Before(sess.ExpiresAt) || now.Sub(sess.CreatedAt) >= sessionMaxAge {
 		_ = s.store.DeleteSession(ctx, sess.ID)
 		return errSessionInvalid
 	}
