@@ -12,7 +12,9 @@ import (
 func TestSessionMaxAge(t *testing.T) {
 	e := newEnv(t)
 	cookie, _ := e.signInAPI("author@example.com")
-	me := func() int { return e.serve(req{method: "GET", path: "/api/v1/me", cookies: []*http.Cookie{cookie}}).Code }
+	me := func() int {
+		return e.serve(req{method: "GET", path: "/api/v1/me", cookies: []*http.Cookie{cookie}}).Code
+	}
 	used := time.Duration(0)
 	for used+24*time.Hour < sessionMaxAge {
 		e.clock.Advance(24 * time.Hour)
