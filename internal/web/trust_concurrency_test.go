@@ -20,8 +20,9 @@ import (
 // sectionAck is one section save the server answered 200.
 type sectionAck struct {
 	rca, key, text string
-	version        int64 // the RCA version the save produced
-	revision       int64 // the section revision it produced
+	version        int64  // the RCA version the save produced
+	revision       int64  // the section revision it produced
+	state          string // for a state change (key empty): the state it moved to
 }
 
 // TestTrustConcurrentSectionSaves has 16 authors, each with their own token,
@@ -44,14 +45,24 @@ func TestTrustConcurrentSectionSaves(t *testing.T) {
 			if b.name == "ferretdb" && testing.Short() {
 				t.Skip("SKIPPED: starts an in-process FerretDB; not in -short mode")
 			}
-			testConcurrentSectionSaves(t, b.open(t), 16, b.perAuthor)
+			testConcurrentSectionSaves(t, b.open(t), 16, 0, b.perAuthor)
 		})
 	}
 }
 
-func testConcurrentSectionSaves(t *testing.T, st store.Store, authors, perAuthor int) {
+// TestTrustConcurrentSavesAndStateChanges mixes two reviewers moving the
+// same RCAs between draft and review (with the version they read) into the
+// section saves: state changes are acknowledged writes too, and the same
+// accounting holds, with each RCA ending in its last acknowledged state.
+func TestTrustConcurrentSavesAndStateChanges(t *testing.T) {
+	testConcurrentSectionSaves(t, openTestStore(t), 12, 2, 20)
+}
+
+// testConcurrentSectionSaves runs authors section savers and changers state
+// changers, perAuthor requests each, and checks the accounting.
+func testConcurrentSectionSaves(t *testing.T, st store.Store, authors, changers, perAuthor int) {
 	e := newEnvWithStore(t, st)
-	tokens := make([]string, authors)
+	tokens := make([]string, authors+changers)
 	for i := range tokens {
 		u := e.addUser(fmt.Sprintf("author%02d@example.com", i), domain.RoleAuthor)
 		tokens[i] = e.addToken(u, domain.ScopeWrite, nil)
@@ -71,13 +82,17 @@ func testConcurrentSectionSaves(t *testing.T, st store.Store, authors, perAuthor
 		acks []sectionAck
 	)
 	stats := faulttest.NewStats()
-	memory := make([]map[string]int64, authors) // one per author goroutine
+	memory := make([]map[string]int64, authors+changers) // one per goroutine
 	for i := range memory {
 		memory[i] = map[string]int64{}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	faulttest.Run(ctx, authors, perAuthor, func(ctx context.Context, w, call int) {
+	faulttest.Run(ctx, authors+changers, perAuthor, func(ctx context.Context, w, call int) {
+		if w >= authors {
+			changeState(t, ctx, hc, ts.URL, tokens[w], rcas[rand.IntN(len(rcas))], stats, &mu, &acks)
+			return
+		}
 		// Each author remembers the revisions it last saw, like an open
 		// editor; a 409 tells it the current one.
 		known := memory[w]
@@ -133,11 +148,21 @@ func testConcurrentSectionSaves(t *testing.T, st store.Store, authors, perAuthor
 	if ctx.Err() != nil {
 		t.Fatalf("load did not finish within its time: %v", stats)
 	}
-	t.Logf("%d authors: %v; %d acknowledged, %d conflicts", authors, stats, len(acks), stats.Count(http.StatusConflict))
+	states := 0
+	for _, a := range acks {
+		if a.key == "" {
+			states++
+		}
+	}
+	t.Logf("%d authors, %d state changers: %v; %d acknowledged (%d state changes), %d conflicts",
+		authors, changers, stats, len(acks), states, stats.Count(http.StatusConflict))
+	if changers > 0 && states == 0 {
+		t.Error("no state change was acknowledged: the mix was not exercised")
+	}
 	if t.Failed() {
 		return
 	}
-	if stats.Requests() != authors*perAuthor || stats.Count(200)+stats.Count(409) != stats.Requests() {
+	if stats.Requests() != (authors+changers)*perAuthor || stats.Count(200)+stats.Count(409) != stats.Requests() {
 		t.Fatalf("every save must answer 200 or 409: %v", stats)
 	}
 	if len(acks) == 0 {
@@ -177,10 +202,17 @@ func verifyAcknowledged(t *testing.T, ctx context.Context, hc *http.Client, base
 			break
 		}
 	}
-	// The last acknowledged text of each section is what is stored.
+	// The last acknowledged text of each section is what is stored, and
+	// the last acknowledged state.
 	last := map[string]sectionAck{}
 	for _, ack := range acks {
 		last[ack.key] = ack
+	}
+	if ack, ok := last[""]; ok {
+		delete(last, "")
+		if final.State != domain.RCAState(ack.state) {
+			t.Errorf("%s: state %s, want the last acknowledged %s", r.Title, final.State, ack.state)
+		}
 	}
 	for key, ack := range last {
 		sec := final.Section(key)
@@ -218,6 +250,12 @@ func verifyAcknowledged(t *testing.T, ctx context.Context, hc *http.Client, base
 			continue
 		}
 		snap := decodeInto[store.Revision](t, a).Snapshot
+		if ack.key == "" {
+			if snap.State != domain.RCAState(ack.state) {
+				t.Errorf("%s: revision %d is in state %s, want %s", r.Title, ack.version, snap.State, ack.state)
+			}
+			continue
+		}
 		if sec := snap.Section(ack.key); sec == nil || sec.Body != ack.text {
 			t.Errorf("%s: revision %d holds %s for %s, want %q", r.Title, ack.version, describeSection(sec), ack.key, ack.text)
 		}
@@ -229,4 +267,41 @@ func describeSection(sec *domain.Section) string {
 		return "no section"
 	}
 	return fmt.Sprintf("revision %d with %q", sec.Revision, sec.Body)
+}
+
+// changeState moves r between draft and in_review, naming the version it
+// read; 200 is recorded as an acknowledged write, 409 (stale) is fine.
+func changeState(t *testing.T, ctx context.Context, hc *http.Client, base, token string, r domain.RCA, stats *faulttest.Stats, mu *sync.Mutex, acks *[]sectionAck) {
+	a := trustDo(ctx, hc, "GET", base+"/api/v1/rcas/"+r.ID, token, nil)
+	if a.err != nil || a.status != http.StatusOK {
+		t.Errorf("read %s: %d %v", r.ID, a.status, a.err)
+		return
+	}
+	cur := decodeInto[domain.RCA](t, a)
+	to, comment := domain.StateInReview, ""
+	if cur.State == domain.StateInReview {
+		to, comment = domain.StateDraft, "More detail needed."
+	}
+	a = trustDo(ctx, hc, "POST", base+"/api/v1/rcas/"+r.ID+"/state", token,
+		map[string]any{"to": to, "comment": comment, "version": cur.Version})
+	stats.Record(a.status, a.took, a.err)
+	switch {
+	case a.err != nil:
+		t.Errorf("state change: %v", a.err)
+	case a.status == http.StatusOK:
+		got := decodeInto[domain.RCA](t, a)
+		if got.State != to || got.Version != cur.Version+1 {
+			t.Errorf("state change from version %d answered %s at version %d", cur.Version, got.State, got.Version)
+			return
+		}
+		mu.Lock()
+		*acks = append(*acks, sectionAck{rca: r.ID, state: string(to), version: got.Version})
+		mu.Unlock()
+	case a.status == http.StatusConflict:
+		if code := decodeInto[apiErr](t, a).Error.Code; code != codeConflict {
+			t.Errorf("state change 409 with code %q: %s", code, a.body)
+		}
+	default:
+		t.Errorf("state change: status %d: %s", a.status, a.body)
+	}
 }
