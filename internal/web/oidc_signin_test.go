@@ -313,3 +313,77 @@ func TestOIDCProviderDown(t *testing.T) {
 	}
 	mustContain(t, body, "flash error", "unavailable")
 }
+
+// TestOIDCFlowDetails: the page to return to stays on this site, the flow
+// cookie is narrow, sign-ins and refusals are audited, and a user created by
+// single sign-on has no password to sign in with.
+func TestOIDCFlowDetails(t *testing.T) {
+	e := newOIDCEnv(t, true)
+	e.idp.SetUser(oidctest.User{Subject: "sub-bo", Email: "bo@example.com", EmailVerified: true, Name: "Bo"})
+	for _, next := range []string{"https://evil.example.com/x", "//evil.example.com/x", "/\\evil.example.com"} {
+		hc := e.browser()
+		resp, err := hc.Get(e.url + "/auth/oidc/start?next=" + url.QueryEscape(next))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := resp.Request.URL; got.Host != strings.TrimPrefix(e.url, "http://") || got.Path != "/" {
+			t.Errorf("next=%q ended at %s; want this site's dashboard", next, got)
+		}
+	}
+
+	// The flow cookie: HttpOnly, Lax, only under /auth/oidc, short-lived.
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noFollow.Get(e.url + "/auth/oidc/start")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	var flow *http.Cookie
+	for _, c := range resp.Cookies() {
+		if c.Name == oidcCookie {
+			flow = c
+		}
+	}
+	if flow == nil || !flow.HttpOnly || flow.SameSite != http.SameSiteLaxMode || flow.Path != "/auth/oidc" ||
+		flow.MaxAge <= 0 || flow.MaxAge > 900 {
+		t.Errorf("flow cookie = %+v; want HttpOnly, SameSite=Lax, Path=/auth/oidc, a short Max-Age", flow)
+	}
+	if flow != nil && (strings.Contains(flow.Value, e.idp.LastAuthorize().Get("code_challenge")) || flow.Secure) {
+		t.Errorf("flow cookie carries the challenge, or is Secure on plain HTTP: %+v", flow)
+	}
+
+	// The created user has no password: the password form refuses every guess.
+	u, err := e.st.GetUserByEmail(context.Background(), "bo@example.com")
+	if err != nil || u.PasswordHash != "" {
+		t.Fatalf("created user %+v, %v", u, err)
+	}
+	form := url.Values{"email": {"bo@example.com"}, "password": {""}}
+	hc := e.browser()
+	r, err := hc.PostForm(e.url+"/signin", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Body.Close()
+	if r.StatusCode != http.StatusUnauthorized {
+		t.Errorf("password sign-in of an SSO user answered %d; want 401", r.StatusCode)
+	}
+	if email, _ := e.me(hc); email != "" {
+		t.Errorf("a password sign-in without password worked for an SSO user")
+	}
+
+	// Audit: the creation, the sign-ins and a refusal.
+	e.idp.SetUser(oidctest.User{Subject: "sub-cy", Email: "cy@example.com", EmailVerified: false})
+	e.get(e.browser(), "/auth/oidc/start")
+	events, _, err := e.st.ListAudit(context.Background(), store.AuditFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[string]int{}
+	for _, ev := range events {
+		count[ev.Action]++
+	}
+	if count["user.create"] != 1 || count["user.signin"] < 3 || count["user.signin_failed"] < 1 {
+		t.Errorf("audit counts = %v; want one user.create, the sign-ins and the refusal", count)
+	}
+}
