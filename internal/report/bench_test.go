@@ -100,7 +100,8 @@ func cpuTime() time.Duration {
 
 // BenchmarkRenderPDFTwoFaces renders the same five pages without italics
 // or code, so only the regular and bold faces are embedded: the difference
-// to BenchmarkRenderPDF is what two more faces cost per document.
+// to BenchmarkRenderPDF is what the mono face costs per document (italics
+// are slanted regular or bold text and embed no face of their own).
 func BenchmarkRenderPDFTwoFaces(b *testing.B) {
 	r := fivePageRCA()
 	plain := strings.NewReplacer("*every*", "every", "`", "", "```yaml", "", "```", "")

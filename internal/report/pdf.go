@@ -68,9 +68,10 @@ var ErrRender = errors.New("report: pdf")
 // it: text is made printable first, and a panic in the PDF library comes
 // back as an error.
 func RenderPDF(w io.Writer, rep Report) (err error) {
-	// A five-page PDF allocates ~25 MB in fpdf (zlib writers, font
-	// subsetting): bound how many render at once so a burst of exports
-	// cannot exhaust memory.
+	// A five-page PDF allocates ~12 MB, most of it in fpdf (a new zlib
+	// writer of ~1.2 MB for each of two streams per face, a 512 KB width
+	// table per face while subsetting): bound how many render at once so a
+	// burst of exports cannot exhaust memory.
 	pdfSlots <- struct{}{}
 	defer func() { <-pdfSlots }()
 	defer func() {
@@ -87,12 +88,13 @@ func RenderPDF(w io.Writer, rep Report) (err error) {
 		return fmt.Errorf("%w: %v", ErrRender, d.f.Error())
 	}
 	pdfFonts.trim(d.f, d.added, d.covs)
-	var buf bytes.Buffer
-	if err := d.f.Output(&buf); err != nil {
-		return fmt.Errorf("%w: %v", ErrRender, err)
+	// Close assembles the whole file in fpdf's buffer; only then does
+	// Output write to w, so w never sees half a PDF.
+	d.f.Close()
+	if d.f.Err() {
+		return fmt.Errorf("%w: %v", ErrRender, d.f.Error())
 	}
-	_, err = buf.WriteTo(w)
-	return err
+	return d.f.Output(w) // now only w's own errors
 }
 
 type pdfDoc struct {
@@ -566,11 +568,11 @@ func (d *pdfDoc) timeline(s Section) {
 		if tl.MultiDay {
 			row = append(row, pdfCell{text: e.Date, nowrap: true})
 		}
-		event := plainMarkdown(e.Markdown)
+		event, link := plainMarkdown(e.Markdown)
 		if e.Internal {
 			event = "[" + d.rep.Labels.InternalMarker + "] " + event
 		}
-		row = append(row, pdfCell{text: e.Time, nowrap: true}, pdfCell{text: e.KindLabel}, pdfCell{text: event, link: firstLink(e.Markdown)})
+		row = append(row, pdfCell{text: e.Time, nowrap: true}, pdfCell{text: e.KindLabel}, pdfCell{text: event, link: link})
 		t.rows = append(t.rows, row)
 		t.fills = append(t.fills, e.Internal)
 	}
@@ -594,8 +596,10 @@ func (d *pdfDoc) actions(s Section) {
 	d.table(t)
 }
 
-// plainMarkdown is the text of one paragraph of Markdown, for table cells.
-func plainMarkdown(src string) string {
-	b := []byte(src)
-	return strings.TrimSpace(markdown.PlainText(markdown.Parse(b), b))
+// plainMarkdown is the text of one paragraph of Markdown, for table cells,
+// and its first web or mail link ("" without one).
+func plainMarkdown(src string) (text, link string) {
+	w := &mdWalker{src: []byte(src)}
+	doc := markdown.Parse(w.src)
+	return strings.TrimSpace(markdown.PlainText(doc, w.src)), w.firstLink(doc)
 }

@@ -331,12 +331,6 @@ func (w *mdWalker) firstLink(n ast.Node) string {
 	return link
 }
 
-// firstLink finds the first link in one paragraph of Markdown.
-func firstLink(src string) string {
-	w := &mdWalker{src: []byte(src)}
-	return w.firstLink(markdown.Parse(w.src))
-}
-
 func autoLinkURL(n *ast.AutoLink, src []byte) string {
 	u := string(n.URL(src))
 	if n.AutoLinkType == ast.AutoLinkEmail && !strings.HasPrefix(strings.ToLower(u), "mailto:") {
