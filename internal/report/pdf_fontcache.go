@@ -45,6 +45,9 @@ func (c *fontCache) load() {
 	c.once.Do(func() {
 		defs := map[string]cachedFace{}
 		for _, face := range fonts.Faces() {
+			if strings.Contains(face.Style, "I") {
+				continue // italics are slanted upright faces (see slanted)
+			}
 			f := fpdf.New("P", "mm", "A4", "")
 			f.AliasNbPages("{nb}") // as in documents: it changes the initial rune set
 			f.AddUTF8FontFromBytes(face.Family, face.Style, face.Data)
