@@ -94,3 +94,29 @@ func TestConcurrentUpdatesAppend(t *testing.T) {
 		t.Fatalf("no append succeeded: %v", codes)
 	}
 }
+
+// TestStateChangeDuringSaves: a state change without a version succeeds even
+// while co-authors keep saving sections (it retries on their new versions).
+func TestStateChangeDuringSaves(t *testing.T) {
+	e := newEnv(t)
+	r := e.rca("Flapping health checks", "standard")
+	var wg sync.WaitGroup
+	for _, sec := range r.Sections[:4] {
+		wg.Go(func() {
+			e.as("author", "PUT", "/api/v1/rcas/"+r.ID+"/sections/"+sec.Key, map[string]any{"body": "x", "base_revision": sec.Revision})
+		})
+	}
+	var code int
+	wg.Go(func() {
+		code = e.as("author", "POST", "/api/v1/rcas/"+r.ID+"/state", map[string]any{"to": "in_review"}).Code
+	})
+	wg.Wait()
+	if code != 200 {
+		t.Fatalf("state change: %d", code)
+	}
+	var got domain.RCA
+	e.must("viewer", "GET", "/api/v1/rcas/"+r.ID, nil, 200, &got)
+	if got.State != domain.StateInReview || len(got.History) != 1 {
+		t.Fatalf("state %s history %d", got.State, len(got.History))
+	}
+}

@@ -115,12 +115,14 @@ func checkVersion(v int64) error {
 	return nil
 }
 
-// retryConflict runs fn again (up to three times) when it fails with
-// store.ErrConflict: for writes that do not depend on what the caller read,
-// such as appending an update or linking an incident.
+// retryConflict runs fn again when it fails with store.ErrConflict, up to
+// five tries in all: for writes that do not depend on what the caller read,
+// such as appending an update, linking an incident or a state change without
+// a version. Each conflict means another write landed, so only a burst of
+// more than four concurrent writers to one record can still answer 409.
 func retryConflict(fn func() error) error {
 	var err error
-	for range 3 {
+	for range 5 {
 		if err = fn(); !errors.Is(err, store.ErrConflict) {
 			return err
 		}

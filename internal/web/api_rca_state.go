@@ -41,18 +41,32 @@ func (s *Server) apiRCAState(c *gin.Context) {
 // transitionRCA moves an RCA to another state; the domain decides whether the
 // role may. Page handlers call it too.
 func (s *Server) transitionRCA(ctx context.Context, u domain.User, role domain.Role, id string, in stateChange) (domain.RCA, error) {
-	r, err := s.store.GetRCA(ctx, id)
+	var r domain.RCA
+	var from domain.RCAState
+	move := func() error {
+		var err error
+		if r, err = s.store.GetRCA(ctx, id); err != nil {
+			return err
+		}
+		if in.Version != 0 && in.Version != r.Version {
+			return conflictWith(r)
+		}
+		from = r.State
+		if err := r.Transition(in.To, u.ID, role, in.Comment, s.now()); err != nil {
+			return err
+		}
+		return s.store.UpdateRCA(ctx, &r, u.ID, "state "+string(in.To))
+	}
+	// Without a version the caller asked to move the RCA as it is now, so a
+	// save that slipped in between is no reason to fail: read again and retry
+	// (the domain re-checks the move against the fresh state).
+	var err error
+	if in.Version == 0 {
+		err = retryConflict(move)
+	} else {
+		err = move()
+	}
 	if err != nil {
-		return domain.RCA{}, err
-	}
-	if in.Version != 0 && in.Version != r.Version {
-		return domain.RCA{}, conflictWith(r)
-	}
-	from := r.State
-	if err := r.Transition(in.To, u.ID, role, in.Comment, s.now()); err != nil {
-		return domain.RCA{}, err
-	}
-	if err := s.store.UpdateRCA(ctx, &r, u.ID, "state "+string(in.To)); err != nil {
 		return domain.RCA{}, err
 	}
 	detail := map[string]string{"from": string(from), "to": string(in.To)}
