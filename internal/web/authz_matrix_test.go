@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hindsight-rca/hindsight/internal/auth/oidc"
+	"github.com/hindsight-rca/hindsight/internal/auth/oidc/oidctest"
 	"github.com/hindsight-rca/hindsight/internal/domain"
 )
 
@@ -264,6 +266,10 @@ func matrixRows(e *env, f matrixFixtures) []matrixRow {
 		// Pages: signing in and out, dashboard, settings.
 		{route: "GET /signin", path: "/signin", need: pub},
 		{route: "POST /signin", path: "/signin", body: form("email", "viewer@example.com", "password", testPassword, "next", "/"), need: pub, fresh: true},
+		// Single sign-on: public; the callback without the flow's state cookie
+		// sends the browser back to the sign-in page.
+		{route: "GET /auth/oidc/start", path: "/auth/oidc/start?next=/", need: pub},
+		{route: "GET /auth/oidc/callback", path: "/auth/oidc/callback?state=forged&code=forged", need: pub, except: everyone(expSignIn)},
 		{route: "POST /signout", path: "/signout", need: pub, fresh: true, except: everyone(expSignIn)}, // always back to the sign-in page
 		{route: "GET /", path: "/", need: viewer},
 		{route: "GET /settings", path: "/settings", need: viewer},
@@ -337,7 +343,13 @@ type matrixCaller struct {
 }
 
 func TestAuthorizationMatrix(t *testing.T) {
-	e := newEnv(t)
+	// Single sign-on on, so its routes are on the engine too.
+	idp := oidctest.New("hindsight-matrix", "matrix-secret")
+	t.Cleanup(idp.Close)
+	e := newEnv(t, func(c *Config) {
+		c.BaseURL = "http://example.com"
+		c.OIDC = oidc.Config{Issuer: idp.URL, ClientID: "hindsight-matrix", ClientSecret: "matrix-secret"}
+	})
 	f := matrixSetup(t, e)
 	rows := matrixRows(e, f)
 
