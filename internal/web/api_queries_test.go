@@ -141,3 +141,33 @@ func TestRCAGetBySlug(t *testing.T) {
 		t.Fatalf("unknown slug: %d", w.Code)
 	}
 }
+
+func TestAuditFilters(t *testing.T) {
+	e := newEnv(t)
+	r := e.rca("Audit me", "standard")
+	e.must("author", "POST", "/api/v1/rcas/"+r.ID+"/state", map[string]any{"to": "in_review"}, 200, nil)
+	cut := e.clock.Now().Add(time.Second)
+	e.clock.Advance(time.Hour)
+	e.must("author", "POST", "/api/v1/rcas/"+r.ID+"/state", map[string]any{"to": "draft", "comment": "more work"}, 200, nil)
+	var l listEnvelope[domain.AuditEvent]
+	e.must("admin", "GET", "/api/v1/audit?action=rca.state&since="+cut.Format(time.RFC3339), nil, 200, &l)
+	if l.Total != 1 || l.Items[0].Detail["to"] != "draft" || l.Items[0].Detail["comment"] != "more work" {
+		t.Fatalf("since filter: %+v", l.Items)
+	}
+	e.must("admin", "GET", "/api/v1/audit?actor="+e.users["author"].ID+"&limit=1", nil, 200, &l)
+	if l.Total < 3 || len(l.Items) != 1 || l.Limit != 1 {
+		t.Fatalf("actor filter with paging: total %d items %d", l.Total, len(l.Items))
+	}
+	if l.Items[0].IP == "" || l.Items[0].At.IsZero() {
+		t.Fatalf("event lacks address or time: %+v", l.Items[0])
+	}
+}
+
+func TestUnsupportedLanguageFallsBack(t *testing.T) {
+	e := newEnv(t)
+	w := e.serve(req{method: "GET", path: "/api/v1/rcas/nope", token: e.tokens["viewer"], header: map[string]string{"Accept-Language": "tlh, xx;q=0.5"}})
+	en := e.serve(req{method: "GET", path: "/api/v1/rcas/nope", token: e.tokens["viewer"]})
+	if decodeErr(t, w).Error.Message != decodeErr(t, en).Error.Message {
+		t.Fatal("an unsupported language did not fall back to the default")
+	}
+}
