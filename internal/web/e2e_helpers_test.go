@@ -27,7 +27,7 @@ import (
 
 // findChromium returns the browser to drive. Without one the test skips
 // loudly, except in CI (CI=true), where a missing browser is a failure.
-func findChromium(t *testing.T) string {
+func findChromium(t testing.TB) string {
 	t.Helper()
 	if p := os.Getenv("HINDSIGHT_CHROMIUM"); p != "" {
 		return p
@@ -40,6 +40,7 @@ func findChromium(t *testing.T) string {
 	msg := "SKIPPING real-browser test: no chromium found (install Debian's chromium package, or set HINDSIGHT_CHROMIUM)"
 	if os.Getenv("CI") == "true" {
 		t.Fatal(msg + "; CI=true makes this a failure")
+		return ""
 	}
 	t.Skip(msg)
 	return ""
