@@ -212,6 +212,11 @@ func (d *pdfDoc) setFont(family, style string, size float64) {
 		}
 	}
 	d.family, d.style, d.size = family, base, size
+	// fpdf writes a font change into the page on every call, even when
+	// nothing changes; most calls here change nothing.
+	if pt, _ := d.f.GetFontSize(); pt == size && strings.EqualFold(d.f.GetFontFamily(), family) && d.f.GetFontStyle() == base+extra {
+		return
+	}
 	d.f.SetFont(family, base+extra, size)
 }
 
