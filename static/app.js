@@ -103,7 +103,7 @@
   function save() {
     if (inConflict) { return; }
     if (saving) { return; } // the running save checks dirty() when it ends
-    if (!dirty()) { if (state.dataset.state !== "offline") { setState("saved"); } return; }
+    if (!dirty()) { dropDraft(); setState("saved"); return; } // nothing the server lacks
     saving = true;
     setState("saving");
     var body = textarea.value;
