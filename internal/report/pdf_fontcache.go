@@ -159,13 +159,14 @@ func (c *fontCache) install(f *fpdf.Fpdf, family, style string) bool {
 // it). Trimmed faces are cached per face and block set, so documents in the
 // same scripts share them.
 const (
-	trimBlockBits  = 7  // blocks of 128 runes
-	maxTrimEntries = 64 // trimmed faces kept per process; more are made per document
+	trimBlockBits = 7       // blocks of 128 runes
+	maxTrimBytes  = 8 << 20 // trimmed faces kept per process (40 to 300 KB each); beyond, they are made per document
 )
 
 type trimCache struct {
 	mu      sync.Mutex
 	entries map[string][]byte // face key + "\x00" + block list
+	size    int               // bytes in entries
 }
 
 var pdfTrims trimCache
@@ -248,8 +249,9 @@ func (t *trimCache) get(key string, cf cachedFace, cov *fonts.Coverage, used map
 	if t.entries == nil {
 		t.entries = map[string][]byte{}
 	}
-	if len(t.entries) < maxTrimEntries {
+	if _, ok := t.entries[id.String()]; !ok && t.size+len(data) <= maxTrimBytes {
 		t.entries[id.String()] = data
+		t.size += len(data)
 	}
 	t.mu.Unlock()
 	return data

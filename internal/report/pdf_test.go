@@ -396,7 +396,7 @@ func TestTrimmedFaces(t *testing.T) {
 			r.Section("summary").Body = strings.ReplaceAll(body, `\n`, "\n")
 			rep := build(t, r, Options{Audience: Internal, Now: fixedNow})
 			pdfTrims.mu.Lock()
-			pdfTrims.entries = nil
+			pdfTrims.entries, pdfTrims.size = nil, 0
 			pdfTrims.mu.Unlock()
 			trimmed := renderPDF(t, rep)
 			pdfTrims.mu.Lock()
@@ -427,6 +427,33 @@ func TestTrimmedFaces(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestTrimmedFacesCacheFull: with the trimmed-face cache at its size
+// bound, documents still get trimmed faces, made for them alone.
+func TestTrimmedFacesCacheFull(t *testing.T) {
+	rep := build(t, sampleRCA(), Options{Audience: Internal, Now: fixedNow})
+	pdfTrims.mu.Lock()
+	pdfTrims.entries, pdfTrims.size = map[string][]byte{}, maxTrimBytes
+	pdfTrims.mu.Unlock()
+	defer func() {
+		pdfTrims.mu.Lock()
+		pdfTrims.entries, pdfTrims.size = nil, 0
+		pdfTrims.mu.Unlock()
+	}()
+	trimmed := renderPDF(t, rep)
+	pdfTrims.mu.Lock()
+	n := len(pdfTrims.entries)
+	pdfTrims.mu.Unlock()
+	if n != 0 {
+		t.Errorf("a full cache took %d more trimmed faces", n)
+	}
+	disableFontTrim = true
+	full := renderPDF(t, rep)
+	disableFontTrim = false
+	if !bytes.Equal(trimmed, full) {
+		t.Error("a PDF made with a full trimmed-face cache differs from one subset from the full faces")
 	}
 }
 
