@@ -142,11 +142,11 @@ func (h *oidcHandlers) user(c *gin.Context, id oidc.Identity) (domain.User, stri
 	}
 	// First sign-in of a new person: a viewer without a password.
 	u = domain.User{Email: id.Email, Name: id.Name, Role: domain.RoleViewer, PasswordChangedAt: h.s.now()}
-	if len([]rune(u.Name)) > domain.MaxNameLen {
-		u.Name = ""
-	}
 	if err := u.Validate(); err != nil {
-		return domain.User{}, "ui.signin.sso_failed", err
+		u.Name = "" // a name the provider sends that we cannot store is not worth a refusal
+		if err := u.Validate(); err != nil {
+			return domain.User{}, "ui.signin.sso_failed", err
+		}
 	}
 	if err := h.s.store.CreateUser(ctx, &u); err != nil {
 		if errors.Is(err, store.ErrDuplicate) { // created by a parallel sign-in
