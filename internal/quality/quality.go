@@ -321,6 +321,9 @@ func blameless(in Input) Check {
 					}
 				}
 			}
+			if !strings.Contains(text, "@") {
+				continue // no mention; the regexp is the slow part on long texts
+			}
 			for _, m := range mentionRe.FindAllString(text, -1) {
 				add("person", strings.TrimLeftFunc(m, func(r rune) bool { return r != '@' }))
 			}
