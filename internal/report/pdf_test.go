@@ -457,6 +457,40 @@ func TestTrimmedFacesCacheFull(t *testing.T) {
 	}
 }
 
+// TestTrimmedFacesConcurrent: documents that need the same trimmed faces
+// at once, with none made yet, all come out right (run with -race).
+func TestTrimmedFacesConcurrent(t *testing.T) {
+	r := sampleRCA()
+	r.Section("summary").Body = "Ωμέγα Привет – “quotes” ☑ *Ωμέγα* **Привет** `Ёж →`"
+	rep := build(t, r, Options{Audience: Internal, Now: fixedNow})
+	disableFontTrim = true
+	want := renderPDF(t, rep)
+	disableFontTrim = false
+	pdfTrims.mu.Lock()
+	pdfTrims.entries, pdfTrims.size = nil, 0
+	pdfTrims.mu.Unlock()
+	errs := make(chan string, 6)
+	for i := 0; i < 6; i++ {
+		go func() {
+			var buf bytes.Buffer
+			if err := RenderPDF(&buf, rep); err != nil {
+				errs <- err.Error()
+				return
+			}
+			if !bytes.Equal(buf.Bytes(), want) {
+				errs <- "a concurrent render with trimmed faces differs"
+				return
+			}
+			errs <- ""
+		}()
+	}
+	for i := 0; i < 6; i++ {
+		if e := <-errs; e != "" {
+			t.Error(e)
+		}
+	}
+}
+
 // TestPDFItalicsSlanted: italics are the regular and bold faces drawn
 // slanted, so a document with emphasis embeds no oblique face, and its
 // text, also across a page break inside an italic run, reads as before.
