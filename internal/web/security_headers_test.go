@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/gin-gonic/gin"
 )
 
 // TestSecurityHeadersOnEveryAnswer checks the headers on every kind of
@@ -15,6 +17,7 @@ import (
 func TestSecurityHeadersOnEveryAnswer(t *testing.T) {
 	e := newEnv(t)
 	asset := assetPath(t, e, "app", "js")
+	e.srv.engine.GET("/api/v1/test-panic-headers", func(*gin.Context) { panic("boom") })
 	cookie, _ := e.signInAPI("viewer@example.com")
 	cases := []struct {
 		name, method, path string
@@ -41,6 +44,11 @@ func TestSecurityHeadersOnEveryAnswer(t *testing.T) {
 		{"status 404", "GET", "/status/incidents/nope", nil, "", false, 404, "frame-ancestors 'none'"},
 		{"status JSON", "GET", "/api/v2/summary.json", nil, "", false, 200, "default-src 'none'"},
 		{"feed", "GET", "/status/feed.atom", nil, "", false, 200, "default-src 'none'"},
+		{"panic 500", "GET", "/api/v1/test-panic-headers", nil, "", false, 500, "default-src 'none'"},
+		{"redirect to sign-in", "GET", "/settings", map[string]string{"Accept": "text/html"}, "", false, 303, "default-src 'none'"},
+		{"readiness", "GET", "/readyz", nil, "", false, 200, "default-src 'none'"},
+		{"metrics", "GET", "/metrics", nil, "", false, 200, "default-src 'none'"},
+		{"OpenAPI", "GET", "/api/v1/openapi.json", nil, "", false, 200, "default-src 'none'"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
