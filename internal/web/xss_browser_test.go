@@ -214,6 +214,7 @@ func TestXSSHooksPositiveControl(t *testing.T) {
 			fmt.Fprint(w, `<!doctype html><title>control</title>
 <script>xss('control-script')</script>
 <img src="/missing.png" onerror="alert('control-img')">
+<svg onload="print('control-print'); confirm('control-confirm'); prompt('control-prompt')"></svg>
 <iframe srcdoc="<script>parent.xss('control-frame'); xss('control-in-frame')</script>"></iframe>
 <a href="javascript:xss('hxqcontrol-link')">link</a>
 <p onclick="xss('hxqcontrol-handler')">p</p>`)
@@ -232,7 +233,8 @@ func TestXSSHooksPositiveControl(t *testing.T) {
 
 	ran, audit, _ := xssVisit(t, ctx, rec, control.URL+"/control")
 	joined := strings.Join(ran, "\n")
-	for _, want := range []string{"xss:control-script", "alert:control-img", "xss:control-frame", "console: XSSFIRED xss control-script"} {
+	for _, want := range []string{"xss:control-script", "alert:control-img", "xss:control-frame", "console: XSSFIRED xss control-script",
+		"print:control-print", "confirm:control-confirm", "prompt:control-prompt"} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("control page: hooks missed %q; recorded:\n%s", want, joined)
 		}
