@@ -235,3 +235,47 @@ func TestUseThrottle(t *testing.T) {
 		t.Fatalf("%d keys kept", len(th.last))
 	}
 }
+
+// TestTokenUseAuditedOnceUnderConcurrency: a burst of parallel requests
+// with one token writes one token.use event.
+func TestTokenUseAuditedOnceUnderConcurrency(t *testing.T) {
+	e := newEnv(t)
+	secret := e.addToken(e.users["author"], domain.ScopeRead, nil)
+	const n = 24
+	codes := make(chan int, n)
+	for range n {
+		go func() { codes <- e.serve(req{method: "GET", path: "/api/v1/me", token: secret}).Code }()
+	}
+	for range n {
+		if code := <-codes; code != 200 {
+			t.Fatalf("request: %d", code)
+		}
+	}
+	toks, err := e.st.ListTokens(context.Background(), e.users["author"].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id string
+	for _, tk := range toks {
+		if tk.Scope == domain.ScopeRead {
+			id = tk.ID
+		}
+	}
+	uses := 0
+	for _, ev := range auditEvents(t, e, "token.use") {
+		if ev.Target == "token:"+id {
+			uses++
+		}
+	}
+	if uses != 1 {
+		t.Fatalf("%d token.use events for a burst of %d requests, want 1", uses, n)
+	}
+}
+
+func BenchmarkTokenUseThrottle(b *testing.B) {
+	th := newUseThrottle(time.Minute)
+	now := time.Now()
+	for b.Loop() {
+		th.allow("token-id", now)
+	}
+}
