@@ -31,6 +31,7 @@ import (
 
 	"github.com/hindsight-rca/hindsight/internal/auth"
 	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/statuspage"
 	"github.com/hindsight-rca/hindsight/internal/store"
 )
 
@@ -85,14 +86,27 @@ func effectiveRole(c *gin.Context) domain.Role {
 	return u.Role
 }
 
+// publicRoutes are the public status page's routes, which show the same to
+// everyone.
+var publicRoutes = func() map[string]bool {
+	m := map[string]bool{}
+	for _, p := range statuspage.Routes {
+		m[p] = true
+	}
+	return m
+}()
+
 // errBadCredentials is what signIn returns for any wrong email or password.
 var errBadCredentials = errors.New("web: wrong email or password")
 
 // authenticate identifies the caller from a bearer token or the session cookie.
 func (s *Server) authenticate() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if p := c.Request.URL.Path; strings.HasPrefix(p, "/static/") || p == "/healthz" || p == "/readyz" {
-			c.Next() // assets and probes need no identity; spare the store a lookup each
+		if p := c.Request.URL.Path; strings.HasPrefix(p, "/static/") || p == "/healthz" || p == "/readyz" || publicRoutes[c.FullPath()] {
+			// Assets, probes and the public status page need no identity:
+			// spare the store a lookup each, and let the status page answer
+			// from its cache while storage is down.
+			c.Next()
 			return
 		}
 		if h := c.GetHeader("Authorization"); h != "" {
