@@ -213,3 +213,63 @@ func BenchmarkSecurityHeaders(b *testing.B) {
 		setSecurityHeaders(h, requestSecure(r, parseTrustedProxies(proxies)))
 	}
 }
+
+// TestEveryCookieSecureBehindHTTPSProxy: behind a trusted proxy that says
+// https, every cookie the app sets (session, CSRF-bound flash, language,
+// and the clearing ones) is Secure, HttpOnly and SameSite=Lax.
+func TestEveryCookieSecureBehindHTTPSProxy(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.TrustedProxies = []string{"10.0.0.0/8"} })
+	send := func(method, path, body, contentType string, cookies ...*http.Cookie) *httptest.ResponseRecorder {
+		r := httptest.NewRequest(method, path, strings.NewReader(body))
+		if contentType != "" {
+			r.Header.Set("Content-Type", contentType)
+		}
+		r.Header.Set("X-Forwarded-Proto", "https")
+		r.Header.Set("Accept", "text/html")
+		r.RemoteAddr = "10.0.0.9:3000"
+		for _, c := range cookies {
+			r.AddCookie(c)
+		}
+		w := httptest.NewRecorder()
+		e.srv.Handler().ServeHTTP(w, r)
+		return w
+	}
+	seen := map[string]bool{}
+	check := func(w *httptest.ResponseRecorder) {
+		t.Helper()
+		for _, c := range w.Result().Cookies() {
+			seen[c.Name] = true
+			if !c.Secure || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode {
+				t.Errorf("cookie %s: Secure=%v HttpOnly=%v SameSite=%v", c.Name, c.Secure, c.HttpOnly, c.SameSite)
+			}
+		}
+	}
+	w := send("POST", "/api/v1/session", `{"email":"admin@example.com","password":"`+testPassword+`"}`, "application/json")
+	check(w)
+	session := sessionCookieOf(t, w)
+	var out struct {
+		CSRF string `json:"csrf_token"`
+	}
+	if err := jsonUnmarshal(w.Body.Bytes(), &out); err != nil {
+		t.Fatal(err)
+	}
+	check(send("GET", "/?lang=de", "", "", session))
+	w = send("POST", "/admin/components", "name=Queue&csrf_token="+out.CSRF, "application/x-www-form-urlencoded", session)
+	check(w)
+	var flash *http.Cookie
+	for _, c := range w.Result().Cookies() {
+		if c.Name == flashCookie {
+			flash = c
+		}
+	}
+	if flash == nil {
+		t.Fatalf("no flash cookie after a form post: %d", w.Code)
+	}
+	check(send("GET", "/admin/components", "", "", session, flash)) // clears the flash
+	check(send("POST", "/signout", "csrf_token="+out.CSRF, "application/x-www-form-urlencoded", session))
+	for _, name := range []string{sessionCookie, flashCookie, langCookie} {
+		if !seen[name] {
+			t.Errorf("cookie %s never set in this walk", name)
+		}
+	}
+}

@@ -165,7 +165,7 @@ func (p *pages) localeMiddleware() gin.HandlerFunc {
 		if q := c.Query("lang"); q != "" && p.cat.Supported(q) {
 			prefs = append(prefs, q)
 			http.SetCookie(c.Writer, &http.Cookie{Name: langCookie, Value: q, Path: "/",
-				MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: p.s.cfg.SecureCookies})
+				MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: p.s.secureRequest(c)})
 		}
 		if ck, err := c.Cookie(langCookie); err == nil && p.cat.Supported(ck) {
 			prefs = append(prefs, ck)
