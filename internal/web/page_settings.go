@@ -59,7 +59,8 @@ func (p *pages) settingsSave(c *gin.Context) {
 		return
 	}
 	// An explicit preference replaces a language picked earlier with ?lang=.
-	http.SetCookie(c.Writer, &http.Cookie{Name: langCookie, Value: "", Path: "/", MaxAge: -1})
+	http.SetCookie(c.Writer, &http.Cookie{Name: langCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: p.s.secureRequest(c)})
 	p.setFlash(c, "ok", "ui.flash.saved")
 	redirect(c, "/settings")
 }

@@ -266,6 +266,7 @@ func TestEveryCookieSecureBehindHTTPSProxy(t *testing.T) {
 		t.Fatalf("no flash cookie after a form post: %d", w.Code)
 	}
 	check(send("GET", "/admin/components", "", "", session, flash)) // clears the flash
+	check(send("POST", "/settings", "language=en&tz=UTC&csrf_token="+out.CSRF, "application/x-www-form-urlencoded", session))
 	check(send("POST", "/signout", "csrf_token="+out.CSRF, "application/x-www-form-urlencoded", session))
 	for _, name := range []string{sessionCookie, flashCookie, langCookie} {
 		if !seen[name] {
