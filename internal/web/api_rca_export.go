@@ -66,7 +66,7 @@ func (s *Server) apiRCAExport(c *gin.Context) {
 	if q.format == "html" {
 		// The file needs nothing from anywhere: forbid it all, in case a
 		// browser shows it inline.
-		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox")
+		h.Set("Content-Security-Policy", reportCSP)
 	}
 	c.Data(http.StatusOK, contentType, buf.Bytes())
 }

@@ -18,6 +18,6 @@ func (p *pages) preview(c *gin.Context) {
 		return
 	}
 	c.Header("Cache-Control", "no-store")
-	c.Header("Content-Security-Policy", "default-src 'none'")
+	c.Header("Content-Security-Policy", defaultCSP)
 	c.Data(http.StatusOK, "text/html; charset=utf-8", []byte(markdown.ToHTML(body)))
 }

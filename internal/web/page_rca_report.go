@@ -61,6 +61,6 @@ func (p *pages) rcaReport(c *gin.Context) {
 	h.Set("Cache-Control", "private, no-store")
 	h.Set("Content-Disposition", "inline")
 	// The report needs nothing from anywhere and runs no script.
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox")
+	h.Set("Content-Security-Policy", reportCSP)
 	c.Data(http.StatusOK, contentType, buf.Bytes())
 }

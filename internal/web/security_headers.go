@@ -23,6 +23,11 @@ const defaultCSP = "default-src 'none'; base-uri 'none'; form-action 'none'; fra
 // their JavaScript in static/app.js (security_csp_test.go checks that).
 const pageCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
+// reportCSP is the policy of the HTML report (export and preview): one
+// self-contained file whose only inline code is its stylesheet; it runs no
+// script (sandbox) and may not be framed.
+const reportCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox"
+
 // hstsValue is sent on answers that reached us over HTTPS (directly or
 // through a trusted proxy); browsers then refuse plain HTTP for a year.
 const hstsValue = "max-age=31536000"
