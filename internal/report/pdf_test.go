@@ -275,6 +275,12 @@ func TestPDFEveryPlaneAndScript(t *testing.T) {
 	r.ActionItems[0].Owner = "Équipe 中"
 	rep := build(t, r, Options{Lang: "en", Audience: Internal, Now: fixedNow, Branding: Branding{OrgName: "🔥 Org"}})
 	pdf := renderPDF(t, rep)
+	disableFontTrim = true
+	full := renderPDF(t, rep)
+	disableFontTrim = false
+	if !bytes.Equal(pdf, full) {
+		t.Error("faces subset from trimmed faces differ from faces subset from the full fonts")
+	}
 	qpdfCheck(t, pdf)
 	text := strings.Join(strings.Fields(pdfText(t, pdf)), " ")
 	for _, w := range []string{"[U+1F525]", "Ωμέγα", "Привет", "[Hebrew text]", "[Arabic text]", "[U+4F60]", "[U+20000]", "[U+10FFFD]", "[U+E000]", "Ünïcödé", "abcdefg", "p0:[U+4E2D]", "p7:[U+74E2D]", "p16:[U+104E2D]"} {
