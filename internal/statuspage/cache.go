@@ -5,10 +5,13 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/hindsight-rca/hindsight/internal/store"
 )
 
 // cached is one rendered answer.
@@ -54,9 +57,10 @@ func (c *pageCache) invalidate() {
 // get returns the entry for key, rendering it with build when missing or stale.
 func (c *pageCache) get(key string, now time.Time, build func() (*cached, error)) (*cached, error) {
 	c.mu.Lock()
-	if e, ok := c.entries[key]; ok && now.Sub(e.at) < c.ttl {
+	stale := c.entries[key]
+	if stale != nil && now.Sub(stale.at) < c.ttl {
 		c.mu.Unlock()
-		return e, nil
+		return stale, nil
 	}
 	if f, ok := c.inflight[key]; ok {
 		c.mu.Unlock()
@@ -69,15 +73,21 @@ func (c *pageCache) get(key string, now time.Time, build func() (*cached, error)
 	c.mu.Unlock()
 
 	f.res, f.err = build()
-	if f.err == nil {
+	fresh := f.err == nil
+	if fresh {
 		f.res.at = now
 		f.res.etag = etagOf(f.res.body)
 		f.res.gz = gzipped(f.res.body)
+	} else if stale != nil && errors.Is(f.err, store.ErrUnavailable) {
+		// Storage is down: the last good answer beats an error on the page
+		// people read during an incident. It stays expired, so the next
+		// request tries storage again.
+		f.res, f.err = stale, nil
 	}
 
 	c.mu.Lock()
 	delete(c.inflight, key)
-	if f.err == nil && gen == c.gen && f.res.status == http.StatusOK {
+	if fresh && gen == c.gen && f.res.status == http.StatusOK {
 		if len(c.entries) >= c.max {
 			c.entries = map[string]*cached{}
 		}
