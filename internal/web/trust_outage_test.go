@@ -38,7 +38,7 @@ type outageProbe struct {
 // web server. /readyz turns 503 within seconds; API requests answer a 503
 // JSON error, browser pages a 503 error page, all within outageBound, also
 // when many arrive at once; the public status page and its JSON keep
-// answering from the page cache; nothing is written. When MongoDB comes back on
+// answering from the page cache, also once it has expired; nothing is written. When MongoDB comes back on
 // the same port and folder, the same server and store serve again, without
 // a restart: reads, writes, pages and the browser session all work.
 func TestTrustMongoOutage(t *testing.T) {
@@ -54,7 +54,10 @@ func TestTrustMongoOutage(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = st.Close() })
 	e := newEnvWithStore(t, st)
-	e.srv.clock = time.Now // sessions are checked against the real time here
+	// The server's clock runs from now and can jump, to expire the status
+	// page's cache during the outage.
+	clock := &testClock{now: time.Now().UTC()}
+	e.srv.clock = clock.Now
 	inc := e.incident("Checkout errors")
 	r := e.rca("Checkout errors", "standard", inc.ID)
 	ts := httptest.NewServer(e.srv.Handler())
@@ -137,6 +140,18 @@ func TestTrustMongoOutage(t *testing.T) {
 	}
 	wg.Wait()
 	t.Logf("%d requests during the outage, slowest answered in %v", 3*len(probes), slowest.Round(time.Millisecond))
+
+	// Later in the outage the cached answers are past their time to live:
+	// the public page still shows the last good answer rather than an error.
+	clock.Advance(time.Hour)
+	for _, p := range []string{"/status", "/api/v2/summary.json"} {
+		a := trustDo(ctx, api, "GET", ts.URL+p, "", nil)
+		if a.err != nil || a.status != http.StatusOK || a.took > outageBound {
+			t.Errorf("%s with an expired cache during the outage: %d %v after %v, want the last good answer", p, a.status, a.err, a.took)
+		} else {
+			t.Logf("%s with an expired cache during the outage: 200 in %v", p, a.took.Round(time.Millisecond))
+		}
+	}
 
 	db.Restart()
 	restarted := time.Now()
