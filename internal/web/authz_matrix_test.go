@@ -416,6 +416,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 				if check && e.snapshot() != before {
 					t.Fatalf("%s as %s was refused with %d but changed stored data", row.path, name, w.Code)
 				}
+				// Every answer, whoever asks and however it ends, carries the
+				// security headers (security_headers.go).
+				h := w.Header()
+				if h.Get("X-Frame-Options") != "DENY" || h.Get("X-Content-Type-Options") != "nosniff" ||
+					!strings.Contains(h.Get("Content-Security-Policy"), "frame-ancestors 'none'") || h.Get("Referrer-Policy") == "" {
+					t.Fatalf("security headers missing on %d: %v", w.Code, h)
+				}
 				if ct := w.Header().Get("Content-Type"); w.Code == 200 && strings.HasPrefix(ct, "text/html") &&
 					strings.Contains(w.Header().Get("Content-Security-Policy"), "script-src 'self'") {
 					if found := inlineCode(w.Body.String()); len(found) > 0 {
