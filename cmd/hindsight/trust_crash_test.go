@@ -163,6 +163,7 @@ func TestTrustCrashSavesAndPublishes(t *testing.T) {
 	type saver struct {
 		rcaID    string
 		revision int64 // last acknowledged
+		version  int64 // the RCA version it produced
 		body     string
 		saves    int
 	}
@@ -209,7 +210,7 @@ func TestTrustCrashSavesAndPublishes(t *testing.T) {
 					return
 				}
 				mu.Lock()
-				sv.revision, sv.body, sv.saves = base+1, text, sv.saves+1
+				sv.revision, sv.version, sv.body, sv.saves = base+1, r.Version, text, sv.saves+1
 				mu.Unlock()
 			}
 		})
@@ -265,9 +266,23 @@ func TestTrustCrashSavesAndPublishes(t *testing.T) {
 			t.Errorf("section revision %d after restart, last acknowledged %d (one more may have been in flight)", sec.Revision, sv.revision)
 		}
 		// An unacknowledged save may have landed; then the acknowledged
-		// text must be in the revision before it.
+		// text must be in the history at its version.
 		if sec.Revision == sv.revision+1 {
 			t.Logf("rca %s: the save in flight at the kill was stored too", sv.rcaID)
+			code, body, err := api(client, "GET", fmt.Sprintf("%s/api/v1/rcas/%s/revisions/%d", s2.url, sv.rcaID, sv.version), token, "")
+			if err != nil || code != http.StatusOK {
+				t.Errorf("revision %d of %s: %d %v", sv.version, sv.rcaID, code, err)
+				continue
+			}
+			var rev struct {
+				Snapshot trustRCA `json:"snapshot"`
+			}
+			if err := json.Unmarshal(body, &rev); err != nil {
+				t.Fatal(err)
+			}
+			if got := rev.Snapshot.section("summary"); got.Body != sv.body || got.Revision != sv.revision {
+				t.Errorf("revision %d holds summary %d %q, want the acknowledged %d %q", sv.version, got.Revision, got.Body, sv.revision, sv.body)
+			}
 		}
 	}
 	for _, p := range published {
