@@ -160,7 +160,8 @@ func (c *fontCache) install(f *fpdf.Fpdf, family, style string) bool {
 // same scripts share them.
 const (
 	trimBlockBits = 7       // blocks of 128 runes
-	maxTrimBytes  = 8 << 20 // trimmed faces kept per process (40 to 300 KB each); beyond, they are made per document
+	maxTrimBytes  = 8 << 20 // trimmed faces kept per process (40 to 300 KB each)
+	maxTrimFace   = 1 << 20 // more than a trimmed DejaVu face can take
 )
 
 type trimCache struct {
@@ -208,7 +209,8 @@ func (c *fontCache) trim(f *fpdf.Fpdf, faces map[string]bool, covs map[string]*f
 
 // get returns the face cut to every rune cov has in the blocks of used
 // (and always in U+0000 to U+00FF, for the page numbers fpdf fills in while
-// writing), making it on first use; nil when fpdf refuses.
+// writing), making it on first use; nil when fpdf refuses or the cache is
+// full (then the document is subset from the full face, as without trimming).
 func (t *trimCache) get(key string, cf cachedFace, cov *fonts.Coverage, used map[int]int) []byte {
 	blocks := map[int]bool{0: true, 1: true}
 	for r := range used {
@@ -229,9 +231,15 @@ func (t *trimCache) get(key string, cf cachedFace, cov *fonts.Coverage, used map
 	}
 	t.mu.Lock()
 	data, ok := t.entries[id.String()]
+	full := t.size >= maxTrimBytes-maxTrimFace
 	t.mu.Unlock()
 	if ok {
 		return data
+	}
+	if full {
+		// Trimming costs a full subsetting run of its own: only worth it
+		// when later documents reuse the result.
+		return nil
 	}
 	keep := map[int]int{}
 	for _, b := range list {

@@ -437,7 +437,8 @@ func TestTrimmedFaces(t *testing.T) {
 }
 
 // TestTrimmedFacesCacheFull: with the trimmed-face cache at its size
-// bound, documents still get trimmed faces, made for them alone.
+// bound, a document whose faces are not cached is subset from the full
+// fonts, as without trimming.
 func TestTrimmedFacesCacheFull(t *testing.T) {
 	rep := build(t, sampleRCA(), Options{Audience: Internal, Now: fixedNow})
 	pdfTrims.mu.Lock()
