@@ -123,3 +123,28 @@ func BenchmarkRenderPDFTwoFaces(b *testing.B) {
 	}
 	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
 }
+
+// BenchmarkRenderPDFColdFaces renders the five pages with the trimmed-face
+// cache emptied before each render: the cost of the first document in a
+// new combination of scripts (the face is cut twice, to the blocks and then
+// to the runes).
+func BenchmarkRenderPDFColdFaces(b *testing.B) {
+	rep := benchReport(b)
+	var buf bytes.Buffer
+	if err := RenderPDF(&buf, rep); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	for i := 0; i < b.N; i++ {
+		pdfTrims.mu.Lock()
+		pdfTrims.entries, pdfTrims.size = nil, 0
+		pdfTrims.mu.Unlock()
+		buf.Reset()
+		if err := RenderPDF(&buf, rep); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
+}
