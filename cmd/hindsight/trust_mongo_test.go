@@ -16,6 +16,7 @@ import (
 // writes again; and a SIGTERM while the database is down still stops the
 // process cleanly and promptly.
 func TestTrustServeMongoOutage(t *testing.T) {
+	hindsightBinary(t) // skips in -short mode before FerretDB starts
 	db := mongotest.StartServer(t)
 	uri := db.URI()
 	addr := freeAddr(t)
