@@ -97,6 +97,7 @@ func (s *Server) apiIncidentCreate(c *gin.Context) {
 		s.apiError(c, err)
 		return
 	}
+	s.auditIncident(ctx, mustUser(c).ID, nil, inc)
 	c.Header("Location", "/api/v1/incidents/"+inc.ID)
 	c.JSON(http.StatusCreated, inc)
 }
@@ -138,6 +139,7 @@ func (s *Server) apiIncidentReplace(c *gin.Context) {
 		s.apiErrorWithCurrent(c, err, func() (any, error) { return s.store.GetIncident(ctx, cur.ID) })
 		return
 	}
+	s.auditIncident(ctx, mustUser(c).ID, &cur, next)
 	c.JSON(http.StatusOK, next)
 }
 
@@ -151,12 +153,13 @@ func (s *Server) apiIncidentAddUpdate(c *gin.Context) {
 	if in.At.IsZero() {
 		in.At = s.now()
 	}
-	var inc domain.Incident
+	var inc, before domain.Incident
 	err := retryConflict(func() error {
 		var err error
 		if inc, err = s.store.GetIncident(ctx, c.Param("id")); err != nil {
 			return err
 		}
+		before = inc
 		inc.AddUpdate(domain.IncidentUpdate{Status: in.Status, Body: in.Body, At: in.At})
 		if err := s.checkIncident(ctx, &inc); err != nil {
 			return err
@@ -167,6 +170,7 @@ func (s *Server) apiIncidentAddUpdate(c *gin.Context) {
 		s.apiError(c, err)
 		return
 	}
+	s.auditIncident(ctx, mustUser(c).ID, &before, inc)
 	c.JSON(http.StatusCreated, inc)
 }
 

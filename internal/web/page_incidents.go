@@ -124,7 +124,7 @@ func (p *pages) incidentAddUpdate(c *gin.Context) {
 	if u.Body == "" {
 		ps.add("body", domain.CodeRequired)
 	}
-	var in domain.Incident
+	var in, before domain.Incident
 	var err error
 	for attempt := 0; attempt < 3; attempt++ {
 		if in, err = p.s.store.GetIncident(ctx, id); err != nil {
@@ -134,6 +134,7 @@ func (p *pages) incidentAddUpdate(c *gin.Context) {
 		if len(ps) > 0 {
 			break
 		}
+		before = in
 		in.AddUpdate(u)
 		in.Normalize()
 		if err = in.Validate(); err != nil {
@@ -156,6 +157,8 @@ func (p *pages) incidentAddUpdate(c *gin.Context) {
 		p.renderIncident(c, statusInvalid, in, uf, ps)
 		return
 	}
+	actor, _ := currentUser(c)
+	p.s.auditIncident(ctx, actor.ID, &before, in)
 	p.s.InvalidateStatusPage()
 	p.setFlash(c, "ok", "ui.flash.update_posted")
 	redirect(c, "/incidents/"+id)
@@ -303,6 +306,8 @@ func (p *pages) incidentCreate(c *gin.Context) {
 		p.s.pageError(c, err)
 		return
 	}
+	actor, _ := currentUser(c)
+	p.s.auditIncident(c.Request.Context(), actor.ID, nil, in)
 	p.s.InvalidateStatusPage()
 	p.setFlash(c, "ok", "ui.flash.incident_created")
 	redirect(c, "/incidents/"+in.ID)
@@ -317,7 +322,7 @@ func (p *pages) incidentSave(c *gin.Context) {
 		p.s.pageError(c, err)
 		return
 	}
-	current := in.Version
+	current, before := in.Version, in
 	f, ps := p.incidentFormFrom(c, &in)
 	in.Version = f.Version
 	in.Normalize()
@@ -341,6 +346,8 @@ func (p *pages) incidentSave(c *gin.Context) {
 		p.s.pageError(c, err)
 		return
 	}
+	actor, _ := currentUser(c)
+	p.s.auditIncident(ctx, actor.ID, &before, in)
 	p.s.InvalidateStatusPage()
 	p.setFlash(c, "ok", "ui.flash.saved")
 	redirect(c, "/incidents/"+in.ID)

@@ -1,10 +1,14 @@
 package web
 
 import (
+	"context"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/hindsight-rca/hindsight/internal/domain"
 )
 
 // tokenUseEvery is how often a token's use is written to the audit log: a
@@ -59,4 +63,28 @@ func (u *useThrottle) allow(key string, now time.Time) bool {
 	}
 	u.last[key] = now
 	return true
+}
+
+// auditIncident records an incident's creation (before nil) or change by
+// actor; the detail names a changed status, impact or end as "from -> to".
+func (s *Server) auditIncident(ctx context.Context, actor string, before *domain.Incident, after domain.Incident) {
+	if before == nil {
+		s.audit(ctx, actor, "incident.create", "incident:"+after.ID,
+			map[string]string{"status": string(after.Status), "impact": string(after.Impact)})
+		return
+	}
+	detail := map[string]string{}
+	if before.Status != after.Status {
+		detail["status"] = string(before.Status) + " -> " + string(after.Status)
+	}
+	if before.Impact != after.Impact {
+		detail["impact"] = string(before.Impact) + " -> " + string(after.Impact)
+	}
+	if (before.ResolvedAt == nil) != (after.ResolvedAt == nil) {
+		detail["resolved"] = boolString(after.ResolvedAt != nil)
+	}
+	if len(after.Updates) > len(before.Updates) {
+		detail["updates"] = strconv.Itoa(len(after.Updates)-len(before.Updates)) + " added"
+	}
+	s.audit(ctx, actor, "incident.update", "incident:"+after.ID, detail)
 }

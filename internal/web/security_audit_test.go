@@ -125,6 +125,44 @@ func TestAuditLogIsComplete(t *testing.T) {
 		wantAudit(t, e, "rca.unpublish", reviewer.ID, "rca:"+r.ID)
 	})
 
+	t.Run("incident created and its status changed, API and page", func(t *testing.T) {
+		var in domain.Incident
+		w := e.serve(req{method: "POST", path: "/api/v1/incidents", token: e.tokens["author"], header: fwd,
+			body: map[string]any{"title": "Login errors", "impact": "minor", "status": "investigating", "started_at": e.clock.Now().Add(-time.Hour)}})
+		if w.Code != 201 || jsonUnmarshal(w.Body.Bytes(), &in) != nil {
+			t.Fatalf("create incident: %d %s", w.Code, w.Body)
+		}
+		if ev := wantAudit(t, e, "incident.create", author.ID, "incident:"+in.ID); ev.Detail["status"] != "investigating" {
+			t.Fatalf("incident.create detail %v", ev.Detail)
+		}
+		if code := e.doAs("author", "POST", "/api/v1/incidents/"+in.ID+"/updates", map[string]any{"status": "identified", "body": "A bad deploy."}); code != 201 {
+			t.Fatalf("add update: %d", code)
+		}
+		if ev := wantAudit(t, e, "incident.update", author.ID, "incident:"+in.ID); ev.Detail["status"] != "investigating -> identified" || ev.Detail["updates"] != "1 added" {
+			t.Fatalf("incident.update detail %v", ev.Detail)
+		}
+		cur, err := e.st.GetIncident(context.Background(), in.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if code := e.doAs("author", "PUT", "/api/v1/incidents/"+in.ID, map[string]any{"title": cur.Title, "impact": "major",
+			"status": cur.Status, "started_at": cur.StartedAt, "updates": cur.Updates, "version": cur.Version}); code != 200 {
+			t.Fatalf("replace: %d", code)
+		}
+		if ev := wantAudit(t, e, "incident.update", author.ID, "incident:"+in.ID); ev.Detail["impact"] != "minor -> major" {
+			t.Fatalf("replace detail %v", ev.Detail)
+		}
+		cookie, csrf := e.signInAPI(author.Email)
+		form := url.Values{"status": {"resolved"}, "body": {"Fixed."}, "tz": {"UTC"}, csrfField: {csrf}}
+		if w := e.serve(req{method: "POST", path: "/incidents/" + in.ID + "/updates", body: form.Encode(), cookies: []*http.Cookie{cookie},
+			header: map[string]string{"X-Forwarded-For": clientIP, "Content-Type": "application/x-www-form-urlencoded"}}); w.Code != http.StatusSeeOther {
+			t.Fatalf("page update: %d %s", w.Code, w.Body)
+		}
+		if ev := wantAudit(t, e, "incident.update", author.ID, "incident:"+in.ID); ev.Detail["status"] != "identified -> resolved" {
+			t.Fatalf("page update detail %v", ev.Detail)
+		}
+	})
+
 	t.Run("export", func(t *testing.T) {
 		if code := e.doAs("viewer", "GET", "/api/v1/rcas/"+r.ID+"/export?format=md&lang=de", nil); code != 200 {
 			t.Fatalf("export: %d", code)
