@@ -20,7 +20,7 @@ var auditActions = []string{
 	"user.", "user.signin", "user.signin_failed", "user.signout", "user.create", "user.update", "user.password",
 	"token.", "token.create", "token.use", "token.revoke",
 	"rca.", "rca.create", "rca.state", "rca.export", "rca.publish", "rca.unpublish", "rca.restore", "rca.delete",
-	"incident.", "target.", "import.",
+	"incident.", "incident.create", "incident.update", "incident.delete", "target.", "import.",
 }
 
 var auditActionRe = regexp.MustCompile(`^[a-z_.]{1,64}$`)
