@@ -88,6 +88,9 @@ func RenderPDF(w io.Writer, rep Report) (err error) {
 		return fmt.Errorf("%w: %v", ErrRender, d.f.Error())
 	}
 	pdfFonts.trim(d.f, d.added, d.covs)
+	if !disableNarrowWidths {
+		narrowWidths(d.f)
+	}
 	// Close assembles the whole file in fpdf's buffer; only then does
 	// Output write to w, so w never sees half a PDF.
 	d.f.Close()

@@ -38,8 +38,9 @@ type cachedFace struct {
 var pdfFonts fontCache
 
 // disableFontCache is set by tests to render the plain way;
-// disableFontTrim only turns off trimmed faces (see trim).
-var disableFontCache, disableFontTrim bool
+// disableFontTrim only turns off trimmed faces (see trim), and
+// disableNarrowWidths narrowWidths.
+var disableFontCache, disableFontTrim, disableNarrowWidths bool
 
 func (c *fontCache) load() {
 	c.once.Do(func() {
@@ -290,4 +291,46 @@ func cutFace(cf cachedFace, runes map[int]int) (out []byte) {
 		return nil
 	}
 	return data
+}
+
+// narrowWidths leaves in each face's width table only the runes the
+// document uses (and the digits fpdf may still write for the page count).
+// fpdf lists the width of every rune up to U+00FF it has a width for,
+// used or not, building that list with linear searches (about 0.4 ms per
+// face); widths of runes a PDF never shows change nothing on the page. It
+// runs after the last text is drawn, in both the cached and the plain way.
+func narrowWidths(f *fpdf.Fpdf) {
+	m, ok := fontsMap(f)
+	if !ok {
+		return
+	}
+	iter := m.MapRange()
+	for iter.Next() {
+		def := reflect.New(iter.Value().Type()).Elem()
+		def.Set(iter.Value())
+		tp, cwField, runesField := def.FieldByName("Tp"), def.FieldByName("Cw"), def.FieldByName("usedRunes")
+		if !tp.IsValid() || tp.Kind() != reflect.String || tp.String() != "UTF8" ||
+			!cwField.IsValid() || cwField.Type() != reflect.TypeOf([]int(nil)) ||
+			!runesField.IsValid() || runesField.Type() != reflect.TypeOf(map[int]int{}) {
+			continue
+		}
+		cw := cwField.Interface().([]int)
+		used := settable(runesField).Interface().(map[int]int)
+		last := 255
+		for r := range used {
+			last = max(last, r)
+		}
+		if last >= len(cw) {
+			continue
+		}
+		narrow := make([]int, last+1)
+		for r := range used {
+			if r > 0 {
+				narrow[r] = cw[r]
+			}
+		}
+		copy(narrow['0':'9'+1], cw['0':'9'+1])
+		cwField.Set(reflect.ValueOf(narrow))
+		m.SetMapIndex(iter.Key(), def)
+	}
 }

@@ -498,6 +498,39 @@ func TestTrimmedFacesConcurrent(t *testing.T) {
 	}
 }
 
+// TestNarrowWidths: with widths of unused runes left out, every word of
+// the PDF is still where it was (pdftotext -bbox reads the widths the PDF
+// declares), in every face, and the file is smaller.
+func TestNarrowWidths(t *testing.T) {
+	r := sampleRCA()
+	para := "Plain “ü ß é ½ © ± µ” — *italic ¿¡ Æ* **bold ñ ø** ***both Ç*** ~~gone~~ and `code ä ö ¶` • Ωμέγα → ☑ 1234567890. "
+	r.Section("summary").Body = strings.Repeat(para, 40) + "\n\n```\nfunc main() { println(\"hi ¿¡ ¼\") }\n```"
+	rep := build(t, r, Options{Audience: Internal, Now: fixedNow})
+	narrow := renderPDF(t, rep)
+	disableNarrowWidths = true
+	full := renderPDF(t, rep)
+	disableNarrowWidths = false
+	if len(narrow) >= len(full) {
+		t.Errorf("narrowed widths give %d bytes, the full widths %d", len(narrow), len(full))
+	}
+	boxes := func(pdf []byte) string {
+		tool := requireTool(t, "pdftotext")
+		out, err := exec.Command(tool, "-bbox", "-enc", "UTF-8", writeTemp(t, "r.pdf", pdf), "-").Output()
+		if err != nil {
+			t.Fatalf("pdftotext -bbox: %v", err)
+		}
+		return string(out)
+	}
+	a, b := boxes(narrow), boxes(full)
+	if strings.Count(a, "<word") < 500 {
+		t.Fatalf("only %d words found", strings.Count(a, "<word"))
+	}
+	if a != b {
+		t.Error("words moved when the widths of unused runes were left out")
+	}
+	qpdfCheck(t, narrow)
+}
+
 // TestPDFItalicsSlanted: italics are the regular and bold faces drawn
 // slanted, so a document with emphasis embeds no oblique face, and its
 // text, also across a page break inside an italic run, reads as before.
