@@ -89,3 +89,7 @@ func checkText(ps *problems, field, v string, required bool, max int) {
 
 // ErrForbidden is returned when a user's role does not allow an action.
 var ErrForbidden = errors.New("domain: forbidden")
+
+// ErrLocked is returned when an approved, published or archived RCA is
+// edited: what was reviewed stays as it was until it moves back to draft.
+var ErrLocked = errors.New("domain: rca is locked; move it back to draft to edit")

@@ -332,6 +332,9 @@ func (r *RCA) Section(key string) *Section {
 // ApplySectionEdit writes e into the section with key and bumps its revision.
 // It does not check e.BaseRevision: the store does that atomically.
 func (r *RCA) ApplySectionEdit(key string, e SectionEdit, by string, now time.Time) error {
+	if !r.Editable() {
+		return ErrLocked
+	}
 	s := r.Section(key)
 	if s == nil {
 		return ErrUnknownSection
@@ -353,6 +356,10 @@ func (r *RCA) ApplySectionEdit(key string, e SectionEdit, by string, now time.Ti
 	r.UpdatedAt = t
 	return nil
 }
+
+// Editable reports whether authors may change the RCA's content: only while
+// it is a draft or in review (reviewers' comments are addressed in place).
+func (r *RCA) Editable() bool { return r.State == StateDraft || r.State == StateInReview }
 
 // BumpChangedSections raises the revision of every section whose content
 // differs from prev, so that a whole-RCA replace invalidates open section edits.

@@ -225,3 +225,19 @@ func TestValidateRejectsBadUTF8AndTags(t *testing.T) {
 		t.Error("pt-BR rejected")
 	}
 }
+
+func TestLockedRCARefusesSectionEdits(t *testing.T) {
+	tpl, _ := BuiltinTemplate(TemplatePartner)
+	for _, st := range RCAStates {
+		r := NewRCA("x", tpl, "en", nil, "u1", time.Now())
+		r.State = st
+		err := r.ApplySectionEdit("summary", SectionEdit{Body: "new"}, "u1", time.Now())
+		editable := st == StateDraft || st == StateInReview
+		if editable != r.Editable() || editable != (err == nil) {
+			t.Errorf("%s: editable %v, err %v", st, r.Editable(), err)
+		}
+		if !editable && (!errors.Is(err, ErrLocked) || r.Section("summary").Body != "") {
+			t.Errorf("%s: err %v, body %q", st, err, r.Section("summary").Body)
+		}
+	}
+}

@@ -189,10 +189,19 @@ func TestAPIFlow(t *testing.T) {
 	if w.Code != 422 || !hasProblemOn(decodeErr(t, w), "comment") {
 		t.Fatalf("unpublish without a reason: %d %s", w.Code, w.Body)
 	}
-	// A replace that keeps the state is fine; the state in the body must match.
+	// What was approved stays as it was: a published RCA is locked until it
+	// moves back to draft with a reason.
 	published.Tags = append(published.Tags, "published")
-	e.must("author", "PUT", "/api/v1/rcas/"+r.ID, published, 200, &got)
-	if got.State != domain.StatePublished {
+	w = e.as("author", "PUT", "/api/v1/rcas/"+r.ID, published)
+	if w.Code != 409 || decodeErr(t, w).Error.Code != "locked" {
+		t.Fatalf("replace of a published RCA: %d %s", w.Code, w.Body)
+	}
+	var unpublished domain.RCA
+	e.must("reviewer", "POST", "/api/v1/rcas/"+r.ID+"/state", map[string]any{"to": "draft", "comment": "Partner asked for the detection time."}, 200, &unpublished)
+	// A replace that keeps the state is fine; the state in the body must match.
+	unpublished.Tags = append(unpublished.Tags, "published")
+	e.must("author", "PUT", "/api/v1/rcas/"+r.ID, unpublished, 200, &got)
+	if got.State != domain.StateDraft || got.PublishedAt != nil {
 		t.Fatalf("state after replace: %s", got.State)
 	}
 
@@ -214,7 +223,7 @@ func TestAPIFlow(t *testing.T) {
 	// Restore version 1: old text, new revision, state kept.
 	var restored domain.RCA
 	e.must("author", "POST", fmt.Sprintf("/api/v1/rcas/%s/restore/1", r.ID), nil, 200, &restored)
-	if restored.Title != "Templates API partial outage" || restored.State != domain.StatePublished || restored.Version != got.Version+1 || restored.Section("summary").Body != "" {
+	if restored.Title != "Templates API partial outage" || restored.State != domain.StateDraft || restored.Version != got.Version+1 || restored.Section("summary").Body != "" {
 		t.Fatalf("restored: title %q state %s version %d", restored.Title, restored.State, restored.Version)
 	}
 	if restored.Section("summary").Revision <= 2 {
@@ -254,6 +263,11 @@ func TestAPIFlow(t *testing.T) {
 		t.Fatal("unlinked incident still shows the RCA")
 	}
 
+	// Through review again and published once more.
+	e.must("author", "POST", "/api/v1/rcas/"+r.ID+"/state", map[string]any{"to": "in_review"}, 200, nil)
+	e.must("reviewer", "POST", "/api/v1/rcas/"+r.ID+"/state", map[string]any{"to": "approved"}, 200, nil)
+	e.must("reviewer", "POST", "/api/v1/rcas/"+r.ID+"/state", map[string]any{"to": "published"}, 200, nil)
+
 	// RCA list filters.
 	e.must("viewer", "GET", "/api/v1/rcas?state=published&state=draft", nil, 200, &rcas)
 	if rcas.Total != 3 {
@@ -284,7 +298,7 @@ func TestAPIFlow(t *testing.T) {
 	// The audit log saw the state changes.
 	var audit listEnvelope[domain.AuditEvent]
 	e.must("admin", "GET", "/api/v1/audit?action=rca.state&target=rca:"+r.ID, nil, 200, &audit)
-	if audit.Total != 3 {
+	if audit.Total != 7 { // in review, approved, published, draft, and the three again
 		t.Fatalf("state audit events: %d", audit.Total)
 	}
 	if audit.Items[0].Detail["to"] != "published" || audit.Items[0].Actor != e.users["reviewer"].ID {

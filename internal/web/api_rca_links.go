@@ -71,6 +71,9 @@ func (s *Server) updateLinks(c *gin.Context, u domain.User, note string, change 
 		if r, err = s.store.GetRCA(ctx, c.Param("id")); err != nil {
 			return err
 		}
+		if !r.Editable() {
+			return domain.ErrLocked
+		}
 		if changed = change(&r); !changed {
 			return nil
 		}

@@ -5,6 +5,8 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/hindsight-rca/hindsight/internal/domain"
 )
 
 func (s *Server) apiRCARevisions(c *gin.Context) {
@@ -50,6 +52,10 @@ func (s *Server) apiRCARestore(c *gin.Context) {
 	cur, err := s.store.GetRCA(ctx, c.Param("id"))
 	if err != nil {
 		s.apiError(c, err)
+		return
+	}
+	if !cur.Editable() {
+		s.apiError(c, domain.ErrLocked)
 		return
 	}
 	rev, err := s.store.GetRevision(ctx, cur.ID, v)

@@ -194,6 +194,10 @@ func (s *Server) apiRCAReplace(c *gin.Context) {
 		s.apiError(c, &store.ConflictError{Current: cur})
 		return
 	}
+	if !cur.Editable() {
+		s.apiError(c, domain.ErrLocked)
+		return
+	}
 	if len(in.Sections) == 0 {
 		// A replace names every section; none at all is a truncated body,
 		// not a wish to delete the text.

@@ -27,6 +27,7 @@ const (
 	codeConflict          = "conflict"
 	codeDuplicate         = "duplicate"
 	codeInvalidTransition = "invalid_transition"
+	codeLocked            = "locked"
 	codeTooLarge          = "too_large"
 	codeInvalid           = "invalid"
 	codeUnavailable       = "unavailable"
@@ -45,6 +46,7 @@ var defaultMessages = map[string]string{
 	codeConflict:          "Someone else changed this since you read it.",
 	codeDuplicate:         "This already exists.",
 	codeInvalidTransition: "The RCA cannot move to that state from its current state.",
+	codeLocked:            "This RCA is approved, published or archived and cannot be edited. Move it back to draft first.",
 	codeTooLarge:          "The request body is too large.",
 	codeInvalid:           "Some values are invalid.",
 	codeUnavailable:       "Storage is unavailable. Try again shortly.",
@@ -120,6 +122,8 @@ func classify(err error) *httpError {
 		return &httpError{Status: http.StatusConflict, Code: codeDuplicate, Err: err}
 	case errors.Is(err, store.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
 		return &httpError{Status: http.StatusServiceUnavailable, Code: codeUnavailable, Err: err}
+	case errors.Is(err, domain.ErrLocked):
+		return &httpError{Status: http.StatusConflict, Code: codeLocked, Err: err}
 	case errors.Is(err, domain.ErrInvalidTransition):
 		return &httpError{Status: http.StatusConflict, Code: codeInvalidTransition, Err: err}
 	case errors.Is(err, domain.ErrForbidden):

@@ -14,8 +14,6 @@ import (
 // localLayout is the value format of <input type="datetime-local">.
 const localLayout = "2006-01-02T15:04"
 
-// errNotEditable: the RCA's state does not allow content changes.
-var errNotEditable = errors.New("web: rca not editable in its state")
 
 // formProblems collects problems of one submitted form.
 type formProblems []domain.Problem

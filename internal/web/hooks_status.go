@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net/http"
 	"sync"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/hindsight-rca/hindsight/internal/i18n"
 	"github.com/hindsight-rca/hindsight/internal/report"
 	"github.com/hindsight-rca/hindsight/internal/statuspage"
+	"github.com/hindsight-rca/hindsight/internal/statuspage/importer"
 	"github.com/hindsight-rca/hindsight/internal/statuspage/publish"
 	"github.com/hindsight-rca/hindsight/internal/store"
 	"github.com/hindsight-rca/hindsight/templates"
@@ -80,6 +82,7 @@ func (s *Server) registerStatus(r *gin.Engine, api *gin.RouterGroup) {
 
 	// Importing incidents from a Statuspage page.
 	api.POST("/import/statuspage", author, s.apiImportStatuspage)
+	s.setBodyLimit(http.MethodPost, "/api/v1/import/statuspage", importer.MaxDocumentSize)
 
 	// Publish targets: admins only; secrets are write-only.
 	api.GET("/targets", admin, s.apiTargetList)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -192,7 +193,7 @@ func (p *pages) linkFromIncident(c *gin.Context, rcaID string, link bool) {
 	case err == nil:
 		p.s.InvalidateStatusPage()
 		p.setFlash(c, "ok", "ui.flash.saved")
-	case err == errNotEditable:
+	case errors.Is(err, domain.ErrLocked):
 		p.setFlash(c, "error", "ui.flash.not_editable")
 	default:
 		p.s.pageError(c, err)

@@ -83,7 +83,7 @@ func (p *pages) renderEdit(c *gin.Context, status int, rc *rcaContext, st editSt
 	loc := p.localeOf(c)
 	r := rc.RCA
 	d := editPage{
-		PageData: p.base(c, ""), RCA: r, Editable: editableState(r.State), Checks: rc.Checks,
+		PageData: p.base(c, ""), RCA: r, Editable: r.Editable(), Checks: rc.Checks,
 		Severities: domain.Severities, Kinds: domain.TimelineKinds, ActionStates: domain.ActionStates,
 		IdleMS: autosaveIdleMS, Problems: st.problems, ProblemForm: st.problemForm, Linked: rc.Incidents,
 	}

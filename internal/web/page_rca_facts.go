@@ -53,7 +53,7 @@ func (p *pages) factsSave(c *gin.Context) {
 // editFailed answers a failed editor form: validation problems re-render
 // the editor with the user's input; a locked RCA goes back to its page.
 func (p *pages) editFailed(c *gin.Context, id string, err error, st editState) {
-	if errors.Is(err, errNotEditable) {
+	if errors.Is(err, domain.ErrLocked) {
 		p.setFlash(c, "error", "ui.flash.not_editable")
 		redirect(c, "/rcas/"+id)
 		return

@@ -41,7 +41,7 @@ func (p *pages) rcaHistory(c *gin.Context) {
 	}
 	names := p.userNames(c)
 	u, _ := currentUser(c)
-	d := historyPage{PageData: p.base(c, ""), RCA: r, CanRestore: u.Role.Allows(domain.RoleAuthor) && editableState(r.State)}
+	d := historyPage{PageData: p.base(c, ""), RCA: r, CanRestore: u.Role.Allows(domain.RoleAuthor) && r.Editable()}
 	for _, rv := range revs {
 		d.Revisions = append(d.Revisions, revisionRow{Version: rv.Version, Author: nameOf(rv.Author, names), Note: rv.Note, At: rv.At})
 	}

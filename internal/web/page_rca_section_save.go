@@ -26,7 +26,7 @@ func (p *pages) sectionSave(c *gin.Context) {
 		p.s.pageError(c, err)
 		return
 	}
-	if !editableState(cur.State) {
+	if !cur.Editable() {
 		p.setFlash(c, "error", "ui.flash.not_editable")
 		redirect(c, "/rcas/"+id)
 		return

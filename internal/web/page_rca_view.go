@@ -64,7 +64,7 @@ func (p *pages) renderView(c *gin.Context, status int, rc *rcaContext, problems 
 	r := rc.RCA
 	d := rcaViewPage{
 		PageData: p.base(c, ""), RCA: r, Linked: rc.Incidents,
-		CanEdit:    u.Role.Allows(domain.RoleAuthor) && editableState(r.State),
+		CanEdit:    u.Role.Allows(domain.RoleAuthor) && r.Editable(),
 		CanComment: u.Role.Allows(domain.RoleAuthor),
 		CanPublish: u.Role.Allows(domain.RoleReviewer) && (r.State == domain.StateApproved || r.State == domain.StatePublished),
 		Facts:      viewFacts{Date: shownDate(rc, loc), Duration: shownDuration(rc, loc)},

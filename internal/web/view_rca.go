@@ -238,11 +238,6 @@ func actionRows(r domain.RCA, now time.Time) []actionRow {
 	return rows
 }
 
-// editableState reports whether authors may change an RCA's content in its state.
-func editableState(s domain.RCAState) bool {
-	return s == domain.StateDraft || s == domain.StateInReview
-}
-
 // mutateRCA applies change to the freshest copy of the RCA and stores it.
 // Form edits of one entry (a timeline entry, an action item, a link) are
 // independent of concurrent section autosaves, so a version conflict is
@@ -257,8 +252,8 @@ func (p *pages) mutateRCA(c *gin.Context, id, note string, change func(r *domain
 		if err != nil {
 			return domain.RCA{}, err
 		}
-		if !editableState(r.State) {
-			return r, errNotEditable
+		if !r.Editable() {
+			return r, domain.ErrLocked
 		}
 		if err = change(&r); err != nil {
 			return r, err
