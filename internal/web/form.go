@@ -14,7 +14,6 @@ import (
 // localLayout is the value format of <input type="datetime-local">.
 const localLayout = "2006-01-02T15:04"
 
-
 // formProblems collects problems of one submitted form.
 type formProblems []domain.Problem
 
