@@ -20,7 +20,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
-	"github.com/hindsight-rca/hindsight/internal/testdata/hostile"
+	"github.com/hindsight-rca/hindsight/internal/hostile"
 )
 
 // The XSS test in a real browser: the hostile corpus (internal/testdata/
