@@ -37,22 +37,12 @@ func (s *Store) CreateComponent(ctx context.Context, c *domain.Component) error 
 
 // GetComponent loads one component.
 func (s *Store) GetComponent(ctx context.Context, id string) (domain.Component, error) {
-	db, err := s.reader()
-	if err != nil {
-		return domain.Component{}, err
-	}
-	c, err := getDoc[domain.Component](ctx, db, "SELECT doc FROM components WHERE id = ?", id)
-	return c, s.fail("get component "+id, err)
+	return readOne(ctx, s, "get component "+id, scanDoc[domain.Component], "SELECT doc FROM components WHERE id = ?", id)
 }
 
 // ListComponents lists every component by group, position and name.
 func (s *Store) ListComponents(ctx context.Context) ([]domain.Component, error) {
-	db, err := s.reader()
-	if err != nil {
-		return nil, err
-	}
-	list, err := listDocs[domain.Component](ctx, db, "SELECT doc FROM components ORDER BY grp, position, name, id")
-	return list, s.fail("list components", err)
+	return readAll(ctx, s, "list components", scanDoc[domain.Component], "SELECT doc FROM components ORDER BY grp, position, name, id")
 }
 
 // UpdateComponent replaces a component read at c.Version.

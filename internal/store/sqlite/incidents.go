@@ -62,20 +62,7 @@ func (s *Store) CreateIncident(ctx context.Context, in *domain.Incident) error {
 
 // rcaIDsOf lists the RCAs linking one incident.
 func rcaIDsOf(ctx context.Context, q queryer, incidentID string) ([]string, error) {
-	rows, err := q.QueryContext(ctx, "SELECT rca_id FROM rca_incidents WHERE incident_id = ? ORDER BY rca_id", incidentID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	ids := []string{}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return queryAll(ctx, q, scanString, "SELECT rca_id FROM rca_incidents WHERE incident_id = ? ORDER BY rca_id", incidentID)
 }
 
 // fillRCAIDs sets RCAIDs on every incident of a list in one query.

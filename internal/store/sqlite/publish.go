@@ -9,17 +9,13 @@ import (
 	"github.com/hindsight-rca/hindsight/internal/store"
 )
 
+// scanTarget reads a target with its secret, which JSON never carries.
+func scanTarget(r scanner) (domain.Target, error) {
+	return scanDocAnd(r, func(t *domain.Target, secret string) { t.Secret = secret })
+}
+
 func getTarget(ctx context.Context, q queryer, id string) (domain.Target, error) {
-	var doc, secret string
-	if err := q.QueryRowContext(ctx, "SELECT doc, secret FROM targets WHERE id = ?", id).Scan(&doc, &secret); err != nil {
-		return domain.Target{}, err
-	}
-	var t domain.Target
-	if err := decode(doc, &t); err != nil {
-		return domain.Target{}, err
-	}
-	t.Secret = secret
-	return t, nil
+	return scanTarget(q.QueryRowContext(ctx, "SELECT doc, secret FROM targets WHERE id = ?", id))
 }
 
 // CreateTarget stores a new publish target at version 1, with its secret.
@@ -48,39 +44,12 @@ func (s *Store) CreateTarget(ctx context.Context, t *domain.Target) error {
 
 // GetTarget loads one target, secret included: the publisher needs it.
 func (s *Store) GetTarget(ctx context.Context, id string) (domain.Target, error) {
-	db, err := s.reader()
-	if err != nil {
-		return domain.Target{}, err
-	}
-	t, err := getTarget(ctx, db, id)
-	return t, s.fail("get target "+id, err)
+	return readOne(ctx, s, "get target "+id, scanTarget, "SELECT doc, secret FROM targets WHERE id = ?", id)
 }
 
 // ListTargets lists every target by name.
 func (s *Store) ListTargets(ctx context.Context) ([]domain.Target, error) {
-	db, err := s.reader()
-	if err != nil {
-		return nil, err
-	}
-	rows, err := db.QueryContext(ctx, "SELECT doc, secret FROM targets ORDER BY name, id")
-	if err != nil {
-		return nil, s.fail("list targets", err)
-	}
-	defer rows.Close()
-	out := []domain.Target{}
-	for rows.Next() {
-		var doc, secret string
-		var t domain.Target
-		if err := rows.Scan(&doc, &secret); err != nil {
-			return nil, s.fail("list targets", err)
-		}
-		if err := decode(doc, &t); err != nil {
-			return nil, s.fail("list targets", err)
-		}
-		t.Secret = secret
-		out = append(out, t)
-	}
-	return out, s.fail("list targets", rows.Err())
+	return readAll(ctx, s, "list targets", scanTarget, "SELECT doc, secret FROM targets ORDER BY name, id")
 }
 
 // UpdateTarget replaces a target read at t.Version; an empty Secret keeps the stored one.
@@ -172,36 +141,22 @@ func (s *Store) UpdateDelivery(ctx context.Context, d *domain.Delivery) error {
 
 // GetDelivery loads one delivery.
 func (s *Store) GetDelivery(ctx context.Context, id string) (domain.Delivery, error) {
-	db, err := s.reader()
-	if err != nil {
-		return domain.Delivery{}, err
-	}
-	d, err := getDoc[domain.Delivery](ctx, db, "SELECT doc FROM deliveries WHERE id = ?", id)
-	return d, s.fail("get delivery "+id, err)
+	return readOne(ctx, s, "get delivery "+id, scanDoc[domain.Delivery], "SELECT doc FROM deliveries WHERE id = ?", id)
 }
 
 // ListDeliveries lists an RCA's deliveries, newest first.
 func (s *Store) ListDeliveries(ctx context.Context, rcaID string) ([]domain.Delivery, error) {
-	db, err := s.reader()
-	if err != nil {
-		return nil, err
-	}
-	list, err := listDocs[domain.Delivery](ctx, db, "SELECT doc FROM deliveries WHERE rca_id = ? ORDER BY created_at DESC, rowid DESC", rcaID)
-	return list, s.fail("list deliveries of rca "+rcaID, err)
+	return readAll(ctx, s, "list deliveries of rca "+rcaID, scanDoc[domain.Delivery],
+		"SELECT doc FROM deliveries WHERE rca_id = ? ORDER BY created_at DESC, rowid DESC", rcaID)
 }
 
 // DueDeliveries returns pending deliveries due at now, earliest first.
 func (s *Store) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]domain.Delivery, error) {
-	db, err := s.reader()
-	if err != nil {
-		return nil, err
-	}
 	if limit <= 0 {
 		limit = 100
 	}
-	list, err := listDocs[domain.Delivery](ctx, db, `SELECT doc FROM deliveries WHERE state = ? AND next_attempt_at <= ?
+	return readAll(ctx, s, "list due deliveries", scanDoc[domain.Delivery], `SELECT doc FROM deliveries WHERE state = ? AND next_attempt_at <= ?
 		ORDER BY next_attempt_at, created_at, rowid LIMIT ?`, string(domain.DeliveryPending), ts(now), limit)
-	return list, s.fail("list due deliveries", err)
 }
 
 // GetSetting loads a named setting; ErrNotFound when it was never put.

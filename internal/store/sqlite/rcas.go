@@ -70,22 +70,14 @@ func putRCA(ctx context.Context, tx *sql.Tx, r *domain.RCA, insert bool, author,
 // freeSlug returns want when no RCA has it, else want-2, want-3, … the
 // first one free.
 func freeSlug(ctx context.Context, tx *sql.Tx, want string) (string, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT slug FROM rcas WHERE slug = ? OR (slug > ? AND slug < ?)",
+	slugs, err := queryAll(ctx, tx, scanString, "SELECT slug FROM rcas WHERE slug = ? OR (slug > ? AND slug < ?)",
 		want, want+"-", want+"-:") // '-' then digits sort between "-" and "-:"
 	if err != nil {
 		return "", err
 	}
-	defer rows.Close()
-	taken := map[string]bool{}
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return "", err
-		}
+	taken := make(map[string]bool, len(slugs))
+	for _, s := range slugs {
 		taken[s] = true
-	}
-	if err := rows.Err(); err != nil {
-		return "", err
 	}
 	if !taken[want] {
 		return want, nil
@@ -127,22 +119,12 @@ func (s *Store) CreateRCA(ctx context.Context, r *domain.RCA, author string) err
 
 // GetRCA loads one RCA.
 func (s *Store) GetRCA(ctx context.Context, id string) (domain.RCA, error) {
-	db, err := s.reader()
-	if err != nil {
-		return domain.RCA{}, err
-	}
-	r, err := getDoc[domain.RCA](ctx, db, "SELECT doc FROM rcas WHERE id = ?", id)
-	return r, s.fail("get rca "+id, err)
+	return readOne(ctx, s, "get rca "+id, scanDoc[domain.RCA], "SELECT doc FROM rcas WHERE id = ?", id)
 }
 
 // GetRCABySlug loads the RCA with slug.
 func (s *Store) GetRCABySlug(ctx context.Context, slug string) (domain.RCA, error) {
-	db, err := s.reader()
-	if err != nil {
-		return domain.RCA{}, err
-	}
-	r, err := getDoc[domain.RCA](ctx, db, "SELECT doc FROM rcas WHERE slug = ?", slug)
-	return r, s.fail("get rca by slug "+slug, err)
+	return readOne(ctx, s, "get rca by slug "+slug, scanDoc[domain.RCA], "SELECT doc FROM rcas WHERE slug = ?", slug)
 }
 
 // ListRCAs returns one page of matching RCAs, most recently updated first, and the total.
@@ -272,28 +254,15 @@ func (s *Store) DeleteRCA(ctx context.Context, id string) error {
 
 // ListRevisions lists an RCA's revisions, newest first.
 func (s *Store) ListRevisions(ctx context.Context, rcaID string) ([]store.RevisionInfo, error) {
-	db, err := s.reader()
-	if err != nil {
-		return nil, err
-	}
-	rows, err := db.QueryContext(ctx, "SELECT version, author, at, note FROM rca_revisions WHERE rca_id = ? ORDER BY version DESC", rcaID)
-	if err != nil {
-		return nil, s.fail("list revisions of rca "+rcaID, err)
-	}
-	defer rows.Close()
-	out := []store.RevisionInfo{}
-	for rows.Next() {
+	return readAll(ctx, s, "list revisions of rca "+rcaID, func(r scanner) (store.RevisionInfo, error) {
 		ri := store.RevisionInfo{RCAID: rcaID}
 		var at string
-		if err := rows.Scan(&ri.Version, &ri.Author, &at, &ri.Note); err != nil {
-			return nil, s.fail("list revisions of rca "+rcaID, err)
+		err := r.Scan(&ri.Version, &ri.Author, &at, &ri.Note)
+		if err == nil {
+			ri.At, err = parseTS(at)
 		}
-		if ri.At, err = parseTS(at); err != nil {
-			return nil, s.fail("list revisions of rca "+rcaID, err)
-		}
-		out = append(out, ri)
-	}
-	return out, s.fail("list revisions of rca "+rcaID, rows.Err())
+		return ri, err
+	}, "SELECT version, author, at, note FROM rca_revisions WHERE rca_id = ? ORDER BY version DESC", rcaID)
 }
 
 // GetRevision loads the snapshot of one version of an RCA.
@@ -347,12 +316,8 @@ func (s *Store) AddComment(ctx context.Context, c *domain.Comment) error {
 
 // ListComments lists an RCA's comments, oldest first.
 func (s *Store) ListComments(ctx context.Context, rcaID string) ([]domain.Comment, error) {
-	db, err := s.reader()
-	if err != nil {
-		return nil, err
-	}
-	list, err := listDocs[domain.Comment](ctx, db, "SELECT doc FROM comments WHERE rca_id = ? ORDER BY created_at, rowid", rcaID)
-	return list, s.fail("list comments of rca "+rcaID, err)
+	return readAll(ctx, s, "list comments of rca "+rcaID, scanDoc[domain.Comment],
+		"SELECT doc FROM comments WHERE rca_id = ? ORDER BY created_at, rowid", rcaID)
 }
 
 // ResolveComment marks one comment of an RCA resolved at at.

@@ -224,19 +224,47 @@ type queryer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// getDoc loads one JSON doc column into a T.
-func getDoc[T any](ctx context.Context, q queryer, query string, args ...any) (T, error) {
-	var v T
+// scanner is what both *sql.Row and *sql.Rows offer.
+type scanner interface {
+	Scan(dest ...any) error
+}
+
+// scanDoc reads a row's JSON doc column into a T.
+func scanDoc[T any](r scanner) (T, error) {
+	var v, zero T
 	var doc string
-	if err := q.QueryRowContext(ctx, query, args...).Scan(&doc); err != nil {
-		return v, err
+	if err := r.Scan(&doc); err != nil {
+		return zero, err
 	}
-	err := decode(doc, &v)
+	if err := decode(doc, &v); err != nil {
+		return zero, err
+	}
+	return v, nil
+}
+
+// scanDocAnd reads a row's JSON doc column into a T, then a second text
+// column JSON never carries (a hash or a secret), which set puts on it.
+func scanDocAnd[T any](r scanner, set func(*T, string)) (T, error) {
+	var v, zero T
+	var doc, extra string
+	if err := r.Scan(&doc, &extra); err != nil {
+		return zero, err
+	}
+	if err := decode(doc, &v); err != nil {
+		return zero, err
+	}
+	set(&v, extra)
+	return v, nil
+}
+
+func scanString(r scanner) (string, error) {
+	var v string
+	err := r.Scan(&v)
 	return v, err
 }
 
-// listDocs loads the JSON doc column of every row into a T.
-func listDocs[T any](ctx context.Context, q queryer, query string, args ...any) ([]T, error) {
+// queryAll runs query and reads every row into a T with scan.
+func queryAll[T any](ctx context.Context, q queryer, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
@@ -244,17 +272,44 @@ func listDocs[T any](ctx context.Context, q queryer, query string, args ...any) 
 	defer rows.Close()
 	out := []T{}
 	for rows.Next() {
-		var doc string
-		if err := rows.Scan(&doc); err != nil {
-			return nil, err
-		}
-		var v T
-		if err := decode(doc, &v); err != nil {
+		v, err := scan(rows)
+		if err != nil {
 			return nil, err
 		}
 		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+// getDoc loads one JSON doc column into a T.
+func getDoc[T any](ctx context.Context, q queryer, query string, args ...any) (T, error) {
+	return scanDoc[T](q.QueryRowContext(ctx, query, args...))
+}
+
+// listDocs loads the JSON doc column of every row into a T.
+func listDocs[T any](ctx context.Context, q queryer, query string, args ...any) ([]T, error) {
+	return queryAll(ctx, q, scanDoc[T], query, args...)
+}
+
+// readOne reads one row with scan on the reader pool, naming op in its error.
+func readOne[T any](ctx context.Context, s *Store, op string, scan func(scanner) (T, error), query string, args ...any) (T, error) {
+	db, err := s.reader()
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	v, err := scan(db.QueryRowContext(ctx, query, args...))
+	return v, s.fail(op, err)
+}
+
+// readAll reads every row with scan on the reader pool, naming op in its error.
+func readAll[T any](ctx context.Context, s *Store, op string, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	db, err := s.reader()
+	if err != nil {
+		return nil, err
+	}
+	list, err := queryAll(ctx, db, scan, query, args...)
+	return list, s.fail(op, err)
 }
 
 // decode reads a stored JSON document into v and puts every time in it in

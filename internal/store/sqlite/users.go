@@ -8,18 +8,9 @@ import (
 	"github.com/hindsight-rca/hindsight/internal/domain"
 )
 
-// getUser reads a user with its password hash, which JSON never carries.
-func getUser(ctx context.Context, q queryer, cond string, arg any) (domain.User, error) {
-	var doc, hash string
-	if err := q.QueryRowContext(ctx, "SELECT doc, password_hash FROM users WHERE "+cond, arg).Scan(&doc, &hash); err != nil {
-		return domain.User{}, err
-	}
-	var u domain.User
-	if err := decode(doc, &u); err != nil {
-		return domain.User{}, err
-	}
-	u.PasswordHash = hash
-	return u, nil
+// scanUser reads a user with its password hash, which JSON never carries.
+func scanUser(r scanner) (domain.User, error) {
+	return scanDocAnd(r, func(u *domain.User, hash string) { u.PasswordHash = hash })
 }
 
 // CreateUser stores a new user under the normalized email.
@@ -51,49 +42,17 @@ func (s *Store) CreateUser(ctx context.Context, u *domain.User) error {
 
 // GetUser loads one user.
 func (s *Store) GetUser(ctx context.Context, id string) (domain.User, error) {
-	db, err := s.reader()
-	if err != nil {
-		return domain.User{}, err
-	}
-	u, err := getUser(ctx, db, "id = ?", id)
-	return u, s.fail("get user "+id, err)
+	return readOne(ctx, s, "get user "+id, scanUser, "SELECT doc, password_hash FROM users WHERE id = ?", id)
 }
 
 // GetUserByEmail loads the user with email, compared normalized.
 func (s *Store) GetUserByEmail(ctx context.Context, email string) (domain.User, error) {
-	db, err := s.reader()
-	if err != nil {
-		return domain.User{}, err
-	}
-	u, err := getUser(ctx, db, "email = ?", domain.NormalizeEmail(email))
-	return u, s.fail("get user by email", err)
+	return readOne(ctx, s, "get user by email", scanUser, "SELECT doc, password_hash FROM users WHERE email = ?", domain.NormalizeEmail(email))
 }
 
 // ListUsers lists every user by email.
 func (s *Store) ListUsers(ctx context.Context) ([]domain.User, error) {
-	db, err := s.reader()
-	if err != nil {
-		return nil, err
-	}
-	rows, err := db.QueryContext(ctx, "SELECT doc, password_hash FROM users ORDER BY email")
-	if err != nil {
-		return nil, s.fail("list users", err)
-	}
-	defer rows.Close()
-	out := []domain.User{}
-	for rows.Next() {
-		var doc, hash string
-		var u domain.User
-		if err := rows.Scan(&doc, &hash); err != nil {
-			return nil, s.fail("list users", err)
-		}
-		if err := decode(doc, &u); err != nil {
-			return nil, s.fail("list users", err)
-		}
-		u.PasswordHash = hash
-		out = append(out, u)
-	}
-	return out, s.fail("list users", rows.Err())
+	return readAll(ctx, s, "list users", scanUser, "SELECT doc, password_hash FROM users ORDER BY email")
 }
 
 // UpdateUser replaces a user; the email stays unique.
@@ -104,7 +63,7 @@ func (s *Store) UpdateUser(ctx context.Context, u *domain.User) error {
 	}
 	n.PasswordChangedAt = n.PasswordChangedAt.UTC()
 	err := s.tx(ctx, "update user "+u.ID, func(tx *sql.Tx) error {
-		old, err := getUser(ctx, tx, "id = ?", n.ID)
+		old, err := scanUser(tx.QueryRowContext(ctx, "SELECT doc, password_hash FROM users WHERE id = ?", n.ID))
 		if err != nil {
 			return err
 		}
@@ -134,17 +93,9 @@ func (s *Store) CountUsers(ctx context.Context) (int, error) {
 	return n, s.fail("count users", err)
 }
 
-func getToken(ctx context.Context, q queryer, cond string, arg any) (domain.APIToken, error) {
-	var doc, hash string
-	if err := q.QueryRowContext(ctx, "SELECT doc, hash FROM api_tokens WHERE "+cond, arg).Scan(&doc, &hash); err != nil {
-		return domain.APIToken{}, err
-	}
-	var t domain.APIToken
-	if err := decode(doc, &t); err != nil {
-		return domain.APIToken{}, err
-	}
-	t.Hash = hash
-	return t, nil
+// scanToken reads a token with the hash of its secret.
+func scanToken(r scanner) (domain.APIToken, error) {
+	return scanDocAnd(r, func(t *domain.APIToken, hash string) { t.Hash = hash })
 }
 
 // CreateToken stores a new API token; its hash is unique.
@@ -171,39 +122,12 @@ func (s *Store) CreateToken(ctx context.Context, t *domain.APIToken) error {
 
 // GetTokenByHash loads the token whose secret hashes to hash.
 func (s *Store) GetTokenByHash(ctx context.Context, hash string) (domain.APIToken, error) {
-	db, err := s.reader()
-	if err != nil {
-		return domain.APIToken{}, err
-	}
-	t, err := getToken(ctx, db, "hash = ?", hash)
-	return t, s.fail("get token by hash", err)
+	return readOne(ctx, s, "get token by hash", scanToken, "SELECT doc, hash FROM api_tokens WHERE hash = ?", hash)
 }
 
 // ListTokens lists a user's tokens, oldest first.
 func (s *Store) ListTokens(ctx context.Context, userID string) ([]domain.APIToken, error) {
-	db, err := s.reader()
-	if err != nil {
-		return nil, err
-	}
-	rows, err := db.QueryContext(ctx, "SELECT doc, hash FROM api_tokens WHERE user_id = ? ORDER BY created_at, rowid", userID)
-	if err != nil {
-		return nil, s.fail("list tokens", err)
-	}
-	defer rows.Close()
-	out := []domain.APIToken{}
-	for rows.Next() {
-		var doc, hash string
-		var t domain.APIToken
-		if err := rows.Scan(&doc, &hash); err != nil {
-			return nil, s.fail("list tokens", err)
-		}
-		if err := decode(doc, &t); err != nil {
-			return nil, s.fail("list tokens", err)
-		}
-		t.Hash = hash
-		out = append(out, t)
-	}
-	return out, s.fail("list tokens", rows.Err())
+	return readAll(ctx, s, "list tokens", scanToken, "SELECT doc, hash FROM api_tokens WHERE user_id = ? ORDER BY created_at, rowid", userID)
 }
 
 // RevokeToken marks a token revoked at at.
@@ -243,21 +167,9 @@ func (s *Store) CreateSession(ctx context.Context, ss *domain.Session) error {
 
 // GetSession loads one session by the hash of its cookie secret.
 func (s *Store) GetSession(ctx context.Context, id string) (domain.Session, error) {
-	db, err := s.reader()
-	if err != nil {
-		return domain.Session{}, err
-	}
-	var doc, csrf string
-	var ss domain.Session
-	err = db.QueryRowContext(ctx, "SELECT doc, csrf_token FROM sessions WHERE id = ?", id).Scan(&doc, &csrf)
-	if err == nil {
-		err = decode(doc, &ss)
-	}
-	if err != nil {
-		return domain.Session{}, s.fail("get session", err)
-	}
-	ss.CSRFToken = csrf
-	return ss, nil
+	return readOne(ctx, s, "get session", func(r scanner) (domain.Session, error) {
+		return scanDocAnd(r, func(ss *domain.Session, csrf string) { ss.CSRFToken = csrf })
+	}, "SELECT doc, csrf_token FROM sessions WHERE id = ?", id)
 }
 
 // TouchSession records activity and slides the expiry.
