@@ -47,20 +47,5 @@ func (s *Store) ListAudit(ctx context.Context, f store.AuditFilter) ([]domain.Au
 	if f.Since != nil {
 		w.add("at >= ?", ts(*f.Since))
 	}
-	p := f.Page.Clamp()
-	var list []domain.AuditEvent
-	var total int
-	err := s.snapshot(ctx, "list audit events", func(q queryer) error {
-		var err error
-		if total, err = count(ctx, q, "audit_events", &w); err != nil {
-			return err
-		}
-		list, err = listDocs[domain.AuditEvent](ctx, q, "SELECT doc FROM audit_events"+w.String()+
-			" ORDER BY at DESC, seq DESC LIMIT ? OFFSET ?", append(w.args, p.Limit, p.Offset)...)
-		return err
-	})
-	if err != nil {
-		return nil, 0, err
-	}
-	return list, total, nil
+	return listPage[domain.AuditEvent](ctx, s, "list audit events", "audit_events", &w, "at DESC, seq DESC", f.Page, nil)
 }

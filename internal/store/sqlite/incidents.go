@@ -143,25 +143,8 @@ func (s *Store) ListIncidents(ctx context.Context, f store.IncidentFilter) ([]do
 	if q := strings.TrimSpace(f.Query); q != "" {
 		w.add("instr(title_lc, ?) > 0", strings.ToLower(q))
 	}
-	p := f.Page.Clamp()
-	var list []domain.Incident
-	var total int
-	err := s.snapshot(ctx, "list incidents", func(q queryer) error {
-		var err error
-		if total, err = count(ctx, q, "incidents", &w); err != nil {
-			return err
-		}
-		list, err = listDocs[domain.Incident](ctx, q, "SELECT doc FROM incidents"+w.String()+
-			" ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?", append(w.args, p.Limit, p.Offset)...)
-		if err != nil {
-			return err
-		}
-		return fillRCAIDs(ctx, q, list)
-	})
-	if err != nil {
-		return nil, 0, err
-	}
-	return list, total, nil
+	return listPage(ctx, s, "list incidents", "incidents", &w, "started_at DESC, id DESC", f.Page,
+		func(q queryer, list []domain.Incident) error { return fillRCAIDs(ctx, q, list) })
 }
 
 // UpdateIncident replaces an incident read at in.Version. RCAIDs are ignored.

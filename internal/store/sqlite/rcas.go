@@ -155,22 +155,7 @@ func (s *Store) ListRCAs(ctx context.Context, f store.RCAFilter) ([]domain.RCA, 
 	if q := strings.TrimSpace(f.Query); q != "" {
 		w.add("instr(search, ?) > 0", strings.ToLower(q))
 	}
-	p := f.Page.Clamp()
-	var list []domain.RCA
-	var total int
-	err := s.snapshot(ctx, "list rcas", func(q queryer) error {
-		var err error
-		if total, err = count(ctx, q, "rcas", &w); err != nil {
-			return err
-		}
-		list, err = listDocs[domain.RCA](ctx, q, "SELECT doc FROM rcas"+w.String()+
-			" ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?", append(w.args, p.Limit, p.Offset)...)
-		return err
-	})
-	if err != nil {
-		return nil, 0, err
-	}
-	return list, total, nil
+	return listPage[domain.RCA](ctx, s, "list rcas", "rcas", &w, "updated_at DESC, id DESC", f.Page, nil)
 }
 
 // loadForWrite reads the stored RCA inside a write transaction.

@@ -407,6 +407,32 @@ func count(ctx context.Context, q queryer, table string, w *where) (int, error) 
 	return n, err
 }
 
+// listPage reads one page of table's docs matching w, in order, and the
+// total that match, in one snapshot. fill, when not nil, completes the page
+// inside the same snapshot.
+func listPage[T any](ctx context.Context, s *Store, op, table string, w *where, order string, p store.Page,
+	fill func(q queryer, list []T) error) ([]T, int, error) {
+	p = p.Clamp()
+	var list []T
+	var total int
+	err := s.snapshot(ctx, op, func(q queryer) error {
+		var err error
+		if total, err = count(ctx, q, table, w); err != nil {
+			return err
+		}
+		list, err = listDocs[T](ctx, q, "SELECT doc FROM "+table+w.String()+
+			" ORDER BY "+order+" LIMIT ? OFFSET ?", append(w.args, p.Limit, p.Offset)...)
+		if err != nil || fill == nil {
+			return err
+		}
+		return fill(q, list)
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return list, total, nil
+}
+
 func orNow(t, now time.Time) time.Time {
 	if t.IsZero() {
 		return now
