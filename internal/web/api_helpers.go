@@ -86,6 +86,49 @@ func queryBool(c *gin.Context, name string) (bool, error) {
 	return b, nil
 }
 
+// listQuery reads a list's query parameters and keeps the first malformed
+// one in err; once it is set, every later read is skipped and gives zero.
+type listQuery struct {
+	c   *gin.Context
+	err error
+}
+
+func (q *listQuery) page() store.Page {
+	if q.err != nil {
+		return store.Page{}
+	}
+	p, err := queryPage(q.c)
+	q.err = err
+	return p
+}
+
+func (q *listQuery) time(name string) *time.Time {
+	if q.err != nil {
+		return nil
+	}
+	t, err := queryTime(q.c, name)
+	q.err = err
+	return t
+}
+
+func (q *listQuery) bool(name string) bool {
+	if q.err != nil {
+		return false
+	}
+	b, err := queryBool(q.c, name)
+	q.err = err
+	return b
+}
+
+// writeList answers a list request: err, or one page in the list envelope.
+func writeList[T any](s *Server, c *gin.Context, items []T, total int, p store.Page, err error) {
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, newList(items, total, p))
+}
+
 // pathVersion reads a positive version number from the path.
 func pathVersion(c *gin.Context, name string) (int64, error) {
 	n, err := strconv.ParseInt(c.Param(name), 10, 64)

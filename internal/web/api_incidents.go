@@ -38,26 +38,13 @@ type incidentReplace struct {
 }
 
 func (s *Server) apiIncidentList(c *gin.Context) {
+	q := listQuery{c: c}
 	var f store.IncidentFilter
-	var err error
-	if f.Page, err = queryPage(c); err != nil {
-		s.apiError(c, err)
-		return
-	}
-	if f.Since, err = queryTime(c, "since"); err != nil {
-		s.apiError(c, err)
-		return
-	}
-	if f.Until, err = queryTime(c, "until"); err != nil {
-		s.apiError(c, err)
-		return
-	}
-	if f.Unresolved, err = queryBool(c, "unresolved"); err != nil {
-		s.apiError(c, err)
-		return
-	}
-	if f.WithoutRCA, err = queryBool(c, "without_rca"); err != nil {
-		s.apiError(c, err)
+	f.Page = q.page()
+	f.Since, f.Until = q.time("since"), q.time("until")
+	f.Unresolved, f.WithoutRCA = q.bool("unresolved"), q.bool("without_rca")
+	if q.err != nil {
+		s.apiError(c, q.err)
 		return
 	}
 	if v := c.Query("status"); v != "" {
@@ -69,11 +56,7 @@ func (s *Server) apiIncidentList(c *gin.Context) {
 	}
 	f.Query = trimmed(c.Query("q"))
 	items, total, err := s.store.ListIncidents(c.Request.Context(), f)
-	if err != nil {
-		s.apiError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, newList(items, total, f.Page))
+	writeList(s, c, items, total, f.Page, err)
 }
 
 func (s *Server) apiIncidentCreate(c *gin.Context) {

@@ -29,18 +29,12 @@ type rcaReplace struct {
 }
 
 func (s *Server) apiRCAList(c *gin.Context) {
+	q := listQuery{c: c}
 	var f store.RCAFilter
-	var err error
-	if f.Page, err = queryPage(c); err != nil {
-		s.apiError(c, err)
-		return
-	}
-	if f.Since, err = queryTime(c, "since"); err != nil {
-		s.apiError(c, err)
-		return
-	}
-	if f.Until, err = queryTime(c, "until"); err != nil {
-		s.apiError(c, err)
+	f.Page = q.page()
+	f.Since, f.Until = q.time("since"), q.time("until")
+	if q.err != nil {
+		s.apiError(c, q.err)
 		return
 	}
 	for _, v := range c.QueryArray("state") {
@@ -54,11 +48,7 @@ func (s *Server) apiRCAList(c *gin.Context) {
 	f.Service, f.Tag, f.IncidentID = trimmed(c.Query("service")), trimmed(c.Query("tag")), trimmed(c.Query("incident_id"))
 	f.Query = trimmed(c.Query("q"))
 	items, total, err := s.store.ListRCAs(c.Request.Context(), f)
-	if err != nil {
-		s.apiError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, newList(items, total, f.Page))
+	writeList(s, c, items, total, f.Page, err)
 }
 
 func (s *Server) apiRCACreate(c *gin.Context) {
