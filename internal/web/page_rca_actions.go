@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -58,17 +59,12 @@ func (p *pages) actionAdd(c *gin.Context) {
 	var ps formProblems
 	a := parseAction(c, f, &ps)
 	st := editState{section: p.ruleSection(c, id, domain.RuleActionItems), aiForm: &f, problemForm: "action-add"}
-	if len(ps) > 0 {
-		p.editFailed(c, id, &domain.ValidationError{Problems: ps}, st)
-		return
-	}
 	a.ID = domain.NewID()
-	r, err := p.mutateRCA(c, id, "action add", func(r *domain.RCA) error {
+	r, ok := p.applyEntry(c, id, ps, st, "action add", func(r *domain.RCA) error {
 		r.ActionItems = append(r.ActionItems, a)
 		return nil
 	})
-	if err != nil {
-		p.editFailed(c, id, err, st)
+	if !ok {
 		return
 	}
 	p.setFlash(c, "ok", "ui.flash.action_added")
@@ -82,22 +78,16 @@ func (p *pages) actionSave(c *gin.Context) {
 	var ps formProblems
 	a := parseAction(c, f, &ps)
 	st := editState{section: p.ruleSection(c, id, domain.RuleActionItems), rowID: aid, aiRow: &f, problemForm: "action-" + aid}
-	if len(ps) > 0 {
-		p.editFailed(c, id, &domain.ValidationError{Problems: ps}, st)
-		return
-	}
-	r, err := p.mutateRCA(c, id, "action edit", func(r *domain.RCA) error {
-		for i := range r.ActionItems {
-			if r.ActionItems[i].ID == aid {
-				a.ID, a.Translations = aid, r.ActionItems[i].Translations
-				r.ActionItems[i] = a
-				return nil
-			}
+	r, ok := p.applyEntry(c, id, ps, st, "action edit", func(r *domain.RCA) error {
+		i := slices.IndexFunc(r.ActionItems, func(old domain.ActionItem) bool { return old.ID == aid })
+		if i < 0 {
+			return errEntryGone
 		}
-		return errEntryGone
+		a.ID, a.Translations = aid, r.ActionItems[i].Translations
+		r.ActionItems[i] = a
+		return nil
 	})
-	if err != nil {
-		p.entryFailed(c, id, err, st)
+	if !ok {
 		return
 	}
 	p.setFlash(c, "ok", "ui.flash.saved")
@@ -108,13 +98,7 @@ func (p *pages) actionSave(c *gin.Context) {
 func (p *pages) actionDelete(c *gin.Context) {
 	id, aid := c.Param("id"), c.Param("aid")
 	r, err := p.mutateRCA(c, id, "action delete", func(r *domain.RCA) error {
-		out := r.ActionItems[:0]
-		for _, a := range r.ActionItems {
-			if a.ID != aid {
-				out = append(out, a)
-			}
-		}
-		r.ActionItems = out
+		r.ActionItems = slices.DeleteFunc(r.ActionItems, func(a domain.ActionItem) bool { return a.ID == aid })
 		return nil
 	})
 	if err != nil {
@@ -123,6 +107,23 @@ func (p *pages) actionDelete(c *gin.Context) {
 	}
 	p.setFlash(c, "ok", "ui.flash.action_deleted")
 	p.backToRule(c, r, domain.RuleActionItems, "actions-heading")
+}
+
+// applyEntry applies change for an entry form (timeline entry or action
+// item) parsed with problems ps. On problems or a failed change it answers
+// the request itself, re-rendering the form of st, and returns false.
+func (p *pages) applyEntry(c *gin.Context, id string, ps formProblems, st editState, note string,
+	change func(r *domain.RCA) error) (domain.RCA, bool) {
+	if len(ps) > 0 {
+		p.editFailed(c, id, &domain.ValidationError{Problems: ps}, st)
+		return domain.RCA{}, false
+	}
+	r, err := p.mutateRCA(c, id, note, change)
+	if err != nil {
+		p.entryFailed(c, id, err, st)
+		return domain.RCA{}, false
+	}
+	return r, true
 }
 
 // entryFailed is editFailed, with a deleted entry reported as a flash.

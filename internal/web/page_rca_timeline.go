@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -87,17 +88,12 @@ func (p *pages) timelineAdd(c *gin.Context) {
 	var ps formProblems
 	e, loc := p.parseTimelineEntry(c, f, &ps)
 	st := editState{section: p.ruleSection(c, id, domain.RuleTimeline), tlForm: &f, problemForm: "timeline-add"}
-	if len(ps) > 0 {
-		p.editFailed(c, id, &domain.ValidationError{Problems: ps}, st)
-		return
-	}
 	e.ID = domain.NewID()
-	r, err := p.mutateRCA(c, id, "timeline add", func(r *domain.RCA) error {
+	r, ok := p.applyEntry(c, id, ps, st, "timeline add", func(r *domain.RCA) error {
 		r.Timeline = append(r.Timeline, e)
 		return nil
 	})
-	if err != nil {
-		p.editFailed(c, id, err, st)
+	if !ok {
 		return
 	}
 	p.rememberZone(c, loc)
@@ -112,22 +108,16 @@ func (p *pages) timelineSave(c *gin.Context) {
 	var ps formProblems
 	e, loc := p.parseTimelineEntry(c, f, &ps)
 	st := editState{section: p.ruleSection(c, id, domain.RuleTimeline), rowID: eid, tlRow: &f, problemForm: "timeline-" + eid}
-	if len(ps) > 0 {
-		p.editFailed(c, id, &domain.ValidationError{Problems: ps}, st)
-		return
-	}
-	r, err := p.mutateRCA(c, id, "timeline edit", func(r *domain.RCA) error {
-		for i := range r.Timeline {
-			if r.Timeline[i].ID == eid {
-				e.ID, e.Translations = eid, r.Timeline[i].Translations
-				r.Timeline[i] = e
-				return nil
-			}
+	r, ok := p.applyEntry(c, id, ps, st, "timeline edit", func(r *domain.RCA) error {
+		i := slices.IndexFunc(r.Timeline, func(old domain.TimelineEntry) bool { return old.ID == eid })
+		if i < 0 {
+			return errEntryGone
 		}
-		return errEntryGone
+		e.ID, e.Translations = eid, r.Timeline[i].Translations
+		r.Timeline[i] = e
+		return nil
 	})
-	if err != nil {
-		p.entryFailed(c, id, err, st)
+	if !ok {
 		return
 	}
 	p.rememberZone(c, loc)
@@ -139,13 +129,7 @@ func (p *pages) timelineSave(c *gin.Context) {
 func (p *pages) timelineDelete(c *gin.Context) {
 	id, eid := c.Param("id"), c.Param("eid")
 	r, err := p.mutateRCA(c, id, "timeline delete", func(r *domain.RCA) error {
-		out := r.Timeline[:0]
-		for _, e := range r.Timeline {
-			if e.ID != eid {
-				out = append(out, e)
-			}
-		}
-		r.Timeline = out
+		r.Timeline = slices.DeleteFunc(r.Timeline, func(e domain.TimelineEntry) bool { return e.ID == eid })
 		return nil
 	})
 	if err != nil {
