@@ -49,16 +49,18 @@ func (s *Server) apiRCAPublish(c *gin.Context) {
 			Message: "Only an approved or published RCA can be published.", Err: domain.ErrInvalidTransition})
 		return
 	}
-	ds, err := publish.Enqueue(ctx, s.store, r, publish.EventPublished, s.now())
+	s.enqueueAndAnswer(ctx, c, u, r, publish.EventPublished, "rca.publish")
+}
+
+// enqueueAndAnswer ends a publish or unpublish: it queues event for every
+// target, audits action, refreshes the status page, wakes the worker and
+// answers with the RCA and its new deliveries.
+func (s *Server) enqueueAndAnswer(ctx context.Context, c *gin.Context, u domain.User, r domain.RCA, event, action string) {
+	ds, err := publish.Enqueue(ctx, s.store, r, event, s.now())
 	if err != nil {
 		s.apiError(c, err)
 		return
 	}
-	s.afterPublish(ctx, u, r, "rca.publish", ds)
-	c.JSON(http.StatusOK, publishResult{RCA: r, Deliveries: ds})
-}
-
-func (s *Server) afterPublish(ctx context.Context, u domain.User, r domain.RCA, action string, ds []domain.Delivery) {
 	s.audit(ctx, u.ID, action, "rca:"+r.ID, map[string]string{
 		"version": strconv.FormatInt(r.Version, 10), "deliveries": strconv.Itoa(len(ds)),
 	})
@@ -68,4 +70,5 @@ func (s *Server) afterPublish(ctx context.Context, u domain.User, r domain.RCA, 
 			a.worker.Wake()
 		}
 	}
+	c.JSON(http.StatusOK, publishResult{RCA: r, Deliveries: ds})
 }

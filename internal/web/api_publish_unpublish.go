@@ -35,11 +35,5 @@ func (s *Server) apiRCAUnpublish(c *gin.Context) {
 		s.apiError(c, err)
 		return
 	}
-	ds, err := publish.Enqueue(ctx, s.store, r, publish.EventUnpublished, s.now())
-	if err != nil {
-		s.apiError(c, err)
-		return
-	}
-	s.afterPublish(ctx, u, r, "rca.unpublish", ds)
-	c.JSON(http.StatusOK, publishResult{RCA: r, Deliveries: ds})
+	s.enqueueAndAnswer(ctx, c, u, r, publish.EventUnpublished, "rca.unpublish")
 }
