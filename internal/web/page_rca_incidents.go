@@ -24,27 +24,21 @@ func (p *pages) rcaLinkIncidents(c *gin.Context) {
 			return
 		}
 	}
-	_, err := p.mutateRCA(c, id, "link incidents", func(r *domain.RCA) error {
-		for _, iid := range ids {
-			r.LinkIncident(iid)
-		}
-		return nil
-	})
-	if err != nil {
-		p.editFailed(c, id, err, editState{section: factsSection, problemForm: "facts"})
-		return
-	}
-	p.setFlash(c, "ok", "ui.flash.saved")
-	redirect(c, "/rcas/"+id+"/edit?section="+factsSection)
+	p.changeIncidentLinks(c, id, "link incidents", ids, (*domain.RCA).LinkIncident)
 }
 
 // rcaUnlinkIncidents removes every selected incident link.
 func (p *pages) rcaUnlinkIncidents(c *gin.Context) {
 	id := c.Param("id")
-	ids := c.PostFormArray("incident")
-	_, err := p.mutateRCA(c, id, "unlink incidents", func(r *domain.RCA) error {
+	p.changeIncidentLinks(c, id, "unlink incidents", c.PostFormArray("incident"), (*domain.RCA).UnlinkIncident)
+}
+
+// changeIncidentLinks applies change for every incident id in ids to the
+// RCA and goes back to its facts section.
+func (p *pages) changeIncidentLinks(c *gin.Context, id, note string, ids []string, change func(r *domain.RCA, incidentID string)) {
+	_, err := p.mutateRCA(c, id, note, func(r *domain.RCA) error {
 		for _, iid := range ids {
-			r.UnlinkIncident(iid)
+			change(r, iid)
 		}
 		return nil
 	})
