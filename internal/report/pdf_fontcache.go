@@ -132,16 +132,8 @@ func (c *fontCache) install(f *fpdf.Fpdf, family, style string) bool {
 	}
 	settable(def.FieldByName("usedRunes")).Set(reflect.ValueOf(runes))
 
-	// A copy of the parsed font file with its own reader: subsetting moves
-	// the reader and replaces the file's tables and maps.
 	file := def.FieldByName("utf8File")
-	fileCopy := reflect.New(file.Type().Elem())
-	fileCopy.Elem().Set(settable(file).Elem())
-	reader := fileCopy.Elem().FieldByName("fileReader")
-	readerCopy := reflect.New(reader.Type().Elem())
-	settable(readerCopy.Elem().FieldByName("array")).Set(reflect.ValueOf(cf.data))
-	settable(reader).Set(readerCopy)
-	settable(file).Set(fileCopy)
+	settable(file).Set(copyFontFile(file, cf.data))
 
 	m.SetMapIndex(reflect.ValueOf(cf.key), def)
 	return true
@@ -267,20 +259,26 @@ func (t *trimCache) get(key string, cf cachedFace, cov *fonts.Coverage, used map
 }
 
 // cutFace runs fpdf's subsetting on a private copy of a parsed face.
+// copyFontFile copies the parsed font file file points to and gives the copy
+// its own reader over data: subsetting moves the reader and replaces the
+// file's tables and maps, which must not touch the cached face.
+func copyFontFile(file reflect.Value, data []byte) reflect.Value {
+	fileCopy := reflect.New(file.Type().Elem())
+	fileCopy.Elem().Set(settable(file).Elem())
+	reader := fileCopy.Elem().FieldByName("fileReader")
+	readerCopy := reflect.New(reader.Type().Elem())
+	settable(readerCopy.Elem().FieldByName("array")).Set(reflect.ValueOf(data))
+	settable(reader).Set(readerCopy)
+	return fileCopy
+}
+
 func cutFace(cf cachedFace, runes map[int]int) (out []byte) {
 	defer func() {
 		if recover() != nil {
 			out = nil
 		}
 	}()
-	file := cf.def.FieldByName("utf8File")
-	fileCopy := reflect.New(file.Type().Elem())
-	fileCopy.Elem().Set(settable(file).Elem())
-	reader := fileCopy.Elem().FieldByName("fileReader")
-	readerCopy := reflect.New(reader.Type().Elem())
-	settable(readerCopy.Elem().FieldByName("array")).Set(reflect.ValueOf(cf.data))
-	settable(reader).Set(readerCopy)
-	cut := fileCopy.MethodByName("GenerateCutFont")
+	cut := copyFontFile(cf.def.FieldByName("utf8File"), cf.data).MethodByName("GenerateCutFont")
 	if !cut.IsValid() || cut.Type().NumIn() != 1 || cut.Type().In(0) != reflect.TypeOf(runes) ||
 		cut.Type().NumOut() != 1 || cut.Type().Out(0) != reflect.TypeOf([]byte(nil)) {
 		return nil
