@@ -597,8 +597,12 @@ func testRCAFilters(t *testing.T, open Opener) {
 
 	// Date filters keep using created_at (not updated_at) when an RCA has no
 	// incident date, also after it was edited.
-	_, err = s.SaveSection(ctx, c.ID, "impact", domain.SectionEdit{Body: "Edited much later.", BaseRevision: 1}, "u")
-	must(t, err, "SaveSection c")
+	// (c is published, so its text is locked: a whole-RCA write edits it.)
+	cur, err := s.GetRCA(ctx, c.ID)
+	must(t, err, "GetRCA c")
+	cur.Tags = append(cur.Tags, "edited-later")
+	cur.UpdatedAt = cur.UpdatedAt.Add(30 * day)
+	must(t, s.UpdateRCA(ctx, &cur, "u", "tagged"), "UpdateRCA c")
 	got, total, err := s.ListRCAs(ctx, store.RCAFilter{Since: ptr(at(3 * day)), Until: ptr(at(5 * day))})
 	must(t, err, "ListRCAs by created_at after an edit")
 	wantIDs(t, "created_at window after an edit", got, rcaID, c.ID)
