@@ -25,14 +25,7 @@ func (in componentInput) apply(cp *domain.Component) {
 
 func (s *Server) apiComponentList(c *gin.Context) {
 	list, err := s.store.ListComponents(c.Request.Context())
-	if err != nil {
-		s.apiError(c, err)
-		return
-	}
-	if list == nil {
-		list = []domain.Component{}
-	}
-	c.JSON(http.StatusOK, gin.H{"items": list, "total": len(list)})
+	writeAll(s, c, list, err)
 }
 
 func (s *Server) apiComponentCreate(c *gin.Context) {

@@ -129,6 +129,19 @@ func writeList[T any](s *Server, c *gin.Context, items []T, total int, p store.P
 	c.JSON(http.StatusOK, newList(items, total, p))
 }
 
+// writeAll answers an unpaged list request: err, or every item (an empty
+// array, never null) and their number.
+func writeAll[T any](s *Server, c *gin.Context, items []T, err error) {
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	if items == nil {
+		items = []T{}
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items, "total": len(items)})
+}
+
 // pathVersion reads a positive version number from the path.
 func pathVersion(c *gin.Context, name string) (int64, error) {
 	n, err := strconv.ParseInt(c.Param(name), 10, 64)

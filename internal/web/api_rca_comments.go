@@ -23,14 +23,7 @@ func (s *Server) apiRCAComments(c *gin.Context) {
 		return
 	}
 	list, err := s.store.ListComments(ctx, id)
-	if err != nil {
-		s.apiError(c, err)
-		return
-	}
-	if list == nil {
-		list = []domain.Comment{}
-	}
-	c.JSON(http.StatusOK, gin.H{"items": list, "total": len(list)})
+	writeAll(s, c, list, err)
 }
 
 func (s *Server) apiRCACommentAdd(c *gin.Context) {

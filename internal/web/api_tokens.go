@@ -93,14 +93,7 @@ func (s *Server) apiTokenList(c *gin.Context) {
 		owner = q
 	}
 	list, err := s.store.ListTokens(c.Request.Context(), owner)
-	if err != nil {
-		s.apiError(c, err)
-		return
-	}
-	if list == nil {
-		list = []domain.APIToken{}
-	}
-	c.JSON(http.StatusOK, gin.H{"items": list, "total": len(list)})
+	writeAll(s, c, list, err)
 }
 
 // apiTokenRevoke revokes one of the caller's tokens; admins may revoke anyone's.

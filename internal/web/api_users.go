@@ -33,14 +33,7 @@ type userUpdate struct {
 
 func (s *Server) apiUserList(c *gin.Context) {
 	list, err := s.store.ListUsers(c.Request.Context())
-	if err != nil {
-		s.apiError(c, err)
-		return
-	}
-	if list == nil {
-		list = []domain.User{}
-	}
-	c.JSON(http.StatusOK, gin.H{"items": list, "total": len(list)})
+	writeAll(s, c, list, err)
 }
 
 func (s *Server) apiUserCreate(c *gin.Context) {
