@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/export"
 	"github.com/hindsight-rca/hindsight/internal/i18n"
 	"github.com/hindsight-rca/hindsight/internal/report"
 	"github.com/hindsight-rca/hindsight/internal/store"
@@ -135,51 +136,22 @@ func parseStates(s string) ([]domain.RCAState, []domain.Problem) {
 
 // exporter loads what a report needs from the store and renders it.
 type exporter struct {
-	st         store.Store
-	cat        *i18n.Catalog
-	opt        exportOptions
-	components []domain.Component // loaded once
-	loaded     bool
+	st  store.Store
+	cat *i18n.Catalog
+	opt exportOptions
 }
 
 // render builds and renders one RCA and returns the document and its file name.
 func (ex *exporter) render(ctx context.Context, r domain.RCA) ([]byte, string, error) {
-	if !ex.loaded {
-		comps, err := ex.st.ListComponents(ctx)
-		if err != nil {
-			return nil, "", fmt.Errorf("list components: %w", err)
-		}
-		ex.components, ex.loaded = comps, true
-	}
-	var incidents []domain.Incident
-	for _, id := range r.IncidentIDs {
-		in, err := ex.st.GetIncident(ctx, id)
-		if errors.Is(err, store.ErrNotFound) {
-			continue // unlinked since; the report shows what is left
-		}
-		if err != nil {
-			return nil, "", fmt.Errorf("load incident %s: %w", id, err)
-		}
-		incidents = append(incidents, in)
-	}
-	authors := map[string]string{}
-	if ex.opt.audience == report.Internal {
-		for _, id := range r.Authors {
-			u, err := ex.st.GetUser(ctx, id)
-			if errors.Is(err, store.ErrNotFound) {
-				continue
-			}
-			if err != nil {
-				return nil, "", fmt.Errorf("load author %s: %w", id, err)
-			}
-			authors[id] = u.DisplayName()
-		}
+	in, err := export.Load(ctx, ex.st, r, ex.opt.audience)
+	if err != nil {
+		return nil, "", err
 	}
 	lang := ex.opt.lang
 	if lang == "" {
 		lang = ex.cat.Match(r.Language)
 	}
-	rep, err := report.Build(r, incidents, ex.components, authors, ex.cat, report.Options{
+	rep, err := report.Build(r, in.Incidents, in.Components, in.Authors, ex.cat, report.Options{
 		Lang: lang, TimeZone: ex.opt.tz, Audience: ex.opt.audience, Now: time.Now(),
 	})
 	if err != nil {

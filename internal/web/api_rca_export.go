@@ -2,8 +2,6 @@ package web
 
 import (
 	"bytes"
-	"context"
-	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -11,8 +9,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/export"
 	"github.com/hindsight-rca/hindsight/internal/report"
-	"github.com/hindsight-rca/hindsight/internal/store"
 )
 
 // exportQuery is the parsed query of an export request.
@@ -38,12 +36,12 @@ func (s *Server) apiRCAExport(c *gin.Context) {
 	if q.lang == "" {
 		q.lang = s.catalog.Match(r.Language)
 	}
-	incidents, components, authors, err := s.exportInputs(ctx, r, q.audience)
+	in, err := export.Load(ctx, s.store, r, q.audience)
 	if err != nil {
 		s.apiError(c, err)
 		return
 	}
-	rep, err := report.Build(r, incidents, components, authors, s.catalog, report.Options{
+	rep, err := report.Build(r, in.Incidents, in.Components, in.Authors, s.catalog, report.Options{
 		Lang: q.lang, TimeZone: q.tz, Audience: q.audience, Now: s.now(),
 	})
 	if err != nil {
@@ -119,40 +117,4 @@ func quote(s string) string {
 		s = s[:60] + "…"
 	}
 	return `"` + strings.ToValidUTF8(s, "") + `"`
-}
-
-// exportInputs loads what a report shows besides the RCA: its incidents,
-// the components (to name affected services) and, for the internal
-// edition, the authors' names. A linked incident or author that no longer
-// exists is left out.
-func (s *Server) exportInputs(ctx context.Context, r domain.RCA, audience report.Audience) ([]domain.Incident, []domain.Component, map[string]string, error) {
-	var incidents []domain.Incident
-	for _, id := range r.IncidentIDs {
-		in, err := s.store.GetIncident(ctx, id)
-		if errors.Is(err, store.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		incidents = append(incidents, in)
-	}
-	components, err := s.store.ListComponents(ctx)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	authors := map[string]string{}
-	if audience == report.Internal {
-		for _, id := range r.Authors {
-			u, err := s.store.GetUser(ctx, id)
-			if errors.Is(err, store.ErrNotFound) {
-				continue
-			}
-			if err != nil {
-				return nil, nil, nil, err
-			}
-			authors[id] = u.DisplayName()
-		}
-	}
-	return incidents, components, authors, nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/export"
 	"github.com/hindsight-rca/hindsight/internal/report"
 )
 
@@ -38,12 +39,12 @@ func (p *pages) rcaReport(c *gin.Context) {
 		p.s.respondError(c, http.StatusForbidden, codeForbidden, "")
 		return
 	}
-	incidents, components, authors, err := p.s.exportInputs(ctx, r, audience)
+	in, err := export.Load(ctx, p.s.store, r, audience)
 	if err != nil {
 		p.s.pageError(c, err)
 		return
 	}
-	rep, err := report.Build(r, incidents, components, authors, p.cat, report.Options{Lang: lang, TimeZone: tz, Audience: audience, Now: p.s.now()})
+	rep, err := report.Build(r, in.Incidents, in.Components, in.Authors, p.cat, report.Options{Lang: lang, TimeZone: tz, Audience: audience, Now: p.s.now()})
 	if err != nil {
 		p.s.pageError(c, err)
 		return
