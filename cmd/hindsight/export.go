@@ -22,6 +22,7 @@ import (
 type exportOptions struct {
 	format, lang, tz string
 	audience         report.Audience
+	branding         report.Branding
 }
 
 func (a *app) export(ctx context.Context, args []string) error {
@@ -70,6 +71,9 @@ func (a *app) export(ctx context.Context, args []string) error {
 		return &domain.ValidationError{Problems: ps}
 	}
 
+	if opt.branding, err = a.cfg.Branding(os.ReadFile); err != nil {
+		return err
+	}
 	st, err := a.openStore(ctx)
 	if err != nil {
 		return err
@@ -152,7 +156,7 @@ func (ex *exporter) render(ctx context.Context, r domain.RCA) ([]byte, string, e
 		lang = ex.cat.Match(r.Language)
 	}
 	rep, err := report.Build(r, in.Incidents, in.Components, in.Authors, ex.cat, report.Options{
-		Lang: lang, TimeZone: ex.opt.tz, Audience: ex.opt.audience, Now: time.Now(),
+		Lang: lang, TimeZone: ex.opt.tz, Audience: ex.opt.audience, Now: time.Now(), Branding: ex.opt.branding,
 	})
 	if err != nil {
 		return nil, "", err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -66,6 +67,10 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		return err
 	}
 
+	branding, err := a.cfg.Branding(os.ReadFile)
+	if err != nil {
+		return err
+	}
 	srv, err := web.New(web.Config{
 		BaseURL:         a.cfg.BaseURL,
 		DefaultLanguage: a.cfg.DefaultLang,
@@ -76,6 +81,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		TrustedProxies:  pub.trustedProxies(),
 		Demo:            demoMode,
 		Version:         buildVersion(),
+		Branding:        branding,
 		OIDC: oidc.Config{Issuer: a.cfg.OIDCIssuer, ClientID: a.cfg.OIDCClientID,
 			ClientSecret: a.cfg.OIDCClientSecret, AutoCreate: a.cfg.OIDCAutoCreate},
 	}, st, a.log)

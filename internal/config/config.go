@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/report"
 	"golang.org/x/text/language"
 )
 
@@ -45,6 +46,10 @@ type Config struct {
 	OIDCClientID     string
 	OIDCClientSecret string
 	OIDCAutoCreate   bool
+	// Branding of exported reports: organisation name, PNG logo file, accent colour.
+	BrandName   string
+	BrandLogo   string
+	BrandAccent string
 
 	set map[string]bool // flags given on the command line
 }
@@ -69,6 +74,9 @@ var options = []option{
 	{"oidc-issuer", "HINDSIGHT_OIDC_ISSUER", "OpenID Connect issuer `url` for single sign-on (needs base-url)", func(c *Config) flag.Value { return (*stringValue)(&c.OIDCIssuer) }},
 	{"oidc-client-id", "HINDSIGHT_OIDC_CLIENT_ID", "OpenID Connect client `id`", func(c *Config) flag.Value { return (*stringValue)(&c.OIDCClientID) }},
 	{"oidc-client-secret", "HINDSIGHT_OIDC_CLIENT_SECRET", "OpenID Connect client `secret` (prefer the environment)", func(c *Config) flag.Value { return (*stringValue)(&c.OIDCClientSecret) }},
+	{"brand-name", "HINDSIGHT_BRAND_NAME", "organisation `name` shown on exported reports", func(c *Config) flag.Value { return (*stringValue)(&c.BrandName) }},
+	{"brand-logo", "HINDSIGHT_BRAND_LOGO", "PNG `file` shown as the logo of exported reports", func(c *Config) flag.Value { return (*stringValue)(&c.BrandLogo) }},
+	{"brand-accent", "HINDSIGHT_BRAND_ACCENT", "accent `colour` of exported reports, e.g. #1f6feb", func(c *Config) flag.Value { return (*stringValue)(&c.BrandAccent) }},
 	{"oidc-auto-create", "HINDSIGHT_OIDC_AUTO_CREATE", "create unknown users with a verified email as viewers at their first sign-in", func(c *Config) flag.Value { return (*boolValue)(&c.OIDCAutoCreate) }},
 }
 
@@ -172,6 +180,24 @@ func (c *Config) Validate() error {
 		return &domain.ValidationError{Problems: ps}
 	}
 	return nil
+}
+
+// Branding loads the export branding: the logo file is read with readFile
+// (os.ReadFile in production) and every part is checked, so a wrong colour
+// or a file that is not a PNG stops the start with a clear message.
+func (c *Config) Branding(readFile func(string) ([]byte, error)) (report.Branding, error) {
+	b := report.Branding{OrgName: strings.TrimSpace(c.BrandName), Accent: strings.TrimSpace(c.BrandAccent)}
+	if c.BrandLogo != "" {
+		logo, err := readFile(c.BrandLogo)
+		if err != nil {
+			return report.Branding{}, fmt.Errorf("config: brand-logo: %w", err)
+		}
+		b.LogoPNG = logo
+	}
+	if err := b.Validate(); err != nil {
+		return report.Branding{}, fmt.Errorf("config: branding: %w", err)
+	}
+	return b, nil
 }
 
 // UsesMongo reports whether the MongoDB store is configured.

@@ -148,22 +148,36 @@ func resolveOptions(r domain.RCA, cat *i18n.Catalog, opt Options) (string, *time
 	if !audience.Valid() {
 		problems = append(problems, domain.Problem{Field: "audience", Code: domain.CodeUnknownEnum, Detail: "use external or internal"})
 	}
-	b := opt.Branding
-	if b.Accent != "" && !accentRe.MatchString(b.Accent) {
-		problems = append(problems, domain.Problem{Field: "branding.accent", Code: domain.CodeInvalid, Detail: "a hex colour such as #1f6feb"})
-	}
-	if len(b.OrgName) > maxOrgName {
-		problems = append(problems, domain.Problem{Field: "branding.org_name", Code: domain.CodeTooLong})
-	}
-	if len(b.LogoPNG) > 0 {
-		if err := checkLogo(b.LogoPNG); err != "" {
-			problems = append(problems, domain.Problem{Field: "branding.logo", Code: domain.CodeInvalid, Detail: err})
-		}
-	}
+	problems = append(problems, opt.Branding.problems()...)
 	if len(problems) > 0 {
 		return "", nil, "", &domain.ValidationError{Problems: problems}
 	}
 	return lang, loc, audience, nil
+}
+
+// Validate checks the branding: a hex accent colour, a name of reasonable
+// length and a PNG logo of at most 2 MiB and 4096 pixels a side.
+func (b Branding) Validate() error {
+	if ps := b.problems(); len(ps) > 0 {
+		return &domain.ValidationError{Problems: ps}
+	}
+	return nil
+}
+
+func (b Branding) problems() []domain.Problem {
+	var ps []domain.Problem
+	if b.Accent != "" && !accentRe.MatchString(b.Accent) {
+		ps = append(ps, domain.Problem{Field: "branding.accent", Code: domain.CodeInvalid, Detail: "a hex colour such as #1f6feb"})
+	}
+	if len(b.OrgName) > maxOrgName {
+		ps = append(ps, domain.Problem{Field: "branding.org_name", Code: domain.CodeTooLong})
+	}
+	if len(b.LogoPNG) > 0 {
+		if err := checkLogo(b.LogoPNG); err != "" {
+			ps = append(ps, domain.Problem{Field: "branding.logo", Code: domain.CodeInvalid, Detail: err})
+		}
+	}
+	return ps
 }
 
 func checkLogo(b []byte) string {

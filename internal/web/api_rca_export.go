@@ -42,7 +42,7 @@ func (s *Server) apiRCAExport(c *gin.Context) {
 		return
 	}
 	rep, err := report.Build(r, in.Incidents, in.Components, in.Authors, s.catalog, report.Options{
-		Lang: q.lang, TimeZone: q.tz, Audience: q.audience, Now: s.now(),
+		Lang: q.lang, TimeZone: q.tz, Audience: q.audience, Now: s.now(), Branding: s.cfg.Branding,
 	})
 	if err != nil {
 		s.apiError(c, err)

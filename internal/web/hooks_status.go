@@ -217,7 +217,7 @@ func (s *Server) externalReport(ctx context.Context, r domain.RCA, incidents []d
 	if r.PublishedAt != nil {
 		now = *r.PublishedAt // the same text renders the same way: stable ETags and payloads
 	}
-	return report.Build(r, incidents, comps, nil, a.cat, report.Options{Lang: lang, TimeZone: tz, Audience: report.External, Now: now})
+	return report.Build(r, incidents, comps, nil, a.cat, report.Options{Lang: lang, TimeZone: tz, Audience: report.External, Now: now, Branding: s.cfg.Branding})
 }
 
 // rcaMarkdown is the public page's RCA text: the external report as Markdown.

@@ -44,7 +44,7 @@ func (p *pages) rcaReport(c *gin.Context) {
 		p.s.pageError(c, err)
 		return
 	}
-	rep, err := report.Build(r, in.Incidents, in.Components, in.Authors, p.cat, report.Options{Lang: lang, TimeZone: tz, Audience: audience, Now: p.s.now()})
+	rep, err := report.Build(r, in.Incidents, in.Components, in.Authors, p.cat, report.Options{Lang: lang, TimeZone: tz, Audience: audience, Now: p.s.now(), Branding: p.s.cfg.Branding})
 	if err != nil {
 		p.s.pageError(c, err)
 		return

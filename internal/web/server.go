@@ -18,6 +18,7 @@ import (
 
 	"github.com/hindsight-rca/hindsight/internal/auth/oidc"
 	"github.com/hindsight-rca/hindsight/internal/i18n"
+	"github.com/hindsight-rca/hindsight/internal/report"
 	"github.com/hindsight-rca/hindsight/internal/store"
 )
 
@@ -44,6 +45,8 @@ type Config struct {
 	// Issuer is set (see oidc_signin.go); RedirectURL defaults to
 	// BaseURL + /auth/oidc/callback.
 	OIDC oidc.Config
+	// Branding personalises every exported report (API, preview, publish).
+	Branding report.Branding
 }
 
 // DefaultMaxBodyBytes is the request body limit when Config.MaxBodyBytes is 0.
@@ -90,6 +93,9 @@ func New(cfg Config, st store.Store, log *slog.Logger) (*Server, error) {
 	}
 	if err := cfg.normalize(); err != nil {
 		return nil, err
+	}
+	if err := cfg.Branding.Validate(); err != nil {
+		return nil, fmt.Errorf("web: %w", err)
 	}
 	s := &Server{store: st, log: log, cfg: cfg, clock: time.Now,
 		csrf: http.NewCrossOriginProtection(), signIns: newSignInLimiter()}
