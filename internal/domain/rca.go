@@ -249,9 +249,7 @@ func (r *RCA) Validate() error {
 		}
 	}
 	for tag, tr := range r.Translations {
-		if _, err := language.Parse(tag); err != nil {
-			ps.add("translations."+tag, CodeInvalid, "not a BCP 47 tag")
-		}
+		checkTag(&ps, "translations."+tag, tag)
 		checkText(&ps, "translations."+tag+".title", tr.Title, false, MaxTitleLen)
 	}
 	seen := map[string]bool{}
@@ -269,9 +267,7 @@ func (r *RCA) Validate() error {
 			ps.add(f+".visibility", CodeUnknownEnum, string(s.Visibility))
 		}
 		for tag, tr := range s.Translations {
-			if _, err := language.Parse(tag); err != nil {
-				ps.add(f+".translations."+tag, CodeInvalid, "not a BCP 47 tag")
-			}
+			checkTag(&ps, f+".translations."+tag, tag)
 			checkText(&ps, f+".translations."+tag+".body", tr.Body, false, MaxBodyLen)
 		}
 	}
@@ -408,7 +404,7 @@ func (r *RCA) ExternalSections() []Section {
 
 // checkTag accepts a well-formed BCP 47 tag such as "de" or "pt-BR".
 func checkTag(ps *problems, field, tag string) {
-	if _, err := language.Parse(tag); err != nil || strings.ContainsAny(tag, ".$ ") {
+	if _, err := language.Parse(tag); err != nil {
 		ps.add(field, CodeInvalid, "not a BCP 47 tag")
 	}
 }
