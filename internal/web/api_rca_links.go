@@ -68,11 +68,8 @@ func (s *Server) updateLinks(c *gin.Context, u domain.User, note string, change 
 	changed := false
 	err := retryConflict(func() error {
 		var err error
-		if r, err = s.store.GetRCA(ctx, c.Param("id")); err != nil {
+		if r, err = s.editableRCA(ctx, c.Param("id")); err != nil {
 			return err
-		}
-		if !r.Editable() {
-			return domain.ErrLocked
 		}
 		if changed = change(&r); !changed {
 			return nil

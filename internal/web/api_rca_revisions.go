@@ -5,8 +5,6 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
-
-	"github.com/hindsight-rca/hindsight/internal/domain"
 )
 
 func (s *Server) apiRCARevisions(c *gin.Context) {
@@ -49,13 +47,9 @@ func (s *Server) apiRCARestore(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	u := mustUser(c)
-	cur, err := s.store.GetRCA(ctx, c.Param("id"))
+	cur, err := s.editableRCA(ctx, c.Param("id"))
 	if err != nil {
 		s.apiError(c, err)
-		return
-	}
-	if !cur.Editable() {
-		s.apiError(c, domain.ErrLocked)
 		return
 	}
 	rev, err := s.store.GetRevision(ctx, cur.ID, v)

@@ -21,14 +21,14 @@ func (p *pages) sectionSave(c *gin.Context) {
 	id, key := c.Param("id"), c.Param("key")
 	base, _ := strconv.ParseInt(c.PostForm("base_revision"), 10, 64)
 	edit := domain.SectionEdit{Body: c.PostForm("body"), Visibility: domain.Visibility(c.PostForm("visibility")), BaseRevision: base}
-	cur, err := p.s.store.GetRCA(ctx, id)
-	if err != nil {
-		p.s.pageError(c, err)
-		return
-	}
-	if !cur.Editable() {
+	_, err := p.s.editableRCA(ctx, id)
+	if errors.Is(err, domain.ErrLocked) {
 		p.setFlash(c, "error", "ui.flash.not_editable")
 		redirect(c, "/rcas/"+id)
+		return
+	}
+	if err != nil {
+		p.s.pageError(c, err)
 		return
 	}
 	if edit.Visibility != "" && !edit.Visibility.Valid() {

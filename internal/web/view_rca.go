@@ -238,6 +238,19 @@ func actionRows(r domain.RCA, now time.Time) []actionRow {
 	return rows
 }
 
+// editableRCA reads an RCA whose content is about to change. An approved,
+// published or archived one comes back with domain.ErrLocked.
+func (s *Server) editableRCA(ctx context.Context, id string) (domain.RCA, error) {
+	r, err := s.store.GetRCA(ctx, id)
+	if err != nil {
+		return domain.RCA{}, err
+	}
+	if !r.Editable() {
+		return r, domain.ErrLocked
+	}
+	return r, nil
+}
+
 // mutateRCA applies change to the freshest copy of the RCA and stores it.
 // Form edits of one entry (a timeline entry, an action item, a link) are
 // independent of concurrent section autosaves, so a version conflict is
@@ -248,12 +261,8 @@ func (p *pages) mutateRCA(c *gin.Context, id, note string, change func(r *domain
 	var err error
 	for attempt := 0; attempt < 3; attempt++ {
 		var r domain.RCA
-		r, err = p.s.store.GetRCA(ctx, id)
-		if err != nil {
-			return domain.RCA{}, err
-		}
-		if !r.Editable() {
-			return r, domain.ErrLocked
+		if r, err = p.s.editableRCA(ctx, id); err != nil {
+			return r, err
 		}
 		if err = change(&r); err != nil {
 			return r, err
