@@ -46,6 +46,11 @@ var ErrTooLarge = errors.New("importer: document larger than 10 MiB")
 type Options struct {
 	// MaxSize overrides MaxDocumentSize when positive.
 	MaxSize int64
+	// IncidentsOnly imports incidents without creating components: the
+	// document's component list is ignored and an incident keeps only the
+	// components that exist already (authors import; admins manage the
+	// status page's components).
+	IncidentsOnly bool
 }
 
 // Skipped names one incident of the document that was not imported, and why.
@@ -75,12 +80,12 @@ func Import(ctx context.Context, st store.Store, r io.Reader, opt Options) (Resu
 	if err != nil {
 		return Result{}, err
 	}
-	im := &run{st: st, doc: doc, res: Result{Skipped: []Skipped{}, IncidentIDs: []string{}}}
+	im := &run{st: st, doc: doc, incidentsOnly: opt.IncidentsOnly, res: Result{Skipped: []Skipped{}, IncidentIDs: []string{}}}
 	if err := im.loadComponents(ctx); err != nil {
 		return im.res, err
 	}
 	for _, rc := range doc.Components {
-		if rc.Group {
+		if rc.Group || im.incidentsOnly {
 			continue
 		}
 		if _, err := im.component(ctx, rc.Name.String(), rc.GroupID.String(), rc.Status.String(), rc.Description.String()); err != nil {
@@ -161,6 +166,8 @@ type run struct {
 	res Result
 	// byName holds our components by lowercased trimmed name.
 	byName map[string]domain.Component
+	// incidentsOnly: see Options.IncidentsOnly.
+	incidentsOnly bool
 }
 
 func (im *run) loadComponents(ctx context.Context) error {
@@ -198,6 +205,9 @@ func (im *run) component(ctx context.Context, name, groupID, status, description
 	}
 	if c, ok := im.byName[nameKey(name)]; ok {
 		return c, nil
+	}
+	if im.incidentsOnly {
+		return domain.Component{}, nil
 	}
 	c := domain.Component{Name: truncate(name, domain.MaxNameLen), Group: truncate(im.groupName(groupID), domain.MaxNameLen), Description: truncate(description, domain.MaxTextLen)}
 	if s := domain.ComponentStatus(status); s.Valid() {

@@ -1,0 +1,91 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"errors"
+
+	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/export"
+	"github.com/hindsight-rca/hindsight/internal/policy"
+	"github.com/hindsight-rca/hindsight/internal/report"
+	"github.com/hindsight-rca/hindsight/internal/store"
+)
+
+// ExportRequest says which report of an RCA to make. The caller has
+// checked the values' shape (format, language, time zone, audience).
+type ExportRequest struct {
+	Format   string          // pdf, html or md
+	Lang     string          // a catalog language; empty: the RCA's own
+	TimeZone string          // IANA name
+	Audience report.Audience // external or internal (authors and above only)
+	Branding *report.Branding
+}
+
+// Exported is a rendered report.
+type Exported struct {
+	RCA         domain.RCA
+	Body        []byte
+	ContentType string
+	FileName    string
+}
+
+// ExportRCA renders one RCA (by id or slug) as a report file. The internal
+// audience is for authors and above (a *policy.Denied otherwise).
+func (s *Service) ExportRCA(ctx context.Context, a policy.Actor, idOrSlug string, in ExportRequest) (Exported, error) {
+	if err := policy.Can(a, policy.RCAExport, nil); err != nil {
+		return Exported{}, err
+	}
+	if in.Audience == report.Internal {
+		if err := policy.Can(a, policy.RCAExportInternal, nil); err != nil {
+			return Exported{}, err
+		}
+	}
+	r, err := s.st.GetRCA(ctx, idOrSlug)
+	if errors.Is(err, store.ErrNotFound) {
+		r, err = s.st.GetRCABySlug(ctx, idOrSlug)
+	}
+	if err != nil {
+		return Exported{}, err
+	}
+	return s.ExportLoaded(ctx, a, r, in)
+}
+
+// ExportLoaded renders an RCA already read (the command line exports many).
+func (s *Service) ExportLoaded(ctx context.Context, a policy.Actor, r domain.RCA, in ExportRequest) (Exported, error) {
+	act := policy.RCAExport
+	if in.Audience == report.Internal {
+		act = policy.RCAExportInternal
+	}
+	if err := policy.Can(a, act, &r); err != nil {
+		return Exported{}, err
+	}
+	if policy.Audience(a, &r) == domain.AudienceExternal && in.Audience != report.External {
+		in.Audience = report.External
+	}
+	if in.Lang == "" {
+		in.Lang = s.cfg.Catalog.Match(r.Language)
+	}
+	loaded, err := export.Load(ctx, s.st, r, in.Audience)
+	if err != nil {
+		return Exported{}, err
+	}
+	br := s.cfg.Branding
+	if in.Branding != nil {
+		br = *in.Branding
+	}
+	rep, err := report.Build(r, loaded.Incidents, loaded.Components, loaded.Authors, s.cfg.Catalog, report.Options{
+		Lang: in.Lang, TimeZone: in.TimeZone, Audience: in.Audience, Now: s.now(), Branding: br,
+	})
+	if err != nil {
+		return Exported{}, err
+	}
+	var buf bytes.Buffer
+	ct, err := report.Render(&buf, rep, in.Format)
+	if err != nil {
+		return Exported{}, err
+	}
+	s.audit(ctx, a.UserID, "rca.export", "rca:"+r.ID, map[string]string{
+		"format": in.Format, "lang": in.Lang, "audience": string(in.Audience)})
+	return Exported{RCA: r, Body: buf.Bytes(), ContentType: ct, FileName: report.FileName(rep, in.Format)}, nil
+}

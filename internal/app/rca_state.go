@@ -1,0 +1,170 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/policy"
+	"github.com/hindsight-rca/hindsight/internal/statuspage/publish"
+	"github.com/hindsight-rca/hindsight/internal/store"
+)
+
+// StateChange is a move through the workflow. Version is the version the
+// actor read: a state change acts on the text its author saw, so a missing
+// version is invalid (422) and a stale one a conflict (409).
+type StateChange struct {
+	To      domain.RCAState
+	Comment string
+	Version int64
+}
+
+// Published is the answer of a publish or unpublish: the RCA as stored and
+// the deliveries queued for the publish targets.
+type Published struct {
+	RCA        domain.RCA        `json:"rca"`
+	Deliveries []domain.Delivery `json:"deliveries"`
+}
+
+// ChangeState moves an RCA to another state. The policy decides who may
+// (approving needs a reviewer who did not write it), the domain which role
+// each move needs. Entering or leaving the published state queues the
+// deliveries that put it on or take it off every target.
+func (s *Service) ChangeState(ctx context.Context, a policy.Actor, id string, in StateChange) (domain.RCA, error) {
+	if in.Version < 1 {
+		return domain.RCA{}, invalid("version", domain.CodeRequired, "send the version you read")
+	}
+	p, err := s.changeState(ctx, a, id, in)
+	return p.RCA, err
+}
+
+func (s *Service) changeState(ctx context.Context, a policy.Actor, id string, in StateChange) (Published, error) {
+	if err := policy.Can(a, policy.RCAState, nil); err != nil {
+		return Published{}, err
+	}
+	r, err := s.st.GetRCA(ctx, id)
+	if err != nil {
+		return Published{}, err
+	}
+	if in.Version != 0 && in.Version != r.Version {
+		return Published{}, &store.ConflictError{Current: r}
+	}
+	act := policy.RCAState
+	switch {
+	case in.To == domain.StateApproved:
+		act = policy.RCAApprove
+	case in.To == domain.StatePublished:
+		act = policy.RCAPublish
+	case r.State == domain.StatePublished:
+		act = policy.RCAUnpublish
+	}
+	if err := policy.Can(a, act, &r); err != nil {
+		return Published{}, err
+	}
+	from := r.State
+	if err := r.Transition(in.To, a.UserID, a.EffectiveRole(), in.Comment, s.now()); err != nil {
+		return Published{}, err
+	}
+	if err := s.st.UpdateRCA(ctx, &r, a.UserID, "state "+string(in.To)); err != nil {
+		return Published{}, err
+	}
+	detail := map[string]string{"from": string(from), "to": string(in.To), "version": strconv.FormatInt(r.Version, 10)}
+	if c := strings.TrimSpace(in.Comment); c != "" {
+		detail["comment"] = c
+	}
+	s.audit(ctx, a.UserID, "rca.state", "rca:"+r.ID, detail)
+	s.changed()
+	out := Published{RCA: r, Deliveries: []domain.Delivery{}}
+	event := ""
+	switch {
+	case r.State == domain.StatePublished:
+		event = publish.EventPublished
+	case from == domain.StatePublished:
+		event = publish.EventUnpublished
+	default:
+		return out, nil
+	}
+	ds, err := s.enqueue(ctx, r, event)
+	if err != nil {
+		return out, err
+	}
+	out.Deliveries = ds
+	return out, nil
+}
+
+func (s *Service) enqueue(ctx context.Context, r domain.RCA, event string) ([]domain.Delivery, error) {
+	ds, err := publish.Enqueue(ctx, s.st, r, event, s.now())
+	if err != nil {
+		return nil, fmt.Errorf("app: queue %s deliveries of rca %s: %w", event, r.ID, err)
+	}
+	if len(ds) > 0 && s.cfg.Enqueued != nil {
+		s.cfg.Enqueued()
+	}
+	if ds == nil {
+		ds = []domain.Delivery{}
+	}
+	return ds, nil
+}
+
+// Publish puts an approved RCA on the status page and queues a delivery
+// for every enabled target; a published one is sent again (targets update
+// what they have). Version, when not 0, must be the version read.
+func (s *Service) Publish(ctx context.Context, a policy.Actor, id string, version int64) (Published, error) {
+	if err := policy.Can(a, policy.RCAPublish, nil); err != nil {
+		return Published{}, err
+	}
+	r, err := s.st.GetRCA(ctx, id)
+	if err != nil {
+		return Published{}, err
+	}
+	if version != 0 && version != r.Version {
+		return Published{}, &store.ConflictError{Current: r}
+	}
+	var out Published
+	switch r.State {
+	case domain.StateApproved:
+		if out, err = s.changeState(ctx, a, id, StateChange{To: domain.StatePublished, Version: r.Version}); err != nil {
+			return out, err
+		}
+	case domain.StatePublished:
+		if err := policy.Can(a, policy.RCAPublish, &r); err != nil {
+			return Published{}, err
+		}
+		ds, err := s.enqueue(ctx, r, publish.EventPublished)
+		if err != nil {
+			return Published{}, err
+		}
+		s.changed()
+		out = Published{RCA: r, Deliveries: ds}
+	default:
+		return Published{}, fmt.Errorf("%w: only an approved or published RCA can be published", domain.ErrInvalidTransition)
+	}
+	s.audit(ctx, a.UserID, "rca.publish", "rca:"+r.ID, map[string]string{
+		"version": strconv.FormatInt(out.RCA.Version, 10), "deliveries": strconv.Itoa(len(out.Deliveries))})
+	return out, nil
+}
+
+// Unpublish takes a published RCA back to draft (comment says why),
+// removes it from the status page and reverts it on every target that had
+// it. Version, when not 0, must be the version read.
+func (s *Service) Unpublish(ctx context.Context, a policy.Actor, id, comment string, version int64) (Published, error) {
+	if err := policy.Can(a, policy.RCAUnpublish, nil); err != nil {
+		return Published{}, err
+	}
+	r, err := s.st.GetRCA(ctx, id)
+	if err != nil {
+		return Published{}, err
+	}
+	if r.State != domain.StatePublished {
+		return Published{}, fmt.Errorf("%w: only a published RCA can be unpublished", domain.ErrInvalidTransition)
+	}
+	out, err := s.changeState(ctx, a, id, StateChange{To: domain.StateDraft, Comment: comment, Version: version})
+	if err != nil {
+		return out, err
+	}
+	s.audit(ctx, a.UserID, "rca.unpublish", "rca:"+r.ID, map[string]string{
+		"version": strconv.FormatInt(out.RCA.Version, 10), "deliveries": strconv.Itoa(len(out.Deliveries))})
+	return out, nil
+}
