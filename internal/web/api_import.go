@@ -8,13 +8,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/policy"
 	"github.com/hindsight-rca/hindsight/internal/statuspage/importer"
 	"github.com/hindsight-rca/hindsight/internal/statuspage/netguard"
 )
@@ -41,7 +41,7 @@ func (s *Server) apiImportStatuspage(c *gin.Context) {
 	}
 	source := "body"
 	if u, ok := importURL(body); ok {
-		if !effectiveRole(c).Allows(domain.RoleAdmin) {
+		if policy.Can(actorOf(c), policy.ImportURL, nil) != nil {
 			abortJSON(c, http.StatusForbidden, codeForbidden, "Only admins may import from a URL; send the document as the body instead.")
 			return
 		}
@@ -51,7 +51,7 @@ func (s *Server) apiImportStatuspage(c *gin.Context) {
 		}
 		source = u
 	}
-	res, err := importer.Import(ctx, s.store, bytes.NewReader(body), importer.Options{})
+	res, err := s.app.ImportStatuspage(ctx, actorOf(c), bytes.NewReader(body), source)
 	if errors.Is(err, importer.ErrTooLarge) {
 		abortJSON(c, http.StatusRequestEntityTooLarge, codeTooLarge, "The document is larger than 10 MiB.")
 		return
@@ -60,11 +60,6 @@ func (s *Server) apiImportStatuspage(c *gin.Context) {
 		s.apiError(c, err)
 		return
 	}
-	s.audit(ctx, mustUser(c).ID, "import.statuspage", "import:statuspage", map[string]string{
-		"source": source, "created": strconv.Itoa(res.Created), "updated": strconv.Itoa(res.Updated),
-		"unchanged": strconv.Itoa(res.Unchanged), "components_created": strconv.Itoa(res.ComponentsCreated),
-	})
-	s.InvalidateStatusPage()
 	c.JSON(http.StatusOK, res)
 }
 

@@ -1,22 +1,10 @@
 package web
 
 import (
-	"context"
 	"net/http"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
-
-	"github.com/hindsight-rca/hindsight/internal/domain"
-	"github.com/hindsight-rca/hindsight/internal/statuspage/publish"
 )
-
-// publishResult is the answer of publish and unpublish: the RCA as stored
-// and the deliveries queued for the targets.
-type publishResult struct {
-	RCA        domain.RCA        `json:"rca"`
-	Deliveries []domain.Delivery `json:"deliveries"`
-}
 
 // unpublishRequest is the body of POST /api/v1/rcas/{id}/unpublish.
 type unpublishRequest struct {
@@ -28,47 +16,10 @@ type unpublishRequest struct {
 // after an edit) to the status page and queues a delivery for every enabled
 // target. Re-publishing updates each target instead of duplicating it.
 func (s *Server) apiRCAPublish(c *gin.Context) {
-	ctx := context.WithValue(c.Request.Context(), publishingKey{}, true)
-	u := mustUser(c)
-	r, err := s.store.GetRCA(ctx, c.Param("id"))
+	res, err := s.app.Publish(c.Request.Context(), actorOf(c), c.Param("id"), 0)
 	if err != nil {
 		s.apiError(c, err)
 		return
 	}
-	switch r.State {
-	case domain.StateApproved:
-		r, err = s.transitionRCA(ctx, u, effectiveRole(c), r.ID, stateChange{To: domain.StatePublished, Version: r.Version})
-		if err != nil {
-			s.apiError(c, err)
-			return
-		}
-	case domain.StatePublished:
-		// re-publish: the version as it is now goes out as rca.updated
-	default:
-		s.apiError(c, &httpError{Status: http.StatusConflict, Code: codeInvalidTransition,
-			Message: "Only an approved or published RCA can be published.", Err: domain.ErrInvalidTransition})
-		return
-	}
-	s.enqueueAndAnswer(ctx, c, u, r, publish.EventPublished, "rca.publish")
-}
-
-// enqueueAndAnswer ends a publish or unpublish: it queues event for every
-// target, audits action, refreshes the status page, wakes the worker and
-// answers with the RCA and its new deliveries.
-func (s *Server) enqueueAndAnswer(ctx context.Context, c *gin.Context, u domain.User, r domain.RCA, event, action string) {
-	ds, err := publish.Enqueue(ctx, s.store, r, event, s.now())
-	if err != nil {
-		s.apiError(c, err)
-		return
-	}
-	s.audit(ctx, u.ID, action, "rca:"+r.ID, map[string]string{
-		"version": strconv.FormatInt(r.Version, 10), "deliveries": strconv.Itoa(len(ds)),
-	})
-	if a := s.status(); a != nil {
-		a.site.Invalidate()
-		if len(ds) > 0 {
-			a.worker.Wake()
-		}
-	}
-	c.JSON(http.StatusOK, publishResult{RCA: r, Deliveries: ds})
+	c.JSON(http.StatusOK, res)
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"github.com/hindsight-rca/hindsight/internal/app"
 	"github.com/hindsight-rca/hindsight/internal/domain"
 	"github.com/hindsight-rca/hindsight/internal/statuspage/importer"
 )
@@ -11,9 +12,9 @@ import (
 func statusOps() []apiOp {
 	return []apiOp{
 		{Method: http.MethodPost, Path: "/rcas/{id}/publish", Tag: "publishing", Role: domain.RoleReviewer,
-			Summary: "Publish an approved RCA (or re-publish a published one) to the status page and every enabled target", Response: publishResult{}},
+			Summary: "Publish an approved RCA (or re-publish a published one) to the status page and every enabled target", Response: app.Published{}},
 		{Method: http.MethodPost, Path: "/rcas/{id}/unpublish", Tag: "publishing", Role: domain.RoleReviewer,
-			Summary: "Take a published RCA back to draft and revert it on every target", Request: unpublishRequest{}, Response: publishResult{}},
+			Summary: "Take a published RCA back to draft and revert it on every target", Request: unpublishRequest{}, Response: app.Published{}},
 		{Method: http.MethodGet, Path: "/rcas/{id}/deliveries", Tag: "publishing", Role: domain.RoleAuthor,
 			Summary: "Deliveries of an RCA to publish targets, newest first", Response: struct {
 				Items []domain.Delivery `json:"items"`

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hindsight-rca/hindsight/internal/app"
 	"github.com/hindsight-rca/hindsight/internal/domain"
 	"github.com/hindsight-rca/hindsight/internal/statuspage/publish"
 	"github.com/hindsight-rca/hindsight/internal/store"
@@ -147,7 +148,7 @@ func TestPublishFlowAndNoLeaks(t *testing.T) {
 	if w := e.as(domain.RoleAuthor, "POST", "/api/v1/rcas/"+r.ID+"/publish", nil); w.Code != http.StatusForbidden {
 		t.Fatalf("author publish: %d", w.Code)
 	}
-	var res publishResult
+	var res app.Published
 	e.must(domain.RoleReviewer, "POST", "/api/v1/rcas/"+r.ID+"/publish", nil, 200, &res)
 	if res.RCA.State != domain.StatePublished || len(res.Deliveries) != 1 || res.Deliveries[0].Event != publish.EventPublished {
 		t.Fatalf("publish answered %+v", res)

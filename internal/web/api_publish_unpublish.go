@@ -1,13 +1,9 @@
 package web
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
-
-	"github.com/hindsight-rca/hindsight/internal/domain"
-	"github.com/hindsight-rca/hindsight/internal/statuspage/publish"
 )
 
 // apiRCAUnpublish takes a published RCA back to draft (a reason is
@@ -18,22 +14,10 @@ func (s *Server) apiRCAUnpublish(c *gin.Context) {
 	if !bindJSON(c, &in) {
 		return
 	}
-	ctx := context.WithValue(c.Request.Context(), publishingKey{}, true)
-	u := mustUser(c)
-	r, err := s.store.GetRCA(ctx, c.Param("id"))
+	res, err := s.app.Unpublish(c.Request.Context(), actorOf(c), c.Param("id"), in.Comment, in.Version)
 	if err != nil {
 		s.apiError(c, err)
 		return
 	}
-	if r.State != domain.StatePublished {
-		s.apiError(c, &httpError{Status: http.StatusConflict, Code: codeInvalidTransition,
-			Message: "Only a published RCA can be unpublished.", Err: domain.ErrInvalidTransition})
-		return
-	}
-	r, err = s.transitionRCA(ctx, u, effectiveRole(c), r.ID, stateChange{To: domain.StateDraft, Comment: in.Comment, Version: in.Version})
-	if err != nil {
-		s.apiError(c, err)
-		return
-	}
-	s.enqueueAndAnswer(ctx, c, u, r, publish.EventUnpublished, "rca.unpublish")
+	c.JSON(http.StatusOK, res)
 }

@@ -2,11 +2,8 @@ package web
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
-
-	"github.com/hindsight-rca/hindsight/internal/domain"
 )
 
 // commentInput is the body of POST /api/v1/rcas/{id}/comments.
@@ -16,13 +13,7 @@ type commentInput struct {
 }
 
 func (s *Server) apiRCAComments(c *gin.Context) {
-	ctx := c.Request.Context()
-	id := c.Param("id")
-	if _, err := s.store.GetRCA(ctx, id); err != nil {
-		s.apiError(c, err)
-		return
-	}
-	list, err := s.store.ListComments(ctx, id)
+	list, err := s.app.Comments(c.Request.Context(), actorOf(c), c.Param("id"))
 	writeAll(s, c, list, err)
 }
 
@@ -31,29 +22,8 @@ func (s *Server) apiRCACommentAdd(c *gin.Context) {
 	if !bindJSON(c, &in) {
 		return
 	}
-	ctx := c.Request.Context()
-	r, err := s.store.GetRCA(ctx, c.Param("id"))
+	cm, err := s.app.AddComment(c.Request.Context(), actorOf(c), c.Param("id"), in.SectionKey, in.Body)
 	if err != nil {
-		s.apiError(c, err)
-		return
-	}
-	var ve domain.ValidationError
-	switch body := strings.TrimSpace(in.Body); {
-	case body == "":
-		ve.Problems = append(ve.Problems, domain.Problem{Field: "body", Code: domain.CodeRequired})
-	case len(in.Body) > domain.MaxTextLen:
-		ve.Problems = append(ve.Problems, domain.Problem{Field: "body", Code: domain.CodeTooLong})
-	}
-	if in.SectionKey != "" && r.Section(in.SectionKey) == nil {
-		ve.Problems = append(ve.Problems, domain.Problem{Field: "section_key", Code: domain.CodeUnknownEnum, Detail: in.SectionKey})
-	}
-	if len(ve.Problems) > 0 {
-		s.apiError(c, &ve)
-		return
-	}
-	cm := domain.Comment{RCAID: r.ID, SectionKey: in.SectionKey, AuthorID: mustUser(c).ID,
-		Body: strings.TrimSpace(in.Body), CreatedAt: s.now()}
-	if err := s.store.AddComment(ctx, &cm); err != nil {
 		s.apiError(c, err)
 		return
 	}
@@ -61,22 +31,10 @@ func (s *Server) apiRCACommentAdd(c *gin.Context) {
 }
 
 func (s *Server) apiRCACommentResolve(c *gin.Context) {
-	ctx := c.Request.Context()
-	id, cid := c.Param("id"), c.Param("cid")
-	if err := s.store.ResolveComment(ctx, id, cid, s.now()); err != nil {
-		s.apiError(c, err)
-		return
-	}
-	list, err := s.store.ListComments(ctx, id)
+	cm, err := s.app.ResolveComment(c.Request.Context(), actorOf(c), c.Param("id"), c.Param("cid"))
 	if err != nil {
 		s.apiError(c, err)
 		return
 	}
-	for _, cm := range list {
-		if cm.ID == cid {
-			c.JSON(http.StatusOK, cm)
-			return
-		}
-	}
-	s.apiError(c, errNotFound)
+	c.JSON(http.StatusOK, cm)
 }

@@ -1,15 +1,14 @@
 package web
 
 import (
-	"bytes"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/hindsight-rca/hindsight/internal/domain"
-	"github.com/hindsight-rca/hindsight/internal/export"
+	"github.com/hindsight-rca/hindsight/internal/app"
+	"github.com/hindsight-rca/hindsight/internal/policy"
 	"github.com/hindsight-rca/hindsight/internal/report"
 )
 
@@ -27,36 +26,13 @@ func (s *Server) apiRCAExport(c *gin.Context) {
 		s.apiError(c, err)
 		return
 	}
-	ctx := c.Request.Context()
-	r, err := s.store.GetRCA(ctx, c.Param("id"))
+	out, err := s.app.ExportRCA(c.Request.Context(), actorOf(c), c.Param("id"), app.ExportRequest{
+		Format: q.format, Lang: q.lang, TimeZone: q.tz, Audience: q.audience})
 	if err != nil {
 		s.apiError(c, err)
 		return
 	}
-	if q.lang == "" {
-		q.lang = s.catalog.Match(r.Language)
-	}
-	in, err := export.Load(ctx, s.store, r, q.audience)
-	if err != nil {
-		s.apiError(c, err)
-		return
-	}
-	rep, err := report.Build(r, in.Incidents, in.Components, in.Authors, s.catalog, report.Options{
-		Lang: q.lang, TimeZone: q.tz, Audience: q.audience, Now: s.now(), Branding: s.cfg.Branding,
-	})
-	if err != nil {
-		s.apiError(c, err)
-		return
-	}
-	var buf bytes.Buffer
-	contentType, err := report.Render(&buf, rep, q.format)
-	if err != nil {
-		s.apiError(c, err)
-		return
-	}
-	s.audit(ctx, mustUser(c).ID, "rca.export", "rca:"+r.ID, map[string]string{
-		"format": q.format, "lang": q.lang, "audience": string(q.audience)})
-	name := report.FileName(rep, q.format)
+	name := out.FileName
 	h := c.Writer.Header()
 	h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	h.Set("X-Content-Type-Options", "nosniff")
@@ -66,7 +42,7 @@ func (s *Server) apiRCAExport(c *gin.Context) {
 		// browser shows it inline.
 		h.Set("Content-Security-Policy", reportCSP)
 	}
-	c.Data(http.StatusOK, contentType, buf.Bytes())
+	c.Data(http.StatusOK, out.ContentType, out.Body)
 }
 
 // exportQuery validates the query parameters; each bad one is a 400 with a
@@ -106,7 +82,7 @@ func (s *Server) exportQuery(c *gin.Context) (exportQuery, error) {
 	if !q.audience.Valid() {
 		return q, bad("audience", "error.export.audience", string(q.audience), nil)
 	}
-	if q.audience == report.Internal && !effectiveRole(c).Allows(domain.RoleAuthor) {
+	if q.audience == report.Internal && policy.Can(actorOf(c), policy.RCAExportInternal, nil) != nil {
 		return q, &httpError{Status: http.StatusForbidden, Code: codeForbidden, Message: l.T("error.export.internal_forbidden")}
 	}
 	return q, nil

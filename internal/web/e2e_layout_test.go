@@ -11,6 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/hindsight-rca/hindsight/internal/app"
 	"github.com/hindsight-rca/hindsight/internal/domain"
 )
 
@@ -30,7 +31,7 @@ func TestE2EPagesFitDesktopAndPhone(t *testing.T) {
 	in := env.incident("Checkout Partial Service Disruption", comp)
 	env.incident("Search latency")
 	r := env.rca("Checkout Partial Service Disruption", in.ID)
-	r.Timeline = timelineFromIncident(in, nil)
+	r.Timeline = app.TimelineFromIncident(in, nil)
 	due := uiT0.Add(30 * 24 * time.Hour)
 	r.ActionItems = []domain.ActionItem{{Title: "Re-resolve the database endpoint on failover", Owner: "Payments team", Due: &due}}
 	r.Section("summary").Body = "For 47 minutes, one in five checkout requests failed with a timeout."

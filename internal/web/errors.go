@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 	"errors"
+	"github.com/hindsight-rca/hindsight/internal/app"
+	"github.com/hindsight-rca/hindsight/internal/policy"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -32,6 +34,7 @@ const (
 	codeInvalid           = "invalid"
 	codeUnavailable       = "unavailable"
 	codeInternal          = "internal"
+	codePublished         = "published" // policy area: delete a published RCA
 )
 
 // defaultMessages are the English client-safe messages per code.
@@ -51,6 +54,7 @@ var defaultMessages = map[string]string{
 	codeInvalid:           "Some values are invalid.",
 	codeUnavailable:       "Storage is unavailable. Try again shortly.",
 	codeInternal:          "Something went wrong on our side.",
+	codePublished:         "This RCA is published. Unpublish it before deleting it.",
 }
 
 // httpError separates what the client is told (Status, Code, Message, Extra)
@@ -126,6 +130,10 @@ func classify(err error) *httpError {
 		return &httpError{Status: http.StatusConflict, Code: codeLocked, Err: err}
 	case errors.Is(err, domain.ErrInvalidTransition):
 		return &httpError{Status: http.StatusConflict, Code: codeInvalidTransition, Err: err}
+	case errors.Is(err, app.ErrPublished):
+		return &httpError{Status: http.StatusConflict, Code: codePublished, Err: err}
+	case errors.Is(err, policy.ErrUnauthenticated):
+		return &httpError{Status: http.StatusUnauthorized, Code: codeUnauthorized, Err: err}
 	case errors.Is(err, domain.ErrForbidden):
 		return &httpError{Status: http.StatusForbidden, Code: codeForbidden, Err: err}
 	case errors.As(err, &mbe):

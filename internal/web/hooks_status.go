@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -28,22 +27,16 @@ type statusArea struct {
 	worker *publish.Worker
 }
 
-// statusAreas maps a Server to its status area (Server has no field for it).
-var statusAreas sync.Map // *Server -> *statusArea
+func (s *Server) status() *statusArea { return s.statusArea }
 
-func (s *Server) status() *statusArea {
-	v, _ := statusAreas.Load(s)
-	a, _ := v.(*statusArea)
-	return a
-}
-
-// registerStatus adds the public status page, its Statuspage-compatible JSON
-// under /api/v2, and the publish, import and target routes under /api/v1.
-func (s *Server) registerStatus(r *gin.Engine, api *gin.RouterGroup) {
+// newStatusArea builds the public status page and the publish worker. New
+// calls it before the routes exist, and wraps the store once, there: every
+// write the status page shows goes through the store, so the page cache
+// drops stale answers at once (the TTL is a safety net).
+func (s *Server) newStatusArea() (*statusArea, error) {
 	cat, err := i18n.Load()
 	if err != nil {
-		s.setupError(err)
-		return
+		return nil, err
 	}
 	a := &statusArea{cat: cat}
 	a.site, err = statuspage.NewSite(s.store, cat, templates.FS, statuspage.Config{
@@ -52,17 +45,21 @@ func (s *Server) registerStatus(r *gin.Engine, api *gin.RouterGroup) {
 		Now: func() time.Time { return s.clock() },
 	}, s.rcaMarkdown, s.log)
 	if err != nil {
-		s.setupError(err)
-		return
+		return nil, err
 	}
 	a.worker = publish.NewWorker(s.store, s.publishReport, s.log)
 	a.worker.BaseURL = s.cfg.BaseURL
 	a.worker.Now = func() time.Time { return s.clock() }
-	statusAreas.Store(s, a)
-	// Every write the status page shows goes through the store: wrap it so
-	// the page cache drops stale answers at once (the TTL is a safety net).
-	s.store = &invalidatingStore{Store: s.store, invalidate: a.site.Invalidate}
-	s.onStateChange(s.publishOnStateChange)
+	return a, nil
+}
+
+// registerStatus adds the public status page, its Statuspage-compatible JSON
+// under /api/v2, and the publish, import and target routes under /api/v1.
+func (s *Server) registerStatus(r *gin.Engine, api *gin.RouterGroup) {
+	a := s.status()
+	if a == nil {
+		return // newStatusArea failed; New reports it
+	}
 
 	// Public: no login.
 	public := gin.WrapH(a.site.Handler())
@@ -109,41 +106,6 @@ func (s *Server) RunDeliveries(ctx context.Context) error {
 func (s *Server) InvalidateStatusPage() {
 	if a := s.status(); a != nil {
 		a.site.Invalidate()
-	}
-}
-
-// publishingKey marks a state change made by the publish endpoints, which
-// enqueue deliveries themselves and report errors to the caller.
-type publishingKey struct{}
-
-// publishOnStateChange enqueues deliveries when an RCA is published or
-// leaves the published state through any route (the state endpoint, the
-// pages), and refreshes the public page.
-func (s *Server) publishOnStateChange(ctx context.Context, r domain.RCA, from domain.RCAState, by domain.User) {
-	a := s.status()
-	if a == nil {
-		return
-	}
-	a.site.Invalidate()
-	if ctx.Value(publishingKey{}) != nil {
-		return
-	}
-	event := ""
-	switch {
-	case r.State == domain.StatePublished:
-		event = publish.EventPublished
-	case from == domain.StatePublished:
-		event = publish.EventUnpublished
-	default:
-		return
-	}
-	ds, err := publish.Enqueue(ctx, s.store, r, event, s.now())
-	if err != nil {
-		s.log.Error("publish: enqueue deliveries", "rca", r.ID, "event", event, "err", err)
-		return
-	}
-	if len(ds) > 0 {
-		a.worker.Wake()
 	}
 }
 

@@ -31,6 +31,7 @@ import (
 
 	"github.com/hindsight-rca/hindsight/internal/auth"
 	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/policy"
 	"github.com/hindsight-rca/hindsight/internal/statuspage"
 	"github.com/hindsight-rca/hindsight/internal/store"
 )
@@ -84,6 +85,20 @@ func effectiveRole(c *gin.Context) domain.Role {
 		return domain.RoleReviewer
 	}
 	return u.Role
+}
+
+// actorOf is the caller as the policy sees it: user, role and the scope of
+// the token it used (none for a browser session).
+func actorOf(c *gin.Context) policy.Actor {
+	u, ok := currentUser(c)
+	if !ok {
+		return policy.Actor{}
+	}
+	a := policy.Actor{UserID: u.ID, Role: u.Role}
+	if t, ok := currentToken(c); ok {
+		a.Scope = t.Scope
+	}
+	return a
 }
 
 // publicRoutes are the public status page's routes, which show the same to

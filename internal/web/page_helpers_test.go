@@ -48,26 +48,6 @@ func TestParseLocal(t *testing.T) {
 	}
 }
 
-func TestTimelineFromIncident(t *testing.T) {
-	in := domain.Incident{Title: "Down", StartedAt: uiT0, Updates: []domain.IncidentUpdate{
-		{Status: domain.UpdateInvestigating, Body: "Looking", At: uiT0.Add(time.Minute)},
-		{Status: domain.UpdateProgress, Body: "Still looking", At: uiT0.Add(2 * time.Minute)},
-		{Status: domain.UpdateMonitoring, Body: "Fix out", At: uiT0.Add(3 * time.Minute)},
-		{Status: domain.UpdateResolved, Body: "", At: uiT0.Add(4 * time.Minute)}, // empty text: skipped
-	}}
-	got := timelineFromIncident(in, nil)
-	var kinds []string
-	for _, e := range got {
-		kinds = append(kinds, string(e.Kind))
-	}
-	if want := "impact_start,detected,note,mitigated"; strings.Join(kinds, ",") != want {
-		t.Errorf("kinds = %s, want %s", strings.Join(kinds, ","), want)
-	}
-	if again := timelineFromIncident(in, got); len(again) != 0 {
-		t.Errorf("importing twice adds %d entries", len(again))
-	}
-}
-
 func TestSplitListAndPager(t *testing.T) {
 	if got := splitList(" API, Web ,, ,DB "); strings.Join(got, "|") != "API|Web|DB" {
 		t.Errorf("splitList = %q", got)

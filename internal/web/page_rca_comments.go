@@ -1,8 +1,6 @@
 package web
 
 import (
-	"strings"
-
 	"github.com/gin-gonic/gin"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
@@ -10,23 +8,14 @@ import (
 
 // commentAdd posts a review comment on one section.
 func (p *pages) commentAdd(c *gin.Context) {
-	ctx := c.Request.Context()
-	u, _ := currentUser(c)
-	id := c.Param("id")
-	r, err := p.s.store.GetRCA(ctx, id)
-	if err != nil {
-		p.s.pageError(c, err)
-		return
-	}
-	key := c.PostForm("section")
-	body := strings.TrimSpace(c.PostForm("body"))
-	if (key != "" && r.Section(key) == nil) || body == "" || len(body) > domain.MaxTextLen {
+	id, key := c.Param("id"), c.PostForm("section")
+	_, err := p.s.app.AddComment(c.Request.Context(), actorOf(c), id, key, c.PostForm("body"))
+	if domain.IsValidation(err) {
 		p.setFlash(c, "error", "ui.flash.comment_invalid")
 		redirect(c, "/rcas/"+id)
 		return
 	}
-	cm := domain.Comment{ID: domain.NewID(), RCAID: id, SectionKey: key, AuthorID: u.ID, Body: body, CreatedAt: p.s.now()}
-	if err := p.s.store.AddComment(ctx, &cm); err != nil {
+	if err != nil {
 		p.s.pageError(c, err)
 		return
 	}
@@ -37,7 +26,7 @@ func (p *pages) commentAdd(c *gin.Context) {
 // commentResolve marks a comment as dealt with.
 func (p *pages) commentResolve(c *gin.Context) {
 	id := c.Param("id")
-	if err := p.s.store.ResolveComment(c.Request.Context(), id, c.Param("cid"), p.s.now()); err != nil {
+	if _, err := p.s.app.ResolveComment(c.Request.Context(), actorOf(c), id, c.Param("cid")); err != nil {
 		p.s.pageError(c, err)
 		return
 	}

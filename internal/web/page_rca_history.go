@@ -11,6 +11,7 @@ import (
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
 	"github.com/hindsight-rca/hindsight/internal/linediff"
+	"github.com/hindsight-rca/hindsight/internal/policy"
 )
 
 type revisionRow struct {
@@ -29,19 +30,19 @@ type historyPage struct {
 // rcaHistory lists the revisions, newest first, to compare or restore.
 func (p *pages) rcaHistory(c *gin.Context) {
 	ctx := c.Request.Context()
-	r, err := p.s.store.GetRCA(ctx, c.Param("id"))
+	r, err := p.s.app.GetRCA(ctx, actorOf(c), c.Param("id"))
 	if err != nil {
 		p.s.pageError(c, err)
 		return
 	}
-	revs, err := p.s.store.ListRevisions(ctx, r.ID)
+	revs, err := p.s.app.Revisions(ctx, actorOf(c), r.ID)
 	if err != nil {
 		p.s.pageError(c, err)
 		return
 	}
 	names := p.userNames(c)
-	u, _ := currentUser(c)
-	d := historyPage{PageData: p.base(c, ""), RCA: r, CanRestore: u.Role.Allows(domain.RoleAuthor) && r.Editable()}
+	d := historyPage{PageData: p.base(c, ""), RCA: r,
+		CanRestore: policy.Can(actorOf(c), policy.RCARestore, &r) == nil && r.Editable()}
 	for _, rv := range revs {
 		d.Revisions = append(d.Revisions, revisionRow{Version: rv.Version, Author: nameOf(rv.Author, names), Note: rv.Note, At: rv.At})
 	}
@@ -55,7 +56,8 @@ type diffPage struct {
 	Hunks    []linediff.Hunk
 }
 
-// rcaDiff shows a line diff between two revisions (?from=&to=).
+// rcaDiff shows a line diff between two revisions (?from=&to=), each in the
+// edition the reader may read.
 func (p *pages) rcaDiff(c *gin.Context) {
 	ctx := c.Request.Context()
 	id := c.Param("id")
@@ -68,12 +70,12 @@ func (p *pages) rcaDiff(c *gin.Context) {
 	if from > to {
 		from, to = to, from
 	}
-	a, err := p.s.store.GetRevision(ctx, id, from)
+	a, err := p.s.app.Revision(ctx, actorOf(c), id, from)
 	if err != nil {
 		p.s.pageError(c, err)
 		return
 	}
-	b, err := p.s.store.GetRevision(ctx, id, to)
+	b, err := p.s.app.Revision(ctx, actorOf(c), id, to)
 	if err != nil {
 		p.s.pageError(c, err)
 		return
@@ -128,41 +130,18 @@ func rcaText(r domain.RCA) string {
 }
 
 // rcaRestore makes an old revision's content current again (as a new
-// version; the state and review history stay as they are).
+// version; the state, review history, links and team stay as they are).
 func (p *pages) rcaRestore(c *gin.Context) {
-	ctx := c.Request.Context()
 	id := c.Param("id")
 	v, err := strconv.ParseInt(c.Param("version"), 10, 64)
 	if err != nil {
 		p.s.respondError(c, http.StatusBadRequest, codeBadRequest, "")
 		return
 	}
-	rev, err := p.s.store.GetRevision(ctx, id, v)
-	if err != nil {
-		p.s.pageError(c, err)
-		return
-	}
-	_, err = p.mutateRCA(c, id, "restored "+strconv.FormatInt(v, 10), func(r *domain.RCA) error {
-		restoreContent(r, rev.Snapshot)
-		return nil
-	})
-	if err != nil {
+	if _, err := p.s.app.Restore(c.Request.Context(), actorOf(c), id, v); err != nil {
 		p.editFailed(c, id, err, editState{})
 		return
 	}
 	p.setFlash(c, "ok", "ui.flash.restored")
 	redirect(c, "/rcas/"+id+"/history")
-}
-
-// restoreContent copies old's content into r, keeping r's identity, state,
-// review history; sections whose text changes get a new revision, so an
-// editor still open on the old text meets a conflict instead of overwriting.
-func restoreContent(r *domain.RCA, old domain.RCA) {
-	r.Title, r.IncidentIDs, r.IncidentDate, r.DurationOverride = old.Title, old.IncidentIDs, old.IncidentDate, old.DurationOverride
-	r.AffectedServices, r.Severity, r.Tags, r.Translations = old.AffectedServices, old.Severity, old.Tags, old.Translations
-	r.Timeline, r.ActionItems = old.Timeline, old.ActionItems
-	prev := domain.RCA{Sections: r.Sections}
-	r.Sections = make([]domain.Section, len(old.Sections))
-	copy(r.Sections, old.Sections)
-	r.BumpChangedSections(&prev)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/hindsight-rca/hindsight/internal/app"
 	"github.com/hindsight-rca/hindsight/internal/domain"
 	"github.com/hindsight-rca/hindsight/internal/store"
 )
@@ -41,20 +42,19 @@ func (p *pages) rcaNewForm(c *gin.Context) {
 }
 
 // rcaCreate makes a draft from a template, pre-filled from an incident when
-// one is named, and opens the editor.
+// one is named (an unknown one is ignored), and opens the editor.
 func (p *pages) rcaCreate(c *gin.Context) {
 	ctx := c.Request.Context()
-	u, _ := currentUser(c)
 	form := rcaNewForm{Title: strings.TrimSpace(c.PostForm("title")), Template: c.PostForm("template"), Language: c.PostForm("language")}
 	var problems []domain.Problem
-	tpl, ok := domain.BuiltinTemplate(form.Template)
-	if !ok {
+	if _, ok := domain.BuiltinTemplate(form.Template); !ok {
 		problems = append(problems, domain.Problem{Field: "template", Code: domain.CodeRequired})
 	}
 	if !p.cat.Supported(form.Language) {
 		form.Language = p.localeOf(c).Lang()
 	}
 	var incident *domain.Incident
+	var ids []string
 	if id := c.PostForm("incident"); id != "" {
 		in, err := p.s.store.GetIncident(ctx, id)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -62,21 +62,19 @@ func (p *pages) rcaCreate(c *gin.Context) {
 			return
 		}
 		if err == nil {
-			incident = &in
+			incident, ids = &in, []string{in.ID}
 		}
 	}
-	r := domain.NewRCA(form.Title, tpl, form.Language, nil, u.ID, p.s.now())
-	if incident != nil {
-		prefillFromIncident(&r, *incident, p.componentNames(c))
-	}
-	r.Normalize()
-	if err := r.Validate(); err != nil {
-		var ve *domain.ValidationError
-		if !errors.As(err, &ve) {
+	var r domain.RCA
+	if len(problems) == 0 {
+		var err error
+		r, err = p.s.app.CreateRCA(ctx, actorOf(c), app.NewRCA{Title: form.Title, Template: form.Template, Language: form.Language, IncidentIDs: ids})
+		if ps, ok := validationProblems(err); ok {
+			problems = append(problems, ps...)
+		} else if err != nil {
 			p.s.pageError(c, err)
 			return
 		}
-		problems = append(problems, ve.Problems...)
 	}
 	if len(problems) > 0 {
 		d := rcaNewPage{PageData: p.base(c, "new"), Form: form, Incident: incident,
@@ -84,74 +82,8 @@ func (p *pages) rcaCreate(c *gin.Context) {
 		p.render(c, http.StatusUnprocessableEntity, "rca_new", d)
 		return
 	}
-	if err := p.s.store.CreateRCA(ctx, &r, u.ID); err != nil {
-		p.s.pageError(c, err)
-		return
-	}
-	p.s.audit(ctx, u.ID, "rca.create", "rca:"+r.ID, nil)
 	p.setFlash(c, "ok", "ui.flash.rca_created")
 	redirect(c, "/rcas/"+r.ID+"/edit")
-}
-
-// prefillFromIncident copies what an incident already knows into a new
-// RCA: the link, the date, the affected services and a draft timeline made
-// from its start and its updates.
-func prefillFromIncident(r *domain.RCA, in domain.Incident, componentNames map[string]string) {
-	r.LinkIncident(in.ID)
-	if !in.StartedAt.IsZero() {
-		d := in.StartedAt.UTC()
-		r.IncidentDate = &d
-	}
-	for _, ac := range in.Components {
-		name := componentNames[ac.ComponentID]
-		if name == "" {
-			name = ac.ComponentID
-		}
-		if !containsString(r.AffectedServices, name) {
-			r.AffectedServices = append(r.AffectedServices, name)
-		}
-	}
-	r.Timeline = append(r.Timeline, timelineFromIncident(in, r.Timeline)...)
-}
-
-// timelineFromIncident turns an incident's start and updates into timeline
-// entries, skipping ones already present (same time and text).
-func timelineFromIncident(in domain.Incident, existing []domain.TimelineEntry) []domain.TimelineEntry {
-	have := map[string]bool{}
-	for _, e := range existing {
-		have[e.At.UTC().String()+"\x00"+e.Text] = true
-	}
-	var out []domain.TimelineEntry
-	add := func(e domain.TimelineEntry) {
-		k := e.At.UTC().String() + "\x00" + e.Text
-		if have[k] || strings.TrimSpace(e.Text) == "" {
-			return
-		}
-		have[k] = true
-		out = append(out, e)
-	}
-	if !in.StartedAt.IsZero() {
-		add(domain.TimelineEntry{At: in.StartedAt.UTC(), Kind: domain.KindImpactStart, Text: in.Title, Visibility: domain.External})
-	}
-	for _, u := range in.Updates {
-		add(domain.TimelineEntry{At: u.At.UTC(), Kind: kindForUpdate(u.Status), Text: u.Body, Visibility: domain.External})
-	}
-	return out
-}
-
-// kindForUpdate maps a status-page update to the timeline kind it marks.
-func kindForUpdate(s domain.UpdateStatus) domain.TimelineKind {
-	switch s {
-	case domain.UpdateInvestigating:
-		return domain.KindDetected
-	case domain.UpdateIdentified:
-		return domain.KindIdentified
-	case domain.UpdateMonitoring:
-		return domain.KindMitigated
-	case domain.UpdateResolved:
-		return domain.KindResolved
-	}
-	return domain.KindNote
 }
 
 // componentNames maps component ids to names.

@@ -1,51 +1,32 @@
 package web
 
 import (
-	"net/http"
-	"net/http/httptest"
+	"errors"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/store"
 )
 
-// rcaPublish is the Publish button. Publishing (status page, external
-// targets, deliveries) belongs to the JSON API's POST /api/v1/rcas/:id/publish;
-// the button calls that handler in-process with the browser's own session
-// and CSRF token, so the rules are the API's, and answers with a redirect
-// and a message instead of JSON.
+// rcaPublish is the Publish button: the same service call as the API's
+// POST /api/v1/rcas/:id/publish (status page, targets, deliveries, audit),
+// answered with a redirect and a message instead of JSON.
 func (p *pages) rcaPublish(c *gin.Context) {
 	id := c.Param("id")
-	u, _ := currentUser(c)
-	if !u.Role.Allows(domain.RoleReviewer) {
-		p.s.respondError(c, http.StatusForbidden, codeForbidden, "")
-		return
-	}
-	req := httptest.NewRequestWithContext(c.Request.Context(), http.MethodPost, "/api/v1/rcas/"+id+"/publish", nil)
-	req.RemoteAddr = c.Request.RemoteAddr
-	// The audit log names the client: keep what a trusted proxy said.
-	for _, h := range []string{"X-Forwarded-For", "X-Real-IP", "X-Forwarded-Proto"} {
-		if v := c.GetHeader(h); v != "" {
-			req.Header.Set(h, v)
-		}
-	}
-	for _, ck := range c.Request.Cookies() {
-		req.AddCookie(ck)
-	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set(csrfHeader, csrfToken(c))
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	rec := httptest.NewRecorder()
-	p.s.engine.ServeHTTP(rec, req)
+	version, _ := strconv.ParseInt(c.PostForm("version"), 10, 64)
+	_, err := p.s.app.Publish(c.Request.Context(), actorOf(c), id, version)
 	switch {
-	case rec.Code >= 200 && rec.Code < 300:
+	case err == nil:
 		p.setFlash(c, "ok", "ui.flash.published")
-	case rec.Code == http.StatusNotFound || rec.Code == http.StatusMethodNotAllowed:
-		p.setFlash(c, "error", "ui.flash.publish_unavailable")
-	case rec.Code == http.StatusConflict:
+	case errors.Is(err, domain.ErrForbidden):
+		p.s.pageError(c, err)
+		return
+	case errors.Is(err, domain.ErrInvalidTransition), errors.Is(err, store.ErrConflict):
 		p.setFlash(c, "error", "ui.flash.invalid_transition")
 	default:
-		p.s.log.Warn("publish from page failed", "request_id", requestID(c), "status", rec.Code, "body", rec.Body.String())
+		p.s.log.Warn("publish from page failed", "request_id", requestID(c), "err", err)
 		p.setFlash(c, "error", "ui.flash.publish_failed")
 	}
 	redirect(c, "/rcas/"+id)

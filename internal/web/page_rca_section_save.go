@@ -17,20 +17,9 @@ import (
 // author's text side by side.
 func (p *pages) sectionSave(c *gin.Context) {
 	ctx := c.Request.Context()
-	u, _ := currentUser(c)
 	id, key := c.Param("id"), c.Param("key")
 	base, _ := strconv.ParseInt(c.PostForm("base_revision"), 10, 64)
 	edit := domain.SectionEdit{Body: c.PostForm("body"), Visibility: domain.Visibility(c.PostForm("visibility")), BaseRevision: base}
-	_, err := p.s.editableRCA(ctx, id)
-	if errors.Is(err, domain.ErrLocked) {
-		p.setFlash(c, "error", "ui.flash.not_editable")
-		redirect(c, "/rcas/"+id)
-		return
-	}
-	if err != nil {
-		p.s.pageError(c, err)
-		return
-	}
 	if edit.Visibility != "" && !edit.Visibility.Valid() {
 		edit.Visibility = ""
 	}
@@ -38,7 +27,12 @@ func (p *pages) sectionSave(c *gin.Context) {
 		p.s.respondError(c, http.StatusRequestEntityTooLarge, codeTooLarge, "")
 		return
 	}
-	_, err = p.s.store.SaveSection(ctx, id, key, edit, u.ID)
+	_, err := p.s.app.SaveSection(ctx, actorOf(c), id, key, edit)
+	if errors.Is(err, domain.ErrLocked) {
+		p.setFlash(c, "error", "ui.flash.not_editable")
+		redirect(c, "/rcas/"+id)
+		return
+	}
 	var ce *store.ConflictError
 	switch {
 	case errors.As(err, &ce):

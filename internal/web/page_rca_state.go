@@ -3,18 +3,19 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/hindsight-rca/hindsight/internal/app"
 	"github.com/hindsight-rca/hindsight/internal/domain"
 )
 
 // rcaState moves an RCA through review: submit, approve, send back with a
-// reason, archive. Every move is recorded in the RCA's history.
+// reason, archive. The form carries the version shown; every move is
+// recorded in the RCA's history.
 func (p *pages) rcaState(c *gin.Context) {
-	ctx := c.Request.Context()
-	u, _ := currentUser(c)
 	id := c.Param("id")
 	to := domain.RCAState(c.PostForm("to"))
 	comment := strings.TrimSpace(c.PostForm("comment"))
@@ -22,15 +23,8 @@ func (p *pages) rcaState(c *gin.Context) {
 		p.rcaPublish(c)
 		return
 	}
-	// The API's transition runs the same domain rules, audit and state
-	// hooks (status page, publish targets); a concurrent edit is retried.
-	var err error
-	for attempt := 0; attempt < 3; attempt++ {
-		_, err = p.s.transitionRCA(ctx, u, u.Role, id, stateChange{To: to, Comment: comment})
-		if !isConflict(err) {
-			break
-		}
-	}
+	version, _ := strconv.ParseInt(c.PostForm("version"), 10, 64)
+	_, err := p.s.app.ChangeState(c.Request.Context(), actorOf(c), id, app.StateChange{To: to, Comment: comment, Version: version})
 	switch {
 	case err == nil:
 	case domain.IsValidation(err):

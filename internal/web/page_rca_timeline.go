@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/hindsight-rca/hindsight/internal/app"
 	"github.com/hindsight-rca/hindsight/internal/domain"
 )
 
@@ -148,7 +149,7 @@ func (p *pages) timelineImport(c *gin.Context) {
 	r, err := p.mutateRCA(c, id, "timeline import", func(r *domain.RCA) error {
 		added = 0
 		for _, in := range p.incidentsOf(c.Request.Context(), r.IncidentIDs) {
-			entries := timelineFromIncident(in, r.Timeline)
+			entries := app.TimelineFromIncident(in, r.Timeline)
 			added += len(entries)
 			r.Timeline = append(r.Timeline, entries...)
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"golang.org/x/text/language"
 
+	"github.com/hindsight-rca/hindsight/internal/app"
 	"github.com/hindsight-rca/hindsight/internal/auth/oidc"
 	"github.com/hindsight-rca/hindsight/internal/i18n"
 	"github.com/hindsight-rca/hindsight/internal/report"
@@ -79,8 +80,10 @@ type Server struct {
 	openapiOnce sync.Once
 	openapiDoc  map[string]any
 
-	// stateHooks run after every RCA state change (see onStateChange).
-	stateHooks []stateHook
+	// statusArea is the public status page and the publish worker
+	// (hooks_status.go); app is the service layer every handler calls.
+	statusArea *statusArea
+	app        *app.Service
 }
 
 // New checks cfg, fills its defaults and builds the router.
@@ -111,11 +114,32 @@ func New(cfg Config, st store.Store, log *slog.Logger) (*Server, error) {
 	}
 	s.catalog = cat
 	s.metrics = newMetrics(cfg.Version)
+	if err := s.wire(); err != nil {
+		return nil, err
+	}
 	s.engine = s.routes()
 	if err := errors.Join(s.setup...); err != nil {
 		return nil, fmt.Errorf("web: set up: %w", err)
 	}
 	return s, nil
+}
+
+// wire builds the status area and the service layer, explicitly, before any
+// route exists. The store is wrapped once, here, so that every write the
+// public page shows drops its cache.
+func (s *Server) wire() error {
+	a, err := s.newStatusArea()
+	if err != nil {
+		return fmt.Errorf("web: status page: %w", err)
+	}
+	s.statusArea = a
+	s.store = &invalidatingStore{Store: s.store, invalidate: a.site.Invalidate}
+	s.app, err = app.New(app.Config{
+		Store: s.store, Catalog: s.catalog, Branding: s.cfg.Branding,
+		DefaultLanguage: s.cfg.DefaultLanguage, Now: s.now, Log: s.log, Audit: s.audit,
+		Changed: a.site.Invalidate, Enqueued: a.worker.Wake,
+	})
+	return err
 }
 
 // setupError records a start-up failure (a missing template, a bad catalog)

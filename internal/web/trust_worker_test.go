@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hindsight-rca/hindsight/internal/app"
 	"github.com/hindsight-rca/hindsight/internal/domain"
 	"github.com/hindsight-rca/hindsight/internal/store/mongo"
 	"github.com/hindsight-rca/hindsight/internal/store/mongo/mongotest"
@@ -82,7 +83,7 @@ func TestTrustDeliveryWorkerSurvivesOutage(t *testing.T) {
 	workerDone := make(chan error, 1)
 	go func() { workerDone <- e.srv.RunDeliveries(runCtx) }()
 
-	var res publishResult
+	var res app.Published
 	e.must(domain.RoleAdmin, "POST", "/api/v1/rcas/"+r.ID+"/publish", nil, 200, &res)
 	if len(res.Deliveries) != 1 {
 		t.Fatalf("publish queued %d deliveries, want 1", len(res.Deliveries))

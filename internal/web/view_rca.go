@@ -90,7 +90,7 @@ type rcaContext struct {
 // quality checks.
 func (p *pages) loadRCA(c *gin.Context, id string) (*rcaContext, error) {
 	ctx := c.Request.Context()
-	r, err := p.s.store.GetRCA(ctx, id)
+	r, err := p.s.app.GetRCA(ctx, actorOf(c), id)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +102,7 @@ func (p *pages) rcaContextFor(c *gin.Context, r domain.RCA) (*rcaContext, error)
 	rc := &rcaContext{RCA: r, Names: p.userNames(c)}
 	rc.Template, _ = domain.BuiltinTemplate(r.Template)
 	rc.Incidents = p.incidentsOf(ctx, r.IncidentIDs)
-	comments, err := p.s.store.ListComments(ctx, r.ID)
+	comments, err := p.s.app.Comments(ctx, actorOf(c), r.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -238,52 +238,11 @@ func actionRows(r domain.RCA, now time.Time) []actionRow {
 	return rows
 }
 
-// editableRCA reads an RCA whose content is about to change. An approved,
-// published or archived one comes back with domain.ErrLocked.
-func (s *Server) editableRCA(ctx context.Context, id string) (domain.RCA, error) {
-	r, err := s.store.GetRCA(ctx, id)
-	if err != nil {
-		return domain.RCA{}, err
-	}
-	if !r.Editable() {
-		return r, domain.ErrLocked
-	}
-	return r, nil
-}
-
-// mutateRCA applies change to the freshest copy of the RCA and stores it.
-// Form edits of one entry (a timeline entry, an action item, a link) are
-// independent of concurrent section autosaves, so a version conflict is
-// retried on the new version instead of being shown to the user.
+// mutateRCA applies change to the freshest copy of the RCA and stores it,
+// through the service (which retries a version conflict: form edits of one
+// entry do not depend on concurrent section autosaves).
 func (p *pages) mutateRCA(c *gin.Context, id, note string, change func(r *domain.RCA) error) (domain.RCA, error) {
-	ctx := c.Request.Context()
-	u, _ := currentUser(c)
-	var err error
-	for attempt := 0; attempt < 3; attempt++ {
-		var r domain.RCA
-		if r, err = p.s.editableRCA(ctx, id); err != nil {
-			return r, err
-		}
-		if err = change(&r); err != nil {
-			return r, err
-		}
-		r.Normalize()
-		if err = r.Validate(); err != nil {
-			return r, err
-		}
-		if !containsString(r.Authors, u.ID) && u.ID != "" {
-			r.Authors = append(r.Authors, u.ID)
-		}
-		r.UpdatedAt = p.s.now()
-		err = p.s.store.UpdateRCA(ctx, &r, u.ID, note)
-		if err == nil {
-			return r, nil
-		}
-		if !isConflict(err) {
-			return r, err
-		}
-	}
-	return domain.RCA{}, err
+	return p.s.app.EditRCA(c.Request.Context(), actorOf(c), id, note, change)
 }
 
 func isConflict(err error) bool { return errors.Is(err, store.ErrConflict) }
