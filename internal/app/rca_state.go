@@ -33,8 +33,15 @@ type Published struct {
 // each move needs. Entering or leaving the published state queues the
 // deliveries that put it on or take it off every target.
 func (s *Service) ChangeState(ctx context.Context, a policy.Actor, id string, in StateChange) (domain.RCA, error) {
+	var ve domain.ValidationError
+	if !in.To.Valid() {
+		ve.Problems = append(ve.Problems, domain.Problem{Field: "to", Code: domain.CodeUnknownEnum, Detail: string(in.To)})
+	}
 	if in.Version < 1 {
-		return domain.RCA{}, invalid("version", domain.CodeRequired, "send the version you read")
+		ve.Problems = append(ve.Problems, domain.Problem{Field: "version", Code: domain.CodeRequired, Detail: "send the version you read"})
+	}
+	if len(ve.Problems) > 0 {
+		return domain.RCA{}, &ve
 	}
 	p, err := s.changeState(ctx, a, id, in)
 	return p.RCA, err

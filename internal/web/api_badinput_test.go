@@ -103,7 +103,9 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"stale section", "PUT", secPath, `{"body":"x","base_revision":99}`, 409, codeConflict, ""},
 		{"stale state change", "POST", rcaPath + "/state", `{"to":"in_review","version":99}`, 409, codeConflict, ""},
 		// Workflow.
-		{"invalid transition", "POST", rcaPath + "/state", `{"to":"published"}`, 409, codeInvalidTransition, ""},
+		{"invalid transition", "POST", rcaPath + "/state", `{"to":"published","version":1}`, 409, codeInvalidTransition, ""},
+		// Finding 5: a state change names the version read.
+		{"state change without version", "POST", rcaPath + "/state", `{"to":"in_review"}`, 422, codeInvalid, "version"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

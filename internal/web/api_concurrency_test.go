@@ -95,27 +95,30 @@ func TestConcurrentUpdatesAppend(t *testing.T) {
 	}
 }
 
-// TestStateChangeDuringSaves: a state change without a version succeeds even
-// while co-authors keep saving sections (it retries on their new versions).
-func TestStateChangeDuringSaves(t *testing.T) {
+// TestStateChangeActsOnTheVersionRead: a state change names the version its
+// author read (finding 5 of issue 10). Saves that landed since make it 409
+// with the current document, and the RCA does not move; sent again with the
+// fresh version it goes through. (It replaces TestStateChangeDuringSaves,
+// which pinned the old retry of a versionless move.)
+func TestStateChangeActsOnTheVersionRead(t *testing.T) {
 	e := newEnv(t)
 	r := e.rca("Flapping health checks", "standard")
-	var wg sync.WaitGroup
 	for _, sec := range r.Sections[:4] {
-		wg.Go(func() {
-			e.as("author", "PUT", "/api/v1/rcas/"+r.ID+"/sections/"+sec.Key, map[string]any{"body": "x", "base_revision": sec.Revision})
-		})
+		e.must("author", "PUT", "/api/v1/rcas/"+r.ID+"/sections/"+sec.Key, map[string]any{"body": "x", "base_revision": sec.Revision}, 200, nil)
 	}
-	var code int
-	wg.Go(func() {
-		code = e.as("author", "POST", "/api/v1/rcas/"+r.ID+"/state", map[string]any{"to": "in_review"}).Code
-	})
-	wg.Wait()
-	if code != 200 {
-		t.Fatalf("state change: %d", code)
+	w := e.as("reviewer", "POST", "/api/v1/rcas/"+r.ID+"/state", map[string]any{"to": "in_review", "version": r.Version})
+	if w.Code != http.StatusConflict {
+		t.Fatalf("stale state change: %d, want 409; %s", w.Code, w.Body)
+	}
+	if ae := decodeErr(t, w); len(ae.Error.Current) == 0 {
+		t.Errorf("409 without the current document: %s", w.Body)
 	}
 	var got domain.RCA
 	e.must("viewer", "GET", "/api/v1/rcas/"+r.ID, nil, 200, &got)
+	if got.State != domain.StateDraft {
+		t.Fatalf("a stale state change moved the RCA to %s", got.State)
+	}
+	e.must("reviewer", "POST", "/api/v1/rcas/"+r.ID+"/state", map[string]any{"to": "in_review", "version": got.Version}, 200, &got)
 	if got.State != domain.StateInReview || len(got.History) != 1 {
 		t.Fatalf("state %s history %d", got.State, len(got.History))
 	}

@@ -8,6 +8,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strconv"
 	"slices"
 	"strings"
 	"sync"
@@ -134,6 +137,7 @@ type req struct {
 
 func (e *env) serve(r req) *httptest.ResponseRecorder {
 	e.t.Helper()
+	r.body = withReadVersion(e.t, e.st, r.method, r.path, r.body)
 	var body io.Reader
 	switch b := r.body.(type) {
 	case nil:
@@ -308,3 +312,35 @@ func newRequestNoLength(method, path string, body io.Reader) *http.Request {
 func recorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// stateRoute matches the paths of a state change (API and page).
+var stateRoute = regexp.MustCompile(`^(?:/api/v1)?/rcas/([^/?]+)/state$`)
+
+// withReadVersion is a client that read the RCA just before it moved it: a
+// state change sent as a map (API) or a form (page) without "version" gets
+// the stored version. Tests of the version rule itself send a string, a
+// struct or an explicit version. Policy area.
+func withReadVersion(t testing.TB, st store.Store, method, path string, body any) any {
+	m := stateRoute.FindStringSubmatch(path)
+	if method != http.MethodPost || m == nil {
+		return body
+	}
+	current := func() int64 {
+		r, err := st.GetRCA(context.Background(), m[1])
+		if err != nil {
+			return 0 // unknown RCA: the handler answers 404
+		}
+		return r.Version
+	}
+	switch b := body.(type) {
+	case map[string]any:
+		if _, ok := b["version"]; !ok {
+			b["version"] = current()
+		}
+	case url.Values:
+		if b.Get("version") == "" {
+			b.Set("version", strconv.FormatInt(current(), 10))
+		}
+	}
+	return body
+}

@@ -168,6 +168,7 @@ func (c *uiClient) post(path string, form url.Values, want int) uiResp {
 	if form.Get("csrf_token") == "" {
 		form.Set("csrf_token", c.csrf)
 	}
+	withReadVersion(c.t, c.e.st, "POST", path, form)
 	return c.do("POST", path, form, want)
 }
 
