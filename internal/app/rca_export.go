@@ -20,6 +20,7 @@ type ExportRequest struct {
 	TimeZone string          // IANA name
 	Audience report.Audience // external or internal (authors and above only)
 	Branding *report.Branding
+	Via      string // the audit log's "via" (e.g. "preview"); empty: none
 }
 
 // Exported is a rendered report.
@@ -85,7 +86,10 @@ func (s *Service) ExportLoaded(ctx context.Context, a policy.Actor, r domain.RCA
 	if err != nil {
 		return Exported{}, err
 	}
-	s.audit(ctx, a.UserID, "rca.export", "rca:"+r.ID, map[string]string{
-		"format": in.Format, "lang": in.Lang, "audience": string(in.Audience)})
+	detail := map[string]string{"format": in.Format, "lang": in.Lang, "audience": string(in.Audience)}
+	if in.Via != "" {
+		detail["via"] = in.Via
+	}
+	s.audit(ctx, a.UserID, "rca.export", "rca:"+r.ID, detail)
 	return Exported{RCA: r, Body: buf.Bytes(), ContentType: ct, FileName: report.FileName(rep, in.Format)}, nil
 }

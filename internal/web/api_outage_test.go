@@ -44,7 +44,7 @@ func TestStorageOutage(t *testing.T) {
 		{"list incidents", "GET", "/api/v1/incidents", nil},
 		{"create incident", "POST", "/api/v1/incidents", map[string]any{"title": "During", "started_at": e.clock.Now()}},
 		{"save section", "PUT", "/api/v1/rcas/" + r.ID + "/sections/summary", map[string]any{"body": "x", "base_revision": 1}},
-		{"change state", "POST", "/api/v1/rcas/" + r.ID + "/state", map[string]any{"to": "in_review"}},
+		{"change state", "POST", "/api/v1/rcas/" + r.ID + "/state", map[string]any{"to": "in_review", "version": 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -140,7 +140,7 @@ func TestStorageErrorsAnswer503(t *testing.T) {
 		{"read rca", "GET", "/api/v1/rcas/" + r.ID, nil},
 		{"create rca", "POST", "/api/v1/rcas", map[string]any{"title": "x"}},
 		{"save section", "PUT", "/api/v1/rcas/" + r.ID + "/sections/summary", map[string]any{"body": "x", "base_revision": 1}},
-		{"change state", "POST", "/api/v1/rcas/" + r.ID + "/state", map[string]any{"to": "in_review"}},
+		{"change state", "POST", "/api/v1/rcas/" + r.ID + "/state", map[string]any{"to": "in_review", "version": 1}},
 		{"list components", "GET", "/api/v1/components", nil},
 		{"create token", "POST", "/api/v1/tokens", map[string]any{"name": "ci"}},
 	}

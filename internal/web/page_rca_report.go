@@ -1,15 +1,13 @@
 package web
 
 import (
-	"bytes"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/hindsight-rca/hindsight/internal/domain"
-	"github.com/hindsight-rca/hindsight/internal/export"
+	"github.com/hindsight-rca/hindsight/internal/app"
 	"github.com/hindsight-rca/hindsight/internal/report"
 )
 
@@ -20,7 +18,7 @@ import (
 // without changing the UI's.
 func (p *pages) rcaReport(c *gin.Context) {
 	ctx := c.Request.Context()
-	r, err := p.s.store.GetRCA(ctx, c.Param("id"))
+	r, err := p.s.app.GetRCA(ctx, actorOf(c), c.Param("id"))
 	if err != nil {
 		p.s.pageError(c, err)
 		return
@@ -35,33 +33,15 @@ func (p *pages) rcaReport(c *gin.Context) {
 		p.s.respondError(c, http.StatusBadRequest, codeBadRequest, "")
 		return
 	}
-	if u, _ := currentUser(c); audience == report.Internal && !u.Role.Allows(domain.RoleAuthor) {
-		p.s.respondError(c, http.StatusForbidden, codeForbidden, "")
-		return
-	}
-	in, err := export.Load(ctx, p.s.store, r, audience)
+	out, err := p.s.app.ExportRCA(ctx, actorOf(c), r.ID, app.ExportRequest{Format: "html", Lang: lang, TimeZone: tz, Audience: audience, Via: "preview"})
 	if err != nil {
 		p.s.pageError(c, err)
 		return
 	}
-	rep, err := report.Build(r, in.Incidents, in.Components, in.Authors, p.cat, report.Options{Lang: lang, TimeZone: tz, Audience: audience, Now: p.s.now(), Branding: p.s.cfg.Branding})
-	if err != nil {
-		p.s.pageError(c, err)
-		return
-	}
-	var buf bytes.Buffer
-	contentType, err := report.Render(&buf, rep, "html")
-	if err != nil {
-		p.s.pageError(c, err)
-		return
-	}
-	u, _ := currentUser(c)
-	p.s.audit(ctx, u.ID, "rca.export", "rca:"+r.ID, map[string]string{
-		"format": "html", "lang": lang, "audience": string(audience), "via": "preview"})
 	h := c.Writer.Header()
 	h.Set("Cache-Control", "private, no-store")
 	h.Set("Content-Disposition", "inline")
 	// The report needs nothing from anywhere and runs no script.
 	h.Set("Content-Security-Policy", reportCSP)
-	c.Data(http.StatusOK, contentType, buf.Bytes())
+	c.Data(http.StatusOK, out.ContentType, out.Body)
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/policy"
 	"github.com/hindsight-rca/hindsight/internal/quality"
 )
 
@@ -60,13 +61,13 @@ func (p *pages) rcaView(c *gin.Context) {
 
 func (p *pages) renderView(c *gin.Context, status int, rc *rcaContext, problems []domain.Problem, comment string) {
 	loc := p.localeOf(c)
-	u, _ := currentUser(c)
+	a := actorOf(c)
 	r := rc.RCA
 	d := rcaViewPage{
 		PageData: p.base(c, ""), RCA: r, Linked: rc.Incidents,
-		CanEdit:    u.Role.Allows(domain.RoleAuthor) && r.Editable(),
-		CanComment: u.Role.Allows(domain.RoleAuthor),
-		CanPublish: u.Role.Allows(domain.RoleReviewer) && (r.State == domain.StateApproved || r.State == domain.StatePublished),
+		CanEdit:    policy.Can(a, policy.RCAEdit, &r) == nil && r.Editable(),
+		CanComment: policy.Can(a, policy.RCAComment, &r) == nil,
+		CanPublish: policy.Can(a, policy.RCAPublish, &r) == nil && (r.State == domain.StateApproved || r.State == domain.StatePublished),
 		Facts:      viewFacts{Date: shownDate(rc, loc), Duration: shownDuration(rc, loc)},
 		Authors:    namesOf(r.Authors, rc.Names), Reviewers: namesOf(r.Reviewers, rc.Names),
 		Problems: problems, StateComment: comment, Languages: p.languages(),
@@ -77,7 +78,10 @@ func (p *pages) renderView(c *gin.Context, status int, rc *rcaContext, problems 
 		if to == domain.StatePublished {
 			continue // publishing has its own button: it also notifies the targets
 		}
-		if need, ok := domain.TransitionRole(r.State, to); ok && u.Role.Allows(need) {
+		if to == domain.StateApproved && policy.Can(a, policy.RCAApprove, &r) != nil {
+			continue // no self-approval
+		}
+		if need, ok := domain.TransitionRole(r.State, to); ok && a.EffectiveRole().Allows(need) && policy.Can(a, policy.RCAState, &r) == nil {
 			d.Moves = append(d.Moves, to)
 		}
 	}
