@@ -157,7 +157,7 @@ func invalid(field, code, detail string) error {
 	return &domain.ValidationError{Problems: []domain.Problem{{Field: field, Code: code, Detail: detail}}}
 }
 
-// mustUser returns the user that requireRole let through.
+// mustUser returns the user that the route's policy guard let through.
 func mustUser(c *gin.Context) domain.User {
 	u, _ := currentUser(c)
 	return u

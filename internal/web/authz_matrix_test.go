@@ -12,6 +12,7 @@ import (
 	"github.com/hindsight-rca/hindsight/internal/auth/oidc"
 	"github.com/hindsight-rca/hindsight/internal/auth/oidc/oidctest"
 	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/policy"
 )
 
 // The authorization matrix: EVERY route registered on the gin engine, called
@@ -171,7 +172,9 @@ func matrixRows(e *env, f matrixFixtures) []matrixRow {
 	notMine := map[string]string{"viewer": exp404, "reviewer": exp404, "other": exp404, "write": exp404}
 	onlyOwnerOrAdmin := map[string]string{"viewer": exp403, "reviewer": exp403, "other": exp403, "read": exp403, "write": exp403}
 	authorRefused := map[string]string{"author": exp403} // by then a reviewer has approved it: others get 409
-	reviewerOnly := map[string]string{"author": exp403, "other": exp403}
+	// The form of a write is the write's action (policy): a read-scope token
+	// does not open it.
+	formOfAWrite := map[string]string{"read": exp403}
 	return []matrixRow{
 		// Operations.
 		{route: "GET /healthz", path: "/healthz", need: pub},
@@ -277,19 +280,19 @@ func matrixRows(e *env, f matrixFixtures) []matrixRow {
 		{route: "POST /preview", path: "/preview", body: form("body", "*hello*"), need: viewer},
 
 		// Pages: RCAs.
-		{route: "GET /rcas/new", path: "/rcas/new", need: author},
+		{route: "GET /rcas/new", path: "/rcas/new", need: author, except: formOfAWrite},
 		{route: "POST /rcas", path: "/rcas", body: form("title", "From the page", "template", "standard"), need: author},
 		{route: "GET /rcas/:id", path: "/rcas/" + rca, need: viewer},
 		{route: "POST /rcas/:id/state", path: "/rcas/" + rca + "/state", body: form("to", "in_review"), need: author},
 		// The Publish button checks for a reviewer itself.
-		{route: "POST /rcas/:id/publish", path: "/rcas/" + f.pubRCA.ID + "/publish", need: author, except: reviewerOnly},
+		{route: "POST /rcas/:id/publish", path: "/rcas/" + f.pubRCA.ID + "/publish", need: reviewer},
 		{route: "POST /rcas/:id/comments", path: "/rcas/" + rca + "/comments", body: form("body", "A question"), need: author},
 		{route: "POST /rcas/:id/comments/:cid/resolve", path: "/rcas/" + rca + "/comments/" + f.comment.ID + "/resolve", need: author},
 		{route: "GET /rcas/:id/history", path: "/rcas/" + rca + "/history", need: viewer},
 		{route: "GET /rcas/:id/diff", path: "/rcas/" + rca + "/diff?from=1&to=2", need: viewer},
 		{route: "GET /rcas/:id/report", path: "/rcas/" + rca + "/report", need: viewer},
 		{route: "POST /rcas/:id/restore/:version", path: "/rcas/" + rca + "/restore/1", need: author},
-		{route: "GET /rcas/:id/edit", path: "/rcas/" + rca + "/edit", need: author},
+		{route: "GET /rcas/:id/edit", path: "/rcas/" + rca + "/edit", need: author, except: formOfAWrite},
 		{route: "POST /rcas/:id/sections/:key", path: "/rcas/" + rca + "/sections/summary", body: form("body", "Edited", "base_revision", "99"), need: author},
 		{route: "POST /rcas/:id/facts", path: "/rcas/" + rca + "/facts", body: form("title", "Slow queries"), need: author},
 		{route: "POST /rcas/:id/incidents/link", path: "/rcas/" + rca + "/incidents/link", body: form("incident", inc), need: author},
@@ -304,10 +307,10 @@ func matrixRows(e *env, f matrixFixtures) []matrixRow {
 
 		// Pages: incidents.
 		{route: "GET /incidents", path: "/incidents", need: viewer},
-		{route: "GET /incidents/new", path: "/incidents/new", need: author},
+		{route: "GET /incidents/new", path: "/incidents/new", need: author, except: formOfAWrite},
 		{route: "POST /incidents", path: "/incidents", body: form("title", "From the page", "impact", "minor", "status", "investigating", "started_at", "2026-01-01T10:00", "tz", "UTC"), need: author},
 		{route: "GET /incidents/:id", path: "/incidents/" + inc, need: viewer},
-		{route: "GET /incidents/:id/edit", path: "/incidents/" + inc + "/edit", need: author},
+		{route: "GET /incidents/:id/edit", path: "/incidents/" + inc + "/edit", need: author, except: formOfAWrite},
 		{route: "POST /incidents/:id", path: "/incidents/" + inc, body: form("title", "Slow queries", "version", "99"), need: author},
 		{route: "POST /incidents/:id/updates", path: "/incidents/" + inc + "/updates", body: form("status", "update", "body", "Still looking"), need: author},
 		{route: "POST /incidents/:id/rcas", path: "/incidents/" + inc + "/rcas", body: form("rca", rca), need: author},
@@ -382,6 +385,22 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}
 	if len(stale) > 0 {
 		t.Errorf("matrix rows for routes the engine no longer has:\n  %s", strings.Join(stale, "\n  "))
+	}
+	// Every route named its policy action when it was registered (s.handle),
+	// and the row's role is the one the policy gives that action: the
+	// policy, not the table, decides (issue 10).
+	for _, r := range rows {
+		method, path, _ := strings.Cut(r.route, " ")
+		act, ok := e.srv.routeAction(method, path)
+		if !ok {
+			if onEngine[r.route] {
+				t.Errorf("route %s names no policy action", r.route)
+			}
+			continue
+		}
+		if got := policy.Role(act); got != r.need {
+			t.Errorf("route %s: the matrix says role %q, the policy's action %s needs %q", r.route, r.need, act, got)
+		}
 	}
 
 	callers := map[string]*matrixCaller{"anonymous": {name: "anonymous"}}

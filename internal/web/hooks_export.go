@@ -4,11 +4,12 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/policy"
 )
 
 // registerExport adds the report export routes under /api/v1.
 func (s *Server) registerExport(api *gin.RouterGroup) {
-	api.GET("/rcas/:id/export", s.requireRole(domain.RoleViewer), s.apiRCAExport)
+	s.handle(api, "GET", "/rcas/:id/export", policy.RCAExport, s.apiRCAExport)
 	s.document(apiOp{
 		Method: "GET", Path: "/rcas/{id}/export", Tag: "rcas", Role: domain.RoleViewer,
 		Summary: "Export an RCA as a PDF, HTML or Markdown report in a language, time zone and audience. " +

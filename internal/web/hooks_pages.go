@@ -3,8 +3,8 @@ package web
 import (
 	"github.com/gin-gonic/gin"
 
-	"github.com/hindsight-rca/hindsight/internal/domain"
 	"github.com/hindsight-rca/hindsight/internal/i18n"
+	"github.com/hindsight-rca/hindsight/internal/policy"
 	"github.com/hindsight-rca/hindsight/static"
 	"github.com/hindsight-rca/hindsight/templates"
 )
@@ -29,72 +29,69 @@ func (s *Server) registerPages(r *gin.Engine) {
 	}
 	s.errorPage = p.errorPage
 
-	r.GET("/static/*file", p.assets.serve)
-	r.HEAD("/static/*file", p.assets.serve)
+	s.handle(r, "GET", "/static/*file", policy.Public, p.assets.serve)
+	s.handle(r, "HEAD", "/static/*file", policy.Public, p.assets.serve)
 
 	ui := r.Group("/", p.localeMiddleware())
-	viewer := s.requirePageRole(domain.RoleViewer)
-	author := s.requirePageRole(domain.RoleAuthor)
-	admin := s.requirePageRole(domain.RoleAdmin)
 
 	// Signing in and out.
-	ui.GET("/signin", p.signinForm)
-	ui.POST("/signin", p.signinSubmit)
-	ui.POST("/signout", p.signout)
+	s.handle(ui, "GET", "/signin", policy.Public, p.signinForm)
+	s.handle(ui, "POST", "/signin", policy.Public, p.signinSubmit)
+	s.handle(ui, "POST", "/signout", policy.Public, p.signout)
 
 	// Dashboard and settings.
-	ui.GET("/", viewer, p.dashboard)
-	ui.GET("/settings", viewer, p.settingsForm)
-	ui.POST("/settings", viewer, p.settingsSave)
-	ui.POST("/preview", viewer, p.preview)
+	s.handle(ui, "GET", "/", policy.RCAList, p.dashboard)
+	s.handle(ui, "GET", "/settings", policy.SelfRead, p.settingsForm)
+	s.handle(ui, "POST", "/settings", policy.SelfWrite, p.settingsSave)
+	s.handle(ui, "POST", "/preview", policy.Preview, p.preview)
 
 	// RCAs: create, read, review, history.
-	ui.GET("/rcas/new", author, p.rcaNewForm)
-	ui.POST("/rcas", author, p.rcaCreate)
-	ui.GET("/rcas/:id", viewer, p.rcaView)
-	ui.POST("/rcas/:id/state", author, p.rcaState)
-	ui.POST("/rcas/:id/publish", author, p.rcaPublish)
-	ui.POST("/rcas/:id/comments", author, p.commentAdd)
-	ui.POST("/rcas/:id/comments/:cid/resolve", author, p.commentResolve)
-	ui.GET("/rcas/:id/history", viewer, p.rcaHistory)
-	ui.GET("/rcas/:id/diff", viewer, p.rcaDiff)
-	r.GET("/rcas/:id/report", viewer, p.rcaReport) // ?lang= is the report's language, not the UI's
-	ui.POST("/rcas/:id/restore/:version", author, p.rcaRestore)
+	s.handle(ui, "GET", "/rcas/new", policy.RCACreate, p.rcaNewForm)
+	s.handle(ui, "POST", "/rcas", policy.RCACreate, p.rcaCreate)
+	s.handle(ui, "GET", "/rcas/:id", policy.RCARead, p.rcaView)
+	s.handle(ui, "POST", "/rcas/:id/state", policy.RCAState, p.rcaState)
+	s.handle(ui, "POST", "/rcas/:id/publish", policy.RCAPublish, p.rcaPublish)
+	s.handle(ui, "POST", "/rcas/:id/comments", policy.RCAComment, p.commentAdd)
+	s.handle(ui, "POST", "/rcas/:id/comments/:cid/resolve", policy.RCAComment, p.commentResolve)
+	s.handle(ui, "GET", "/rcas/:id/history", policy.RCARead, p.rcaHistory)
+	s.handle(ui, "GET", "/rcas/:id/diff", policy.RCARead, p.rcaDiff)
+	s.handle(r, "GET", "/rcas/:id/report", policy.RCARead, p.rcaReport) // ?lang= is the report's language, not the UI's
+	s.handle(ui, "POST", "/rcas/:id/restore/:version", policy.RCARestore, p.rcaRestore)
 
 	// The guided editor.
-	ui.GET("/rcas/:id/edit", author, p.rcaEdit)
-	ui.POST("/rcas/:id/sections/:key", author, p.sectionSave)
-	ui.POST("/rcas/:id/facts", author, p.factsSave)
-	ui.POST("/rcas/:id/incidents/link", author, p.rcaLinkIncidents)
-	ui.POST("/rcas/:id/incidents/unlink", author, p.rcaUnlinkIncidents)
-	ui.POST("/rcas/:id/timeline", author, p.timelineAdd)
-	ui.POST("/rcas/:id/timeline/import", author, p.timelineImport)
-	ui.POST("/rcas/:id/timeline/:eid", author, p.timelineSave)
-	ui.POST("/rcas/:id/timeline/:eid/delete", author, p.timelineDelete)
-	ui.POST("/rcas/:id/actions", author, p.actionAdd)
-	ui.POST("/rcas/:id/actions/:aid", author, p.actionSave)
-	ui.POST("/rcas/:id/actions/:aid/delete", author, p.actionDelete)
+	s.handle(ui, "GET", "/rcas/:id/edit", policy.RCAEdit, p.rcaEdit)
+	s.handle(ui, "POST", "/rcas/:id/sections/:key", policy.RCAEdit, p.sectionSave)
+	s.handle(ui, "POST", "/rcas/:id/facts", policy.RCAEdit, p.factsSave)
+	s.handle(ui, "POST", "/rcas/:id/incidents/link", policy.RCAEdit, p.rcaLinkIncidents)
+	s.handle(ui, "POST", "/rcas/:id/incidents/unlink", policy.RCAEdit, p.rcaUnlinkIncidents)
+	s.handle(ui, "POST", "/rcas/:id/timeline", policy.RCAEdit, p.timelineAdd)
+	s.handle(ui, "POST", "/rcas/:id/timeline/import", policy.RCAEdit, p.timelineImport)
+	s.handle(ui, "POST", "/rcas/:id/timeline/:eid", policy.RCAEdit, p.timelineSave)
+	s.handle(ui, "POST", "/rcas/:id/timeline/:eid/delete", policy.RCAEdit, p.timelineDelete)
+	s.handle(ui, "POST", "/rcas/:id/actions", policy.RCAEdit, p.actionAdd)
+	s.handle(ui, "POST", "/rcas/:id/actions/:aid", policy.RCAEdit, p.actionSave)
+	s.handle(ui, "POST", "/rcas/:id/actions/:aid/delete", policy.RCAEdit, p.actionDelete)
 
 	// Incidents.
-	ui.GET("/incidents", viewer, p.incidentList)
-	ui.GET("/incidents/new", author, p.incidentNewForm)
-	ui.POST("/incidents", author, p.incidentCreate)
-	ui.GET("/incidents/:id", viewer, p.incidentView)
-	ui.GET("/incidents/:id/edit", author, p.incidentEditForm)
-	ui.POST("/incidents/:id", author, p.incidentSave)
-	ui.POST("/incidents/:id/updates", author, p.incidentAddUpdate)
-	ui.POST("/incidents/:id/rcas", author, p.incidentLinkRCA)
-	ui.POST("/incidents/:id/rcas/:rid/unlink", author, p.incidentUnlinkRCA)
+	s.handle(ui, "GET", "/incidents", policy.IncidentRead, p.incidentList)
+	s.handle(ui, "GET", "/incidents/new", policy.IncidentWrite, p.incidentNewForm)
+	s.handle(ui, "POST", "/incidents", policy.IncidentWrite, p.incidentCreate)
+	s.handle(ui, "GET", "/incidents/:id", policy.IncidentRead, p.incidentView)
+	s.handle(ui, "GET", "/incidents/:id/edit", policy.IncidentWrite, p.incidentEditForm)
+	s.handle(ui, "POST", "/incidents/:id", policy.IncidentWrite, p.incidentSave)
+	s.handle(ui, "POST", "/incidents/:id/updates", policy.IncidentWrite, p.incidentAddUpdate)
+	s.handle(ui, "POST", "/incidents/:id/rcas", policy.IncidentWrite, p.incidentLinkRCA)
+	s.handle(ui, "POST", "/incidents/:id/rcas/:rid/unlink", policy.IncidentWrite, p.incidentUnlinkRCA)
 
 	// Administration.
-	ui.GET("/admin/components", admin, p.componentList)
-	ui.POST("/admin/components", admin, p.componentCreate)
-	ui.POST("/admin/components/:id", admin, p.componentSave)
-	ui.POST("/admin/components/:id/delete", admin, p.componentDelete)
-	ui.GET("/admin/users", admin, p.userList)
-	ui.POST("/admin/users", admin, p.userCreate)
-	ui.POST("/admin/users/:id", admin, p.userSave)
-	ui.GET("/admin/audit", admin, p.auditList)
+	s.handle(ui, "GET", "/admin/components", policy.ComponentManage, p.componentList)
+	s.handle(ui, "POST", "/admin/components", policy.ComponentManage, p.componentCreate)
+	s.handle(ui, "POST", "/admin/components/:id", policy.ComponentManage, p.componentSave)
+	s.handle(ui, "POST", "/admin/components/:id/delete", policy.ComponentManage, p.componentDelete)
+	s.handle(ui, "GET", "/admin/users", policy.UserManage, p.userList)
+	s.handle(ui, "POST", "/admin/users", policy.UserManage, p.userCreate)
+	s.handle(ui, "POST", "/admin/users/:id", policy.UserManage, p.userSave)
+	s.handle(ui, "GET", "/admin/audit", policy.AuditRead, p.auditList)
 }
 
 func newPages(s *Server) (*pages, error) {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
 	"github.com/hindsight-rca/hindsight/internal/i18n"
+	"github.com/hindsight-rca/hindsight/internal/policy"
 	"github.com/hindsight-rca/hindsight/internal/report"
 	"github.com/hindsight-rca/hindsight/internal/statuspage"
 	"github.com/hindsight-rca/hindsight/internal/statuspage/importer"
@@ -64,29 +65,25 @@ func (s *Server) registerStatus(r *gin.Engine, api *gin.RouterGroup) {
 	// Public: no login.
 	public := gin.WrapH(a.site.Handler())
 	for _, p := range statuspage.Routes {
-		r.GET(p, public)
-		r.HEAD(p, public)
+		s.handle(r, "GET", p, policy.Public, public)
+		s.handle(r, "HEAD", p, policy.Public, public)
 	}
 
-	author := s.requireRole(domain.RoleAuthor)
-	reviewer := s.requireRole(domain.RoleReviewer)
-	admin := s.requireRole(domain.RoleAdmin)
-
 	// Publishing an RCA to the status page and every enabled target.
-	api.POST("/rcas/:id/publish", reviewer, s.apiRCAPublish)
-	api.POST("/rcas/:id/unpublish", reviewer, s.apiRCAUnpublish)
-	api.GET("/rcas/:id/deliveries", author, s.apiRCADeliveries)
+	s.handle(api, "POST", "/rcas/:id/publish", policy.RCAPublish, s.apiRCAPublish)
+	s.handle(api, "POST", "/rcas/:id/unpublish", policy.RCAUnpublish, s.apiRCAUnpublish)
+	s.handle(api, "GET", "/rcas/:id/deliveries", policy.RCADeliveries, s.apiRCADeliveries)
 
 	// Importing incidents from a Statuspage page.
-	api.POST("/import/statuspage", author, s.apiImportStatuspage)
+	s.handle(api, "POST", "/import/statuspage", policy.ImportIncidents, s.apiImportStatuspage)
 	s.setBodyLimit(http.MethodPost, "/api/v1/import/statuspage", importer.MaxDocumentSize)
 
 	// Publish targets: admins only; secrets are write-only.
-	api.GET("/targets", admin, s.apiTargetList)
-	api.POST("/targets", admin, s.apiTargetCreate)
-	api.GET("/targets/:id", admin, s.apiTargetGet)
-	api.PUT("/targets/:id", admin, s.apiTargetUpdate)
-	api.DELETE("/targets/:id", admin, s.apiTargetDelete)
+	s.handle(api, "GET", "/targets", policy.TargetManage, s.apiTargetList)
+	s.handle(api, "POST", "/targets", policy.TargetManage, s.apiTargetCreate)
+	s.handle(api, "GET", "/targets/:id", policy.TargetManage, s.apiTargetGet)
+	s.handle(api, "PUT", "/targets/:id", policy.TargetManage, s.apiTargetUpdate)
+	s.handle(api, "DELETE", "/targets/:id", policy.TargetManage, s.apiTargetDelete)
 	s.document(statusOps()...)
 }
 

@@ -3,10 +3,10 @@ package web
 // Authentication and authorization, in one place. Every handler uses these:
 //
 //	currentUser(c) (domain.User, bool)  the signed-in user, from a session or an API token
-//	s.requireRole(role)                 API routes: 401 JSON when anonymous, 403 JSON when
-//	                                    the role (or the token's scope) is not enough
-//	s.requirePageRole(role)             browser pages: 303 to /signin?next=... when anonymous,
-//	                                    a 403 page when the role is not enough
+//	actorOf(c) policy.Actor             the caller for internal/policy: user, role, token scope
+//	s.handle(g, method, path, action, h) registers a route guarded by the policy's action
+//	                                    (route_policy.go): API routes answer 401/403 JSON,
+//	                                    pages send anonymous visitors to sign in or show 403
 //	csrfToken(c)                        the session's CSRF token for forms (hidden field
 //	                                    "csrf_token") and JavaScript (header X-CSRF-Token)
 //	s.signIn(ctx, email, password)      checks credentials for the sign-in handler
@@ -15,13 +15,12 @@ package web
 //
 // s.authenticate runs on every request: it reads "Authorization: Bearer
 // hst_..." or the session cookie and puts the user in the gin context. It
-// never refuses an anonymous request by itself; the require* middleware do.
+// never refuses an anonymous request by itself; the route's guard does.
 // Requests with a session must carry the session's CSRF token on unsafe
 // methods (csrf.go); bearer-token requests are exempt.
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -75,17 +74,8 @@ func currentSession(c *gin.Context) (domain.Session, bool) {
 }
 
 // effectiveRole is the role the caller acts with: the user's role, capped by
-// the scope of the token it used (a read or write token never acts as admin).
-func effectiveRole(c *gin.Context) domain.Role {
-	u, ok := currentUser(c)
-	if !ok {
-		return ""
-	}
-	if t, ok := currentToken(c); ok && t.Scope != domain.ScopeAdmin && u.Role == domain.RoleAdmin {
-		return domain.RoleReviewer
-	}
-	return u.Role
-}
+// the scope of the token it used (policy.Actor.EffectiveRole decides).
+func effectiveRole(c *gin.Context) domain.Role { return actorOf(c).EffectiveRole() }
 
 // actorOf is the caller as the policy sees it: user, role and the scope of
 // the token it used (none for a browser session).
@@ -196,81 +186,6 @@ func (s *Server) authenticateToken(c *gin.Context, header string) {
 	}
 	c.Set(keyUser, u)
 	c.Set(keyToken, tok)
-}
-
-// requireRole guards API routes. Anonymous callers get 401; callers whose role
-// is too weak get 403. Token scopes: read tokens may only GET or HEAD, write
-// tokens may do anything but admin routes, admin tokens may do everything.
-func (s *Server) requireRole(role domain.Role) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		// Answers for a signed-in caller are theirs alone: no shared cache
-		// may keep them (a token's secret, an internal RCA, the audit log).
-		c.Header("Cache-Control", "no-store")
-		if v, failed := c.Get(keyAuthFail); failed {
-			if err, ok := v.(error); ok {
-				s.apiError(c, err) // storage trouble: 503, not "you are unknown"
-				return
-			}
-			c.Header("WWW-Authenticate", `Bearer realm="hindsight", error="invalid_token"`)
-			s.apiError(c, &httpError{Status: http.StatusUnauthorized, Code: codeUnauthorized,
-				Err: fmt.Errorf("web: bearer token refused: %v", v)})
-			return
-		}
-		u, ok := currentUser(c)
-		if !ok {
-			c.Header("WWW-Authenticate", `Bearer realm="hindsight"`)
-			s.apiError(c, &httpError{Status: http.StatusUnauthorized, Code: codeUnauthorized})
-			return
-		}
-		if t, ok := currentToken(c); ok && !scopeAllows(t.Scope, c.Request.Method, role) {
-			abortJSON(c, http.StatusForbidden, codeForbidden, "This token's scope does not allow this.")
-			return
-		}
-		if !u.Role.Allows(role) {
-			s.apiError(c, &httpError{Status: http.StatusForbidden, Code: codeForbidden,
-				Err: fmt.Errorf("web: role %s below %s", u.Role, role)})
-			return
-		}
-		c.Next()
-	}
-}
-
-func scopeAllows(scope domain.TokenScope, method string, role domain.Role) bool {
-	switch scope {
-	case domain.ScopeAdmin:
-		return true
-	case domain.ScopeWrite:
-		return role != domain.RoleAdmin
-	case domain.ScopeRead:
-		return (method == http.MethodGet || method == http.MethodHead) && role != domain.RoleAdmin
-	}
-	return false
-}
-
-// requirePageRole guards browser pages: anonymous visitors are sent to the
-// sign-in page (303, with the page to come back to), signed-in users without
-// the role get a 403 page.
-func (s *Server) requirePageRole(role domain.Role) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		u, ok := currentUser(c)
-		if !ok {
-			next := c.Request.URL.RequestURI()
-			c.Redirect(http.StatusSeeOther, "/signin?next="+url.QueryEscape(next))
-			c.Abort()
-			return
-		}
-		// A bearer token's scope caps pages as it caps the API: a read
-		// token must not post forms (authz_matrix_test.go found it could).
-		if t, ok := currentToken(c); ok && !scopeAllows(t.Scope, c.Request.Method, role) {
-			s.respondError(c, http.StatusForbidden, codeForbidden, "")
-			return
-		}
-		if !u.Role.Allows(role) {
-			s.respondError(c, http.StatusForbidden, codeForbidden, "")
-			return
-		}
-		c.Next()
-	}
 }
 
 // safeNext returns next when it is a local path (so a sign-in link cannot

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hindsight-rca/hindsight/internal/auth/oidc"
 	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/policy"
 	"github.com/hindsight-rca/hindsight/internal/store"
 )
 
@@ -59,8 +60,8 @@ func (s *Server) registerOIDC(r *gin.Engine) {
 		return
 	}
 	h := &oidcHandlers{s: s, client: client}
-	r.GET("/auth/oidc/start", h.start)
-	r.GET(OIDCCallbackPath, h.callback)
+	s.handle(r, "GET", "/auth/oidc/start", policy.Public, h.start)
+	s.handle(r, "GET", OIDCCallbackPath, policy.Public, h.callback)
 }
 
 // start sends the browser to the identity provider.

@@ -5,7 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/policy"
 )
 
 // routes builds the engine: middleware first, then every route, grouped.
@@ -36,71 +36,68 @@ func (s *Server) routes() *gin.Engine {
 	r.NoMethod(s.methodNotAllowed)
 
 	// Operations.
-	r.GET("/healthz", s.healthz)
-	r.HEAD("/healthz", s.healthz)
-	r.GET("/readyz", s.readyz)
-	r.GET("/metrics", s.metrics.handler())
+	s.handle(r, "GET", "/healthz", policy.Public, s.healthz)
+	s.handle(r, "HEAD", "/healthz", policy.Public, s.healthz)
+	s.handle(r, "GET", "/readyz", policy.Public, s.readyz)
+	s.handle(r, "GET", "/metrics", policy.Public, s.metrics.handler())
 
 	api := r.Group("/api/v1")
-	viewer := s.requireRole(domain.RoleViewer)
-	author := s.requireRole(domain.RoleAuthor)
-	admin := s.requireRole(domain.RoleAdmin)
 
 	// The API describing itself; public so tools can read it before they hold a token.
-	api.GET("/openapi.json", s.apiOpenAPI)
+	s.handle(api, "GET", "/openapi.json", policy.Public, s.apiOpenAPI)
 	s.document(coreOps()...)
 
 	// Sessions for scripts and the browser's JavaScript.
-	api.POST("/session", s.apiSignIn)
-	api.DELETE("/session", s.apiSignOut)
-	api.GET("/me", viewer, s.apiMe)
-	api.PUT("/me", viewer, s.apiMeUpdate)
+	s.handle(api, "POST", "/session", policy.Public, s.apiSignIn)
+	s.handle(api, "DELETE", "/session", policy.Public, s.apiSignOut)
+	s.handle(api, "GET", "/me", policy.SelfRead, s.apiMe)
+	s.handle(api, "PUT", "/me", policy.SelfWrite, s.apiMeUpdate)
 
 	// Templates.
-	api.GET("/templates", viewer, s.apiTemplateList)
+	s.handle(api, "GET", "/templates", policy.TemplateRead, s.apiTemplateList)
 
 	// Status-page components: everyone reads, admins manage.
-	api.GET("/components", viewer, s.apiComponentList)
-	api.POST("/components", admin, s.apiComponentCreate)
-	api.GET("/components/:id", viewer, s.apiComponentGet)
-	api.PUT("/components/:id", admin, s.apiComponentUpdate)
-	api.DELETE("/components/:id", admin, s.apiComponentDelete)
+	s.handle(api, "GET", "/components", policy.ComponentRead, s.apiComponentList)
+	s.handle(api, "POST", "/components", policy.ComponentManage, s.apiComponentCreate)
+	s.handle(api, "GET", "/components/:id", policy.ComponentRead, s.apiComponentGet)
+	s.handle(api, "PUT", "/components/:id", policy.ComponentManage, s.apiComponentUpdate)
+	s.handle(api, "DELETE", "/components/:id", policy.ComponentManage, s.apiComponentDelete)
 
 	// Incidents: authors write, admins delete.
-	api.GET("/incidents", viewer, s.apiIncidentList)
-	api.POST("/incidents", author, s.apiIncidentCreate)
-	api.GET("/incidents/:id", viewer, s.apiIncidentGet)
-	api.PUT("/incidents/:id", author, s.apiIncidentReplace)
-	api.DELETE("/incidents/:id", admin, s.apiIncidentDelete)
-	api.POST("/incidents/:id/updates", author, s.apiIncidentAddUpdate)
+	s.handle(api, "GET", "/incidents", policy.IncidentRead, s.apiIncidentList)
+	s.handle(api, "POST", "/incidents", policy.IncidentWrite, s.apiIncidentCreate)
+	s.handle(api, "GET", "/incidents/:id", policy.IncidentRead, s.apiIncidentGet)
+	s.handle(api, "PUT", "/incidents/:id", policy.IncidentWrite, s.apiIncidentReplace)
+	s.handle(api, "DELETE", "/incidents/:id", policy.IncidentDelete, s.apiIncidentDelete)
+	s.handle(api, "POST", "/incidents/:id/updates", policy.IncidentWrite, s.apiIncidentAddUpdate)
 
 	// RCAs: authors write; the domain decides who may move a state.
-	api.GET("/rcas", viewer, s.apiRCAList)
-	api.POST("/rcas", author, s.apiRCACreate)
-	api.GET("/rcas/:id", viewer, s.apiRCAGet)
-	api.PUT("/rcas/:id", author, s.apiRCAReplace)
-	api.DELETE("/rcas/:id", admin, s.apiRCADelete)
-	api.PUT("/rcas/:id/sections/:key", author, s.apiRCASectionSave)
-	api.POST("/rcas/:id/state", author, s.apiRCAState)
-	api.GET("/rcas/:id/revisions", viewer, s.apiRCARevisions)
-	api.GET("/rcas/:id/revisions/:version", viewer, s.apiRCARevision)
-	api.POST("/rcas/:id/restore/:version", author, s.apiRCARestore)
-	api.GET("/rcas/:id/comments", viewer, s.apiRCAComments)
-	api.POST("/rcas/:id/comments", author, s.apiRCACommentAdd)
-	api.POST("/rcas/:id/comments/:cid/resolve", author, s.apiRCACommentResolve)
-	api.POST("/rcas/:id/incidents", author, s.apiRCALinkIncident)
-	api.DELETE("/rcas/:id/incidents/:incident_id", author, s.apiRCAUnlinkIncident)
+	s.handle(api, "GET", "/rcas", policy.RCAList, s.apiRCAList)
+	s.handle(api, "POST", "/rcas", policy.RCACreate, s.apiRCACreate)
+	s.handle(api, "GET", "/rcas/:id", policy.RCARead, s.apiRCAGet)
+	s.handle(api, "PUT", "/rcas/:id", policy.RCAEdit, s.apiRCAReplace)
+	s.handle(api, "DELETE", "/rcas/:id", policy.RCADelete, s.apiRCADelete)
+	s.handle(api, "PUT", "/rcas/:id/sections/:key", policy.RCAEdit, s.apiRCASectionSave)
+	s.handle(api, "POST", "/rcas/:id/state", policy.RCAState, s.apiRCAState)
+	s.handle(api, "GET", "/rcas/:id/revisions", policy.RCARead, s.apiRCARevisions)
+	s.handle(api, "GET", "/rcas/:id/revisions/:version", policy.RCARead, s.apiRCARevision)
+	s.handle(api, "POST", "/rcas/:id/restore/:version", policy.RCARestore, s.apiRCARestore)
+	s.handle(api, "GET", "/rcas/:id/comments", policy.RCARead, s.apiRCAComments)
+	s.handle(api, "POST", "/rcas/:id/comments", policy.RCAComment, s.apiRCACommentAdd)
+	s.handle(api, "POST", "/rcas/:id/comments/:cid/resolve", policy.RCAComment, s.apiRCACommentResolve)
+	s.handle(api, "POST", "/rcas/:id/incidents", policy.RCAEdit, s.apiRCALinkIncident)
+	s.handle(api, "DELETE", "/rcas/:id/incidents/:incident_id", policy.RCAEdit, s.apiRCAUnlinkIncident)
 
 	// Users and the audit log: admins only.
-	api.GET("/users", admin, s.apiUserList)
-	api.POST("/users", admin, s.apiUserCreate)
-	api.PUT("/users/:id", admin, s.apiUserUpdate)
-	api.GET("/audit", admin, s.apiAuditList)
+	s.handle(api, "GET", "/users", policy.UserManage, s.apiUserList)
+	s.handle(api, "POST", "/users", policy.UserManage, s.apiUserCreate)
+	s.handle(api, "PUT", "/users/:id", policy.UserManage, s.apiUserUpdate)
+	s.handle(api, "GET", "/audit", policy.AuditRead, s.apiAuditList)
 
 	// API tokens: everyone manages their own; admins may revoke anyone's.
-	api.GET("/tokens", viewer, s.apiTokenList)
-	api.POST("/tokens", viewer, s.apiTokenCreate)
-	api.DELETE("/tokens/:id", viewer, s.apiTokenRevoke)
+	s.handle(api, "GET", "/tokens", policy.SelfRead, s.apiTokenList)
+	s.handle(api, "POST", "/tokens", policy.SelfWrite, s.apiTokenCreate)
+	s.handle(api, "DELETE", "/tokens/:id", policy.SelfWrite, s.apiTokenRevoke)
 
 	// Areas owned by others.
 	s.registerExport(api)

@@ -19,6 +19,7 @@ import (
 	"github.com/hindsight-rca/hindsight/internal/app"
 	"github.com/hindsight-rca/hindsight/internal/auth/oidc"
 	"github.com/hindsight-rca/hindsight/internal/i18n"
+	"github.com/hindsight-rca/hindsight/internal/policy"
 	"github.com/hindsight-rca/hindsight/internal/report"
 	"github.com/hindsight-rca/hindsight/internal/store"
 )
@@ -84,6 +85,8 @@ type Server struct {
 	// (hooks_status.go); app is the service layer every handler calls.
 	statusArea *statusArea
 	app        *app.Service
+	// routeActions is the policy action each route named ("METHOD /path").
+	routeActions map[string]policy.Action
 }
 
 // New checks cfg, fills its defaults and builds the router.
@@ -118,6 +121,7 @@ func New(cfg Config, st store.Store, log *slog.Logger) (*Server, error) {
 		return nil, err
 	}
 	s.engine = s.routes()
+	s.checkRouteActions(s.engine)
 	if err := errors.Join(s.setup...); err != nil {
 		return nil, fmt.Errorf("web: set up: %w", err)
 	}

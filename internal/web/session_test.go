@@ -13,6 +13,7 @@ import (
 
 	"github.com/hindsight-rca/hindsight/internal/auth"
 	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/policy"
 )
 
 // signInAPI signs in through POST /api/v1/session and returns the cookie and
@@ -298,9 +299,9 @@ func TestSignInReplacesSession(t *testing.T) {
 	}
 }
 
-func TestRequirePageRole(t *testing.T) {
+func TestAuthorizePage(t *testing.T) {
 	e := newEnv(t)
-	e.srv.engine.GET("/test-page", e.srv.requirePageRole(domain.RoleReviewer), func(c *gin.Context) { c.String(200, "ok") })
+	e.srv.engine.GET("/test-page", e.srv.authorizePage(policy.RCAApprove), func(c *gin.Context) { c.String(200, "ok") })
 	w := e.serve(req{method: "GET", path: "/test-page?x=1"})
 	if w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/signin?next=%2Ftest-page%3Fx%3D1" {
 		t.Fatalf("anonymous: %d %q", w.Code, w.Header().Get("Location"))
