@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,9 +10,10 @@ import (
 	"strings"
 	"time"
 
+	service "github.com/hindsight-rca/hindsight/internal/app"
 	"github.com/hindsight-rca/hindsight/internal/domain"
-	"github.com/hindsight-rca/hindsight/internal/export"
 	"github.com/hindsight-rca/hindsight/internal/i18n"
+	"github.com/hindsight-rca/hindsight/internal/policy"
 	"github.com/hindsight-rca/hindsight/internal/report"
 	"github.com/hindsight-rca/hindsight/internal/store"
 )
@@ -79,7 +79,11 @@ func (a *app) export(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	ex := &exporter{st: st, cat: cat, opt: opt}
+	svc, err := service.New(service.Config{Store: st, Catalog: cat, Branding: opt.branding})
+	if err != nil {
+		return err
+	}
+	ex := &exporter{svc: svc, opt: opt}
 	if *all {
 		return a.exportAll(ctx, ex, filter, *outDir)
 	}
@@ -138,41 +142,26 @@ func parseStates(s string) ([]domain.RCAState, []domain.Problem) {
 	return out, ps
 }
 
-// exporter loads what a report needs from the store and renders it.
+// exporter renders reports through the service layer, as the system actor
+// (the command line acts on the data folder directly).
 type exporter struct {
-	st  store.Store
-	cat *i18n.Catalog
+	svc *service.Service
 	opt exportOptions
 }
 
 // render builds and renders one RCA and returns the document and its file name.
 func (ex *exporter) render(ctx context.Context, r domain.RCA) ([]byte, string, error) {
-	in, err := export.Load(ctx, ex.st, r, ex.opt.audience)
-	if err != nil {
-		return nil, "", err
-	}
-	lang := ex.opt.lang
-	if lang == "" {
-		lang = ex.cat.Match(r.Language)
-	}
-	rep, err := report.Build(r, in.Incidents, in.Components, in.Authors, ex.cat, report.Options{
-		Lang: lang, TimeZone: ex.opt.tz, Audience: ex.opt.audience, Now: time.Now(), Branding: ex.opt.branding,
+	out, err := ex.svc.ExportLoaded(ctx, policy.SystemActor(), r, service.ExportRequest{
+		Format: ex.opt.format, Lang: ex.opt.lang, TimeZone: ex.opt.tz, Audience: ex.opt.audience, Branding: &ex.opt.branding,
 	})
 	if err != nil {
 		return nil, "", err
 	}
-	var buf bytes.Buffer
-	if _, err := report.Render(&buf, rep, ex.opt.format); err != nil {
-		return nil, "", err
-	}
-	return buf.Bytes(), report.FileName(rep, ex.opt.format), nil
+	return out.Body, out.FileName, nil
 }
 
 func (a *app) exportOne(ctx context.Context, ex *exporter, id, out string) error {
-	r, err := ex.st.GetRCA(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		r, err = ex.st.GetRCABySlug(ctx, id)
-	}
+	r, err := ex.svc.GetRCA(ctx, policy.SystemActor(), id)
 	if errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("no RCA with id or slug %q", id)
 	}
@@ -203,7 +192,7 @@ func (a *app) exportAll(ctx context.Context, ex *exporter, states []domain.RCASt
 	}
 	var rcas []domain.RCA
 	for offset := 0; ; {
-		page, total, err := ex.st.ListRCAs(ctx, store.RCAFilter{States: states, Page: store.Page{Limit: 500, Offset: offset}})
+		page, total, err := ex.svc.ListRCAs(ctx, policy.SystemActor(), store.RCAFilter{States: states, Page: store.Page{Limit: 500, Offset: offset}})
 		if err != nil {
 			return fmt.Errorf("list rcas: %w", err)
 		}

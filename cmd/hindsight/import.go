@@ -6,7 +6,8 @@ import (
 	"io"
 	"os"
 
-	"github.com/hindsight-rca/hindsight/internal/statuspage/importer"
+	service "github.com/hindsight-rca/hindsight/internal/app"
+	"github.com/hindsight-rca/hindsight/internal/policy"
 )
 
 func (a *app) importCmd(ctx context.Context, args []string) error {
@@ -34,7 +35,11 @@ func (a *app) importCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	res, err := importer.Import(ctx, st, r, importer.Options{})
+	svc, err := service.New(service.Config{Store: st})
+	if err != nil {
+		return err
+	}
+	res, err := svc.ImportStatuspage(ctx, policy.SystemActor(), r, "cli:"+fs.Arg(0))
 	if err != nil {
 		return fmt.Errorf("import %s: %s", fs.Arg(0), describe(err))
 	}
