@@ -71,7 +71,7 @@ func (p *pages) dashboard(c *gin.Context) {
 		end := t.Add(24 * time.Hour) // the until day is included
 		sf.Until = &end
 	}
-	rcas, total, err := p.s.store.ListRCAs(ctx, sf)
+	rcas, total, err := p.s.app.ListRCAs(ctx, actorOf(c), sf)
 	if err != nil {
 		p.s.pageError(c, err)
 		return

@@ -94,11 +94,11 @@ func (p *pages) renderIncident(c *gin.Context, status int, in domain.Incident, u
 		d.Updates = append(d.Updates, in.Updates[i])
 	}
 	for _, id := range in.RCAIDs {
-		if r, err := p.s.store.GetRCA(ctx, id); err == nil {
+		if r, err := p.s.app.GetRCA(ctx, actorOf(c), id); err == nil {
 			d.RCAs = append(d.RCAs, r)
 		}
 	}
-	if all, _, err := p.s.store.ListRCAs(ctx, store.RCAFilter{States: []domain.RCAState{domain.StateDraft, domain.StateInReview}, Page: store.Page{Limit: 100}}); err == nil {
+	if all, _, err := p.s.app.ListRCAs(ctx, actorOf(c), store.RCAFilter{States: []domain.RCAState{domain.StateDraft, domain.StateInReview}, Page: store.Page{Limit: 100}}); err == nil {
 		for _, r := range all {
 			if !containsString(in.RCAIDs, r.ID) {
 				d.LinkableRCAs = append(d.LinkableRCAs, r)

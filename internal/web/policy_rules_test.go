@@ -303,3 +303,15 @@ func TestDeletePublishedRCAIsRefused(t *testing.T) {
 		t.Errorf("after unpublish and delete: %v", err)
 	}
 }
+
+// TestViewerDashboardSearchMatchesExternalText: the dashboard's search (the
+// pages' search results) does not find an RCA by words a viewer cannot read.
+func TestViewerDashboardSearchMatchesExternalText(t *testing.T) {
+	e := newUIEnv(t)
+	rc := e.rca("Disk full")
+	if _, err := e.st.SaveSection(context.Background(), rc.ID, "lessons_learned", domain.SectionEdit{Body: "Internal: " + secretSection, BaseRevision: 1}, e.users[domain.RoleAuthor].ID); err != nil {
+		t.Fatal(err)
+	}
+	mustNotContain(t, e.as(domain.RoleViewer).get("/?q="+secretSection, http.StatusOK).body, "Disk full")
+	mustContain(t, e.as(domain.RoleAuthor).get("/?q="+secretSection, http.StatusOK).body, "Disk full")
+}
