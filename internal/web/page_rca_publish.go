@@ -13,7 +13,11 @@ import (
 // rcaPublish is the Publish button: the same service call as the API's
 // POST /api/v1/rcas/:id/publish (status page, targets, deliveries, audit),
 // answered with a redirect and a message instead of JSON.
-func (p *pages) rcaPublish(c *gin.Context) {
+func (p *pages) rcaPublish(c *gin.Context) { p.publishAndRedirect(c) }
+
+// publishAndRedirect publishes the RCA of the form (the Publish button, or
+// the state form's "published") and redirects to its page with a message.
+func (p *pages) publishAndRedirect(c *gin.Context) {
 	id := c.Param("id")
 	version, _ := strconv.ParseInt(c.PostForm("version"), 10, 64)
 	_, err := p.s.app.Publish(c.Request.Context(), actorOf(c), id, version)

@@ -20,7 +20,7 @@ func (p *pages) rcaState(c *gin.Context) {
 	to := domain.RCAState(c.PostForm("to"))
 	comment := strings.TrimSpace(c.PostForm("comment"))
 	if to == domain.StatePublished {
-		p.rcaPublish(c)
+		p.publishAndRedirect(c)
 		return
 	}
 	version, _ := strconv.ParseInt(c.PostForm("version"), 10, 64)
