@@ -95,7 +95,7 @@ func coreOps() []apiOp {
 		{Method: "PUT", Path: "/rcas/{id}", Tag: "rcas", Role: domain.RoleAuthor, Summary: "Replace an RCA (with version; 409 with the current document when stale)", Request: domain.RCA{}, Response: domain.RCA{}},
 		{Method: "DELETE", Path: "/rcas/{id}", Tag: "rcas", Role: domain.RoleAdmin, Summary: "Delete an RCA with its revisions and comments", Status: http.StatusNoContent},
 		{Method: "PUT", Path: "/rcas/{id}/sections/{key}", Tag: "rcas", Role: domain.RoleAuthor, Summary: "Save one section (409 with the current section when base_revision is stale)", Request: sectionSave{}, Response: domain.RCA{}},
-		{Method: "POST", Path: "/rcas/{id}/state", Tag: "rcas", Role: domain.RoleAuthor, Summary: "Move to another workflow state", Request: stateChange{}, Response: domain.RCA{}},
+		{Method: "POST", Path: "/rcas/{id}/state", Tag: "rcas", Role: domain.RoleAuthor, Summary: "Move to another workflow state; send the version read (422 without it, 409 when stale)", Request: stateChange{}, Response: domain.RCA{}},
 		{Method: "GET", Path: "/rcas/{id}/revisions", Tag: "rcas", Role: domain.RoleViewer, Summary: "Revision history, newest first", Response: listOf[store.RevisionInfo]{}},
 		{Method: "GET", Path: "/rcas/{id}/revisions/{version}", Tag: "rcas", Role: domain.RoleViewer, Summary: "One revision with its snapshot", Response: store.Revision{}},
 		{Method: "POST", Path: "/rcas/{id}/restore/{version}", Tag: "rcas", Role: domain.RoleAuthor, Summary: "Restore an old revision's content as a new revision", Response: domain.RCA{}},
