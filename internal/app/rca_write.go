@@ -163,7 +163,7 @@ func (s *Service) SaveSection(ctx context.Context, a policy.Actor, id, key strin
 // caller read, so a version conflict is retried on the new version.
 func (s *Service) EditRCA(ctx context.Context, a policy.Actor, id, note string, change func(r *domain.RCA) error) (domain.RCA, error) {
 	var r domain.RCA
-	err := retryConflict(func() error {
+	err := RetryConflict(func() error {
 		var err error
 		if r, err = s.editable(ctx, a, policy.RCAEdit, id); err != nil {
 			return err
@@ -235,7 +235,7 @@ func (s *Service) UnlinkIncident(ctx context.Context, a policy.Actor, id, incide
 func (s *Service) updateLinks(ctx context.Context, a policy.Actor, id, note string, change func(*domain.RCA) bool) (domain.RCA, bool, error) {
 	var r domain.RCA
 	changed := false
-	err := retryConflict(func() error {
+	err := RetryConflict(func() error {
 		var err error
 		if r, err = s.editable(ctx, a, policy.RCAEdit, id); err != nil {
 			return err

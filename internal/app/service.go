@@ -96,10 +96,12 @@ func invalid(field, code, detail string) error {
 	return &domain.ValidationError{Problems: []domain.Problem{{Field: field, Code: code, Detail: detail}}}
 }
 
-// retryConflict runs fn again when it fails with store.ErrConflict, up to
+// RetryConflict runs fn again when it fails with store.ErrConflict, up to
 // five tries in all: for writes that do not depend on what the caller read
-// (linking an incident, say). Each conflict means another write landed.
-func retryConflict(fn func() error) error {
+// (linking an incident, appending an update). Each conflict means another
+// write landed, so only a burst of more than four concurrent writers to one
+// record can still fail with a conflict.
+func RetryConflict(fn func() error) error {
 	var err error
 	for range 5 {
 		if err = fn(); !errors.Is(err, store.ErrConflict) {

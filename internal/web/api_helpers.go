@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/hindsight-rca/hindsight/internal/app"
 	"github.com/hindsight-rca/hindsight/internal/domain"
 	"github.com/hindsight-rca/hindsight/internal/store"
 )
@@ -171,20 +171,9 @@ func checkVersion(v int64) error {
 	return nil
 }
 
-// retryConflict runs fn again when it fails with store.ErrConflict, up to
-// five tries in all: for writes that do not depend on what the caller read,
-// such as appending an update, linking an incident or a state change without
-// a version. Each conflict means another write landed, so only a burst of
-// more than four concurrent writers to one record can still answer 409.
-func retryConflict(fn func() error) error {
-	var err error
-	for range 5 {
-		if err = fn(); !errors.Is(err, store.ErrConflict) {
-			return err
-		}
-	}
-	return err
-}
+// retryConflict is app.RetryConflict, for the handlers not yet behind the
+// service layer (incidents).
+func retryConflict(fn func() error) error { return app.RetryConflict(fn) }
 
 // trimmed returns s without surrounding space.
 func trimmed(s string) string { return strings.TrimSpace(s) }

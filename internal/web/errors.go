@@ -287,8 +287,5 @@ func (s *Server) apiErrorWithCurrent(c *gin.Context, err error, load func() (any
 	s.apiError(c, err)
 }
 
-// conflictWith is the 409 answer for a stale RCA version, carrying r.
-func conflictWith(r domain.RCA) error { return &store.ConflictError{Current: r} }
-
 // errNotFound is a plain 404 for handlers that find nothing without a store error.
 var errNotFound = &httpError{Status: http.StatusNotFound, Code: codeNotFound}
