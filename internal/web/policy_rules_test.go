@@ -134,8 +134,11 @@ func TestViewerReadsExternalEditionOnPages(t *testing.T) {
 		mustNotContain(t, body, secretSection, secretComment)
 	}
 	v.get("/rcas/"+rc.ID+"/report?audience=internal", http.StatusForbidden)
+	// The history's notes do not name an internal section either.
+	mustNotContain(t, v.get("/rcas/"+rc.ID+"/history", http.StatusOK).body, "lessons_learned")
 	a := e.as(domain.RoleAuthor)
 	mustContain(t, a.get("/rcas/"+rc.ID+"/diff?from=1&to=2", http.StatusOK).body, secretSection)
+	mustContain(t, a.get("/rcas/"+rc.ID+"/history", http.StatusOK).body, "lessons_learned")
 }
 
 // TestTeamChangesAreForOwnerAndAdmins: another author cannot change an
