@@ -29,22 +29,15 @@ var letterRegions = map[string]bool{
 	"PA": true, "PH": true, "SV": true, "VE": true, "BZ": true, "DO": true, "NI": true, "UM": true, "VI": true,
 }
 
-// DefaultPaper is the usual paper for a BCP 47 tag: Letter where the
-// region uses it ("en-US", "en-CA", "es-MX", and "en" alone, which means US
-// English), A4 elsewhere.
+// DefaultPaper is the usual paper for a BCP 47 tag: Letter where its
+// region uses it ("en-US", "en-CA", "es-MX"), A4 elsewhere and for a tag
+// without a region ("en", "es": the language says nothing of the paper).
 func DefaultPaper(tag string) Paper {
 	t, err := language.Parse(tag)
 	if err != nil {
 		return A4
 	}
-	reg, conf := t.Region()
-	if conf == language.No {
-		return A4
-	}
-	if base, _ := t.Base(); conf != language.Exact && base.String() != "en" {
-		return A4 // "fr" is not Canadian French, "es" not Mexican Spanish
-	}
-	if letterRegions[reg.String()] {
+	if reg, conf := t.Region(); conf == language.Exact && letterRegions[reg.String()] {
 		return Letter
 	}
 	return A4

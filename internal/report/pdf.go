@@ -18,15 +18,13 @@ import (
 	"github.com/hindsight-rca/hindsight/internal/markdown"
 )
 
-// Page geometry in millimetres (A4 portrait).
+// Page geometry in millimetres; the page size is the document's (A4 or
+// Letter, pdfDoc.pw and ph).
 const (
-	pageW        = 210.0
-	pageH        = 297.0
 	marginL      = 20.0
 	marginR      = 20.0
 	marginT      = 22.0
 	marginB      = 20.0
-	contentW     = pageW - marginL - marginR
 	bodySize     = 10.0
 	bodyLine     = 5.2
 	smallSize    = 8.0
@@ -120,6 +118,8 @@ type pdfDoc struct {
 	added  map[string]bool
 	covs   map[string]*fonts.Coverage // what each face may print in this document
 	blocks []int                      // the Unicode blocks of the document's text
+	pw, ph float64                    // page size (mm)
+	cw     float64                    // content width between the margins
 
 	// current text style
 	family     string
@@ -147,7 +147,9 @@ func newPDFDoc(rep Report) (*pdfDoc, error) {
 		}
 		d.covs[face.Family+"/"+face.Style] = docCoverage(c, d.blocks)
 	}
-	f := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", SizeStr: "A4"})
+	d.pw, d.ph = rep.Paper.orDefault(rep.Tag).size()
+	d.cw = d.pw - marginL - marginR
+	f := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", Size: fpdf.SizeType{Wd: d.pw, Ht: d.ph}})
 	d.f = f
 	f.SetMargins(marginL, marginT, marginR)
 	f.SetAutoPageBreak(true, marginB)
@@ -269,11 +271,11 @@ func (d *pdfDoc) header() {
 	lw := f.GetStringWidth(left) + 4
 	f.SetXY(marginL, 10)
 	f.CellFormat(lw, 5, left, "", 0, "L", false, 0, "")
-	title := d.fit(d.safe(d.rep.Title, false), contentW-lw)
-	f.CellFormat(contentW-lw, 5, title, "", 0, "R", false, 0, "")
+	title := d.fit(d.safe(d.rep.Title, false), d.cw-lw)
+	f.CellFormat(d.cw-lw, 5, title, "", 0, "R", false, 0, "")
 	f.SetDrawColor(colLine.r, colLine.g, colLine.b)
 	f.SetLineWidth(0.2)
-	f.Line(marginL, 16, pageW-marginR, 16)
+	f.Line(marginL, 16, d.pw-marginR, 16)
 	f.SetXY(marginL, marginT)
 	d.setColor(colInk)
 }
@@ -315,7 +317,7 @@ func (d *pdfDoc) wrap(text string, w float64) []string {
 func (d *pdfDoc) block(text string, lineH float64, fill bool) {
 	f := d.f
 	left, _, _, _ := f.GetMargins()
-	w := pageW - marginR - left
+	w := d.pw - marginR - left
 	for _, line := range d.wrap(text, w) {
 		d.needSpace(lineH)
 		f.SetX(left)
@@ -337,8 +339,8 @@ func (d *pdfDoc) watermark() {
 	f.SetAlpha(0.08, "Normal")
 	d.setColor(colImpact)
 	f.TransformBegin()
-	f.TransformRotate(52, pageW/2, pageH/2)
-	f.Text(pageW/2-w/2, pageH/2+10, word)
+	f.TransformRotate(52, d.pw/2, d.ph/2)
+	f.Text(d.pw/2-w/2, d.ph/2+10, word)
 	f.TransformEnd()
 	f.SetAlpha(1, "Normal")
 	d.setColor(colInk)
@@ -353,15 +355,15 @@ func (d *pdfDoc) footer() {
 	}
 	f.SetDrawColor(colLine.r, colLine.g, colLine.b)
 	f.SetLineWidth(0.2)
-	f.Line(marginL, pageH-14, pageW-marginR, pageH-14)
+	f.Line(marginL, d.ph-14, d.pw-marginR, d.ph-14)
 	d.setFont(fonts.Sans, "", smallSize)
 	d.setColor(colMuted)
-	f.SetXY(marginL, pageH-13)
+	f.SetXY(marginL, d.ph-13)
 	// The page count is filled in at the end, so "Page X of Y" goes left,
 	// where its final width does not matter.
 	page := strings.Replace(d.pageOfText, "\x00PAGE\x00", strconv.Itoa(f.PageNo()), 1)
-	f.CellFormat(contentW/2, 5, d.safe(page, false), "", 0, "L", false, 0, "")
-	f.CellFormat(contentW/2, 5, d.safe(d.rep.Labels.Generated, false), "", 0, "R", false, 0, "")
+	f.CellFormat(d.cw/2, 5, d.safe(page, false), "", 0, "L", false, 0, "")
+	f.CellFormat(d.cw/2, 5, d.safe(d.rep.Labels.Generated, false), "", 0, "R", false, 0, "")
 	d.setColor(colInk)
 }
 
@@ -402,7 +404,7 @@ func (d *pdfDoc) titleBlock() {
 		kind = rep.Branding.OrgName + " · " + kind
 	}
 	f.SetXY(x, y)
-	f.CellFormat(pageW-marginR-x, 5, d.fit(d.safe(kind, false), pageW-marginR-x), "", 1, "L", false, 0, "")
+	f.CellFormat(d.pw-marginR-x, 5, d.fit(d.safe(kind, false), d.pw-marginR-x), "", 1, "L", false, 0, "")
 	f.SetY(max(f.GetY(), marginT+2, logoBottom))
 	f.SetX(marginL)
 	d.setFont(fonts.Sans, "B", 20)
@@ -420,7 +422,7 @@ func (d *pdfDoc) titleBlock() {
 	f.Ln(2)
 	f.SetDrawColor(d.accent.r, d.accent.g, d.accent.b)
 	f.SetLineWidth(0.8)
-	f.Line(marginL, f.GetY(), pageW-marginR, f.GetY())
+	f.Line(marginL, f.GetY(), d.pw-marginR, f.GetY())
 	f.SetLineWidth(0.2)
 	f.Ln(6)
 }
@@ -482,9 +484,9 @@ func (d *pdfDoc) facts() {
 	labelW = min(labelW+6, 62)
 	for _, fact := range d.rep.Facts {
 		d.setFont(fonts.Sans, "B", 9.5)
-		value := f.SplitText(d.safe(fact.Value, false), contentW-labelW)
+		value := f.SplitText(d.safe(fact.Value, false), d.cw-labelW)
 		h := float64(max(len(value), 1)) * 5
-		if f.GetY()+h > pageH-marginB {
+		if f.GetY()+h > d.ph-marginB {
 			f.AddPage()
 		}
 		y := f.GetY()
@@ -496,7 +498,7 @@ func (d *pdfDoc) facts() {
 		d.setColor(colInk)
 		for i, line := range value {
 			f.SetXY(marginL+labelW, y+float64(i)*5)
-			f.CellFormat(contentW-labelW, 5, line, "", 0, "L", false, 0, "")
+			f.CellFormat(d.cw-labelW, 5, line, "", 0, "L", false, 0, "")
 		}
 		f.SetXY(marginL, y+h)
 	}
@@ -504,7 +506,7 @@ func (d *pdfDoc) facts() {
 
 // needSpace moves to a new page unless h millimetres fit on this one.
 func (d *pdfDoc) needSpace(h float64) {
-	if d.f.GetY()+h > pageH-marginB {
+	if d.f.GetY()+h > d.ph-marginB {
 		d.f.AddPage()
 	}
 }
@@ -525,7 +527,7 @@ func (d *pdfDoc) section(s Section) {
 		tagW = f.GetStringWidth(tag) + 4
 		d.setFont(fonts.Sans, "B", headingSize)
 	}
-	lines := f.SplitText(title, contentW-tagW-3)
+	lines := f.SplitText(title, d.cw-tagW-3)
 	for i, line := range lines {
 		f.SetX(marginL)
 		f.CellFormat(f.GetStringWidth(line)+2, 7, line, "", 0, "L", false, 0, "")
@@ -544,7 +546,7 @@ func (d *pdfDoc) section(s Section) {
 	f.Ln(7.5)
 	f.SetDrawColor(colLine.r, colLine.g, colLine.b)
 	f.SetLineWidth(0.2)
-	f.Line(marginL, f.GetY(), pageW-marginR, f.GetY())
+	f.Line(marginL, f.GetY(), d.pw-marginR, f.GetY())
 	f.Ln(3)
 	if s.UntranslatedNote != "" {
 		d.setFont(fonts.Sans, "", 8.5) // not italic: a face of its own costs ~3 ms and 4 MB per document

@@ -114,7 +114,7 @@ func (w *mdWalker) block(n ast.Node, depth int) {
 		d.needSpace(6)
 		left, _, _, _ := f.GetMargins()
 		f.SetDrawColor(colLine.r, colLine.g, colLine.b)
-		f.Line(left, f.GetY()+2, pageW-marginR, f.GetY()+2)
+		f.Line(left, f.GetY()+2, d.pw-marginR, f.GetY()+2)
 		f.Ln(5)
 	case *ast.CodeBlock, *ast.FencedCodeBlock:
 		w.codeBlock(n)
@@ -154,9 +154,9 @@ func (w *mdWalker) codeBlock(n ast.Node) {
 	f.SetCellMargin(2.5)
 	f.SetX(left)
 	f.Ln(0)
-	f.CellFormat(pageW-marginR-left, 1.5, "", "", 2, "L", true, 0, "")
+	f.CellFormat(d.pw-marginR-left, 1.5, "", "", 2, "L", true, 0, "")
 	d.block(text, codeLine, true)
-	f.CellFormat(pageW-marginR-left, 1.5, "", "", 2, "L", true, 0, "")
+	f.CellFormat(d.pw-marginR-left, 1.5, "", "", 2, "L", true, 0, "")
 	f.SetCellMargin(old)
 	f.Ln(paraGap)
 	d.applyStyle(w.bodySize())
@@ -166,7 +166,7 @@ func (w *mdWalker) blockquote(n ast.Node, depth int) {
 	d, f := w.d, w.d.f
 	left, _, _, _ := f.GetMargins()
 	startPage, startY := f.PageNo(), f.GetY()
-	inner := indented(left, quoteIndent)
+	inner := d.indented(left, quoteIndent)
 	f.SetLeftMargin(inner)
 	f.SetX(inner)
 	w.quote++
@@ -181,7 +181,7 @@ func (w *mdWalker) blockquote(n ast.Node, depth int) {
 	// Draw the quote bar on every page the quote spans.
 	f.SetFillColor(colLine.r, colLine.g, colLine.b)
 	for p := startPage; p <= endPage; p++ {
-		top, bottom := marginT, pageH-marginB
+		top, bottom := marginT, d.ph-marginB
 		if p == startPage {
 			top = startY
 		}
@@ -224,7 +224,7 @@ func (w *mdWalker) list(n *ast.List, depth int) {
 		f.CellFormat(markerW-1.2, d.lineH, d.safe(marker, false), "", 0, "R", false, 0, "")
 		// The text starts right after the marker (x is there now) and wraps
 		// to the indented margin.
-		f.SetLeftMargin(indented(left, markerW))
+		f.SetLeftMargin(d.indented(left, markerW))
 		w.blocks(item, depth+1)
 		f.SetLeftMargin(left)
 		f.SetX(left)
@@ -240,8 +240,8 @@ const minTextWidth = 80.0
 // indented moves a left margin right by by, but never so far that less
 // than minTextWidth stays for the text: deeply nested lists and quotes
 // stop indenting instead of squeezing text into a sliver.
-func indented(left, by float64) float64 {
-	return max(min(left+by, pageW-marginR-minTextWidth), left)
+func (d *pdfDoc) indented(left, by float64) float64 {
+	return max(min(left+by, d.pw-marginR-minTextWidth), left)
 }
 
 // taskBox finds a GFM task checkbox at the start of a list item.
@@ -305,7 +305,7 @@ func (w *mdWalker) footnotes(n ast.Node, depth int) {
 		label := "[" + strconv.Itoa(note.Index) + "]"
 		lw := f.GetStringWidth(label) + 2
 		f.CellFormat(lw, d.lineH, label, "", 0, "L", false, 0, "")
-		f.SetLeftMargin(indented(left, lw))
+		f.SetLeftMargin(d.indented(left, lw))
 		w.blocks(note, depth)
 		f.SetLeftMargin(left)
 	}
@@ -448,7 +448,7 @@ func (w *mdWalker) text(s string, size float64) {
 	f.SetCellMargin(0)
 	defer f.SetCellMargin(cm)
 	left, _, _, _ := f.GetMargins()
-	lineStart, lineEnd := left+cm, pageW-marginR-cm
+	lineStart, lineEnd := left+cm, d.pw-marginR-cm
 	if f.GetX() < lineStart {
 		f.SetX(lineStart)
 	}

@@ -29,7 +29,7 @@ func (d *pdfDoc) table(t pdfTable) {
 		return
 	}
 	left, _, _, _ := f.GetMargins()
-	avail := pageW - marginR - left
+	avail := d.pw - marginR - left
 	d.inTable = true
 	defer func() { d.inTable = false }()
 	oldMargin := f.GetCellMargin()
@@ -82,7 +82,7 @@ func (d *pdfDoc) table(t pdfTable) {
 		}
 		for {
 			h := rowHeight(lines)
-			room := pageH - marginB - f.GetY()
+			room := d.ph - marginB - f.GetY()
 			if h <= room {
 				y := f.GetY()
 				d.drawRow(row, lines, widths, left, y, h, fill, tinted)
@@ -92,7 +92,7 @@ func (d *pdfDoc) table(t pdfTable) {
 			// Split the row when even an empty page could not hold it, or
 			// when a good part of it fits here; else move it whole.
 			fit := int((room - 2*tablePad) / tableLine)
-			if h <= pageH-marginT-marginB-headH && fit < 3 {
+			if h <= d.ph-marginT-marginB-headH && fit < 3 {
 				f.AddPage()
 				drawHeader()
 				d.setFont(fonts.Sans, "", tableSize)
