@@ -3,8 +3,8 @@ package web
 import (
 	"bytes"
 	"errors"
-	"net/url"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/gin-gonic/gin"
