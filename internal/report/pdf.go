@@ -594,11 +594,11 @@ func (d *pdfDoc) timeline(s Section) {
 		if tl.MultiDay {
 			row = append(row, pdfCell{text: e.Date, nowrap: true})
 		}
-		event, link := plainMarkdown(e.Markdown)
+		event := trimRuns(markdownRuns(e.Markdown))
 		if e.Internal {
-			event = "[" + d.rep.Labels.InternalMarker + "] " + event
+			event = append([]pdfRun{{text: "[" + d.rep.Labels.InternalMarker + "] "}}, event...)
 		}
-		row = append(row, pdfCell{text: e.Time, nowrap: true}, pdfCell{text: e.KindLabel}, pdfCell{text: event, link: link})
+		row = append(row, pdfCell{text: e.Time, nowrap: true}, pdfCell{text: e.KindLabel}, pdfCell{runs: event})
 		t.rows = append(t.rows, row)
 		t.fills = append(t.fills, e.Internal)
 	}

@@ -269,7 +269,7 @@ func (w *mdWalker) table(n *extast.Table) {
 	for row := n.FirstChild(); row != nil; row = row.NextSibling() {
 		var cells []pdfCell
 		for c := row.FirstChild(); c != nil; c = c.NextSibling() {
-			cells = append(cells, pdfCell{text: strings.TrimSpace(markdown.PlainText(c, w.src)), link: w.firstLink(c)})
+			cells = append(cells, pdfCell{text: strings.TrimSpace(markdown.PlainText(c, w.src)), runs: trimRuns(cellRuns(c, w.src))})
 		}
 		if _, ok := row.(*extast.TableHeader); ok {
 			for _, c := range cells {
@@ -532,4 +532,96 @@ func (d *pdfDoc) slanted(w, h float64, text string) {
 	f.TransformSkewX(obliqueAngle, x, y+0.5*h+0.3*fontSize)
 	f.CellFormat(w, h, text, "", 0, "L", false, 0, d.link)
 	f.TransformEnd()
+}
+
+// cellRuns turns the inline Markdown under n into styled runs for a table
+// cell: emphasis, strong, code and links keep their look, links their
+// target on their own text.
+func cellRuns(n ast.Node, src []byte) []pdfRun {
+	var out []pdfRun
+	var walk func(n ast.Node, st pdfRun)
+	add := func(st pdfRun, s string) {
+		if s == "" {
+			return
+		}
+		st.text = s
+		out = append(out, st)
+	}
+	walk = func(n ast.Node, st pdfRun) {
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			switch c := c.(type) {
+			case *ast.Text:
+				add(st, markdown.TextValue(c, src))
+				if c.SoftLineBreak() || c.HardLineBreak() {
+					add(st, " ")
+				}
+			case *ast.String:
+				add(st, markdown.TextValue(c, src))
+			case *ast.CodeSpan:
+				s := st
+				s.mono = true
+				add(s, markdown.PlainText(c, src))
+			case *ast.Emphasis:
+				s := st
+				if c.Level >= 2 {
+					s.bold = true
+				} else {
+					s.italic = true
+				}
+				walk(c, s)
+			case *ast.Link:
+				s := st
+				s.link = safeLink(string(c.Destination))
+				walk(c, s)
+			case *ast.AutoLink:
+				s := st
+				s.link = safeLink(autoLinkURL(c, src))
+				add(s, string(c.Label(src)))
+			case *ast.Image:
+				s := st
+				s.link = safeLink(string(c.Destination))
+				alt := strings.TrimSpace(markdown.PlainText(c, src))
+				if alt == "" {
+					alt = string(c.Destination)
+				}
+				add(s, alt)
+			case *extast.FootnoteLink:
+				add(st, "["+strconv.Itoa(c.Index)+"]")
+			case *ast.RawHTML, *extast.TaskCheckBox, *extast.FootnoteBacklink:
+			default:
+				walk(c, st)
+			}
+		}
+	}
+	walk(n, pdfRun{})
+	return out
+}
+
+// markdownRuns parses one paragraph of author Markdown into cell runs.
+func markdownRuns(s string) []pdfRun {
+	src := []byte(s)
+	doc := markdown.Parse(src)
+	var out []pdfRun
+	for b := doc.FirstChild(); b != nil; b = b.NextSibling() {
+		if len(out) > 0 {
+			out = append(out, pdfRun{text: " "})
+		}
+		out = append(out, cellRuns(b, src)...)
+	}
+	return out
+}
+
+// trimRuns drops leading and trailing spaces of a cell's runs.
+func trimRuns(runs []pdfRun) []pdfRun {
+	for len(runs) > 0 && strings.TrimSpace(runs[0].text) == "" {
+		runs = runs[1:]
+	}
+	for len(runs) > 0 && strings.TrimSpace(runs[len(runs)-1].text) == "" {
+		runs = runs[:len(runs)-1]
+	}
+	if len(runs) > 0 {
+		runs[0].text = strings.TrimLeft(runs[0].text, " ")
+		runs[len(runs)-1].text = strings.TrimRight(runs[len(runs)-1].text, " ")
+	}
+	return runs
 }
