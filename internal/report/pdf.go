@@ -615,9 +615,37 @@ func (d *pdfDoc) needSpace(h float64) {
 	}
 }
 
+// tableLead is the room a table's header and first two rows take, about.
+const tableLead = 4*tableLine + 6*tablePad + 8
+
+// sectionLead is the room a section heading needs below it on its page:
+// its own lines and the first lines of what follows (three lines of text,
+// or a table's header and two rows), so a heading never ends a page.
+func (d *pdfDoc) sectionLead(s Section) float64 {
+	d.setFont(fonts.Sans, "B", headingSize)
+	lines := len(d.f.SplitText(d.safe(s.Title, false), d.cw-20))
+	h := float64(max(lines, 1))*7 + 10.5
+	if s.UntranslatedNote != "" {
+		h += 6
+	}
+	body := strings.TrimSpace(s.Markdown)
+	switch {
+	case strings.HasPrefix(body, "|") || strings.HasPrefix(body, "```"):
+		h += tableLead
+	case body != "":
+		h += 3*bodyLine + paraGap
+	case s.WithTimeline && len(d.rep.Timeline.Entries) > 0, s.WithActions && len(d.rep.Actions.Items) > 0:
+		h += tableLead
+		if (s.WithTimeline && d.rep.Timeline.Heading != s.Title) || (s.WithActions && d.rep.Actions.Heading != s.Title) {
+			h += 8 // the table's own subheading
+		}
+	}
+	return min(h, d.ph-marginT-marginB)
+}
+
 func (d *pdfDoc) section(s Section) {
 	f := d.f
-	d.needSpace(keepWithNext)
+	d.needSpace(d.sectionLead(s))
 	f.SetX(marginL)
 	f.Bookmark(d.plain(s.Title), 0, -1)
 	d.setFont(fonts.Sans, "B", headingSize)
@@ -672,9 +700,11 @@ func (d *pdfDoc) section(s Section) {
 	f.Ln(3)
 }
 
+// subheading heads a timeline or action table: it keeps the table's
+// header and first rows with it.
 func (d *pdfDoc) subheading(text string) {
 	f := d.f
-	d.needSpace(keepWithNext)
+	d.needSpace(8 + tableLead)
 	f.Bookmark(d.plain(text), 1, -1)
 	d.setFont(fonts.Sans, "B", 11)
 	d.setColor(colInk)
