@@ -126,7 +126,7 @@ func newSVGView(rep Report) *svgView {
 		var laneEnd []float64
 		for _, m := range c.Marks {
 			mx := x(c, m.At)
-			label := m.Label + " " + m.Time
+			label := m.Label + " " + markWhen(rep, c, m)
 			w := textWidth(label)
 			left, anchor := mx-w/2, "middle"
 			switch {
@@ -171,3 +171,15 @@ func cycleEnd(c Cycle) time.Time {
 
 // textWidth estimates the width of label at the SVG's 11px font.
 func textWidth(label string) float64 { return float64(len([]rune(label))) * 6.4 }
+
+// markWhen is a chart mark's time, with its date when the moment falls on
+// another day than the occurrence's start (a chart shows its dates).
+func markWhen(rep Report, c Cycle, m Mark) string {
+	if m.At.Format("2006-01-02") == c.Start.Format("2006-01-02") {
+		return m.Time
+	}
+	if l := rep.Localizer(); l != nil {
+		return l.DateTime(m.At, m.At.Location())
+	}
+	return m.At.Format("2006-01-02 ") + m.Time
+}

@@ -715,6 +715,7 @@ func (d *pdfDoc) subheading(text string) {
 
 func (d *pdfDoc) timeline(s Section) {
 	tl := d.rep.Timeline
+	d.chart() // as in the HTML export: the chart, then the table
 	if tl.Heading != s.Title {
 		d.subheading(tl.Heading)
 	}

@@ -3,6 +3,7 @@ package report
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
 )
@@ -106,6 +107,48 @@ func TestPDFNoOrphanHeadings(t *testing.T) {
 			if n := strings.Count(page, "Review configuration component"); n == 1 {
 				t.Errorf("k=%d: page %d holds a single action row", k, p+1)
 			}
+		}
+	}
+}
+
+// TestPDFChart: the PDF shows the HTML export's timeline chart: each
+// occurrence's label with its date, and the marked moments with their
+// times (and dates when they fall on another day).
+func TestPDFChart(t *testing.T) {
+	r := sampleRCA()
+	rep := build(t, r, Options{Audience: External, Now: fixedNow})
+	if len(rep.Cycles) < 2 {
+		t.Fatalf("%d cycles", len(rep.Cycles))
+	}
+	// A moment on the next day carries its date.
+	c := rep.Cycles[0]
+	late := c.Marks[len(c.Marks)-1]
+	late.At = late.At.Add(24 * time.Hour)
+	if got := markWhen(rep, c, late); !strings.Contains(got, rep.Localizer().ShortDate(late.At, late.At.Location())) {
+		t.Errorf("a mark on another day reads %q, without its date", got)
+	}
+	text := strings.Join(strings.Fields(pdfText(t, renderPDF(t, rep))), " ")
+	var html strings.Builder
+	if err := RenderHTML(&html, rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, cy := range rep.Cycles {
+		if !strings.Contains(text, cy.Label) {
+			t.Errorf("PDF lacks the chart row %q", cy.Label)
+		}
+		for _, m := range cy.Marks {
+			label := m.Label + " " + markWhen(rep, cy, m)
+			if !strings.Contains(text, label) {
+				t.Errorf("PDF lacks the chart mark %q", label)
+			}
+			if !strings.Contains(html.String(), label) {
+				t.Errorf("HTML lacks the chart mark %q", label)
+			}
+		}
+	}
+	for _, w := range []string{rep.Labels.Impact, rep.Labels.Recovering} {
+		if !strings.Contains(text, w) {
+			t.Errorf("PDF lacks the legend %q", w)
 		}
 	}
 }
