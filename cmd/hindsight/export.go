@@ -74,6 +74,11 @@ func (a *app) export(ctx context.Context, args []string) error {
 		return &domain.ValidationError{Problems: ps}
 	}
 
+	if a.cfg.PDFFonts != "" { // reportpdf: fallback fonts for the PDF
+		if err := report.SetFallbackFonts(a.cfg.PDFFonts); err != nil {
+			return err
+		}
+	}
 	if opt.branding, err = a.cfg.Branding(os.ReadFile); err != nil {
 		return err
 	}

@@ -119,6 +119,7 @@ type pdfDoc struct {
 	added  map[string]bool
 	covs   map[string]*fonts.Coverage // what each face may print in this document
 	blocks []int                      // the Unicode blocks of the document's text
+	fb     []fallbackFace             // fallback faces, coverage limited to blocks
 	pw, ph float64                    // page size (mm)
 	cw     float64                    // content width between the margins
 
@@ -147,6 +148,9 @@ func newPDFDoc(rep Report) (*pdfDoc, error) {
 			return nil, fmt.Errorf("%w: %v", ErrRender, err)
 		}
 		d.covs[face.Family+"/"+face.Style] = docCoverage(c, d.blocks)
+	}
+	for _, fb := range fallbacks() {
+		d.fb = append(d.fb, fallbackFace{face: fb.face, cov: docCoverage(fb.cov, d.blocks)})
 	}
 	d.pw, d.ph = rep.Paper.orDefault(rep.Tag).size()
 	d.cw = d.pw - marginL - marginR

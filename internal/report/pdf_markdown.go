@@ -441,9 +441,23 @@ func (w *mdWalker) text(s string, size float64) {
 	if s == "" {
 		return
 	}
-	d, f := w.d, w.d.f
+	d := w.d
 	d.applyStyle(size)
-	s = d.safe(s, false)
+	for _, seg := range d.segments(s, false) {
+		if seg.fb >= 0 {
+			pt, _ := d.f.GetFontSize()
+			d.useFallback(seg.fb, pt)
+		} else {
+			d.applyStyle(size)
+		}
+		w.layoutText(seg.text)
+	}
+	d.applyStyle(size)
+}
+
+// layoutText lays out already-safe text in the current font (see text).
+func (w *mdWalker) layoutText(s string) {
+	d, f := w.d, w.d.f
 	cm := f.GetCellMargin()
 	f.SetCellMargin(0)
 	defer f.SetCellMargin(cm)

@@ -14,6 +14,7 @@ type pdfRun struct {
 	italic bool
 	mono   bool
 	link   string // http, https or mailto: the run's own text is clickable
+	fb     int    // 1 + the fallback face drawing it; 0: the document's own
 }
 
 type pdfCell struct {
@@ -180,6 +181,10 @@ func splitLines(lines [][]cellLine, n int) (head, rest [][]cellLine) {
 
 // runFont selects the face of a run at table size.
 func (d *pdfDoc) runFont(r pdfRun) {
+	if r.fb > 0 {
+		d.useFallback(r.fb-1, tableSize)
+		return
+	}
 	family, style, size := fonts.Sans, "", tableSize
 	if r.bold {
 		style = "B"
@@ -221,9 +226,9 @@ func (d *pdfDoc) layoutCell(runs []pdfRun, w float64) []cellLine {
 		cur = cellLine{}
 		pendingSpace = 0
 	}
-	for _, r := range runs {
+	for _, r := range d.fallbackRuns(runs) {
 		d.runFont(r)
-		text := d.safe(r.text, false)
+		text := r.text
 		spaceW := d.f.GetStringWidth(" ")
 		for len(text) > 0 {
 			if text[0] == ' ' {
@@ -290,7 +295,22 @@ func (d *pdfDoc) layoutCell(runs []pdfRun, w float64) []cellLine {
 }
 
 func sameStyle(a, b pdfRun) bool {
-	return a.bold == b.bold && a.italic == b.italic && a.mono == b.mono
+	return a.bold == b.bold && a.italic == b.italic && a.mono == b.mono && a.fb == b.fb
+}
+
+// fallbackRuns makes each run safe for its face and splits it where a
+// fallback face draws a part of it.
+func (d *pdfDoc) fallbackRuns(runs []pdfRun) []pdfRun {
+	var out []pdfRun
+	for _, r := range runs {
+		d.runFont(r)
+		for _, seg := range d.segments(r.text, false) {
+			piece := r
+			piece.text, piece.fb = seg.text, seg.fb+1
+			out = append(out, piece)
+		}
+	}
+	return out
 }
 
 func (d *pdfDoc) drawRow(row []pdfCell, lines [][]cellLine, widths []float64, x, y, h float64, fill rgb) {
@@ -346,9 +366,9 @@ func (d *pdfDoc) columnWidths(header []pdfCell, rows [][]pdfCell, avail float64)
 	measure := func(c pdfCell, i int) {
 		line, longest := 0.0, 0.0
 		word := 0.0
-		for _, r := range c.styled() {
+		for _, r := range d.fallbackRuns(c.styled()) {
 			d.runFont(r)
-			text := d.safe(r.text, false)
+			text := r.text
 			line += f.GetStringWidth(text)
 			for _, part := range strings.SplitAfter(text, " ") {
 				if strings.HasSuffix(part, " ") {
