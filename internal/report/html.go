@@ -31,13 +31,18 @@ type htmlView struct {
 	Visual  *svgView
 	Tables  bool
 	Updated string
+	// PaperCSS is the print page size: "A4" or "letter".
+	PaperCSS template.CSS
 }
 
 // RenderHTML writes rep as one self-contained HTML file: inline CSS, an
 // inline SVG overview of the impact cycles, a print stylesheet, and no
 // reference to anything outside the file.
 func RenderHTML(w io.Writer, rep Report) error {
-	v := htmlView{Report: rep, Accent: template.CSS(DefaultAccent)}
+	v := htmlView{Report: rep, Accent: template.CSS(DefaultAccent), PaperCSS: "A4"}
+	if rep.Paper.orDefault(rep.Tag) == Letter {
+		v.PaperCSS = "letter"
+	}
 	if accentRe.MatchString(rep.Branding.Accent) {
 		v.Accent = template.CSS(rep.Branding.Accent) // #nosec G203 -- validated hex colour
 	}

@@ -1,6 +1,10 @@
 package report
 
 import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -149,6 +153,39 @@ func TestPDFChart(t *testing.T) {
 	for _, w := range []string{rep.Labels.Impact, rep.Labels.Recovering} {
 		if !strings.Contains(text, w) {
 			t.Errorf("PDF lacks the legend %q", w)
+		}
+	}
+}
+
+// TestHTMLPrintsLikePDF prints the HTML export with headless Chromium
+// (skipped loudly without it, failing under CI=true): on A4 and on Letter
+// it takes about as many pages as the PDF (at most one more or less).
+func TestHTMLPrintsLikePDF(t *testing.T) {
+	chromium := requireTool(t, "chromium")
+	for _, lang := range []string{"en-GB", "en-US", "de"} {
+		rep := build(t, fivePageRCA(), Options{Lang: lang, Audience: Internal, Now: fixedNow})
+		var html strings.Builder
+		if err := RenderHTML(&html, rep); err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		in := writeTemp(t, "r.html", []byte(html.String()))
+		out := filepath.Join(dir, "printed.pdf")
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		cmd := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+			"--user-data-dir="+filepath.Join(dir, "profile"), "--print-to-pdf="+out, "file://"+in)
+		msg, err := cmd.CombinedOutput()
+		cancel()
+		if err != nil {
+			t.Fatalf("chromium: %v\n%s", err, msg)
+		}
+		printed, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, b := strings.Count(pdfText(t, printed), "\f"), strings.Count(pdfText(t, renderPDF(t, rep)), "\f")
+		if a < b-1 || a > b+1 {
+			t.Errorf("%s: the HTML prints on %d pages, the PDF has %d", lang, a, b)
 		}
 	}
 }
