@@ -168,7 +168,11 @@ func newPDFDoc(rep Report) (*pdfDoc, error) {
 	f.SetSubject(d.plain(rep.Kind), true)
 	f.SetCreator("Hindsight", true)
 	f.SetProducer("Hindsight", true)
-	f.SetLang(rep.Lang)
+	if rep.Tag != "" {
+		f.SetLang(rep.Tag)
+	} else {
+		f.SetLang(rep.Lang)
+	}
 	author := rep.Branding.OrgName
 	if len(rep.Authors) > 0 {
 		author = strings.Join(rep.Authors, ", ")
