@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -76,6 +77,38 @@ func TestLanguageNameOf(t *testing.T) {
 	} {
 		if got := c.Localizer(tt.reader).LanguageNameOf(tt.tag); got != tt.want {
 			t.Errorf("%s name of %s = %q, want %q", tt.reader, tt.tag, got, tt.want)
+		}
+	}
+}
+
+// TestWordingFixes pins the wording native speakers asked for.
+func TestWordingFixes(t *testing.T) {
+	c := mustLoad(t)
+	tests := []struct{ lang, key, want string }{
+		{"es", "report.internal_marker", "Interna"}, // agrees with sección, entrada, acción, edición
+		{"pt-BR", "report.internal_marker", "Interna"},
+		{"es", "enum.action_state.done", "Completada"},
+		{"es", "report.actions.due", "Fecha límite"},
+		{"de", "report.fact.occurrences", "Auftreten"},
+		{"fr", "report.kind", "Analyse des causes profondes"},
+		{"en", "report.timeline.kind", "Type"},
+		{"en", "report.draft_notice_plain", "Draft: this report has not been approved yet."},
+		{"fr", "format.label", "{{.Label}}\u202f:"},
+		{"de", "duration.approx", "ca. {{.Duration}}"},
+		{"fr", "duration.approx", "environ {{.Duration}}"},
+		{"es", "duration.approx", "aprox. {{.Duration}}"},
+		{"pt-BR", "duration.approx", "cerca de {{.Duration}}"},
+		{"en", "duration.approx", "~{{.Duration}}"},
+	}
+	for _, tt := range tests {
+		if got, _ := c.messages[tt.lang][tt.key].(string); got != tt.want {
+			t.Errorf("%s %s = %q, want %q", tt.lang, tt.key, got, tt.want)
+		}
+	}
+	// French puts a narrow no-break space, never a plain one, before a colon.
+	for key, v := range c.messages["fr"] {
+		if s, ok := v.(string); ok && (strings.Contains(s, " :") || strings.Contains(s, "\u00a0:")) && strings.HasPrefix(key, "report.") {
+			t.Errorf("fr %s: %q has a wide space before the colon", key, s)
 		}
 	}
 }

@@ -16,7 +16,6 @@ import (
 	"codeberg.org/go-pdf/fpdf"
 
 	"github.com/hindsight-rca/hindsight/internal/fonts"
-	"github.com/hindsight-rca/hindsight/internal/markdown"
 )
 
 // Page geometry in millimetres; the page size is the document's (A4 or
@@ -765,10 +764,3 @@ func (d *pdfDoc) actions(s Section) {
 	d.table(t)
 }
 
-// plainMarkdown is the text of one paragraph of Markdown, for table cells,
-// and its first web or mail link ("" without one).
-func plainMarkdown(src string) (text, link string) {
-	w := &mdWalker{src: []byte(src)}
-	doc := markdown.Parse(w.src)
-	return strings.TrimSpace(markdown.PlainText(doc, w.src)), w.firstLink(doc)
-}

@@ -5,6 +5,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -186,6 +188,44 @@ func TestHTMLPrintsLikePDF(t *testing.T) {
 		a, b := strings.Count(pdfText(t, printed), "\f"), strings.Count(pdfText(t, renderPDF(t, rep)), "\f")
 		if a < b-1 || a > b+1 {
 			t.Errorf("%s: the HTML prints on %d pages, the PDF has %d", lang, a, b)
+		}
+	}
+}
+
+// TestPDFCellMarkdown: Markdown in a timeline cell keeps its emphasis
+// (italics slanted, bold in the bold face, code in the mono face) and a
+// link is on its own text, not on the whole cell.
+func TestPDFCellMarkdown(t *testing.T) {
+	r := sampleRCA()
+	for i := range r.Sections {
+		r.Sections[i].Body = "Plain text only."
+	}
+	r.Timeline[1].Text = "Rate *slanted words* with `pool_size` and **strong** text, see [it](https://ex.example/doc) here."
+	r.ActionItems[1].Title = "Fix"
+	r.ActionItems[1].TrackerURL = "https://tracker.example.com/FIX-1"
+	rep := build(t, r, Options{Audience: External, Now: fixedNow})
+	pdf := renderPDF(t, rep)
+	raw := inflated(t, pdf)
+	if n := strings.Count(raw, " 0.19438 1.00000 "); n < 1 {
+		t.Error("the italic words of the cell are not slanted")
+	}
+	if !strings.Contains(raw, "/BaseFont /utf8dejavusansmono") {
+		t.Error("the code span of the cell is not in the mono face")
+	}
+	text := strings.Join(strings.Fields(pdfText(t, pdf)), " ")
+	if !strings.Contains(text, "Rate slanted words with pool_size and strong text, see it here.") {
+		t.Errorf("cell text reads %q", text)
+	}
+	for _, u := range []string{"https://tracker.example.com/FIX-1", "https://ex.example/doc"} {
+		m := regexp.MustCompile(`/Rect \[([0-9.]+) [0-9.]+ ([0-9.]+) [0-9.]+\] /Border \[0 0 0\] /A <</S /URI /URI \(` + regexp.QuoteMeta(u) + `\)`).FindStringSubmatch(raw)
+		if m == nil {
+			t.Errorf("no link to %s", u)
+			continue
+		}
+		x1, _ := strconv.ParseFloat(m[1], 64)
+		x2, _ := strconv.ParseFloat(m[2], 64)
+		if w := x2 - x1; w <= 0 || w > 30 {
+			t.Errorf("the link to %s is %.1f pt wide: not on its text alone", u, w)
 		}
 	}
 }

@@ -313,23 +313,6 @@ func (w *mdWalker) footnotes(n ast.Node, depth int) {
 	d.applyStyle(w.bodySize())
 }
 
-// firstLink returns the first web or mail link inside n, or "".
-func (w *mdWalker) firstLink(n ast.Node) string {
-	link := ""
-	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering || link != "" {
-			return ast.WalkContinue, nil
-		}
-		switch c := c.(type) {
-		case *ast.Link:
-			link = safeLink(string(c.Destination))
-		case *ast.AutoLink:
-			link = safeLink(autoLinkURL(c, w.src))
-		}
-		return ast.WalkContinue, nil
-	})
-	return link
-}
 
 func autoLinkURL(n *ast.AutoLink, src []byte) string {
 	u := string(n.URL(src))
