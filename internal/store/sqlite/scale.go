@@ -8,7 +8,6 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
-	"unicode"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
 	"github.com/hindsight-rca/hindsight/internal/store"
@@ -121,59 +120,9 @@ func migrateV10(ctx context.Context, tx *sql.Tx) error {
 	}
 }
 
-// searchRow is the text one audience may search in an RCA: the titles (the
-// translated ones too) and the body (sections with their translations,
-// timeline entries, action items, services and tags).
+// searchRow is the text one audience may search in an RCA.
 func searchRow(r *domain.RCA, audience domain.Visibility) (title, body string) {
-	open := func(v domain.Visibility) bool { return audience == domain.Internal || v == domain.External }
-	titles := []string{r.Title}
-	for _, t := range sortedKeys(r.Translations) {
-		titles = append(titles, r.Translations[t].Title)
-	}
-	var b []string
-	for _, sec := range r.Sections {
-		if !open(sec.Visibility) {
-			continue
-		}
-		b = append(b, sec.Title, sec.Body)
-		for _, t := range sortedKeys(sec.Translations) {
-			b = append(b, sec.Translations[t].Title, sec.Translations[t].Body)
-		}
-	}
-	for _, e := range r.Timeline {
-		if !open(e.Visibility) {
-			continue
-		}
-		b = append(b, e.Text)
-		for _, t := range sortedKeys(e.Translations) {
-			b = append(b, e.Translations[t])
-		}
-	}
-	for _, a := range r.ActionItems {
-		if !open(a.Visibility) {
-			continue
-		}
-		b = append(b, a.Title)
-		for _, t := range sortedKeys(a.Translations) {
-			b = append(b, a.Translations[t])
-		}
-	}
-	b = append(b, r.AffectedServices...)
-	b = append(b, r.Tags...)
-	return strings.Join(titles, "\n"), strings.Join(b, "\n")
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	for i := 1; i < len(keys); i++ {
-		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
-			keys[j], keys[j-1] = keys[j-1], keys[j]
-		}
-	}
-	return keys
+	return store.SearchText(r, func(v domain.Visibility) bool { return audience == domain.Internal || v == domain.External })
 }
 
 // summaryRow is the stored summary: the internal one, plus the due dates
@@ -255,7 +204,7 @@ func indexIncident(ctx context.Context, tx *sql.Tx, in *domain.Incident) error {
 // phrase, the last one a prefix ("cdn late" finds "CDN latency"). It is
 // empty when the text has no word at all (only symbols or emoji).
 func ftsQuery(q string) string {
-	words := strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) && !unicode.Is(unicode.Mn, r) })
+	words := store.SearchWords(q)
 	if len(words) == 0 {
 		return ""
 	}
