@@ -270,13 +270,13 @@ func (s *Store) incidentFilter(ctx context.Context, f store.IncidentFilter) (bso
 
 // incidentSummaryDoc is the projection of an incident a list reads.
 type incidentSummaryDoc struct {
-	ID          string     `bson:"_id"`
-	Title       string     `bson:"title"`
-	Impact      string     `bson:"impact"`
-	Status      string     `bson:"status"`
-	StartedAt   time.Time  `bson:"started_at"`
-	ResolvedAt  *time.Time `bson:"resolved_at"`
-	Components  []struct {
+	ID         string     `bson:"_id"`
+	Title      string     `bson:"title"`
+	Impact     string     `bson:"impact"`
+	Status     string     `bson:"status"`
+	StartedAt  time.Time  `bson:"started_at"`
+	ResolvedAt *time.Time `bson:"resolved_at"`
+	Components []struct {
 		ComponentID string `bson:"component_id"`
 	} `bson:"components"`
 	UpdateCount int       `bson:"update_count"`
