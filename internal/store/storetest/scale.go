@@ -186,7 +186,7 @@ func testRCASearchAudience(t *testing.T, open Opener) {
 		t.Errorf("title search: %+v", p.Items)
 	}
 	// A section made external becomes searchable externally.
-	root.Visibility = domain.External
+	r.Section("root_cause").Visibility = domain.External
 	must(t, s.UpdateRCA(ctx, &r, "u", "visibility"), "UpdateRCA")
 	wantIDs(t, "after making it external", find("secretpath", domain.External).Items, summaryID, r.ID)
 }
@@ -257,13 +257,14 @@ func testListCursors(t *testing.T, open Opener) {
 		}
 	}
 
-	// Inserts while paging neither repeat nor skip a record.
+	// Inserts while paging neither repeat nor skip a record. (A bounded
+	// number: the in-process MongoDB peer serializes every write.)
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		for i := 0; ; i++ {
+		for i := range 15 {
 			select {
 			case <-stop:
 				return
