@@ -19,6 +19,7 @@ type ExportRequest struct {
 	Lang     string          // a catalog language; empty: the RCA's own
 	TimeZone string          // IANA name
 	Audience report.Audience // external or internal (authors and above only)
+	Paper    report.Paper    // the PDF's paper; zero: the report's default
 	Branding *report.Branding
 	Via      string // the audit log's "via" (e.g. "preview"); empty: none
 }
@@ -65,7 +66,10 @@ func (s *Service) ExportLoaded(ctx context.Context, a policy.Actor, r domain.RCA
 		in.Audience = report.External
 	}
 	if in.Lang == "" {
-		in.Lang = s.cfg.Catalog.Match(r.Language)
+		in.Lang = r.Language // its regional formats too, when it has a region
+		if _, _, err := s.cfg.Catalog.ParseTag(in.Lang); err != nil {
+			in.Lang = s.cfg.Catalog.Match(r.Language)
+		}
 	}
 	loaded, err := export.Load(ctx, s.st, r, in.Audience)
 	if err != nil {
@@ -76,7 +80,7 @@ func (s *Service) ExportLoaded(ctx context.Context, a policy.Actor, r domain.RCA
 		br = *in.Branding
 	}
 	rep, err := report.Build(r, loaded.Incidents, loaded.Components, loaded.Authors, s.cfg.Catalog, report.Options{
-		Lang: in.Lang, TimeZone: in.TimeZone, Audience: in.Audience, Now: s.now(), Branding: br,
+		Lang: in.Lang, TimeZone: in.TimeZone, Audience: in.Audience, Paper: in.Paper, Now: s.now(), Branding: br,
 	})
 	if err != nil {
 		return Exported{}, err

@@ -1,13 +1,13 @@
 package web
 
 import (
+	"errors"
 	"net/http"
-	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/hindsight-rca/hindsight/internal/app"
+	"github.com/hindsight-rca/hindsight/internal/domain"
 	"github.com/hindsight-rca/hindsight/internal/report"
 )
 
@@ -23,17 +23,25 @@ func (p *pages) rcaReport(c *gin.Context) {
 		p.s.pageError(c, err)
 		return
 	}
-	lang, ok := p.cat.Lookup(c.DefaultQuery("lang", r.Language))
-	if !ok {
-		lang = p.cat.Match(r.Language)
+	q := c.Request.URL.Query()
+	if q.Get("format") == "" {
+		q.Set("format", "html")
 	}
-	tz := strings.TrimSpace(c.DefaultQuery("tz", p.s.cfg.DefaultTimeZone))
-	audience := report.Audience(c.DefaultQuery("audience", string(report.External)))
-	if _, err := time.LoadLocation(tz); err != nil || strings.EqualFold(tz, "local") || !audience.Valid() {
-		p.s.respondError(c, http.StatusBadRequest, codeBadRequest, "")
+	req, err := report.ParseOptions(p.cat, q, report.ExportDefaults{Format: "html", TimeZone: p.s.cfg.DefaultTimeZone})
+	if err == nil && req.Format != "html" {
+		err = &domain.ValidationError{Problems: []domain.Problem{{Field: "format", Code: domain.CodeUnknownEnum, Detail: "the preview is html"}}}
+	}
+	if err != nil {
+		msg := ""
+		var he *httpError
+		if errors.As(exportProblem(p.cat.Localizer(p.s.requestLang(c)), q, err), &he) {
+			msg = he.Message
+		}
+		p.s.respondError(c, http.StatusBadRequest, codeBadRequest, msg)
 		return
 	}
-	out, err := p.s.app.ExportRCA(ctx, actorOf(c), r.ID, app.ExportRequest{Format: "html", Lang: lang, TimeZone: tz, Audience: audience, Via: "preview"})
+	out, err := p.s.app.ExportRCA(ctx, actorOf(c), r.ID, app.ExportRequest{Format: "html", Lang: req.Options.Lang,
+		TimeZone: req.Options.TimeZone, Audience: req.Options.Audience, Paper: req.Options.Paper, Via: "preview"})
 	if err != nil {
 		p.s.pageError(c, err)
 		return
