@@ -33,6 +33,9 @@ func (s *Service) ListRCAs(ctx context.Context, a policy.Actor, f store.RCAFilte
 	if err := policy.Can(a, policy.RCAList, nil); err != nil {
 		return nil, 0, err
 	}
+	if policy.Audience(a, nil) == domain.AudienceExternal {
+		f.Audience = domain.External // the store searches external text only where it can
+	}
 	items, total, err := s.st.ListRCAs(ctx, f)
 	if err != nil {
 		return nil, 0, err
