@@ -258,12 +258,19 @@ func (d *pdfDoc) layoutCell(runs []pdfRun, w float64) []cellLine {
 				hyW := d.f.GetStringWidth("-")
 				room := w - cur.w - hyW
 				cut, cutW := 0, 0.0
+				hyCut, hyCutW := 0, 0.0 // after the word's own last hyphen that fits
 				for i, c := range word {
 					cw := d.f.GetStringWidth(string(c))
+					if c == '-' && cutW+cw <= room+hyW {
+						hyCut, hyCutW = i+1, cutW+cw
+					}
 					if cutW+cw > room && i > 0 {
 						break
 					}
 					cut, cutW = i+utf8.RuneLen(c), cutW+cw
+				}
+				if hyCut > 0 && hyCut < len(word) {
+					cut, cutW = hyCut, hyCutW // its own hyphen ends the line
 				}
 				if cut >= len(word) {
 					break
