@@ -763,4 +763,3 @@ func (d *pdfDoc) actions(s Section) {
 	}
 	d.table(t)
 }
-
