@@ -84,6 +84,9 @@ type Catalog struct {
 	area map[string]map[string]string
 	// locs caches one Localizer per language.
 	locs sync.Map
+	// same caches, per regional localizer, whether it formats like its
+	// catalog language (Resolve).
+	same sync.Map
 }
 
 // Load reads the embedded catalogs.

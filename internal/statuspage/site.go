@@ -148,7 +148,8 @@ func (s *Site) serve(localized bool, b builder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		lang := ""
 		if localized {
-			lang = s.cat.Match(r.URL.Query().Get("lang"), r.Header.Get("Accept-Language"), s.cfg.DefaultLanguage)
+			// reportpdf: a regional tag keeps its date formats (en-GB).
+			lang = s.cat.Resolve(r.URL.Query().Get("lang"), r.Header.Get("Accept-Language"), s.cfg.DefaultLanguage)
 		}
 		key := r.URL.Path + "?" + cacheQuery(r) + "|" + lang
 		if s.cfg.BaseURL == "" {
