@@ -199,7 +199,7 @@ func (d *pdfDoc) runFont(r pdfRun) {
 func (d *pdfDoc) rowLines(row []pdfCell, widths []float64) [][]cellLine {
 	out := make([][]cellLine, len(row))
 	for i, c := range row {
-		out[i] = d.layoutCell(c.styled(), widths[i]-2*tablePad)
+		out[i] = d.layoutCell(c.styled(), max(widths[i]-2*tablePad, 1))
 	}
 	return out
 }
@@ -290,7 +290,7 @@ func (d *pdfDoc) layoutCell(runs []pdfRun, w float64) []cellLine {
 				push(r, piece+hy, cutW+d.f.GetStringWidth(hy))
 				newLine()
 				word = word[cut:]
-				ww = d.f.GetStringWidth(word)
+				ww -= cutW // not measured again: a long word in a narrow column stays linear
 			}
 			push(r, word, ww)
 		}
