@@ -22,6 +22,10 @@ var (
 	ErrDuplicate = errors.New("store: duplicate")
 	// ErrUnavailable: the storage engine cannot be reached; callers answer 503.
 	ErrUnavailable = errors.New("store: unavailable")
+	// ErrLastAdmin: UpdateUser would leave no active (enabled) admin. Both
+	// stores decide it atomically, so parallel demotions cannot pass
+	// together (area edges, issue 10).
+	ErrLastAdmin = errors.New("store: last active admin")
 )
 
 // ConflictError is returned (wrapping ErrConflict) by RCA writes whose version
@@ -196,7 +200,8 @@ type Store interface {
 	GetUser(ctx context.Context, id string) (domain.User, error)
 	GetUserByEmail(ctx context.Context, email string) (domain.User, error)
 	ListUsers(ctx context.Context) ([]domain.User, error) // by email
-	UpdateUser(ctx context.Context, u *domain.User) error // ErrDuplicate when the new email is taken
+	UpdateUser(ctx context.Context, u *domain.User) error // ErrDuplicate when the new email is taken; ErrLastAdmin
+
 	CountUsers(ctx context.Context) (int, error)
 
 	// API tokens, looked up by the hash of their secret.

@@ -55,6 +55,18 @@ func (s *Store) UpdateUser(ctx context.Context, u *domain.User) error {
 		return err
 	}
 	next := *u
+	if next.Role != domain.RoleAdmin || next.Disabled {
+		// This update may take away an admin: decide it under the admins
+		// lock (admin_lock.go), since FerretDB has no transactions.
+		release, err := s.lockAdmins(ctx)
+		if err != nil {
+			return err
+		}
+		defer release()
+		if err := s.keepAnAdmin(ctx, next.ID); err != nil {
+			return err
+		}
+	}
 	next.UpdatedAt = s.clock()
 	d := toUserDoc(&next)
 	set := bson.D{

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/store"
 )
 
 // scanUser reads a user with its password hash, which JSON never carries.
@@ -69,6 +70,18 @@ func (s *Store) UpdateUser(ctx context.Context, u *domain.User) error {
 		}
 		n.CreatedAt = old.CreatedAt
 		n.UpdatedAt = s.now()
+		if activeAdmin(old) && !activeAdmin(n) {
+			// Decided inside the write transaction: the single writer
+			// connection serializes parallel demotions.
+			var others int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE id <> ?
+				AND json_extract(doc, '$.role') = 'admin' AND NOT coalesce(json_extract(doc, '$.disabled'), 0)`, n.ID).Scan(&others); err != nil {
+				return err
+			}
+			if others == 0 {
+				return store.ErrLastAdmin
+			}
+		}
 		doc, err := encode(n)
 		if err != nil {
 			return err
@@ -204,3 +217,6 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) error 
 		return err
 	})
 }
+
+// activeAdmin reports whether u counts towards keeping an admin.
+func activeAdmin(u domain.User) bool { return u.Role == domain.RoleAdmin && !u.Disabled }

@@ -59,6 +59,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ConcurrentSections", testConcurrentSections},
 		{"CancelledContext", testCancelledContext},
 		{"Closed", testClosed},
+		// area edges (issue 10)
+		{"LastAdmin", testLastAdmin},
 	}
 	for _, a := range areas {
 		t.Run(a.name, func(t *testing.T) { a.fn(t, open) })
