@@ -94,6 +94,11 @@ func (h *oidcHandlers) callback(c *gin.Context) {
 		h.fail(c, "ui.signin.sso_failed", errors.New("state does not match the sign-in"))
 		return
 	}
+	res, err := h.s.signIns.sso(c.ClientIP(), h.s.now())
+	if err != nil {
+		h.s.pageError(c, err)
+		return
+	}
 	id, err := h.client.Exchange(ctx, f.Flow, c.Query("code"))
 	if err != nil {
 		key := "ui.signin.sso_failed"
@@ -116,6 +121,7 @@ func (h *oidcHandlers) callback(c *gin.Context) {
 		h.fail(c, key, err)
 		return
 	}
+	res.Refund()
 	if err := h.s.startSession(c, u); err != nil {
 		h.s.pageError(c, err)
 		return
