@@ -203,6 +203,12 @@ type Store interface {
 	UpdateUser(ctx context.Context, u *domain.User) error // ErrDuplicate when the new email is taken; ErrLastAdmin
 
 	CountUsers(ctx context.Context) (int, error)
+	// Single sign-on identities (area edges, issue 10): one (issuer,
+	// subject) names at most one user (ErrDuplicate); LinkIdentity sets it
+	// on a user who has none yet, and is ErrConflict when the user is
+	// linked to another identity already.
+	GetUserByIdentity(ctx context.Context, issuer, subject string) (domain.User, error)
+	LinkIdentity(ctx context.Context, userID, issuer, subject string) error
 
 	// API tokens, looked up by the hash of their secret.
 	CreateToken(ctx context.Context, t *domain.APIToken) error

@@ -100,3 +100,47 @@ func testLastAdmin(t *testing.T, open Opener) {
 		solo = active[0]
 	}
 }
+
+// testIdentities (issue 10, finding 11): a single sign-on identity (issuer,
+// subject) is linked to one user, once; user updates keep it.
+func testIdentities(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := ctxOf(t)
+	const iss = "https://id.example.com"
+	ann := domain.User{Email: "ann@example.com", Role: domain.RoleAuthor, PasswordChangedAt: at(0)}
+	bob := domain.User{Email: "bob@example.com", Role: domain.RoleViewer, PasswordChangedAt: at(0)}
+	must(t, s.CreateUser(ctx, &ann), "CreateUser ann")
+	must(t, s.CreateUser(ctx, &bob), "CreateUser bob (two unlinked users)")
+	_, err := s.GetUserByIdentity(ctx, iss, "sub-ann")
+	wantErr(t, err, store.ErrNotFound, "GetUserByIdentity before linking")
+
+	must(t, s.LinkIdentity(ctx, ann.ID, iss, "sub-ann"), "LinkIdentity")
+	got, err := s.GetUserByIdentity(ctx, iss, "sub-ann")
+	must(t, err, "GetUserByIdentity")
+	if got.ID != ann.ID || got.OIDCIssuer != iss || got.OIDCSubject != "sub-ann" {
+		t.Fatalf("GetUserByIdentity: %+v", got)
+	}
+	_, err = s.GetUserByIdentity(ctx, "https://other.example.com", "sub-ann")
+	wantErr(t, err, store.ErrNotFound, "same subject at another issuer")
+	must(t, s.LinkIdentity(ctx, ann.ID, iss, "sub-ann"), "LinkIdentity again, same identity")
+	wantErr(t, s.LinkIdentity(ctx, ann.ID, iss, "sub-other"), store.ErrConflict, "LinkIdentity over another identity")
+	wantErr(t, s.LinkIdentity(ctx, bob.ID, iss, "sub-ann"), store.ErrDuplicate, "LinkIdentity of a taken identity")
+	wantErr(t, s.LinkIdentity(ctx, "nope", iss, "sub-x"), store.ErrNotFound, "LinkIdentity of an unknown user")
+
+	// An update that does not carry the identity keeps it.
+	upd := got
+	upd.Name, upd.OIDCIssuer, upd.OIDCSubject = "Ann", "", ""
+	must(t, s.UpdateUser(ctx, &upd), "UpdateUser")
+	if got, err := s.GetUserByIdentity(ctx, iss, "sub-ann"); err != nil || got.Name != "Ann" {
+		t.Fatalf("identity lost by UpdateUser: %+v %v", got, err)
+	}
+
+	// Created with an identity (first sign-in of a new person).
+	cat := domain.User{Email: "cat@example.com", Role: domain.RoleViewer, PasswordChangedAt: at(0), OIDCIssuer: iss, OIDCSubject: "sub-cat"}
+	must(t, s.CreateUser(ctx, &cat), "CreateUser with identity")
+	if got, err := s.GetUserByIdentity(ctx, iss, "sub-cat"); err != nil || got.ID != cat.ID {
+		t.Fatalf("created identity: %+v %v", got, err)
+	}
+	dup := domain.User{Email: "dup@example.com", Role: domain.RoleViewer, PasswordChangedAt: at(0), OIDCIssuer: iss, OIDCSubject: "sub-cat"}
+	wantErr(t, s.CreateUser(ctx, &dup), store.ErrDuplicate, "CreateUser with a taken identity")
+}
