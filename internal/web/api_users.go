@@ -112,10 +112,6 @@ func (s *Server) apiUserUpdate(c *gin.Context) {
 		s.apiError(c, err)
 		return
 	}
-	if err := s.keepAnAdmin(ctx, before, u); err != nil {
-		s.apiError(c, err)
-		return
-	}
 	if err := s.store.UpdateUser(ctx, &u); err != nil {
 		s.apiError(c, err)
 		return
@@ -137,26 +133,6 @@ func (s *Server) apiUserUpdate(c *gin.Context) {
 	}
 	s.audit(ctx, actor.ID, "user.update", "user:"+u.ID, detail)
 	c.JSON(http.StatusOK, u)
-}
-
-// keepAnAdmin refuses a change that would leave no active admin.
-func (s *Server) keepAnAdmin(ctx context.Context, before, after domain.User) error {
-	wasAdmin := before.Role == domain.RoleAdmin && !before.Disabled
-	isAdmin := after.Role == domain.RoleAdmin && !after.Disabled
-	if !wasAdmin || isAdmin {
-		return nil
-	}
-	users, err := s.store.ListUsers(ctx)
-	if err != nil {
-		return err
-	}
-	for _, u := range users {
-		if u.ID != before.ID && u.Role == domain.RoleAdmin && !u.Disabled {
-			return nil
-		}
-	}
-	return &httpError{Status: http.StatusConflict, Code: codeConflict,
-		Message: "This is the last active admin; make another user admin first."}
 }
 
 // apiMe answers the caller, and how it authenticated.

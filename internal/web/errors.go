@@ -120,6 +120,9 @@ func classify(err error) *httpError {
 		return &httpError{Status: http.StatusNotFound, Code: codeNotFound, Err: err}
 	case errors.Is(err, store.ErrDuplicate):
 		return &httpError{Status: http.StatusConflict, Code: codeDuplicate, Err: err}
+	case errors.Is(err, store.ErrLastAdmin): // decided atomically by the store (edges)
+		return &httpError{Status: http.StatusConflict, Code: codeConflict, Err: err,
+			Message: "This is the last active admin; make another user admin first."}
 	case errors.Is(err, store.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
 		return &httpError{Status: http.StatusServiceUnavailable, Code: codeUnavailable, Err: err}
 	case errors.Is(err, domain.ErrLocked):

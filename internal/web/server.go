@@ -65,7 +65,7 @@ type Server struct {
 	metrics *metrics
 	catalog *i18n.Catalog // message catalogs for API error messages
 	csrf    *http.CrossOriginProtection
-	signIns *signInLimiter
+	signIns *signInThrottle
 	// bodyLimits overrides MaxBodyBytes per "METHOD /route/:pattern".
 	bodyLimits map[string]int64
 	setup      []error
@@ -98,7 +98,7 @@ func New(cfg Config, st store.Store, log *slog.Logger) (*Server, error) {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	s := &Server{store: st, log: log, cfg: cfg, clock: time.Now,
-		csrf: http.NewCrossOriginProtection(), signIns: newSignInLimiter()}
+		csrf: http.NewCrossOriginProtection(), signIns: newSignInThrottle()}
 	if cfg.BaseURL != "" {
 		u, _ := url.Parse(cfg.BaseURL)
 		if err := s.csrf.AddTrustedOrigin(u.Scheme + "://" + u.Host); err != nil {

@@ -55,6 +55,18 @@ func (s *Store) UpdateUser(ctx context.Context, u *domain.User) error {
 		return err
 	}
 	next := *u
+	if next.Role != domain.RoleAdmin || next.Disabled {
+		// This update may take away an admin: decide it under the admins
+		// lock (admin_lock.go), since FerretDB has no transactions.
+		release, err := s.lockAdmins(ctx)
+		if err != nil {
+			return err
+		}
+		defer release()
+		if err := s.keepAnAdmin(ctx, next.ID); err != nil {
+			return err
+		}
+	}
 	next.UpdatedAt = s.clock()
 	d := toUserDoc(&next)
 	set := bson.D{
@@ -208,4 +220,37 @@ func (s *Store) setFields(ctx context.Context, db *mongo.Database, col, op, docI
 		return fmt.Errorf("mongo: %s: %w", op, store.ErrNotFound)
 	}
 	return nil
+}
+
+// GetUserByIdentity loads the user linked to the OIDC identity.
+func (s *Store) GetUserByIdentity(ctx context.Context, issuer, subject string) (domain.User, error) {
+	return findOne(ctx, s.c(colUsers), "get user by identity",
+		bson.D{{Key: "oidc_key", Value: domain.IdentityKey(issuer, subject)}}, userDoc.domain)
+}
+
+// LinkIdentity links an OIDC identity to a user who has none. The unique
+// index on oidc_key keeps one identity on one user even where conditional
+// updates are not atomic (FerretDB).
+func (s *Store) LinkIdentity(ctx context.Context, userID, issuer, subject string) error {
+	if issuer == "" || subject == "" {
+		return invalid("oidc_subject", domain.CodeRequired, "")
+	}
+	key := domain.IdentityKey(issuer, subject)
+	res, err := s.c(colUsers).UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: userID}, {Key: "oidc_key", Value: bson.D{{Key: "$exists", Value: false}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "oidc_key", Value: key}, {Key: "oidc_issuer", Value: issuer}, {Key: "oidc_subject", Value: subject}}}})
+	if err != nil {
+		return wrap("link identity of "+userID, err)
+	}
+	if res.MatchedCount == 1 {
+		return nil
+	}
+	u, err := s.GetUser(ctx, userID)
+	if err != nil {
+		return err
+	}
+	if u.OIDCIssuer == issuer && u.OIDCSubject == subject {
+		return nil
+	}
+	return fmt.Errorf("mongo: link identity of %s: %w", userID, store.ErrConflict)
 }

@@ -66,6 +66,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"IncidentSummaryFilters", testIncidentSummaryFilters},
 		{"BulkCreates", testBulkCreates},
 		{"Closed", testClosed},
+		// area edges (issue 10)
+		{"LastAdmin", testLastAdmin},
+		{"Identities", testIdentities},
 	}
 	for _, a := range areas {
 		t.Run(a.name, func(t *testing.T) { a.fn(t, open) })
