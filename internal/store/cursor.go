@@ -20,6 +20,7 @@ type Cursor struct {
 	Filter string    `json:"f"`
 	Time   time.Time `json:"t,omitzero"`
 	Rank   float64   `json:"r,omitempty"`
+	Seq    int64     `json:"s,omitempty"` // a backend's own position number
 	ID     string    `json:"i"`
 }
 

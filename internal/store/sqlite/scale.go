@@ -13,14 +13,16 @@ import (
 	"github.com/hindsight-rca/hindsight/internal/store"
 )
 
-// Search rows: every RCA has one row per audience in rca_search, and the
-// FTS5 row with that rid holds the text the audience may read. An external
-// search only looks at external rows, so it can neither match nor show
-// internal text.
-const (
-	audExternal = 0
-	audInternal = 1
-)
+// Search rows: every RCA has one rid (rca_search) and a row with that
+// rowid in two FTS5 tables: rca_fts_ext holds the text an external reader
+// may read, rca_fts_int all of it. An external search only looks at
+// rca_fts_ext, so it can neither match nor show internal text.
+//
+// A rid is the RCA's updated_at in milliseconds, shifted left by ridSlots
+// bits, plus a free slot: the FTS tables' rowid order is the recency order,
+// so a search ordered by recency reads matches newest first and stops after
+// one page instead of sorting every match. A write gives the RCA a new rid.
+const ridBits = 12
 
 // schemaV10 adds the side tables, indexes and search index of lists at scale.
 var schemaV10 = []string{
@@ -49,13 +51,15 @@ var schemaV10 = []string{
 	`CREATE INDEX rcas_date ON rcas (date_key, updated_at, id)`,
 	`CREATE TABLE rca_search (
 		rid    INTEGER PRIMARY KEY,
-		rca_id TEXT NOT NULL REFERENCES rcas (id) ON DELETE CASCADE,
-		aud    INTEGER NOT NULL,
-		UNIQUE (rca_id, aud)
+		rca_id TEXT NOT NULL UNIQUE REFERENCES rcas (id) ON DELETE CASCADE
 	) STRICT`,
-	`CREATE VIRTUAL TABLE rca_fts USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2')`,
+	`CREATE VIRTUAL TABLE rca_fts_ext USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2')`,
+	`CREATE VIRTUAL TABLE rca_fts_int USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2')`,
+	`INSERT INTO rca_fts_ext (rca_fts_ext, rank) VALUES ('rank', 'bm25(10.0, 1.0)')`,
+	`INSERT INTO rca_fts_int (rca_fts_int, rank) VALUES ('rank', 'bm25(10.0, 1.0)')`,
 	`CREATE TRIGGER rca_search_gone AFTER DELETE ON rca_search BEGIN
-		DELETE FROM rca_fts WHERE rowid = OLD.rid;
+		DELETE FROM rca_fts_ext WHERE rowid = OLD.rid;
+		DELETE FROM rca_fts_int WHERE rowid = OLD.rid;
 	END`,
 
 	`ALTER TABLE incidents ADD COLUMN rca_count INTEGER NOT NULL DEFAULT 0`,
@@ -168,23 +172,41 @@ func indexRCA(ctx context.Context, tx *sql.Tx, r *domain.RCA, fresh bool) error 
 			return err
 		}
 	}
-	for aud, v := range []domain.Visibility{domain.External, domain.Internal} {
-		var rid int64
-		if err := tx.QueryRowContext(ctx, `INSERT INTO rca_search (rca_id, aud) VALUES (?, ?)
-			ON CONFLICT (rca_id, aud) DO UPDATE SET aud = excluded.aud RETURNING rid`, r.ID, aud).Scan(&rid); err != nil {
+	if !fresh {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM rca_search WHERE rca_id = ?", r.ID); err != nil {
 			return err
 		}
-		if !fresh {
-			if _, err := tx.ExecContext(ctx, "DELETE FROM rca_fts WHERE rowid = ?", rid); err != nil {
-				return err
-			}
+	}
+	base := r.UpdatedAt.UnixMilli() << ridBits
+	var rid int64
+	for slot := int64(0); ; slot++ {
+		if slot >= 1<<ridBits {
+			return fmt.Errorf("no free search slot at %s", ts(r.UpdatedAt))
 		}
-		title, body := searchRow(r, v)
-		if _, err := tx.ExecContext(ctx, "INSERT INTO rca_fts (rowid, title, body) VALUES (?, ?, ?)", rid, title, body); err != nil {
+		res, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO rca_search (rid, rca_id) VALUES (?, ?)", base+slot, r.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			rid = base + slot
+			break
+		}
+	}
+	for _, aud := range []domain.Visibility{domain.External, domain.Internal} {
+		title, body := searchRow(r, aud)
+		if _, err := tx.ExecContext(ctx, "INSERT INTO "+ftsTable(aud)+" (rowid, title, body) VALUES (?, ?, ?)", rid, title, body); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// ftsTable is the search table of an audience.
+func ftsTable(aud domain.Visibility) string {
+	if aud == domain.External {
+		return "rca_fts_ext"
+	}
+	return "rca_fts_int"
 }
 
 // indexIncident writes the summary of in, inside tx.
@@ -213,37 +235,34 @@ func ftsQuery(q string) string {
 
 // rcaList is a list query under construction.
 type rcaList struct {
-	from     string
-	w        where
-	k1, k2   string // the recent order's key columns
-	match    string // the FTS5 query, when searching through the index
-	aud      int
-	rank     bool
-	fallback bool
+	from   string
+	w      where
+	k1, k2 string // the recent order's key columns
+	match  string // the FTS5 query, when searching through the index
+	fts    string // the audience's search table
+	rank   bool   // order by relevance
+	joined bool   // the search needs the RCA rows (filters)
 }
 
 // planRCAs picks the table that drives a list (the search index, the
 // service or tag rows, or the RCAs with their indexes) and adds the filters.
 func planRCAs(f store.RCAFilter) rcaList {
-	l := rcaList{from: "rcas r", k1: "r.updated_at", k2: "r.id", aud: audInternal}
+	aud := domain.Internal
 	if f.Audience == domain.External {
-		l.aud = audExternal
+		aud = domain.External
 	}
+	l := rcaList{from: "rcas r", k1: "r.updated_at", k2: "r.id", fts: ftsTable(aud)}
 	q := strings.TrimSpace(f.Query)
 	service, tag := f.Service, f.Tag
+	var filters where
 	switch {
 	case q != "":
 		if l.match = ftsQuery(q); l.match != "" {
-			l.from = "rca_fts JOIN rca_search m ON m.rid = rca_fts.rowid JOIN rcas r ON r.id = m.rca_id"
-			l.w.add("rca_fts MATCH ?", l.match)
-			l.w.add("m.aud = ?", l.aud)
 			l.rank = f.SortOrder() == store.SortRelevance
 		} else {
 			// Only symbols: no word to look up, so scan the audience's text.
-			l.fallback = true
-			l.from = "rcas r JOIN rca_search m ON m.rca_id = r.id AND m.aud = ? JOIN rca_fts ON rca_fts.rowid = m.rid"
-			l.w.args = append(l.w.args, l.aud)
-			l.w.add("instr(rca_fts.title || char(10) || rca_fts.body, ?) > 0", q)
+			l.from = "rcas r JOIN rca_search m ON m.rca_id = r.id JOIN " + l.fts + " x ON x.rowid = m.rid"
+			l.w.add("instr(x.title || char(10) || x.body, ?) > 0", q)
 		}
 	case service != "":
 		l.from, l.k1, l.k2 = "rca_services x JOIN rcas r ON r.id = x.rca_id", "x.updated_at", "x.rca_id"
@@ -259,23 +278,34 @@ func planRCAs(f store.RCAFilter) rcaList {
 		for i, st := range f.States {
 			args[i] = string(st)
 		}
-		l.w.add("r.state IN ("+placeholders(len(args))+")", args...)
+		filters.add("r.state IN ("+placeholders(len(args))+")", args...)
 	}
 	if service != "" {
-		l.w.add("EXISTS (SELECT 1 FROM rca_services s2 WHERE s2.rca_id = r.id AND s2.service = ?)", service)
+		filters.add("EXISTS (SELECT 1 FROM rca_services s2 WHERE s2.rca_id = r.id AND s2.service = ?)", service)
 	}
 	if tag != "" {
-		l.w.add("EXISTS (SELECT 1 FROM rca_tags t2 WHERE t2.rca_id = r.id AND t2.tag = ?)", tag)
+		filters.add("EXISTS (SELECT 1 FROM rca_tags t2 WHERE t2.rca_id = r.id AND t2.tag = ?)", tag)
 	}
 	if f.IncidentID != "" {
-		l.w.add("EXISTS (SELECT 1 FROM rca_incidents ri WHERE ri.rca_id = r.id AND ri.incident_id = ?)", f.IncidentID)
+		filters.add("EXISTS (SELECT 1 FROM rca_incidents ri WHERE ri.rca_id = r.id AND ri.incident_id = ?)", f.IncidentID)
 	}
 	if f.Since != nil {
-		l.w.add("r.date_key >= ?", ts(*f.Since))
+		filters.add("r.date_key >= ?", ts(*f.Since))
 	}
 	if f.Until != nil {
-		l.w.add("r.date_key < ?", ts(*f.Until))
+		filters.add("r.date_key < ?", ts(*f.Until))
 	}
+	if l.match != "" {
+		// The search table drives: its rowid order is the recency order.
+		l.from, l.k1 = l.fts+" f", "f.rowid"
+		l.w.add(l.fts+" MATCH ?", l.match)
+		if len(filters.conds) > 0 {
+			l.joined = true
+			l.from += " JOIN rca_search m ON m.rid = f.rowid JOIN rcas r ON r.id = m.rca_id"
+		}
+	}
+	l.w.conds = append(l.w.conds, filters.conds...)
+	l.w.args = append(l.w.args, filters.args...)
 	return l
 }
 
@@ -293,41 +323,52 @@ func pageRCAs(ctx context.Context, q queryer, l rcaList, cur *store.Cursor, p st
 	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+l.from+l.w.String(), l.w.args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	rid := "0"
-	if l.match != "" {
-		rid = "m.rid"
-	}
+	w := l.w
+	w.conds = w.conds[:len(w.conds):len(w.conds)]
+	w.args = w.args[:len(w.args):len(w.args)]
 	var query string
-	args := append([]any(nil), l.w.args...)
-	if l.rank {
-		query = "SELECT id, updated_at, rid, rank FROM (SELECT r.id AS id, r.updated_at AS updated_at, m.rid AS rid, " +
-			"bm25(rca_fts, 10.0, 1.0) AS rank FROM " + l.from + l.w.String() + ")"
-		if cur != nil {
-			query += " WHERE (rank, id) > (?, ?)"
-			args = append(args, cur.Rank, cur.ID)
+	switch {
+	case l.match != "":
+		order := "f.rowid DESC"
+		if cur != nil && l.rank {
+			w.add("(f.rank > ? OR (f.rank = ? AND f.rowid > ?))", cur.Rank, cur.Rank, cur.Seq)
+		} else if cur != nil {
+			w.add("f.rowid < ?", cur.Seq)
 		}
-		query += " ORDER BY rank, id"
-	} else {
-		w := l.w
-		if cur != nil {
-			w.conds = append(w.conds[:len(w.conds):len(w.conds)], "("+l.k1+", "+l.k2+") < (?, ?)")
-			args = append(args, ts(cur.Time), cur.ID)
+		rank := "0.0"
+		if l.rank {
+			order, rank = "f.rank, f.rowid", "f.rank"
 		}
-		query = "SELECT r.id, r.updated_at, " + rid + ", 0.0 FROM " + l.from + w.String() +
-			" ORDER BY " + l.k1 + " DESC, " + l.k2 + " DESC"
+		query = "SELECT f.rowid, " + rank + " FROM " + l.from + w.String() + " ORDER BY " + order
+	default:
+		if cur != nil {
+			w.add("("+l.k1+", "+l.k2+") < (?, ?)", ts(cur.Time), cur.ID)
+		}
+		query = "SELECT r.id, r.updated_at FROM " + l.from + w.String() + " ORDER BY " + l.k1 + " DESC, " + l.k2 + " DESC"
 	}
 	query += " LIMIT ?"
-	args = append(args, p.Limit)
+	args := append(w.args, p.Limit)
 	if cur == nil && p.Offset > 0 {
 		query += " OFFSET ?"
 		args = append(args, p.Offset)
 	}
 	hits, err := queryAll(ctx, q, func(r scanner) (rcaHit, error) {
 		var h rcaHit
-		err := r.Scan(&h.id, &h.updated, &h.rid, &h.rank)
-		return h, err
+		if l.match != "" {
+			return h, r.Scan(&h.rid, &h.rank)
+		}
+		return h, r.Scan(&h.id, &h.updated)
 	}, query, args...)
-	return hits, total, err
+	if err != nil || l.match == "" {
+		return hits, total, err
+	}
+	for i := range hits {
+		if err := q.QueryRowContext(ctx, "SELECT m.rca_id, r.updated_at FROM rca_search m JOIN rcas r ON r.id = m.rca_id WHERE m.rid = ?",
+			hits[i].rid).Scan(&hits[i].id, &hits[i].updated); err != nil {
+			return nil, 0, err
+		}
+	}
+	return hits, total, nil
 }
 
 const rcaListName = "rcas"
@@ -368,7 +409,7 @@ func (s *Store) ListRCASummaries(ctx context.Context, f store.RCAFilter) (store.
 				}
 			}
 			if l.match != "" {
-				if err := q.QueryRowContext(ctx, "SELECT snippet(rca_fts, -1, ?, ?, '…', 16) FROM rca_fts WHERE rca_fts MATCH ? AND rowid = ?",
+				if err := q.QueryRowContext(ctx, "SELECT snippet("+l.fts+", -1, ?, ?, '…', 16) FROM "+l.fts+" WHERE "+l.fts+" MATCH ? AND rowid = ?",
 					store.SnippetOpen, store.SnippetClose, l.match, h.rid).Scan(&sum.Snippet); err != nil {
 					return err
 				}
@@ -381,7 +422,7 @@ func (s *Store) ListRCASummaries(ctx context.Context, f store.RCAFilter) (store.
 			if err != nil {
 				return err
 			}
-			out.Next = store.EncodeCursor(store.Cursor{List: rcaListName, Filter: f.Key(), Time: t, Rank: last.rank, ID: last.id})
+			out.Next = store.EncodeCursor(store.Cursor{List: rcaListName, Filter: f.Key(), Time: t, Rank: last.rank, Seq: last.rid, ID: last.id})
 		}
 		return nil
 	})
