@@ -494,3 +494,41 @@ func testBulkCreates(t *testing.T, open Opener) {
 		t.Fatalf("CreateRCAs with an invalid RCA: %v", err)
 	}
 }
+
+// testManyIncidentUpdates: an incident with 10,000 updates is stored, read,
+// updated and listed (as a summary, without its updates); one more is a
+// validation error that stores nothing.
+func testManyIncidentUpdates(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := ctxOf(t)
+	in := newIncident("Long incident", base)
+	in.Updates = nil
+	for i := range domain.MaxIncidentUpdates - 1 {
+		in.Updates = append(in.Updates, domain.IncidentUpdate{Status: domain.UpdateProgress,
+			Body: fmt.Sprintf("Update %d: still working on the replication backlog.", i), At: base.Add(time.Duration(i) * time.Minute)})
+	}
+	must(t, s.CreateIncident(ctx, &in), "CreateIncident with many updates")
+	got, err := s.GetIncident(ctx, in.ID)
+	must(t, err, "GetIncident")
+	if len(got.Updates) != domain.MaxIncidentUpdates-1 || got.Updates[1234].Body != in.Updates[1234].Body {
+		t.Fatalf("read back %d updates", len(got.Updates))
+	}
+	got.AddUpdate(domain.IncidentUpdate{Status: domain.UpdateResolved, Body: "Resolved.", At: base.Add(200 * 24 * time.Hour)})
+	must(t, s.UpdateIncident(ctx, &got), "UpdateIncident to 10,000 updates")
+	page, err := s.ListIncidentSummaries(ctx, store.IncidentFilter{})
+	must(t, err, "ListIncidentSummaries")
+	if len(page.Items) != 1 || page.Items[0].UpdateCount != domain.MaxIncidentUpdates {
+		t.Fatalf("summary: %+v", page.Items)
+	}
+	more := got
+	more.AddUpdate(domain.IncidentUpdate{Status: domain.UpdateProgress, Body: "One too many.", At: base.Add(201 * 24 * time.Hour)})
+	var ve *domain.ValidationError
+	if err := s.UpdateIncident(ctx, &more); !errors.As(err, &ve) {
+		t.Fatalf("UpdateIncident past the limit: %v", err)
+	}
+	again, err := s.GetIncident(ctx, in.ID)
+	must(t, err, "GetIncident")
+	if len(again.Updates) != domain.MaxIncidentUpdates || again.Version != got.Version {
+		t.Fatalf("a refused update changed the incident: %d updates, version %d", len(again.Updates), again.Version)
+	}
+}
