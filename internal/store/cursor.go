@@ -21,6 +21,7 @@ type Cursor struct {
 	Time   time.Time `json:"t,omitzero"`
 	Rank   float64   `json:"r,omitempty"`
 	Seq    int64     `json:"s,omitempty"` // a backend's own position number
+	Floor  int64     `json:"b,omitempty"` // a backend's bound of a ranked window
 	ID     string    `json:"i"`
 }
 

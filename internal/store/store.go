@@ -263,7 +263,9 @@ const (
 	// SortRecent: most recently updated first (the default).
 	SortRecent = "recent"
 	// SortRelevance: best text match first; only with a Query (the default
-	// then). Its cursor is stable while the search index does not change.
+	// then). A backend may rank only the newest matches (SQLite ranks the
+	// 500 newest) and report a lower bound of the total (RCAPage.TotalCapped).
+	// Its cursor is stable while the search index does not change.
 	SortRelevance = "relevance"
 )
 
@@ -370,7 +372,9 @@ func SummarizeIncident(in *domain.Incident) IncidentSummary {
 type RCAPage struct {
 	Items []RCASummary `json:"items"`
 	Total int          `json:"total"`
-	Next  string       `json:"next"`
+	// TotalCapped: a search stopped counting; Total is a lower bound.
+	TotalCapped bool   `json:"total_capped,omitempty"`
+	Next        string `json:"next"`
 }
 
 // IncidentPage is one page of incident summaries; see RCAPage.

@@ -52,7 +52,7 @@ func (s *Server) apiRCAList(c *gin.Context) {
 	}
 	f.Audience = listAudience(mustUser(c))
 	page, err := s.store.ListRCASummaries(c.Request.Context(), f)
-	writeCursorList(s, c, page.Items, page.Total, page.Next, f.Page, err)
+	writeCursorListCapped(s, c, page.Items, page.Total, page.TotalCapped, page.Next, f.Page, err)
 }
 
 func (s *Server) apiRCACreate(c *gin.Context) {

@@ -19,15 +19,22 @@ import (
 // back as ?cursor= (with the same filters) to read on. Next is empty on the
 // last page. Offset is what was asked (ignored with a cursor).
 type cursorEnvelope[T any] struct {
-	Items  []T    `json:"items"`
-	Total  int    `json:"total"`
-	Limit  int    `json:"limit"`
-	Offset int    `json:"offset"`
-	Next   string `json:"next"`
+	Items []T `json:"items"`
+	Total int `json:"total"`
+	// TotalCapped: a search stopped counting; total is a lower bound.
+	TotalCapped bool   `json:"total_capped,omitempty"`
+	Limit       int    `json:"limit"`
+	Offset      int    `json:"offset"`
+	Next        string `json:"next"`
 }
 
 // writeCursorList answers a cursor list request: err, or one page.
 func writeCursorList[T any](s *Server, c *gin.Context, items []T, total int, next string, p store.Page, err error) {
+	writeCursorListCapped(s, c, items, total, false, next, p, err)
+}
+
+// writeCursorListCapped is writeCursorList with a total that may be a lower bound.
+func writeCursorListCapped[T any](s *Server, c *gin.Context, items []T, total int, capped bool, next string, p store.Page, err error) {
 	if err != nil {
 		s.apiError(c, err)
 		return
@@ -35,7 +42,7 @@ func writeCursorList[T any](s *Server, c *gin.Context, items []T, total int, nex
 	if items == nil {
 		items = []T{}
 	}
-	c.JSON(http.StatusOK, cursorEnvelope[T]{Items: items, Total: total, Limit: p.Limit, Offset: p.Offset, Next: next})
+	c.JSON(http.StatusOK, cursorEnvelope[T]{Items: items, Total: total, TotalCapped: capped, Limit: p.Limit, Offset: p.Offset, Next: next})
 }
 
 // cursorParams reads ?cursor= and ?sort= (recent or relevance); a bad sort

@@ -6,7 +6,9 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
@@ -319,9 +321,45 @@ type rcaHit struct {
 // pageRCAs reads the ids of one page and the total, inside q. With a
 // cursor, the page starts after it; else at p.Offset.
 func pageRCAs(ctx context.Context, q queryer, l rcaList, cur *store.Cursor, p store.Page) ([]rcaHit, int, error) {
-	var total int
-	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+l.from+l.w.String(), l.w.args...).Scan(&total); err != nil {
-		return nil, 0, err
+	hits, total, _, _, err := pageRCAsAt(ctx, q, l, cur, p)
+	return hits, total, err
+}
+
+// Search costs are bounded: a search counts at most searchCountCap matches
+// (the total is then a lower bound), and a relevance order ranks the
+// relevanceWindow newest matches (the rest follow no rank).
+var (
+	searchCountCap  = 1000
+	relevanceWindow = 500
+)
+
+// pageRCAsAt is pageRCAs that also says whether the total is capped and
+// which rowid a relevance page is bounded by.
+func pageRCAsAt(ctx context.Context, q queryer, l rcaList, cur *store.Cursor, p store.Page) (hits []rcaHit, total int, capped bool, floor int64, err error) {
+	if l.match != "" {
+		err = q.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM "+l.from+l.w.String()+" LIMIT ?)",
+			append(l.w.args[:len(l.w.args):len(l.w.args)], searchCountCap+1)...).Scan(&total)
+		if total > searchCountCap {
+			total, capped = searchCountCap, true
+		}
+	} else {
+		err = q.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+l.from+l.w.String(), l.w.args...).Scan(&total)
+	}
+	if err != nil {
+		return nil, 0, false, 0, err
+	}
+	if l.rank {
+		if cur != nil {
+			floor = cur.Floor
+		} else {
+			err := q.QueryRowContext(ctx, "SELECT f.rowid FROM "+l.from+l.w.String()+" ORDER BY f.rowid DESC LIMIT 1 OFFSET ?",
+				append(l.w.args[:len(l.w.args):len(l.w.args)], relevanceWindow-1)...).Scan(&floor)
+			if errors.Is(err, sql.ErrNoRows) {
+				floor = math.MinInt64
+			} else if err != nil {
+				return nil, 0, false, 0, err
+			}
+		}
 	}
 	w := l.w
 	w.conds = w.conds[:len(w.conds):len(w.conds)]
@@ -330,6 +368,9 @@ func pageRCAs(ctx context.Context, q queryer, l rcaList, cur *store.Cursor, p st
 	switch {
 	case l.match != "":
 		order := "f.rowid DESC"
+		if l.rank {
+			w.add("f.rowid >= ?", floor)
+		}
 		if cur != nil && l.rank {
 			w.add("(f.rank > ? OR (f.rank = ? AND f.rowid > ?))", cur.Rank, cur.Rank, cur.Seq)
 		} else if cur != nil {
@@ -352,7 +393,7 @@ func pageRCAs(ctx context.Context, q queryer, l rcaList, cur *store.Cursor, p st
 		query += " OFFSET ?"
 		args = append(args, p.Offset)
 	}
-	hits, err := queryAll(ctx, q, func(r scanner) (rcaHit, error) {
+	hits, err = queryAll(ctx, q, func(r scanner) (rcaHit, error) {
 		var h rcaHit
 		if l.match != "" {
 			return h, r.Scan(&h.rid, &h.rank)
@@ -360,15 +401,15 @@ func pageRCAs(ctx context.Context, q queryer, l rcaList, cur *store.Cursor, p st
 		return h, r.Scan(&h.id, &h.updated)
 	}, query, args...)
 	if err != nil || l.match == "" {
-		return hits, total, err
+		return hits, total, capped, floor, err
 	}
 	for i := range hits {
 		if err := q.QueryRowContext(ctx, "SELECT m.rca_id, r.updated_at FROM rca_search m JOIN rcas r ON r.id = m.rca_id WHERE m.rid = ?",
 			hits[i].rid).Scan(&hits[i].id, &hits[i].updated); err != nil {
-			return nil, 0, err
+			return nil, 0, false, 0, err
 		}
 	}
-	return hits, total, nil
+	return hits, total, capped, floor, nil
 }
 
 const rcaListName = "rcas"
@@ -388,11 +429,11 @@ func (s *Store) ListRCASummaries(ctx context.Context, f store.RCAFilter) (store.
 	l := planRCAs(f)
 	out := store.RCAPage{Items: []store.RCASummary{}}
 	err := s.snapshot(ctx, "list rca summaries", func(q queryer) error {
-		hits, total, err := pageRCAs(ctx, q, l, cur, f.Page)
+		hits, total, capped, floor, err := pageRCAsAt(ctx, q, l, cur, f.Page)
 		if err != nil {
 			return err
 		}
-		out.Total = total
+		out.Total, out.TotalCapped = total, capped
 		for _, h := range hits {
 			var doc, dueExt string
 			if err := q.QueryRowContext(ctx, "SELECT summary, open_due_ext FROM rca_summaries WHERE rca_id = ?", h.id).Scan(&doc, &dueExt); err != nil {
@@ -422,7 +463,7 @@ func (s *Store) ListRCASummaries(ctx context.Context, f store.RCAFilter) (store.
 			if err != nil {
 				return err
 			}
-			out.Next = store.EncodeCursor(store.Cursor{List: rcaListName, Filter: f.Key(), Time: t, Rank: last.rank, Seq: last.rid, ID: last.id})
+			out.Next = store.EncodeCursor(store.Cursor{List: rcaListName, Filter: f.Key(), Time: t, Rank: last.rank, Seq: last.rid, Floor: floor, ID: last.id})
 		}
 		return nil
 	})

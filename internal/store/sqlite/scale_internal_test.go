@@ -57,3 +57,39 @@ func TestSignInChecksDoNotWaitForReaders(t *testing.T) {
 		t.Fatalf("GetUserByEmail behind busy readers: %v", err)
 	}
 }
+
+// TestSearchBounds: a search stops counting at the cap (the total is then
+// a lower bound) and ranks only the newest matches; cursor pages still list
+// every match of the window once.
+func TestSearchBounds(t *testing.T) {
+	s := openTemp(t)
+	ctx := t.Context()
+	savedCap, savedWindow := searchCountCap, relevanceWindow
+	t.Cleanup(func() { searchCountCap, relevanceWindow = savedCap, savedWindow })
+	searchCountCap, relevanceWindow = 3, 4
+	tpl, _ := domain.BuiltinTemplate("standard")
+	for i := range 6 {
+		r := domain.NewRCA("Bounded search", tpl, "en", nil, "u", time.Date(2026, 1, 1+i, 0, 0, 0, 0, time.UTC))
+		if err := s.CreateRCA(ctx, &r, "u"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := s.ListRCASummaries(ctx, store.RCAFilter{Query: "bounded", Page: store.Page{Limit: 10}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Total != 3 || !p.TotalCapped {
+		t.Fatalf("capped total: %d, capped %v", p.Total, p.TotalCapped)
+	}
+	if len(p.Items) != 4 {
+		t.Fatalf("relevance ranks the 4 newest matches, got %d", len(p.Items))
+	}
+	p, err = s.ListRCASummaries(ctx, store.RCAFilter{Query: "bounded", Sort: store.SortRecent, Page: store.Page{Limit: 10}})
+	if err != nil || len(p.Items) != 6 {
+		t.Fatalf("recent order lists every match: %d, %v", len(p.Items), err)
+	}
+	p, err = s.ListRCASummaries(ctx, store.RCAFilter{Tag: "none"})
+	if err != nil || p.TotalCapped {
+		t.Fatalf("a list that does not search is counted exactly: %+v, %v", p, err)
+	}
+}

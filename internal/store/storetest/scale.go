@@ -249,7 +249,8 @@ func testListCursors(t *testing.T, open Opener) {
 			}
 			return ids, p.Next
 		}, nil)
-		if f.SortOrder() == store.SortRecent && strings.Join(got, ",") != strings.Join(order, ",") {
+		// (A search by recency may break ties of one instant its own way.)
+		if f.Query == "" && strings.Join(got, ",") != strings.Join(order, ",") {
 			t.Fatalf("filter %+v: cursor pages %v, want %v", f, got, order)
 		}
 		if strings.Join(sorted(got), ",") != strings.Join(sorted(want), ",") {
