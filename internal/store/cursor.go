@@ -75,10 +75,10 @@ func (f RCAFilter) Key() string {
 		strings.TrimSpace(f.Query), string(f.Audience), f.SortOrder())
 }
 
-// SortOrder is the effective sort: relevance for a search unless recent
-// is asked for, else recent.
+// SortOrder is the effective sort: relevance for a search that asks for
+// it, else recent.
 func (f RCAFilter) SortOrder() string {
-	if strings.TrimSpace(f.Query) != "" && f.Sort != SortRecent {
+	if strings.TrimSpace(f.Query) != "" && f.Sort == SortRelevance {
 		return SortRelevance
 	}
 	return SortRecent

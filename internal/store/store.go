@@ -260,12 +260,12 @@ var ErrBadCursor = errors.New("store: bad cursor")
 
 // Sort orders of ListRCASummaries.
 const (
-	// SortRecent: most recently updated first (the default).
+	// SortRecent: most recently updated first (the default, searches too).
 	SortRecent = "recent"
-	// SortRelevance: best text match first; only with a Query (the default
-	// then). A backend may rank only the newest matches (SQLite ranks the
-	// 500 newest) and report a lower bound of the total (RCAPage.TotalCapped).
-	// Its cursor is stable while the search index does not change.
+	// SortRelevance: best text match first; only with a Query. A backend
+	// may rank only the newest matches (SQLite ranks the 100 newest by
+	// BM25; MongoDB keeps recency). Its cursor is stable while the search
+	// index does not change.
 	SortRelevance = "relevance"
 )
 

@@ -61,9 +61,9 @@ func coreOps() []apiOp {
 	rcaQuery := append([]queryParam{
 		{Name: "state", Type: "string", Array: true, Description: "repeatable"},
 		{Name: "service", Type: "string"}, {Name: "tag", Type: "string"}, {Name: "incident_id", Type: "string"},
-		{Name: "q", Type: "string", Description: "text search: the words in a row, the last one as a prefix; items then carry a snippet with the match between U+E000 and U+E001"},
+		{Name: "q", Type: "string", Description: "text search: the words in a row, as whole words; items then carry a snippet with the match between U+E000 and U+E001"},
 		{Name: "since", Type: "string"}, {Name: "until", Type: "string"},
-		{Name: "sort", Type: "string", Description: "recent (default) or relevance (the default with q)"},
+		{Name: "sort", Type: "string", Description: "recent (default) or relevance (with q: the newest matches ranked)"},
 		cursorQuery,
 	}, pageQuery...)
 	auditQuery := append([]queryParam{

@@ -225,14 +225,15 @@ func indexIncident(ctx context.Context, tx *sql.Tx, in *domain.Incident) error {
 }
 
 // ftsQuery turns what a person typed into an FTS5 query: the words as one
-// phrase, the last one a prefix ("cdn late" finds "CDN latency"). It is
+// phrase of whole words ("cdn latency" finds "CDN latency", "cdn late" does
+// not: a prefix query reads every term it covers, too slow at scale). It is
 // empty when the text has no word at all (only symbols or emoji).
 func ftsQuery(q string) string {
 	words := store.SearchWords(q)
 	if len(words) == 0 {
 		return ""
 	}
-	return `"` + strings.Join(words, " ") + `"*`
+	return `"` + strings.Join(words, " ") + `"`
 }
 
 // rcaList is a list query under construction.
@@ -330,7 +331,7 @@ func pageRCAs(ctx context.Context, q queryer, l rcaList, cur *store.Cursor, p st
 // relevanceWindow newest matches (the rest follow no rank).
 var (
 	searchCountCap  = 1000
-	relevanceWindow = 500
+	relevanceWindow = 100
 )
 
 // pageRCAsAt is pageRCAs that also says whether the total is capped and

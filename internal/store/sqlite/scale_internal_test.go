@@ -74,7 +74,7 @@ func TestSearchBounds(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	p, err := s.ListRCASummaries(ctx, store.RCAFilter{Query: "bounded", Page: store.Page{Limit: 10}})
+	p, err := s.ListRCASummaries(ctx, store.RCAFilter{Query: "bounded", Sort: store.SortRelevance, Page: store.Page{Limit: 10}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,7 @@ func TestSearchBounds(t *testing.T) {
 	if len(p.Items) != 4 {
 		t.Fatalf("relevance ranks the 4 newest matches, got %d", len(p.Items))
 	}
-	p, err = s.ListRCASummaries(ctx, store.RCAFilter{Query: "bounded", Sort: store.SortRecent, Page: store.Page{Limit: 10}})
+	p, err = s.ListRCASummaries(ctx, store.RCAFilter{Query: "bounded", Page: store.Page{Limit: 10}})
 	if err != nil || len(p.Items) != 6 {
 		t.Fatalf("recent order lists every match: %d, %v", len(p.Items), err)
 	}

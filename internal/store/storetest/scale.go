@@ -61,7 +61,8 @@ func testRCASummaryFilters(t *testing.T, open Opener) {
 		{"since", store.RCAFilter{Since: ptr(at(2 * day))}, []string{c.ID, d.ID, b.ID}, 3},
 		{"until", store.RCAFilter{Until: ptr(at(2 * day))}, []string{e.ID, a.ID}, 2},
 		{"query word", store.RCAFilter{Query: "frankfurt"}, []string{b.ID}, 1},
-		{"query prefix of the last word", store.RCAFilter{Query: "cdn late"}, []string{b.ID}, 1},
+		{"query whole words", store.RCAFilter{Query: "cdn latency"}, []string{b.ID}, 1},
+		{"query is no prefix", store.RCAFilter{Query: "cdn late"}, nil, 0},
 		{"query words in a row", store.RCAFilter{Query: "failed over"}, []string{a.ID}, 1},
 		{"query words not in a row", store.RCAFilter{Query: "primary replica"}, nil, 0},
 		{"query in a service", store.RCAFilter{Query: "webhooks"}, []string{d.ID}, 1},
@@ -234,7 +235,7 @@ func testListCursors(t *testing.T, open Opener) {
 	for i, it := range full.Items {
 		order[i] = it.ID
 	}
-	for _, f := range []store.RCAFilter{{}, {Tag: "paged"}, {Query: "outage"}, {Query: "outage", Sort: store.SortRecent}} {
+	for _, f := range []store.RCAFilter{{}, {Tag: "paged"}, {Query: "outage"}, {Query: "outage", Sort: store.SortRelevance}} {
 		f.Page.Limit = 3
 		got := pageAll(t, func(c string) ([]string, string) {
 			f.Cursor = c

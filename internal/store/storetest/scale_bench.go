@@ -59,7 +59,8 @@ func ScaleQueries(ctx context.Context, s store.Store) ([]ScaleQuery, error) {
 		{"rcas/search-word", rcas(store.RCAFilter{Query: "certificate"})},
 		{"rcas/search-phrase", rcas(store.RCAFilter{Query: "replica that was several"})},
 		{"rcas/search-external", rcas(store.RCAFilter{Query: "load balancer", Audience: domain.External})},
-		{"rcas/search-recent", rcas(store.RCAFilter{Query: "rate limited", Sort: store.SortRecent})},
+		{"rcas/search-relevance", rcas(store.RCAFilter{Query: "rate limited", Sort: store.SortRelevance})},
+		{"rcas/search-cursor-page-2", searchPage2(ctx, s)},
 		{"rcas/search-and-service", rcas(store.RCAFilter{Query: "timeouts", Service: "Payments"})},
 		{"rcas/state", rcas(store.RCAFilter{States: []domain.RCAState{domain.StateDraft}})},
 		{"rcas/states", rcas(store.RCAFilter{States: []domain.RCAState{domain.StateInReview, domain.StateApproved}})},
@@ -78,6 +79,20 @@ func ScaleQueries(ctx context.Context, s store.Store) ([]ScaleQuery, error) {
 		{"incidents/title", incidents(store.IncidentFilter{Query: "payments partial"})},
 		{"incidents/offset-5000", incidents(store.IncidentFilter{Page: store.Page{Offset: 5000}})},
 	}, nil
+}
+
+// searchPage2 times the second page of a search, through its cursor.
+func searchPage2(ctx context.Context, s store.Store) func(ctx context.Context, s store.Store) (int, error) {
+	f := store.RCAFilter{Query: "certificate", Page: store.Page{Limit: 25}}
+	p, err := s.ListRCASummaries(ctx, f)
+	f.Cursor = p.Next
+	return func(ctx context.Context, s store.Store) (int, error) {
+		if err != nil {
+			return 0, err
+		}
+		p, err := s.ListRCASummaries(ctx, f)
+		return p.Total, err
+	}
 }
 
 // BenchScale times every ScaleQuery on s and reports the median and the
