@@ -71,6 +71,9 @@ const (
 	MaxBodyLen  = 200_000
 	MaxTextLen  = 10_000
 	MaxListLen  = 1_000
+	// MaxIncidentUpdates bounds an incident's updates (scalesql): a long
+	// incident posts many; the stores keep them within one record.
+	MaxIncidentUpdates = 10_000
 )
 
 func checkText(ps *problems, field, v string, required bool, max int) {

@@ -127,7 +127,7 @@ func (in *Incident) Validate() error {
 			ps.add(f+".to", CodeTimeOrder, "to is before from")
 		}
 	}
-	if len(in.Updates) > MaxListLen {
+	if len(in.Updates) > MaxIncidentUpdates {
 		ps.add("updates", CodeTooLong, "")
 	}
 	for i, u := range in.Updates {

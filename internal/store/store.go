@@ -271,10 +271,12 @@ var ErrBadCursor = errors.New("store: bad cursor")
 
 // Sort orders of ListRCASummaries.
 const (
-	// SortRecent: most recently updated first (the default).
+	// SortRecent: most recently updated first (the default, searches too).
 	SortRecent = "recent"
-	// SortRelevance: best text match first; only with a Query (the default
-	// then). Its cursor is stable while the search index does not change.
+	// SortRelevance: best text match first; only with a Query. A backend
+	// may rank only the newest matches (SQLite ranks the 100 newest by
+	// BM25; MongoDB keeps recency). Its cursor is stable while the search
+	// index does not change.
 	SortRelevance = "relevance"
 )
 
@@ -381,7 +383,9 @@ func SummarizeIncident(in *domain.Incident) IncidentSummary {
 type RCAPage struct {
 	Items []RCASummary `json:"items"`
 	Total int          `json:"total"`
-	Next  string       `json:"next"`
+	// TotalCapped: a search stopped counting; Total is a lower bound.
+	TotalCapped bool   `json:"total_capped,omitempty"`
+	Next        string `json:"next"`
 }
 
 // IncidentPage is one page of incident summaries; see RCAPage.

@@ -32,6 +32,7 @@ const (
 	codeInvalid           = "invalid"
 	codeUnavailable       = "unavailable"
 	codeInternal          = "internal"
+	codeBadCursor         = "bad_cursor" // scalesql
 )
 
 // defaultMessages are the English client-safe messages per code.
@@ -51,6 +52,7 @@ var defaultMessages = map[string]string{
 	codeInvalid:           "Some values are invalid.",
 	codeUnavailable:       "Storage is unavailable. Try again shortly.",
 	codeInternal:          "Something went wrong on our side.",
+	codeBadCursor:         "This list position (cursor) is not valid any more. Start again from the first page.",
 }
 
 // httpError separates what the client is told (Status, Code, Message, Extra)
@@ -125,6 +127,8 @@ func classify(err error) *httpError {
 			Message: "This is the last active admin; make another user admin first."}
 	case errors.Is(err, store.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
 		return &httpError{Status: http.StatusServiceUnavailable, Code: codeUnavailable, Err: err}
+	case errors.Is(err, store.ErrBadCursor): // scalesql
+		return &httpError{Status: http.StatusBadRequest, Code: codeBadCursor, Err: err, Extra: map[string]any{"field": "cursor"}}
 	case errors.Is(err, domain.ErrLocked):
 		return &httpError{Status: http.StatusConflict, Code: codeLocked, Err: err}
 	case errors.Is(err, domain.ErrInvalidTransition):

@@ -65,6 +65,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"BadCursors", testBadCursors},
 		{"IncidentSummaryFilters", testIncidentSummaryFilters},
 		{"BulkCreates", testBulkCreates},
+		{"ManyIncidentUpdates", testManyIncidentUpdates},
 		{"Closed", testClosed},
 		// area edges (issue 10)
 		{"LastAdmin", testLastAdmin},
