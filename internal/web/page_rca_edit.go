@@ -87,6 +87,8 @@ func (p *pages) renderEdit(c *gin.Context, status int, rc *rcaContext, st editSt
 		Severities: domain.Severities, Kinds: domain.TimelineKinds, ActionStates: domain.ActionStates,
 		IdleMS: autosaveIdleMS, Problems: st.problems, ProblemForm: st.problemForm, Linked: rc.Incidents,
 	}
+	tl := entryLocale(c, loc) // the zone the timeline was last entered in (?tz=)
+	d.TimeZone = tl.Zone()
 	d.Zones = zoneChoices(d.TimeZone)
 	key := st.section
 	if key == "" {
@@ -108,7 +110,7 @@ func (p *pages) renderEdit(c *gin.Context, status int, rc *rcaContext, st editSt
 		if st.mine != nil {
 			d.Current.Body, d.Current.Theirs, d.Current.Conflict, d.Current.Revision = *st.mine, *st.theirs, true, st.revision
 		}
-		d.Timeline = timelineRows(r, loc)
+		d.Timeline = timelineRows(r, tl)
 		d.TLForm = timelineForm{Kind: string(domain.KindNote), Visibility: string(domain.External)}
 		if st.tlForm != nil {
 			d.TLForm = *st.tlForm
