@@ -100,7 +100,7 @@ func (p *pages) renderEdit(c *gin.Context, status int, rc *rcaContext, st editSt
 		if done {
 			d.DoneCount++
 		}
-		d.SectionNav = append(d.SectionNav, sectionNav{Key: s.Key, Title: s.Title, Complete: done, Required: s.Required, Current: s.Key == key})
+		d.SectionNav = append(d.SectionNav, sectionNav{Key: s.Key, Title: templateText(loc, rc.Template, s.Key, "title", s.Title), Complete: done, Required: s.Required, Current: s.Key == key})
 	}
 	if key == factsSection || r.Section(key) == nil {
 		d.FactsView = true
@@ -168,10 +168,17 @@ func (p *pages) sectionView(rc *rcaContext, key string, loc *uiLocale) *sectionV
 			v.Guidance = def.Guidance
 		}
 	}
+	v.Title = templateText(loc, rc.Template, key, "title", v.Title)
+	v.Guidance = templateText(loc, rc.Template, key, "guidance", v.Guidance)
+	v.Example = templateText(loc, rc.Template, key, "example", v.Example)
 	for _, ch := range rc.Checks.Checks {
 		for _, f := range ch.Findings {
 			if f.SectionKey == key {
-				v.Findings = append(v.Findings, loc.T("ui.quality."+ch.Code+"."+f.Code, "Value", f.Subject))
+				subject := f.Subject
+				if subject == s.Title {
+					subject = v.Title // the heading as the reader sees it
+				}
+				v.Findings = append(v.Findings, loc.T("ui.quality."+ch.Code+"."+f.Code, "Value", subject))
 			}
 		}
 	}

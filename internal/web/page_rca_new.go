@@ -26,7 +26,7 @@ type rcaNewPage struct {
 
 // rcaNewForm offers the templates; ?incident=ID starts from that incident.
 func (p *pages) rcaNewForm(c *gin.Context) {
-	d := rcaNewPage{PageData: p.base(c, "new"), Templates: domain.BuiltinTemplates(), Languages: p.languages()}
+	d := rcaNewPage{PageData: p.base(c, "new"), Templates: localizedTemplates(p.localeOf(c)), Languages: p.languages()}
 	d.Form = rcaNewForm{Template: domain.TemplateStandard, Language: d.Lang}
 	if id := c.Query("incident"); id != "" {
 		in, err := p.s.store.GetIncident(c.Request.Context(), id)
@@ -80,7 +80,7 @@ func (p *pages) rcaCreate(c *gin.Context) {
 	}
 	if len(problems) > 0 {
 		d := rcaNewPage{PageData: p.base(c, "new"), Form: form, Incident: incident,
-			Templates: domain.BuiltinTemplates(), Languages: p.languages(), Problems: problems}
+			Templates: localizedTemplates(p.localeOf(c)), Languages: p.languages(), Problems: problems}
 		p.render(c, http.StatusUnprocessableEntity, "rca_new", d)
 		return
 	}
