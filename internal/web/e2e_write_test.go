@@ -172,6 +172,14 @@ func TestE2EDocumentEditor(t *testing.T) {
 		if dir == "" {
 			dir = t.TempDir()
 		}
+		shot := env.rca("Checkout Partial Service Disruption", in.ID)
+		shot.Section("summary").Body = "For **47 minutes**, one in five checkout requests failed with a timeout.\n\n- A database failover left the payment service on a read-only replica.\n- Traffic moved back to the primary at 10:12 UTC."
+		shot.Section("impact").Body = "About 12,000 checkout attempts failed (18% of the traffic), all in the EU region. No payment was charged twice."
+		shot.Normalize()
+		if err := srv.st.UpdateRCA(ctx, &shot, srv.users[domain.RoleAuthor].ID, "fixture"); err != nil {
+			t.Fatal(err)
+		}
+		write := srv.url + "/rcas/" + shot.ID + "/write"
 		for _, lang := range []string{"en", "de"} {
 			for _, w := range []int64{375, 1280} {
 				do(t, author, "viewport", chromedp.EmulateViewport(w, 900), chromedp.Navigate(write+"?lang="+lang), chromedp.WaitVisible(chromedp.CSS(`#doc[data-ready]`)))

@@ -28,6 +28,7 @@ type editPage struct {
 	Linked       []domain.Incident
 	Linkable     []domain.Incident
 	Timeline     []timelineRow
+	Importable   []importRow // area "ui": incident updates to tick for import
 	TLForm       timelineForm
 	Kinds        []domain.TimelineKind
 	Zones        []string
@@ -111,6 +112,7 @@ func (p *pages) renderEdit(c *gin.Context, status int, rc *rcaContext, st editSt
 			d.Current.Body, d.Current.Theirs, d.Current.Conflict, d.Current.Revision = *st.mine, *st.theirs, true, st.revision
 		}
 		d.Timeline = timelineRows(r, tl)
+		d.Importable = importCandidates(r, rc.Incidents, tl)
 		d.TLForm = timelineForm{Kind: string(domain.KindNote), Visibility: string(domain.External)}
 		if st.tlForm != nil {
 			d.TLForm = *st.tlForm

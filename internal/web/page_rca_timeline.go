@@ -129,10 +129,11 @@ func (p *pages) timelineDelete(c *gin.Context) {
 func (p *pages) timelineImport(c *gin.Context) {
 	id := c.Param("id")
 	added := 0
+	ticked := c.PostFormArray("update")
 	r, err := p.mutateRCA(c, id, "timeline import", func(r *domain.RCA) error {
 		added = 0
 		for _, in := range p.incidentsOf(c.Request.Context(), r.IncidentIDs) {
-			entries := timelineFromIncident(in, r.Timeline)
+			entries := pickEntries(timelineFromIncident(in, r.Timeline), ticked)
 			added += len(entries)
 			r.Timeline = append(r.Timeline, entries...)
 		}
