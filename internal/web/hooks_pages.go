@@ -77,6 +77,7 @@ func (s *Server) registerPages(r *gin.Engine) {
 
 	// The document editor: every section on one page (area "ui").
 	ui.GET("/rcas/:id/write", author, p.rcaWrite)
+	ui.POST("/rcas/:id/timeline/paste", author, p.timelinePaste)
 
 	// Incidents.
 	ui.GET("/incidents", viewer, p.incidentList)

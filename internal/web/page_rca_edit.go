@@ -29,6 +29,7 @@ type editPage struct {
 	Linkable     []domain.Incident
 	Timeline     []timelineRow
 	Importable   []importRow // area "ui": incident updates to tick for import
+	Paste        *pasteView  // area "ui": pasted timeline lines and their preview
 	TLForm       timelineForm
 	Kinds        []domain.TimelineKind
 	Zones        []string
@@ -62,6 +63,7 @@ type editState struct {
 	// mine and theirs: a section save that conflicted (no-JS path).
 	mine, theirs *string
 	revision     int64
+	paste        *pasteView // area "ui": the paste form with its preview
 }
 
 // autosaveIdleMS is how long the editor waits after the last keystroke
@@ -113,6 +115,10 @@ func (p *pages) renderEdit(c *gin.Context, status int, rc *rcaContext, st editSt
 		}
 		d.Timeline = timelineRows(r, tl)
 		d.Importable = importCandidates(r, rc.Incidents, tl)
+		d.Paste = st.paste
+		if d.Paste == nil {
+			d.Paste = &pasteView{Zone: d.TimeZone, Date: pasteDay(rc, tl)}
+		}
 		d.TLForm = timelineForm{Kind: string(domain.KindNote), Visibility: string(domain.External)}
 		if st.tlForm != nil {
 			d.TLForm = *st.tlForm
