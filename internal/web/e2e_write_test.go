@@ -212,3 +212,24 @@ var pressEnter = chromedp.Func(func(ctx context.Context, t *chromedp.Target) err
 	}
 	return nil
 })
+
+// TestE2EStaleRequiredBannerGoes: in the guided editor, the "required and
+// still empty" notice above a section disappears once autosave stored text
+// in it (issue 12: it stayed until a reload).
+func TestE2EStaleRequiredBannerGoes(t *testing.T) {
+	exe := findChromium(t)
+	srv := startE2EServer(t)
+	env := &uiEnv{t: t, st: srv.st, users: srv.users}
+	r := env.rca("Queue backlog")
+	browser := startBrowser(t, exe)
+	author := tab(t, browser)
+	failureShots(t, srv.url, map[string]context.Context{"author": author})
+	signInBrowser(t, author, srv.url, "author@example.com")
+	do(t, author, "open the empty impact section",
+		chromedp.Navigate(srv.url+"/rcas/"+r.ID+"/edit?section=impact"),
+		chromedp.WaitVisible(chromedp.CSS("#section-findings")),
+		chromedp.SendKeys(chromedp.CSS("#section-body"), "Every EU customer saw slow pages."),
+		chromedp.Blur(chromedp.CSS("#section-body")),
+		chromedp.Poll[chromedp.Void](`document.getElementById("save-state").dataset.state === "saved" && !document.getElementById("section-findings")`,
+			chromedp.WithPollingTimeout(15*time.Second)))
+}
