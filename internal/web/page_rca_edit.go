@@ -182,11 +182,7 @@ func (p *pages) sectionView(rc *rcaContext, key string, loc *uiLocale) *sectionV
 	for _, ch := range rc.Checks.Checks {
 		for _, f := range ch.Findings {
 			if f.SectionKey == key {
-				subject := f.Subject
-				if subject == s.Title {
-					subject = v.Title // the heading as the reader sees it
-				}
-				v.Findings = append(v.Findings, loc.T("ui.quality."+ch.Code+"."+f.Code, "Value", subject))
+				v.Findings = append(v.Findings, loc.T("ui.quality."+ch.Code+"."+f.Code, "Value", f.Subject))
 			}
 		}
 	}

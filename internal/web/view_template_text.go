@@ -1,6 +1,9 @@
 package web
 
-import "github.com/hindsight-rca/hindsight/internal/domain"
+import (
+	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/quality"
+)
 
 // Built-in templates carry English texts in the domain; the UI shows them in
 // the reader's language from ui.template.<template>.<section>.<field> keys
@@ -58,4 +61,18 @@ func localizedTemplates(loc *uiLocale) []domain.Template {
 		}
 	}
 	return out
+}
+
+// localizeFindings names the sections in quality findings the way the page
+// heads them (a built-in heading in the reader's language).
+func localizeFindings(rc *rcaContext, loc *uiLocale) {
+	for i := range rc.Checks.Checks {
+		fs := append([]quality.Finding(nil), rc.Checks.Checks[i].Findings...)
+		for j, f := range fs {
+			if s := rc.RCA.Section(f.SectionKey); s != nil && f.Subject == s.Title {
+				fs[j].Subject = templateText(loc, rc.Template, s.Key, "title", s.Title)
+			}
+		}
+		rc.Checks.Checks[i].Findings = fs
+	}
 }
