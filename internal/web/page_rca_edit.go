@@ -44,7 +44,7 @@ type editPage struct {
 // ProblemsFor returns the problems when they belong to form.
 func (e editPage) ProblemsFor(form string) []domain.Problem {
 	if e.ProblemForm == form {
-		return e.Problems
+		return problemsInForm(form, e.Problems)
 	}
 	return nil
 }
@@ -131,13 +131,13 @@ func (p *pages) renderEdit(c *gin.Context, status int, rc *rcaContext, st editSt
 		for i := range d.Timeline {
 			if d.Timeline[i].ID == st.rowID && st.tlRow != nil {
 				d.Timeline[i].Local, d.Timeline[i].Kind, d.Timeline[i].Text, d.Timeline[i].Visibility = st.tlRow.At, st.tlRow.Kind, st.tlRow.Text, st.tlRow.Visibility
-				d.Timeline[i].Problems = st.problems
+				d.Timeline[i].Problems = problemsInForm("timeline", st.problems)
 			}
 		}
 		for i := range d.ActionRows {
 			if d.ActionRows[i].ID == st.rowID && st.aiRow != nil {
 				d.ActionRows[i].Form = *st.aiRow
-				d.ActionRows[i].Problems = st.problems
+				d.ActionRows[i].Problems = problemsInForm("action", st.problems)
 			}
 		}
 	}
