@@ -233,3 +233,25 @@ func TestE2EStaleRequiredBannerGoes(t *testing.T) {
 		chromedp.Poll[chromedp.Void](`document.getElementById("save-state").dataset.state === "saved" && !document.getElementById("section-findings")`,
 			chromedp.WithPollingTimeout(15*time.Second)))
 }
+
+// TestE2EStatusMarkdownListsKeepBullets: a list in an incident update on the
+// public status page shows its bullets and numbers (issue 12: the page's
+// list reset removed them).
+func TestE2EStatusMarkdownListsKeepBullets(t *testing.T) {
+	exe := findChromium(t)
+	srv := startE2EServer(t)
+	env := &uiEnv{t: t, st: srv.st, users: srv.users}
+	in := env.incident("Search latency")
+	in.Updates = []domain.IncidentUpdate{{Status: domain.UpdateIdentified, Body: "We found two causes:\n\n- a full disk\n- a slow query\n\nNext:\n\n1. clean up\n2. reindex", At: uiT0.Add(5 * time.Minute)}}
+	if err := srv.st.UpdateIncident(context.Background(), &in); err != nil {
+		t.Fatal(err)
+	}
+	browser := startBrowser(t, exe)
+	reader := tab(t, browser)
+	failureShots(t, srv.url, map[string]context.Context{"reader": reader})
+	do(t, reader, "open the incident", chromedp.Navigate(srv.url+"/status/incidents/"+in.ID), chromedp.WaitVisible(chromedp.CSS(".body li")))
+	got := eval[string](t, reader, `Array.from(document.querySelectorAll(".body li")).map(li => getComputedStyle(li).listStyleType).join(",")`)
+	if got != "disc,disc,decimal,decimal" {
+		t.Errorf("list markers = %q, want disc,disc,decimal,decimal", got)
+	}
+}
