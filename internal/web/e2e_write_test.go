@@ -55,6 +55,8 @@ func TestE2EDocumentEditor(t *testing.T) {
 
 	step(t, "every section is an editor under the CSP", func(t *testing.T) {
 		do(t, author, "open", chromedp.Navigate(write), chromedp.WaitVisible(chromedp.CSS(`#doc[data-ready]`)))
+		t.Logf("document editor interactive %s ms after navigation start (%d sections)",
+			eval[string](t, author, `document.getElementById("doc").dataset.readyMs`), len(r.Sections))
 		n := eval[int](t, author, `document.querySelectorAll(".doc-section .cm-editor").length`)
 		if n != len(r.Sections) {
 			t.Fatalf("%d editors for %d sections", n, len(r.Sections))
