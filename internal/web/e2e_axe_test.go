@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
@@ -28,8 +30,9 @@ type axeViolation struct {
 
 // TestE2EAccessibilityWithAxe runs axe-core in Chromium on the main pages
 // (the document editor, the guided editor's timeline, an RCA, the
-// dashboard, an incident and the public status page) and fails on any
-// serious or critical violation.
+// dashboard, an incident and the public status page), in the light and the
+// dark colour scheme, and fails on any serious or critical violation
+// (colour contrast among them).
 func TestE2EAccessibilityWithAxe(t *testing.T) {
 	exe := findChromium(t)
 	srv := startE2EServer(t)
@@ -51,28 +54,35 @@ func TestE2EAccessibilityWithAxe(t *testing.T) {
 		"/rcas/" + r.ID + "/write", "/rcas/" + r.ID + "/edit?section=timeline", "/rcas/" + r.ID,
 		"/", "/incidents/" + in.ID, "/status", "/status/incidents/" + in.ID,
 	}
-	for _, path := range pages {
-		t.Run(path, func(t *testing.T) {
-			do(t, author, "open "+path, chromedp.Navigate(srv.url+path), chromedp.WaitVisible(chromedp.CSS("body")))
-			if strings.HasSuffix(path, "/write") {
-				do(t, author, "editor ready", chromedp.WaitVisible(chromedp.CSS("#doc[data-ready]")))
-			}
-			do(t, author, "load axe", chromedp.Evaluate[chromedp.Void](axeSource))
-			c, cancel := context.WithTimeout(author, 60*time.Second)
-			defer cancel()
-			raw, err := chromedp.Run(c, chromedp.Evaluate[string](`axe.run(document, {resultTypes: ["violations"]}).then(r => JSON.stringify(
+	for _, scheme := range []string{"light", "dark"} {
+		do(t, author, "colour scheme "+scheme, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+				Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}})
+			return err
+		}))
+		for _, path := range pages {
+			t.Run(scheme+path, func(t *testing.T) {
+				do(t, author, "open "+path, chromedp.Navigate(srv.url+path), chromedp.WaitVisible(chromedp.CSS("body")))
+				if strings.HasSuffix(path, "/write") {
+					do(t, author, "editor ready", chromedp.WaitVisible(chromedp.CSS("#doc[data-ready]")))
+				}
+				do(t, author, "load axe", chromedp.Evaluate[chromedp.Void](axeSource))
+				c, cancel := context.WithTimeout(author, 60*time.Second)
+				defer cancel()
+				raw, err := chromedp.Run(c, chromedp.Evaluate[string](`axe.run(document, {resultTypes: ["violations"]}).then(r => JSON.stringify(
 				r.violations.filter(v => v.impact === "serious" || v.impact === "critical")
 				 .map(v => ({id: v.id, help: v.help, nodes: v.nodes.map(n => n.target.join(" ")).slice(0, 5)}))))`, chromedp.EvalAwaitPromise))
-			if err != nil {
-				t.Fatalf("axe: %v", err)
-			}
-			var vs []axeViolation
-			if err := json.Unmarshal([]byte(raw), &vs); err != nil {
-				t.Fatalf("axe answer %q: %v", raw, err)
-			}
-			for _, v := range vs {
-				t.Errorf("%s: %s (%s) at %s", path, v.ID, v.Help, strings.Join(v.Nodes, " | "))
-			}
-		})
+				if err != nil {
+					t.Fatalf("axe: %v", err)
+				}
+				var vs []axeViolation
+				if err := json.Unmarshal([]byte(raw), &vs); err != nil {
+					t.Fatalf("axe answer %q: %v", raw, err)
+				}
+				for _, v := range vs {
+					t.Errorf("%s (%s): %s (%s) at %s", path, scheme, v.ID, v.Help, strings.Join(v.Nodes, " | "))
+				}
+			})
+		}
 	}
 }
