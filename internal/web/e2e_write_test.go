@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -191,6 +192,12 @@ func TestE2EDocumentEditor(t *testing.T) {
 				shootViewport(t, author, filepath.Join(dir, "editor-"+lang+"-"+strconv.FormatInt(w, 10)+".png"))
 			}
 		}
+		do(t, author, "dark", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+				Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}})
+			return err
+		}), chromedp.EmulateViewport(1280, 900), chromedp.Navigate(write+"?lang=en"), chromedp.WaitVisible(chromedp.CSS(`#doc[data-ready]`)))
+		shootViewport(t, author, filepath.Join(dir, "editor-en-1280-dark.png"))
 	})
 }
 
