@@ -66,7 +66,7 @@ var Areas = map[string][]string{
 	"report": nil,
 	"errors": nil,
 	"status": nil,
-	"ui":     {"en", "de"},
+	"ui":     nil, // area "ui": every language (issue 12)
 }
 
 // pluralForms are the CLDR plural categories a message object may use.

@@ -64,6 +64,12 @@ func (u *uiLocale) Problem(p domain.Problem) string {
 // fieldLabel names a problem's field for users: the last path element,
 // looked up as ui.field.<name>; unknown fields are left unnamed.
 func (u *uiLocale) fieldLabel(field string) string {
+	// area "ui": a form's own label first ("timeline.text" is "What happened").
+	if path := indexRe.ReplaceAllString(field, ""); strings.Contains(path, ".") {
+		if got := u.l.T("ui.field." + path); got != "ui.field."+path {
+			return got
+		}
+	}
 	name := field
 	if i := strings.LastIndexByte(name, '.'); i >= 0 {
 		name = name[i+1:]
@@ -81,7 +87,7 @@ func (u *uiLocale) fieldLabel(field string) string {
 // FieldError returns the message of the first problem with field, or "".
 func (u *uiLocale) FieldError(ps []domain.Problem, field string) string {
 	for _, p := range ps {
-		if p.Field == field {
+		if p.Field == field || strings.HasSuffix(p.Field, "."+field) {
 			return u.problemMessage(p.Code)
 		}
 	}
