@@ -31,6 +31,7 @@ const (
 	CodeTooLarge = "too_large" // a document holds more than Problem.Limit bytes of text
 	CodeNUL      = "nul_byte"  // a NUL character in text
 	CodeBidi     = "bidi_control"
+	CodeReadOnly = "read_only" // a member that may be sent back unchanged only
 )
 
 // ErrZone is returned by LoadZone for a name that is not an IANA time zone.

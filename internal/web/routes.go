@@ -31,6 +31,7 @@ func (s *Server) routes() *gin.Engine {
 		s.crossOrigin(),
 		s.authenticate(),
 		s.auditTokenUse(),
+		s.jsonBodies(), // hygiene: 415 and bodyless routes, before any handler
 	)
 	r.NoRoute(s.notFound)
 	r.NoMethod(s.methodNotAllowed)
