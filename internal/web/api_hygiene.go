@@ -21,6 +21,11 @@ import (
 	"github.com/hindsight-rca/hindsight/internal/i18n"
 )
 
+// maxRCABodyBytes is the body limit of PUT /api/v1/rcas/{id}: an RCA at
+// its text limit (domain.MaxRCATextBytes) must fit as JSON, escapes and
+// member names included, so that the domain can answer 413 naming it.
+const maxRCABodyBytes = 4 * domain.MaxRCATextBytes
+
 // bodyless lists the API routes that take no body. Sending one anyway is
 // refused like an unknown member, not silently ignored.
 var bodyless = map[string]bool{
@@ -245,4 +250,22 @@ func (s *Server) translateProblem(c *gin.Context, p domain.Problem) (string, boo
 		return "", false
 	}
 	return s.catalog.Localizer(s.requestLang(c)).T(key, map[string]any{"Field": p.Field, "Limit": p.Limit}), true
+}
+
+// changedReadOnly refuses a replace body whose id or created_at names
+// another value than the stored record's, for inputs that embed the whole
+// domain type (incidents, RCAs) and so take those members. Unchanged or
+// absent they are ignored.
+func changedReadOnly(id, curID string, created, curCreated time.Time) error {
+	var ps []domain.Problem
+	if id != "" && id != curID {
+		ps = append(ps, domain.Problem{Field: "id", Code: domain.CodeReadOnly, Detail: "read-only; send it unchanged or leave it out"})
+	}
+	if !created.IsZero() && !created.Equal(curCreated) {
+		ps = append(ps, domain.Problem{Field: "created_at", Code: domain.CodeReadOnly, Detail: "read-only; send it unchanged or leave it out"})
+	}
+	if len(ps) > 0 {
+		return &domain.ValidationError{Problems: ps}
+	}
+	return nil
 }
