@@ -29,16 +29,16 @@ const maxRCABodyBytes = 4 * domain.MaxRCATextBytes
 // bodyless lists the API routes that take no body. Sending one anyway is
 // refused like an unknown member, not silently ignored.
 var bodyless = map[string]bool{
-	"POST /api/v1/rcas/:id/publish":                 true,
-	"POST /api/v1/rcas/:id/restore/:version":        true,
-	"POST /api/v1/rcas/:id/comments/:cid/resolve":   true,
-	"DELETE /api/v1/session":                        true,
-	"DELETE /api/v1/components/:id":                 true,
-	"DELETE /api/v1/incidents/:id":                  true,
-	"DELETE /api/v1/rcas/:id":                       true,
+	"POST /api/v1/rcas/:id/publish":                  true,
+	"POST /api/v1/rcas/:id/restore/:version":         true,
+	"POST /api/v1/rcas/:id/comments/:cid/resolve":    true,
+	"DELETE /api/v1/session":                         true,
+	"DELETE /api/v1/components/:id":                  true,
+	"DELETE /api/v1/incidents/:id":                   true,
+	"DELETE /api/v1/rcas/:id":                        true,
 	"DELETE /api/v1/rcas/:id/incidents/:incident_id": true,
-	"DELETE /api/v1/tokens/:id":                     true,
-	"DELETE /api/v1/targets/:id":                    true,
+	"DELETE /api/v1/tokens/:id":                      true,
+	"DELETE /api/v1/targets/:id":                     true,
 }
 
 // jsonBodies checks every API request that carries a body before its

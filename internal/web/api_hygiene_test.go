@@ -74,9 +74,13 @@ func TestEveryPutAcceptsItsGet(t *testing.T) {
 		value      string
 	}{
 		{"component", "/api/v1/components/" + ids["component"], domain.RoleAdmin,
-			func() map[string]json.RawMessage { return getRaw(domain.RoleAdmin, "/api/v1/components/"+ids["component"]) }, "name", `"Public API"`},
+			func() map[string]json.RawMessage {
+				return getRaw(domain.RoleAdmin, "/api/v1/components/"+ids["component"])
+			}, "name", `"Public API"`},
 		{"incident", "/api/v1/incidents/" + ids["incident"], domain.RoleAuthor,
-			func() map[string]json.RawMessage { return getRaw(domain.RoleAuthor, "/api/v1/incidents/"+ids["incident"]) }, "title", `"API was down"`},
+			func() map[string]json.RawMessage {
+				return getRaw(domain.RoleAuthor, "/api/v1/incidents/"+ids["incident"])
+			}, "title", `"API was down"`},
 		{"rca", "/api/v1/rcas/" + ids["rca"], domain.RoleAuthor,
 			func() map[string]json.RawMessage { return getRaw(domain.RoleAuthor, "/api/v1/rcas/"+ids["rca"]) }, "title", `"API was down for an hour"`},
 		{"target", "/api/v1/targets/" + ids["target"], domain.RoleAdmin,
