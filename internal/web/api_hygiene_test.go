@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -268,4 +269,43 @@ func TestLimitsOverTheAPI(t *testing.T) {
 		t.Fatalf("stored %d sections, %d entries", len(cur.Sections), len(cur.Timeline))
 	}
 	e.must(domain.RoleAuthor, "PUT", "/api/v1/rcas/"+r.ID, cur, 200, nil)
+}
+
+// TestZoneLocalRefusedEverywhere: "Local" (the server's own zone) is no
+// IANA name: every place that takes a zone refuses it, and nothing changes.
+func TestZoneLocalRefusedEverywhere(t *testing.T) {
+	e := newEnv(t)
+	r := e.rca("Zones", "standard")
+	for _, tc := range []struct {
+		name, method, path string
+		role               domain.Role
+		body               any
+		want               int
+		field              string
+	}{
+		{"PUT /me", "PUT", "/api/v1/me", domain.RoleViewer, map[string]any{"time_zone": "Local"}, 422, "time_zone"},
+		{"PUT /users", "PUT", "/api/v1/users/" + e.users[domain.RoleAuthor].ID, domain.RoleAdmin, map[string]any{"time_zone": "local"}, 422, "time_zone"},
+		{"export", "GET", "/api/v1/rcas/" + r.ID + "/export?format=md&tz=Local", domain.RoleAuthor, nil, 400, "tz"},
+	} {
+		was := e.snapshot()
+		w := e.as(tc.role, tc.method, tc.path, tc.body)
+		if w.Code != tc.want || !strings.Contains(w.Body.String(), `"`+tc.field+`"`) {
+			t.Errorf("%s: %d %s", tc.name, w.Code, w.Body)
+		}
+		if e.snapshot() != was {
+			t.Errorf("%s changed the store", tc.name)
+		}
+	}
+	if _, err := New(Config{Version: "test", DefaultTimeZone: "Local"}, openTestStore(t), nil); err == nil {
+		t.Error("a server with the default zone Local started")
+	}
+
+	ui := newUIEnv(t)
+	c := ui.as(domain.RoleAuthor)
+	c.post("/settings", url.Values{"language": {"en"}, "tz": {"Local"}}, http.StatusUnprocessableEntity)
+	rc := ui.rca("Zones")
+	c.post("/rcas/"+rc.ID+"/timeline", url.Values{"at": {"2026-03-04T10:00"}, "tz": {"Local"}, "kind": {"note"}, "text": {"x"}}, http.StatusUnprocessableEntity)
+	if got := ui.getRCA(rc.ID); len(got.Timeline) != 0 {
+		t.Fatalf("a timeline entry in zone Local was stored: %+v", got.Timeline)
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -100,7 +99,7 @@ func (s *Server) exportQuery(c *gin.Context) (exportQuery, error) {
 	if q.tz == "" {
 		q.tz = s.cfg.DefaultTimeZone
 	}
-	if _, err := time.LoadLocation(q.tz); err != nil || strings.EqualFold(q.tz, "local") {
+	if _, err := domain.LoadZone(q.tz); err != nil {
 		return q, bad("tz", "error.export.tz", q.tz, nil)
 	}
 	if !q.audience.Valid() {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -31,7 +30,7 @@ func (p *pages) rcaReport(c *gin.Context) {
 	}
 	tz := strings.TrimSpace(c.DefaultQuery("tz", p.s.cfg.DefaultTimeZone))
 	audience := report.Audience(c.DefaultQuery("audience", string(report.External)))
-	if _, err := time.LoadLocation(tz); err != nil || strings.EqualFold(tz, "local") || !audience.Valid() {
+	if _, err := domain.LoadZone(tz); err != nil || !audience.Valid() {
 		p.s.respondError(c, http.StatusBadRequest, codeBadRequest, "")
 		return
 	}

@@ -182,7 +182,7 @@ func (p *pages) zoneFor(u domain.User) *time.Location {
 		if name == "" {
 			continue
 		}
-		if loc, err := time.LoadLocation(name); err == nil {
+		if loc, err := domain.LoadZone(name); err == nil {
 			return loc
 		}
 	}
