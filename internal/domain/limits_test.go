@@ -125,6 +125,13 @@ func TestNULAndBidiRefused(t *testing.T) {
 	if ps := problemsOf(t, in.Validate()); ps["title"].Code != domain.CodeBidi {
 		t.Fatalf("incident title: %+v", ps)
 	}
+	tp, _ := domain.BuiltinTemplate(domain.TemplateStandard)
+	tp.Key, tp.BuiltIn = "custom", false
+	tp.Sections = append([]domain.SectionDef(nil), tp.Sections...)
+	tp.Sections[0].Title = "Sum\u202Emary"
+	if ps := problemsOf(t, tp.Validate()); ps["sections[0].title"].Code != domain.CodeBidi {
+		t.Fatalf("template section title: %+v", ps)
+	}
 	c := domain.Component{Name: "API\x00"}
 	if ps := problemsOf(t, c.Validate()); ps["name"].Code != domain.CodeNUL {
 		t.Fatalf("component name: %+v", ps)
