@@ -309,3 +309,17 @@ func TestZoneLocalRefusedEverywhere(t *testing.T) {
 		t.Fatalf("a timeline entry in zone Local was stored: %+v", got.Timeline)
 	}
 }
+
+// TestPageShowsHygieneProblems: a form refused for a NUL byte says so,
+// naming the field, in the page's language.
+func TestPageShowsHygieneProblems(t *testing.T) {
+	ui := newUIEnv(t)
+	c := ui.as(domain.RoleAuthor)
+	rc := ui.rca("Pages")
+	r := c.post("/rcas/"+rc.ID+"/timeline", url.Values{"at": {"2026-03-04T10:00"}, "tz": {"UTC"}, "kind": {"note"}, "text": {"a\x00b"}}, http.StatusUnprocessableEntity)
+	mustContain(t, r.body, "contains a NUL character")
+	mustNotContain(t, r.body, "no value")
+	if got := ui.getRCA(rc.ID); len(got.Timeline) != 0 {
+		t.Fatalf("a timeline entry with a NUL was stored")
+	}
+}
