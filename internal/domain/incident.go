@@ -140,6 +140,7 @@ func (in *Incident) Validate() error {
 			ps.add(f+".at", CodeRequired, "")
 		}
 	}
+	in.checkLimits(&ps)
 	return ps.err()
 }
 

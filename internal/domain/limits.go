@@ -23,6 +23,9 @@ const (
 	MaxActionItems     = 500
 	MaxTranslations    = 20 // per translation map
 	MaxTitleRunes      = 300
+	// MaxIncidentTextBytes bounds an incident's text the same way, so that
+	// no store refuses what another accepts (MongoDB's 16 MiB documents).
+	MaxIncidentTextBytes = 2 << 20
 )
 
 // Problem codes of the hygiene checks.
@@ -131,6 +134,30 @@ func (r *RCA) checkLimits(ps *problems) {
 	})
 	if total > MaxRCATextBytes {
 		ps.addLimit("rca", CodeTooLarge, MaxRCATextBytes, strconv.Itoa(total)+" bytes of text")
+	}
+}
+
+// checkLimits refuses an incident whose text passes MaxIncidentTextBytes
+// and NUL bytes in its ids.
+func (in *Incident) checkLimits(ps *problems) {
+	total := len(in.ID) + len(in.Title)
+	for i, c := range in.Components {
+		total += len(c.ComponentID)
+		if strings.ContainsRune(c.ComponentID, 0) && !ps.has("components["+strconv.Itoa(i)+"].component_id") {
+			ps.add("components["+strconv.Itoa(i)+"].component_id", CodeNUL, "")
+		}
+	}
+	for _, u := range in.Updates {
+		total += len(u.ID) + len(u.Body)
+	}
+	for _, id := range in.RCAIDs {
+		total += len(id)
+	}
+	if in.Source != nil {
+		total += len(in.Source.System) + len(in.Source.ID) + len(in.Source.PageID) + len(in.Source.URL)
+	}
+	if total > MaxIncidentTextBytes {
+		ps.addLimit("incident", CodeTooLarge, MaxIncidentTextBytes, strconv.Itoa(total)+" bytes of text")
 	}
 }
 

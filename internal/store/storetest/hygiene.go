@@ -82,6 +82,16 @@ func testLimits(t *testing.T, open Opener) {
 		t.Fatalf("RCAs over a limit were stored: %d RCAs, want %d", total, 1+len(over))
 	}
 
+	// An incident's text is bounded too (MongoDB alone refused one over 16 MiB).
+	in := newIncident("Long story", at(0))
+	for i := range 11 {
+		in.Updates = append(in.Updates, domain.IncidentUpdate{Status: domain.UpdateProgress, Body: strings.Repeat("u", domain.MaxBodyLen), At: at(time.Duration(i) * time.Minute)})
+	}
+	wantInvalid(t, s.CreateIncident(ctx, &in), "incident", "CreateIncident over the text limit")
+	if _, total, _ := s.ListIncidents(ctx, store.IncidentFilter{}); total != 0 {
+		t.Fatalf("an incident over the text limit was stored")
+	}
+
 	// Section saves add up: a save that would pass the whole text limit is refused.
 	full := domaintest.RCAAtLimits(base, 64)
 	full.ID, full.Slug = "", ""
