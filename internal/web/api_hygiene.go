@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -46,6 +47,12 @@ var bodyless = map[string]bool{
 // no body accepts at most an empty object (else 400 naming the member).
 func (s *Server) jsonBodies() gin.HandlerFunc {
 	return func(c *gin.Context) {
+		switch c.Request.Method {
+		case http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:
+		default:
+			c.Next()
+			return
+		}
 		if !strings.HasPrefix(c.Request.URL.Path, "/api/") || c.Request.Body == nil || c.Request.Body == http.NoBody {
 			c.Next()
 			return
@@ -84,6 +91,13 @@ func (s *Server) jsonBodies() gin.HandlerFunc {
 // one they are ignored either way: the handler answers the stale version
 // with 409. Members in neither stay unknown (400).
 func (s *Server) bindReplace(c *gin.Context, v any, currents ...any) bool {
+	return s.bindReplaceIgnoring(c, v, nil, currents...)
+}
+
+// bindReplaceIgnoring is bindReplace where the members named in ignore are
+// taken whatever their value: they describe the request that read the
+// document (GET /me's token and CSRF token), not the resource.
+func (s *Server) bindReplaceIgnoring(c *gin.Context, v any, ignore []string, currents ...any) bool {
 	body, ok := readJSONBody(c)
 	if !ok {
 		return false
@@ -118,6 +132,10 @@ func (s *Server) bindReplace(c *gin.Context, v any, currents ...any) bool {
 	var ps []domain.Problem
 	for name, val := range members {
 		if known[strings.ToLower(name)] {
+			continue
+		}
+		if slices.Contains(ignore, name) {
+			delete(members, name)
 			continue
 		}
 		inDoc, equal := false, false

@@ -25,7 +25,7 @@ func (s *Server) apiMeUpdate(c *gin.Context) {
 		return
 	}
 	var in meUpdate
-	if !s.bindReplace(c, &in, meDocument(c, mustUser(c)), mustUser(c)) { // hygiene: GET /me, or its user, is accepted back
+	if !s.bindReplaceIgnoring(c, &in, []string{"token", "csrf_token"}, meDocument(c, mustUser(c)), mustUser(c)) { // hygiene: GET /me, or its user, is accepted back
 		return
 	}
 	if in.Name != nil {
