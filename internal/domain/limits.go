@@ -6,10 +6,8 @@ package domain
 // inputs.
 
 import (
-	"errors"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 )
 
@@ -36,25 +34,6 @@ const (
 	CodeBidi     = "bidi_control"
 	CodeReadOnly = "read_only" // a member that may be sent back unchanged only
 )
-
-// ErrZone is returned by LoadZone for a name that is not an IANA time zone.
-var ErrZone = errors.New("domain: not an IANA time zone name")
-
-// LoadZone is the one check of a time zone name that a user, a flag or a
-// query gives: an IANA name such as "Europe/Berlin" or "UTC". The empty
-// name and "Local" (the server's own zone, which differs per machine) are
-// refused. Display zones beyond IANA names are added here.
-func LoadZone(name string) (*time.Location, error) {
-	name = strings.TrimSpace(name)
-	if name == "" || strings.EqualFold(name, "local") || strings.ContainsRune(name, 0) {
-		return nil, ErrZone
-	}
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return nil, ErrZone
-	}
-	return loc, nil
-}
 
 // bidiControl reports whether r is a bidirectional embedding, override or
 // isolate character (U+202A–U+202E, U+2066–U+2069): in a title they can

@@ -136,7 +136,7 @@ func resolveOptions(r domain.RCA, cat *i18n.Catalog, opt Options) (string, *time
 	if tz := strings.TrimSpace(opt.TimeZone); tz != "" {
 		l, err := domain.LoadZone(tz)
 		if err != nil {
-			problems = append(problems, domain.Problem{Field: "tz", Code: domain.CodeInvalid, Detail: "not an IANA time zone name"})
+			problems = append(problems, domain.Problem{Field: "tz", Code: domain.CodeInvalid, Detail: "not an IANA time zone name or an offset such as UTC+1"})
 		} else {
 			loc = l
 		}
