@@ -323,3 +323,29 @@ func TestPageShowsHygieneProblems(t *testing.T) {
 		t.Fatalf("a timeline entry with a NUL was stored")
 	}
 }
+
+// TestOpenAPINames415: the description lists 415 on every write.
+func TestOpenAPINames415(t *testing.T) {
+	e := newEnv(t)
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Responses map[string]any `json:"responses"`
+		} `json:"paths"`
+	}
+	e.must(domain.RoleViewer, "GET", "/api/v1/openapi.json", nil, 200, &doc)
+	n := 0
+	for path, ops := range doc.Paths {
+		for method, op := range ops {
+			if method == "get" || method == "head" {
+				continue
+			}
+			n++
+			if _, ok := op.Responses["415"]; !ok {
+				t.Errorf("%s %s does not list 415", method, path)
+			}
+		}
+	}
+	if n < 10 {
+		t.Fatalf("only %d write operations described", n)
+	}
+}
