@@ -48,7 +48,7 @@ func (u *User) Validate() error {
 		ps.add("role", CodeUnknownEnum, string(u.Role))
 	}
 	if u.TimeZone != "" {
-		if _, err := time.LoadLocation(u.TimeZone); err != nil {
+		if _, err := LoadZone(u.TimeZone); err != nil {
 			ps.add("time_zone", CodeInvalid, "not an IANA time zone")
 		}
 	}

@@ -70,15 +70,15 @@ func (s *Server) createUser(ctx context.Context, actor string, in userCreate) (d
 }
 
 func (s *Server) apiUserUpdate(c *gin.Context) {
-	var in userUpdate
-	if !bindJSON(c, &in) {
-		return
-	}
 	ctx := c.Request.Context()
 	actor := mustUser(c)
 	u, err := s.store.GetUser(ctx, c.Param("id"))
 	if err != nil {
 		s.apiError(c, err)
+		return
+	}
+	var in userUpdate
+	if !s.bindReplace(c, &in, u) { // hygiene: a user as listed is accepted back
 		return
 	}
 	before := u
@@ -137,7 +137,11 @@ func (s *Server) apiUserUpdate(c *gin.Context) {
 
 // apiMe answers the caller, and how it authenticated.
 func (s *Server) apiMe(c *gin.Context) {
-	u := mustUser(c)
+	c.JSON(http.StatusOK, meDocument(c, mustUser(c)))
+}
+
+// meDocument is the answer of GET /api/v1/me.
+func meDocument(c *gin.Context, u domain.User) gin.H {
 	out := gin.H{"user": u, "role": effectiveRole(c)}
 	if t, ok := currentToken(c); ok {
 		out["auth"] = "token"
@@ -146,7 +150,7 @@ func (s *Server) apiMe(c *gin.Context) {
 		out["auth"] = "session"
 		out["csrf_token"] = csrfToken(c)
 	}
-	c.JSON(http.StatusOK, out)
+	return out
 }
 
 // passwordProblem turns a HashPassword error into a validation problem on field.

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/hindsight-rca/hindsight/internal/auth/oidc"
+	"github.com/hindsight-rca/hindsight/internal/domain"
 	"github.com/hindsight-rca/hindsight/internal/i18n"
 	"github.com/hindsight-rca/hindsight/internal/report"
 	"github.com/hindsight-rca/hindsight/internal/store"
@@ -169,7 +170,7 @@ func (cfg *Config) normalize() error {
 	if cfg.DefaultTimeZone == "" {
 		cfg.DefaultTimeZone = "UTC"
 	}
-	if _, err := time.LoadLocation(cfg.DefaultTimeZone); err != nil {
+	if _, err := domain.LoadZone(cfg.DefaultTimeZone); err != nil {
 		errs = append(errs, fmt.Errorf("web: default time zone %q: not an IANA time zone", cfg.DefaultTimeZone))
 	}
 	if strings.TrimSpace(cfg.StatusPageName) == "" {

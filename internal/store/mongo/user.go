@@ -3,7 +3,6 @@ package mongo
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -93,17 +92,8 @@ func (s *Store) CountUsers(ctx context.Context) (int, error) {
 
 // CreateToken stores a new API token; a taken hash is ErrDuplicate.
 func (s *Store) CreateToken(ctx context.Context, t *domain.APIToken) error {
-	if strings.TrimSpace(t.Hash) == "" {
-		return invalid("hash", domain.CodeRequired, "")
-	}
-	if strings.TrimSpace(t.UserID) == "" {
-		return invalid("user_id", domain.CodeRequired, "")
-	}
-	if !t.Scope.Valid() {
-		return invalid("scope", domain.CodeUnknownEnum, string(t.Scope))
-	}
-	if len(t.Name) > domain.MaxNameLen {
-		return invalid("name", domain.CodeTooLong, "")
+	if err := t.Validate(); err != nil {
+		return err
 	}
 	if t.ID == "" {
 		t.ID = domain.NewID()
@@ -160,11 +150,8 @@ func (s *Store) TouchToken(ctx context.Context, tid string, at time.Time) error 
 
 // CreateSession stores a new browser session; ID is the hash of its secret.
 func (s *Store) CreateSession(ctx context.Context, ss *domain.Session) error {
-	if strings.TrimSpace(ss.ID) == "" {
-		return invalid("id", domain.CodeRequired, "")
-	}
-	if strings.TrimSpace(ss.UserID) == "" {
-		return invalid("user_id", domain.CodeRequired, "")
+	if err := ss.Validate(); err != nil {
+		return err
 	}
 	if ss.CreatedAt.IsZero() {
 		ss.CreatedAt = s.clock()

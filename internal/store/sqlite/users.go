@@ -114,6 +114,9 @@ func scanToken(r scanner) (domain.APIToken, error) {
 
 // CreateToken stores a new API token; its hash is unique.
 func (s *Store) CreateToken(ctx context.Context, t *domain.APIToken) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
 	n := *t
 	if n.ID == "" {
 		n.ID = domain.NewID()
@@ -160,6 +163,9 @@ func (s *Store) TouchToken(ctx context.Context, id string, at time.Time) error {
 
 // CreateSession stores a new browser session.
 func (s *Store) CreateSession(ctx context.Context, ss *domain.Session) error {
+	if err := ss.Validate(); err != nil {
+		return err
+	}
 	n := *ss
 	n.CreatedAt = orNow(n.CreatedAt, s.now())
 	n.LastSeenAt = orNow(n.LastSeenAt, n.CreatedAt)

@@ -54,6 +54,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Settings", testSettings},
 		{"TakenIDs", testTakenIDs},
 		{"Validation", testValidation},
+		{"Limits", testLimits},   // hygiene
+		{"Hygiene", testHygiene}, // hygiene
 		{"Unicode", testUnicode},
 		{"Times", testTimes},
 		{"ConcurrentSections", testConcurrentSections},
