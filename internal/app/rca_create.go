@@ -2,10 +2,13 @@ package app
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
 	"github.com/hindsight-rca/hindsight/internal/policy"
@@ -128,21 +131,22 @@ func TimelineFromIncident(in domain.Incident, existing []domain.TimelineEntry) [
 	have := map[string]bool{}
 	for _, e := range existing {
 		have[e.At.UTC().String()+"\x00"+e.Text] = true
+		have[e.ID] = true // an imported entry keeps its id when edited
 	}
 	var out []domain.TimelineEntry
 	add := func(e domain.TimelineEntry) {
 		k := e.At.UTC().String() + "\x00" + e.Text
-		if have[k] || strings.TrimSpace(e.Text) == "" {
+		if have[k] || have[e.ID] || strings.TrimSpace(e.Text) == "" {
 			return
 		}
-		have[k] = true
+		have[k], have[e.ID] = true, true
 		out = append(out, e)
 	}
 	if !in.StartedAt.IsZero() {
-		add(domain.TimelineEntry{At: in.StartedAt.UTC(), Kind: domain.KindImpactStart, Text: in.Title, Visibility: domain.External})
+		add(domain.TimelineEntry{ID: ImportedEntryID(in.ID, in.StartedAt, "start"), At: in.StartedAt.UTC(), Kind: domain.KindImpactStart, Text: in.Title, Visibility: domain.External})
 	}
 	for _, u := range in.Updates {
-		add(domain.TimelineEntry{At: u.At.UTC(), Kind: kindForUpdate(u.Status), Text: u.Body, Visibility: domain.External})
+		add(domain.TimelineEntry{ID: ImportedEntryID(in.ID, u.At, string(u.Status)), At: u.At.UTC(), Kind: kindForUpdate(u.Status), Text: u.Body, Visibility: domain.External})
 	}
 	return out
 }
@@ -160,4 +164,12 @@ func kindForUpdate(s domain.UpdateStatus) domain.TimelineKind {
 		return domain.KindResolved
 	}
 	return domain.KindNote
+}
+
+// ImportedEntryID is the stable id of the timeline entry made from one
+// moment of an incident (its start, or an update), so importing it again
+// finds it even after its text was edited.
+func ImportedEntryID(incidentID string, at time.Time, what string) string {
+	sum := sha256.Sum256([]byte(incidentID + "\x00" + at.UTC().Format(time.RFC3339Nano) + "\x00" + what))
+	return hex.EncodeToString(sum[:16])
 }

@@ -143,3 +143,16 @@ func (s *Service) Comments(ctx context.Context, a policy.Actor, id string) ([]do
 	}
 	return out, nil
 }
+
+// ListRCASummaries lists RCA summaries (with cursors and snippets); the
+// store searches and summarizes the edition the actor may read.
+func (s *Service) ListRCASummaries(ctx context.Context, a policy.Actor, f store.RCAFilter) (store.RCAPage, error) {
+	if err := policy.Can(a, policy.RCAList, nil); err != nil {
+		return store.RCAPage{}, err
+	}
+	f.Audience = domain.Internal
+	if policy.Audience(a, nil) == domain.AudienceExternal {
+		f.Audience = domain.External
+	}
+	return s.st.ListRCASummaries(ctx, f)
+}

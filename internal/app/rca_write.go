@@ -48,6 +48,17 @@ func (s *Service) ReplaceRCA(ctx context.Context, a policy.Actor, id string, in 
 	if err != nil {
 		return domain.RCA{}, err
 	}
+	// Read-only members may come back as read, never changed (hygiene).
+	var ro domain.ValidationError
+	if in.ID != "" && in.ID != cur.ID {
+		ro.Problems = append(ro.Problems, domain.Problem{Field: "id", Code: domain.CodeReadOnly, Detail: "read-only; send it unchanged or leave it out"})
+	}
+	if !in.CreatedAt.IsZero() && !in.CreatedAt.Equal(cur.CreatedAt) {
+		ro.Problems = append(ro.Problems, domain.Problem{Field: "created_at", Code: domain.CodeReadOnly, Detail: "read-only; send it unchanged or leave it out"})
+	}
+	if len(ro.Problems) > 0 {
+		return domain.RCA{}, &ro
+	}
 	if in.Version < 1 {
 		return domain.RCA{}, invalid("version", domain.CodeRequired, "send the version you read")
 	}

@@ -45,8 +45,11 @@ func (s *Server) apiRCAList(c *gin.Context) {
 	}
 	f.Service, f.Tag, f.IncidentID = trimmed(c.Query("service")), trimmed(c.Query("tag")), trimmed(c.Query("incident_id"))
 	f.Query = trimmed(c.Query("q"))
-	items, total, err := s.app.ListRCAs(c.Request.Context(), actorOf(c), f)
-	writeList(s, c, items, total, f.Page, err)
+	if !cursorParams(s, c, &f.Cursor, &f.Sort) {
+		return
+	}
+	page, err := s.app.ListRCASummaries(c.Request.Context(), actorOf(c), f)
+	writeCursorListCapped(s, c, page.Items, page.Total, page.TotalCapped, page.Next, f.Page, err)
 }
 
 // apiRCACreate makes a draft, pre-filled from the incidents it names.

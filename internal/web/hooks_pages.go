@@ -72,6 +72,10 @@ func (s *Server) registerPages(r *gin.Engine) {
 	s.handle(ui, "POST", "/rcas/:id/actions/:aid", policy.RCAEdit, p.actionSave)
 	s.handle(ui, "POST", "/rcas/:id/actions/:aid/delete", policy.RCAEdit, p.actionDelete)
 
+	// The document editor: every section on one page (area "ui").
+	s.handle(ui, "GET", "/rcas/:id/write", policy.RCAEdit, p.rcaWrite)
+	s.handle(ui, "POST", "/rcas/:id/timeline/paste", policy.RCAEdit, p.timelinePaste)
+
 	// Incidents.
 	s.handle(ui, "GET", "/incidents", policy.IncidentRead, p.incidentList)
 	s.handle(ui, "GET", "/incidents/new", policy.IncidentWrite, p.incidentNewForm)

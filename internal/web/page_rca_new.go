@@ -27,7 +27,7 @@ type rcaNewPage struct {
 
 // rcaNewForm offers the templates; ?incident=ID starts from that incident.
 func (p *pages) rcaNewForm(c *gin.Context) {
-	d := rcaNewPage{PageData: p.base(c, "new"), Templates: domain.BuiltinTemplates(), Languages: p.languages()}
+	d := rcaNewPage{PageData: p.base(c, "new"), Templates: localizedTemplates(p.localeOf(c)), Languages: p.languages()}
 	d.Form = rcaNewForm{Template: domain.TemplateStandard, Language: d.Lang}
 	if id := c.Query("incident"); id != "" {
 		in, err := p.s.store.GetIncident(c.Request.Context(), id)
@@ -78,12 +78,18 @@ func (p *pages) rcaCreate(c *gin.Context) {
 	}
 	if len(problems) > 0 {
 		d := rcaNewPage{PageData: p.base(c, "new"), Form: form, Incident: incident,
-			Templates: domain.BuiltinTemplates(), Languages: p.languages(), Problems: problems}
+			Templates: localizedTemplates(p.localeOf(c)), Languages: p.languages(), Problems: problems}
 		p.render(c, http.StatusUnprocessableEntity, "rca_new", d)
 		return
 	}
 	p.setFlash(c, "ok", "ui.flash.rca_created")
 	redirect(c, "/rcas/"+r.ID+"/edit")
+}
+
+// timelineFromIncident is app.TimelineFromIncident, for the timeline
+// import form (the pre-fill lives in the service layer).
+func timelineFromIncident(in domain.Incident, existing []domain.TimelineEntry) []domain.TimelineEntry {
+	return app.TimelineFromIncident(in, existing)
 }
 
 // componentNames maps component ids to names.

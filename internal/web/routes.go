@@ -31,6 +31,7 @@ func (s *Server) routes() *gin.Engine {
 		s.crossOrigin(),
 		s.authenticate(),
 		s.auditTokenUse(),
+		s.jsonBodies(), // hygiene: 415 and bodyless routes, before any handler
 	)
 	r.NoRoute(s.notFound)
 	r.NoMethod(s.methodNotAllowed)
@@ -76,6 +77,7 @@ func (s *Server) routes() *gin.Engine {
 	s.handle(api, "POST", "/rcas", policy.RCACreate, s.apiRCACreate)
 	s.handle(api, "GET", "/rcas/:id", policy.RCARead, s.apiRCAGet)
 	s.handle(api, "PUT", "/rcas/:id", policy.RCAEdit, s.apiRCAReplace)
+	s.setBodyLimit("PUT", "/api/v1/rcas/:id", max(s.cfg.MaxBodyBytes, maxRCABodyBytes)) // hygiene
 	s.handle(api, "DELETE", "/rcas/:id", policy.RCADelete, s.apiRCADelete)
 	s.handle(api, "PUT", "/rcas/:id/sections/:key", policy.RCAEdit, s.apiRCASectionSave)
 	s.handle(api, "POST", "/rcas/:id/state", policy.RCAState, s.apiRCAState)
