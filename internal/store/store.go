@@ -88,6 +88,10 @@ type RevisionInfo struct {
 	Author  string    `json:"author"`
 	At      time.Time `json:"at"`   // the snapshot's UpdatedAt
 	Note    string    `json:"note"` // e.g. "section root_cause", "state in_review", "restored 3"
+	// FirstAt and Saves describe a coalesced run of autosaves (scalemulti):
+	// the first save's time and how many saves the revision holds.
+	FirstAt time.Time `json:"first_at"`
+	Saves   int       `json:"saves"`
 }
 
 // Revision is a full snapshot of an RCA at one version.

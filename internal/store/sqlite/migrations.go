@@ -18,6 +18,8 @@ type migration struct {
 
 var migrations = []migration{
 	{1, "initial schema", execAll(schemaV1)},
+	// scalemulti: 20-29
+	{20, "packed and coalesced revisions", execAll(schemaV20)},
 }
 
 func execAll(stmts []string) func(ctx context.Context, tx *sql.Tx) error {

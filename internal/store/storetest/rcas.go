@@ -403,9 +403,9 @@ func testRevisions(t *testing.T, open Opener) {
 	infos, err := s.ListRevisions(ctx, r.ID)
 	must(t, err, "ListRevisions")
 	want := []store.RevisionInfo{
-		{RCAID: r.ID, Version: 3, Author: "u-ben", Note: "state in_review", At: v3.UpdatedAt},
-		{RCAID: r.ID, Version: 2, Author: "u-ana", Note: "section summary", At: v2.UpdatedAt},
-		{RCAID: r.ID, Version: 1, Author: "u-creator", Note: "created", At: v1.UpdatedAt},
+		{RCAID: r.ID, Version: 3, Author: "u-ben", Note: "state in_review", At: v3.UpdatedAt, FirstAt: v3.UpdatedAt, Saves: 1},
+		{RCAID: r.ID, Version: 2, Author: "u-ana", Note: "section summary", At: v2.UpdatedAt, FirstAt: v2.UpdatedAt, Saves: 1},
+		{RCAID: r.ID, Version: 1, Author: "u-creator", Note: "created", At: v1.UpdatedAt, FirstAt: v1.UpdatedAt, Saves: 1},
 	}
 	wantEqual(t, "ListRevisions (newest first)", infos, want)
 	for _, in := range infos {
