@@ -243,4 +243,72 @@ type Store interface {
 	// Settings: small named JSON documents (status page name, branding, ...).
 	GetSetting(ctx context.Context, key string) ([]byte, error) // ErrNotFound when unset
 	PutSetting(ctx context.Context, key string, value []byte) error
+
+	// --- scalemulti: atomic publish (outbox), delivery leases, change counter ---
+
+	// PublishRCA writes r exactly as UpdateRCA does (version checked, a
+	// revision noted note) and stores deliveries in the same atomic write:
+	// one transaction on SQLite; on MongoDB an outbox inside the revision
+	// document that claims the version, moved into the deliveries by the
+	// writer at once or by MoveOutbox later. Each delivery gets an id when
+	// empty, the new version as RCAVersion, state pending and the store's
+	// times when zero; an older pending delivery of the same RCA to the same
+	// target is marked failed, "superseded by delivery <id>". Nothing is
+	// written when the RCA write fails, and the RCA is not written when the
+	// deliveries cannot be. It returns the deliveries as stored.
+	PublishRCA(ctx context.Context, r *domain.RCA, author, note string, deliveries []domain.Delivery) ([]domain.Delivery, error)
+	// MoveOutbox moves deliveries that a writer which stopped half-way left
+	// in an outbox older than grace into the deliveries, and answers how many
+	// it moved. Running it twice, or on several instances, moves each once.
+	MoveOutbox(ctx context.Context, now time.Time, grace time.Duration) (int, error)
+	// LeaseDelivery takes the lease of a delivery that is pending and due at
+	// now, for owner, until now+ttl: while it holds, no other LeaseDelivery
+	// of that delivery succeeds (ErrLeased), on any instance. An expired
+	// lease can be taken over. It answers the delivery as stored.
+	LeaseDelivery(ctx context.Context, id, owner string, now time.Time, ttl time.Duration) (domain.Delivery, Lease, error)
+	// FinishDelivery stores the outcome of an attempt made under l, like
+	// UpdateDelivery, and releases the lease. ErrLeased (nothing written)
+	// when another worker took the delivery over meanwhile.
+	FinishDelivery(ctx context.Context, d *domain.Delivery, l Lease) error
+	// Changes answers a counter that moves after every write of what the
+	// public status page shows (components, incidents, RCAs, settings), so
+	// that instances can poll it to drop their caches.
+	Changes(ctx context.Context) (int64, error)
+}
+
+// ErrLeased: another worker holds the lease of a delivery, or it is no
+// longer due (scalemulti).
+var ErrLeased = errors.New("store: delivery leased by another worker or not due")
+
+// Lease is held by the worker that took a delivery (scalemulti).
+type Lease struct {
+	DeliveryID string
+	Owner      string
+	Token      string // tells this lease from later ones
+	Until      time.Time
+}
+
+// NewDelivery fills what a store decides for a delivery written by
+// PublishRCA: an id when empty, the RCA and its new version, state pending,
+// and now for zero times (scalemulti).
+func NewDelivery(d domain.Delivery, rcaID string, version int64, now time.Time) domain.Delivery {
+	if d.ID == "" {
+		d.ID = domain.NewID()
+	}
+	d.RCAID, d.RCAVersion = rcaID, version
+	if d.State == "" {
+		d.State = domain.DeliveryPending
+	}
+	now = now.UTC()
+	if d.CreatedAt.IsZero() {
+		d.CreatedAt = now
+	}
+	if d.UpdatedAt.IsZero() {
+		d.UpdatedAt = d.CreatedAt
+	}
+	if d.NextAttemptAt.IsZero() {
+		d.NextAttemptAt = d.CreatedAt
+	}
+	d.NextAttemptAt = d.NextAttemptAt.UTC()
+	return d
 }

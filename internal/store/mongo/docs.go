@@ -410,6 +410,20 @@ type revisionDoc struct {
 	Snapshot *rcaDoc   `bson:"snapshot,omitempty"`
 	// Token tells the writer that claimed this version from any other.
 	Token string `bson:"token"`
+
+	// scalemulti: once applied, the snapshot is replaced by Packed, the
+	// RCA's JSON packed against version Base (0: a keyframe; see
+	// internal/store/history). FirstAt and Saves describe a run of
+	// coalesced autosaves; a revision folded into a later one keeps its
+	// claim (the document) with MergedInto set and no snapshot. Outbox holds
+	// the deliveries of a publish until they are moved out.
+	Packed     []byte        `bson:"packed,omitempty"`
+	Base       int64         `bson:"base,omitempty"`
+	Depth      int           `bson:"depth,omitempty"`
+	FirstAt    time.Time     `bson:"first_at,omitempty"`
+	Saves      int           `bson:"saves,omitempty"`
+	MergedInto int64         `bson:"merged_into,omitempty"`
+	Outbox     []deliveryDoc `bson:"outbox,omitempty"`
 }
 
 // --- comments ---

@@ -69,6 +69,9 @@ const (
 	colTargets    = "targets"
 	colDeliveries = "deliveries"
 	colSettings   = "settings"
+	// scalemulti
+	colLeases   = "leases"
+	colCounters = "counters"
 )
 
 // Open connects to the MongoDB named by uri, checks that it answers and
@@ -169,6 +172,9 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 			{Keys: bson.D{{Key: "state", Value: 1}, {Key: "next_attempt_at", Value: 1}}},
 		},
 		colComponents: {{Keys: bson.D{{Key: "group", Value: 1}, {Key: "position", Value: 1}, {Key: "name", Value: 1}}}},
+	}
+	for col, models := range scalemultiIndexes() {
+		idx[col] = append(idx[col], models...)
 	}
 	// One at a time: FerretDB 1.24 panics on a createIndexes command that
 	// names several indexes which all exist already.

@@ -132,6 +132,7 @@ func (s *Store) CreateRCA(ctx context.Context, in *domain.RCA, author string) er
 		_, err := s.c(colRCAs).InsertOne(ctx, d)
 		if err == nil {
 			*in = d.domain()
+			s.changed(ctx)
 			return s.putRevision(ctx, &d, author, "created")
 		}
 		if !isDuplicate(err) {
@@ -248,6 +249,12 @@ func (s *Store) ListRCAs(ctx context.Context, f store.RCAFilter) ([]domain.RCA, 
 // bumps the version and the revision of every section whose content
 // changed, and stores a revision. A stale version is a *store.ConflictError.
 func (s *Store) UpdateRCA(ctx context.Context, r *domain.RCA, author, note string) error {
+	return s.updateRCA(ctx, r, author, note, nil)
+}
+
+// updateRCA is UpdateRCA; outbox, when not nil, makes the deliveries for
+// the new version and goes into its revision document (PublishRCA).
+func (s *Store) updateRCA(ctx context.Context, r *domain.RCA, author, note string, outbox func(version int64, now time.Time) ([]deliveryDoc, error)) error {
 	cur, err := s.GetRCA(ctx, r.ID)
 	if err != nil {
 		return err
@@ -272,7 +279,13 @@ func (s *Store) UpdateRCA(ctx context.Context, r *domain.RCA, author, note strin
 	next.CreatedAt, next.CreatedBy = cur.CreatedAt, cur.CreatedBy
 	next.UpdatedAt = s.clock()
 
-	d, err := s.commitRCA(ctx, &next, cur.Version, author, note)
+	var box []deliveryDoc
+	if outbox != nil {
+		if box, err = outbox(cur.Version+1, next.UpdatedAt); err != nil {
+			return err
+		}
+	}
+	d, err := s.commitRCA(ctx, &next, cur.Version, author, note, box...)
 	if err != nil {
 		return err
 	}
@@ -362,7 +375,7 @@ func (s *Store) SaveSection(ctx context.Context, rcaID, key string, e domain.Sec
 // RCA lag behind its revisions anyway, the next writer repairs it.
 //
 // A lost claim is a *store.ConflictError carrying the newest committed RCA.
-func (s *Store) commitRCA(ctx context.Context, next *domain.RCA, read int64, author, note string) (rcaDoc, error) {
+func (s *Store) commitRCA(ctx context.Context, next *domain.RCA, read int64, author, note string, outbox ...deliveryDoc) (rcaDoc, error) {
 	op := "update rca " + next.ID
 	next.Version = read + 1
 	if err := checkKeys(next); err != nil {
@@ -373,6 +386,7 @@ func (s *Store) commitRCA(ctx context.Context, next *domain.RCA, read int64, aut
 		return d, err
 	}
 	rev := newRevision(&d, author, note)
+	rev.Outbox = outbox
 	if _, err := s.c(colRevisions).InsertOne(ctx, rev); err != nil {
 		if !isDuplicate(err) {
 			return d, wrap(op, err)
@@ -394,6 +408,7 @@ func (s *Store) commitRCA(ctx context.Context, next *domain.RCA, read int64, aut
 		// The claim stays; a later writer rolls it forward.
 		return d, wrap(op, err)
 	case res.MatchedCount == 1:
+		s.committed(ctx, &rev)
 		return d, nil
 	}
 	// Nothing older than our version: another writer already rolled our
@@ -404,6 +419,7 @@ func (s *Store) commitRCA(ctx context.Context, next *domain.RCA, read int64, aut
 		}
 		return d, err
 	}
+	s.committed(ctx, &rev)
 	return d, nil
 }
 
@@ -427,6 +443,12 @@ func (s *Store) lostClaim(ctx context.Context, rcaID string, v int64) (domain.RC
 	op := "read claim " + revisionID(rcaID, v)
 	var rev revisionDoc
 	err := s.c(colRevisions).FindOne(ctx, id(revisionID(rcaID, v))).Decode(&rev)
+	if err == nil && rev.Snapshot == nil && (rev.Packed != nil || rev.MergedInto != 0) {
+		// Applied and packed (scalemulti): normally the RCA is past it, but
+		// FerretDB's non-atomic writes can leave the RCA behind; roll
+		// forward from the packed snapshot.
+		return s.rollPacked(ctx, rev)
+	}
 	if errors.Is(err, mongo.ErrNoDocuments) || (err == nil && rev.Snapshot == nil) {
 		return s.GetRCA(ctx, rcaID) // dropped in between
 	}
@@ -486,29 +508,4 @@ func (s *Store) DeleteRCA(ctx context.Context, rid string) error {
 		return wrap("delete comments of rca "+rid, err)
 	}
 	return nil
-}
-
-// ListRevisions describes an RCA's revisions, newest first.
-func (s *Store) ListRevisions(ctx context.Context, rcaID string) ([]store.RevisionInfo, error) {
-	opts := options.Find().
-		SetProjection(bson.D{{Key: "snapshot", Value: 0}}).
-		SetSort(bson.D{{Key: "version", Value: -1}})
-	return findAll(ctx, s.c(colRevisions), "list revisions of rca "+rcaID,
-		bson.D{{Key: "rca_id", Value: rcaID}}, opts, revisionDoc.info)
-}
-
-// GetRevision loads one snapshot.
-func (s *Store) GetRevision(ctx context.Context, rcaID string, version int64) (store.Revision, error) {
-	return findOne(ctx, s.c(colRevisions), "get revision "+revisionID(rcaID, version),
-		id(revisionID(rcaID, version)), func(d revisionDoc) store.Revision {
-			rev := store.Revision{RevisionInfo: d.info()}
-			if d.Snapshot != nil {
-				rev.Snapshot = d.Snapshot.domain()
-			}
-			return rev
-		})
-}
-
-func (d revisionDoc) info() store.RevisionInfo {
-	return store.RevisionInfo{RCAID: d.RCAID, Version: d.Version, Author: d.Author, At: d.At, Note: d.Note}
 }

@@ -20,6 +20,7 @@ var migrations = []migration{
 	{1, "initial schema", execAll(schemaV1)},
 	// scalemulti: 20-29
 	{20, "packed and coalesced revisions", execAll(schemaV20)},
+	{21, "delivery leases and change counter", execAll(schemaV21)},
 }
 
 func execAll(stmts []string) func(ctx context.Context, tx *sql.Tx) error {

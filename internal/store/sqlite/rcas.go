@@ -171,26 +171,32 @@ func (s *Store) UpdateRCA(ctx context.Context, r *domain.RCA, author, note strin
 		return err
 	}
 	err := s.tx(ctx, "update rca "+r.ID, func(tx *sql.Tx) error {
-		old, err := loadForWrite(ctx, tx, n.ID)
-		if err != nil {
-			return err
-		}
-		if old.Version != n.Version {
-			return &store.ConflictError{Current: old}
-		}
-		if r.Slug == "" { // Normalize made one from the title; an update keeps the stored one
-			n.Slug = old.Slug
-		}
-		n.BumpChangedSections(&old)
-		n.CreatedAt, n.CreatedBy = old.CreatedAt, old.CreatedBy
-		n.UpdatedAt = s.now()
-		n.Version = old.Version + 1
-		return putRCA(ctx, tx, &n, false, author, note)
+		return s.updateRCA(ctx, tx, &n, r.Slug == "", author, note)
 	})
 	if err == nil {
 		*r = n
 	}
 	return err
+}
+
+// updateRCA writes n, normalized and valid, over the stored version it was
+// read at, inside tx. keepSlug keeps the stored slug.
+func (s *Store) updateRCA(ctx context.Context, tx *sql.Tx, n *domain.RCA, keepSlug bool, author, note string) error {
+	old, err := loadForWrite(ctx, tx, n.ID)
+	if err != nil {
+		return err
+	}
+	if old.Version != n.Version {
+		return &store.ConflictError{Current: old}
+	}
+	if keepSlug { // Normalize made one from the title; an update keeps the stored one
+		n.Slug = old.Slug
+	}
+	n.BumpChangedSections(&old)
+	n.CreatedAt, n.CreatedBy = old.CreatedAt, old.CreatedBy
+	n.UpdatedAt = s.now()
+	n.Version = old.Version + 1
+	return putRCA(ctx, tx, n, false, author, note)
 }
 
 // SaveSection applies one section edit if e.BaseRevision is the section's
