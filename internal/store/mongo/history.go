@@ -248,6 +248,17 @@ func (s *Store) PublishRCA(ctx context.Context, r *domain.RCA, author, note stri
 		box := make([]deliveryDoc, len(deliveries))
 		out = make([]domain.Delivery, len(deliveries))
 		for i, d := range deliveries {
+			if d.ID != "" {
+				// Moving treats a delivery already there as moved before, so
+				// a taken id must be refused now, before the RCA is written.
+				taken, err := exists(ctx, s.c(colDeliveries), d.ID)
+				if err != nil {
+					return nil, wrap("publish rca "+r.ID, err)
+				}
+				if taken {
+					return nil, fmt.Errorf("mongo: publish rca %s: delivery %s: %w", r.ID, d.ID, store.ErrDuplicate)
+				}
+			}
 			d = store.NewDelivery(d, r.ID, version, now)
 			if err := validateDelivery(&d); err != nil {
 				return nil, err

@@ -59,6 +59,11 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ConcurrentSections", testConcurrentSections},
 		{"CancelledContext", testCancelledContext},
 		{"Closed", testClosed},
+		// scalemulti
+		{"History", testHistory},
+		{"PublishRCA", testPublishRCA},
+		{"Leases", testLeases},
+		{"Changes", testChanges},
 	}
 	for _, a := range areas {
 		t.Run(a.name, func(t *testing.T) { a.fn(t, open) })
