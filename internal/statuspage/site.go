@@ -56,6 +56,7 @@ type Site struct {
 	csp     string
 	cache   *pageCache
 	mux     *http.ServeMux
+	changes changeWatch // scalemulti: see changes.go
 
 	mu          sync.Mutex
 	pageIDCache string
