@@ -151,3 +151,82 @@ func windowFor(n int) int {
 
 // ErrBrokenChain is returned when a delta's base cannot be found.
 var ErrBrokenChain = errors.New("history: the base of a delta is missing")
+
+// Cache keeps the JSON of recently written or read revisions, so that the
+// next save finds its delta base without decoding a chain. Revisions never
+// change once written, so entries never go stale; Forget drops a deleted
+// RCA's. It is bounded by bytes, dropping the oldest entries first.
+type Cache struct {
+	mu    sync.Mutex
+	max   int
+	size  int
+	order []cacheKey
+	m     map[cacheKey][]byte
+}
+
+type cacheKey struct {
+	rca     string
+	version int64
+}
+
+// NewCache returns a cache holding at most maxBytes of JSON.
+func NewCache(maxBytes int) *Cache {
+	return &Cache{max: maxBytes, m: map[cacheKey][]byte{}}
+}
+
+// Get returns the JSON of a revision, if cached.
+func (c *Cache) Get(rcaID string, version int64) ([]byte, bool) {
+	if c == nil {
+		return nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b, ok := c.m[cacheKey{rcaID, version}]
+	return b, ok
+}
+
+// Put remembers the JSON of a revision; the caller must not change b.
+func (c *Cache) Put(rcaID string, version int64, b []byte) {
+	if c == nil || len(b) > c.max/4 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	k := cacheKey{rcaID, version}
+	if _, ok := c.m[k]; ok {
+		return
+	}
+	c.m[k] = b
+	c.order = append(c.order, k)
+	c.size += len(b)
+	for c.size > c.max && len(c.order) > 0 {
+		old := c.order[0]
+		c.order = c.order[1:]
+		if v, ok := c.m[old]; ok {
+			c.size -= len(v)
+			delete(c.m, old)
+		}
+	}
+}
+
+// Forget drops every cached revision of an RCA.
+func (c *Cache) Forget(rcaID string) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k, v := range c.m {
+		if k.rca == rcaID {
+			c.size -= len(v)
+			delete(c.m, k)
+		}
+	}
+	kept := c.order[:0]
+	for _, k := range c.order {
+		if _, ok := c.m[k]; ok {
+			kept = append(kept, k)
+		}
+	}
+	c.order = kept
+}

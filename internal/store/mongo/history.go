@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -70,53 +71,71 @@ func canonJSON(d *rcaDoc) ([]byte, error) {
 	return json.Marshal(back.domain())
 }
 
-// committed runs after a writer applied its claimed revision: it moves the
-// revision's outbox, then packs the revision (folding it into the one
-// before when both are autosaves of one run). Failures leave a full
-// snapshot or an outbox behind, which reads and MoveOutbox handle.
-func (s *Store) committed(ctx context.Context, rev *revisionDoc) {
-	s.changed(ctx)
-	ctx = context.WithoutCancel(ctx)
-	moved := len(rev.Outbox) == 0 || s.moveOutbox(ctx, rev) == nil
-	head := s.revisionHead(ctx, rev.RCAID, rev.Version-1)
-	p := history.Place(head, rev.Author, rev.Note, rev.At)
+// claim is what a writer learned while packing its revision, for
+// committed.
+type claim struct {
+	json     []byte // the RCA's canonical JSON; nil when the claim holds a full snapshot
+	place    history.Placement
+	head     int64 // the revision before, folded into this one when place.Replace
+	sections bool  // a section save of an unpublished RCA: nothing public changed
+}
+
+// claimRevision builds the revision document that claims d's version,
+// packed against its base (folded into the revision before when both are
+// autosaves of one run). Should packing fail, it holds the full snapshot,
+// which every reader and roll-forward understands too.
+func (s *Store) claimRevision(ctx context.Context, d *rcaDoc, author, note string) (revisionDoc, claim) {
+	rev := newRevision(d, author, note)
+	c := claim{sections: d.State != string(domain.StatePublished) && strings.HasPrefix(note, history.SectionNotePrefix)}
+	cur, err := canonJSON(d)
+	if err != nil {
+		return rev, c
+	}
+	head := s.revisionHead(ctx, d.ID, d.Version-1, author, note, d.UpdatedAt)
+	p := history.Place(head, author, note, d.UpdatedAt)
 	var base []byte
 	if p.Base != 0 {
-		var err error
-		if base, err = s.materialize(ctx, rev.RCAID, p.Base); err != nil {
+		if base, err = s.materialize(ctx, d.ID, p.Base); err != nil {
 			p.Base, p.Depth = 0, 0 // a keyframe is always right
 		}
 	}
-	cur, err := canonJSON(rev.Snapshot)
-	if err != nil {
-		return
-	}
 	packed, err := history.Pack(base, cur)
 	if err != nil {
-		return
+		return rev, c
 	}
-	unset := bson.D{{Key: "snapshot", Value: ""}}
-	if moved {
-		unset = append(unset, bson.E{Key: "outbox", Value: ""})
-	}
-	_, err = s.c(colRevisions).UpdateOne(ctx, bson.D{{Key: "_id", Value: rev.ID}, {Key: "token", Value: rev.Token}}, bson.D{
-		{Key: "$set", Value: bson.D{
-			{Key: "packed", Value: packed}, {Key: "base", Value: p.Base}, {Key: "depth", Value: p.Depth},
-			{Key: "first_at", Value: ms(p.FirstAt)}, {Key: "saves", Value: p.Saves},
-		}},
-		{Key: "$unset", Value: unset},
-	})
-	if err != nil || !p.Replace {
-		return
-	}
-	_, _ = s.c(colRevisions).UpdateOne(ctx, id(revisionID(rev.RCAID, head.Version)), bson.D{
-		{Key: "$set", Value: bson.D{{Key: "merged_into", Value: rev.Version}}},
-		{Key: "$unset", Value: bson.D{{Key: "packed", Value: ""}, {Key: "snapshot", Value: ""}}},
-	})
+	rev.Snapshot, rev.Packed = nil, packed
+	rev.Base, rev.Depth, rev.FirstAt, rev.Saves = p.Base, p.Depth, ms(p.FirstAt), p.Saves
+	c.json, c.place, c.head = cur, p, head.Version
+	return rev, c
 }
 
-// revisionHead describes the listed revision of version v, or none.
-func (s *Store) revisionHead(ctx context.Context, rcaID string, v int64) history.Head {
+// committed runs after a writer applied its claimed revision: it moves
+// the change counter, moves the revision's outbox and folds the revision
+// before into this one when they are one run of autosaves. A failure
+// leaves an outbox behind (MoveOutbox moves it) or an extra revision.
+func (s *Store) committed(ctx context.Context, rev *revisionDoc, c claim) {
+	ctx = context.WithoutCancel(ctx)
+	if !c.sections {
+		s.changed(ctx)
+	}
+	if c.json != nil {
+		s.revCache.Put(rev.RCAID, rev.Version, c.json)
+	}
+	if len(rev.Outbox) > 0 {
+		_ = s.moveOutbox(ctx, rev)
+	}
+	if c.place.Replace && c.head != 0 {
+		_, _ = s.c(colRevisions).UpdateOne(ctx, id(revisionID(rev.RCAID, c.head)), bson.D{
+			{Key: "$set", Value: bson.D{{Key: "merged_into", Value: rev.Version}}},
+			{Key: "$unset", Value: bson.D{{Key: "packed", Value: ""}, {Key: "snapshot", Value: ""}}},
+		})
+	}
+}
+
+// revisionHead describes the listed revision of version v, or none. Only
+// when a save by author with note at at would fold into it does it look
+// whether a delivery names that version (which keeps it listed).
+func (s *Store) revisionHead(ctx context.Context, rcaID string, v int64, author, note string, at time.Time) history.Head {
 	var rev revisionDoc
 	err := s.c(colRevisions).FindOne(ctx, id(revisionID(rcaID, v)),
 		options.FindOne().SetProjection(bson.D{{Key: "snapshot", Value: 0}, {Key: "packed", Value: 0}})).Decode(&rev)
@@ -128,7 +147,7 @@ func (s *Store) revisionHead(ctx context.Context, rcaID string, v int64) history
 	if h.FirstAt.IsZero() {
 		h.FirstAt = rev.At
 	}
-	if !h.Pinned {
+	if history.Coalesces(h, author, note, at) {
 		n, err := s.c(colDeliveries).CountDocuments(ctx, bson.D{{Key: "rca_id", Value: rcaID}, {Key: "rca_version", Value: v}},
 			options.Count().SetLimit(1))
 		h.Pinned = err != nil || n > 0
@@ -138,6 +157,9 @@ func (s *Store) revisionHead(ctx context.Context, rcaID string, v int64) history
 
 // materialize returns the JSON of one revision, following its deltas.
 func (s *Store) materialize(ctx context.Context, rcaID string, v int64) ([]byte, error) {
+	if b, ok := s.revCache.Get(rcaID, v); ok {
+		return b, nil
+	}
 	var rev revisionDoc
 	if err := s.c(colRevisions).FindOne(ctx, id(revisionID(rcaID, v))).Decode(&rev); err != nil {
 		return nil, wrap("read revision "+revisionID(rcaID, v), err)
@@ -164,7 +186,11 @@ func (s *Store) revisionJSON(ctx context.Context, rev *revisionDoc) ([]byte, err
 			return nil, err
 		}
 	}
-	return history.Unpack(dict, rev.Packed)
+	out, err := history.Unpack(dict, rev.Packed)
+	if err == nil {
+		s.revCache.Put(rev.RCAID, rev.Version, out)
+	}
+	return out, err
 }
 
 func (s *Store) revisionRCA(ctx context.Context, rev *revisionDoc) (domain.RCA, error) {
@@ -327,13 +353,20 @@ func (s *Store) MoveOutbox(ctx context.Context, now time.Time, grace time.Durati
 	}
 	moved := 0
 	for _, rev := range revs {
-		if rev.Snapshot != nil {
-			if _, err := s.apply(ctx, rev.Snapshot); isDuplicate(err) {
-				s.dropClaim(ctx, rev.ID, rev.Token) // can never be applied: no publish, no deliveries
-				continue
-			} else if err != nil {
-				return moved, wrap("roll rca "+rev.RCAID+" forward", err)
+		snap := rev.Snapshot
+		if snap == nil {
+			r, err := s.revisionRCA(ctx, &rev)
+			if err != nil {
+				return moved, err
 			}
+			d := toRCADoc(&r)
+			snap = &d
+		}
+		if _, err := s.apply(ctx, snap); isDuplicate(err) {
+			s.dropClaim(ctx, rev.ID, rev.Token) // can never be applied: no publish, no deliveries
+			continue
+		} else if err != nil {
+			return moved, wrap("roll rca "+rev.RCAID+" forward", err)
 		}
 		if err := s.moveOutbox(ctx, &rev); err != nil {
 			return moved, err

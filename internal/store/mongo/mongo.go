@@ -29,6 +29,7 @@ import (
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
 	"github.com/hindsight-rca/hindsight/internal/store"
+	"github.com/hindsight-rca/hindsight/internal/store/history"
 )
 
 // DefaultDatabase is used when the URI names no database.
@@ -51,6 +52,8 @@ type Store struct {
 	now  func() time.Time
 	// claimGrace: see commitRCA.
 	claimGrace time.Duration
+	// revCache holds recent revisions' JSON, delta bases (scalemulti).
+	revCache *history.Cache
 }
 
 var _ store.Store = (*Store)(nil)
@@ -103,6 +106,7 @@ func Open(ctx context.Context, uri string) (*Store, error) {
 		now:    time.Now,
 
 		claimGrace: defaultClaimGrace,
+		revCache:   history.NewCache(32 << 20),
 	}
 	if err := s.Ping(ctx); err != nil {
 		_ = client.Disconnect(context.Background())

@@ -385,7 +385,7 @@ func (s *Store) commitRCA(ctx context.Context, next *domain.RCA, read int64, aut
 	if err := checkSize(&d); err != nil {
 		return d, err
 	}
-	rev := newRevision(&d, author, note)
+	rev, claim := s.claimRevision(ctx, &d, author, note) // history.go
 	rev.Outbox = outbox
 	if _, err := s.c(colRevisions).InsertOne(ctx, rev); err != nil {
 		if !isDuplicate(err) {
@@ -408,7 +408,7 @@ func (s *Store) commitRCA(ctx context.Context, next *domain.RCA, read int64, aut
 		// The claim stays; a later writer rolls it forward.
 		return d, wrap(op, err)
 	case res.MatchedCount == 1:
-		s.committed(ctx, &rev)
+		s.committed(ctx, &rev, claim)
 		return d, nil
 	}
 	// Nothing older than our version: another writer already rolled our
@@ -419,7 +419,7 @@ func (s *Store) commitRCA(ctx context.Context, next *domain.RCA, read int64, aut
 		}
 		return d, err
 	}
-	s.committed(ctx, &rev)
+	s.committed(ctx, &rev, claim)
 	return d, nil
 }
 
@@ -498,6 +498,7 @@ func revisionID(rcaID string, version int64) string {
 
 // DeleteRCA removes an RCA with its revisions and review comments.
 func (s *Store) DeleteRCA(ctx context.Context, rid string) error {
+	defer s.revCache.Forget(rid)
 	if err := s.deleteByID(ctx, colRCAs, "delete rca "+rid, rid); err != nil {
 		return err
 	}
