@@ -312,3 +312,15 @@ func NewDelivery(d domain.Delivery, rcaID string, version int64, now time.Time) 
 	d.NextAttemptAt = d.NextAttemptAt.UTC()
 	return d
 }
+
+// Importer is what `hindsight store copy` needs of a store beyond Store
+// (scalemulti). Both backends implement it.
+type Importer interface {
+	// ImportRCA stores r exactly as given (id, slug, version, times) with
+	// its revisions (oldest first, each with its snapshot and who wrote
+	// it), replacing an RCA with the same id. The RCA itself is written
+	// last, so an RCA that exists was imported whole.
+	ImportRCA(ctx context.Context, r domain.RCA, revisions []Revision) error
+	// SettingKeys lists every setting's key.
+	SettingKeys(ctx context.Context) ([]string, error)
+}
