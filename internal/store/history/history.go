@@ -104,8 +104,8 @@ func Pack(base, cur []byte) ([]byte, error) {
 		}
 		return enc.EncodeAll(cur, nil), nil
 	}
-	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1),
-		zstd.WithWindowSize(windowFor(len(base)+len(cur))), zstd.WithEncoderDictRaw(dictID, base))
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1),
+		zstd.WithWindowSize(windowFor(len(base)+len(cur))), zstd.WithEncoderDictRaw(dictID, base), zstd.WithLowerEncoderMem(true))
 	if err != nil {
 		return nil, fmt.Errorf("history: delta encoder: %w", err)
 	}
@@ -139,10 +139,10 @@ func Unpack(base, packed []byte) ([]byte, error) {
 	return out, nil
 }
 
-// windowFor is the smallest power of two window (at least 1 MiB) that
+// windowFor is the smallest power of two window (at least 64 KiB) that
 // lets a frame refer back across n bytes.
 func windowFor(n int) int {
-	w := 1 << 20
+	w := 1 << 16
 	for w < n && w < zstd.MaxWindowSize {
 		w <<= 1
 	}

@@ -7,6 +7,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/hindsight-rca/hindsight/internal/store/mongo/mongotest"
 	"github.com/hindsight-rca/hindsight/internal/store/storetest"
 )
 
@@ -45,4 +46,15 @@ func TestAutosaveStorageBudget(t *testing.T) {
 	if per > 10<<10 {
 		t.Fatalf("%d bytes per save, budget %d", per, 10<<10)
 	}
+}
+
+func BenchmarkAutosave45KB(b *testing.B) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	s, err := Open(ctx, mongotest.Start(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	storetest.BenchAutosave(b, s)
 }

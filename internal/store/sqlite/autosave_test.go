@@ -60,3 +60,12 @@ func TestAutosaveStorageBudget(t *testing.T) {
 		})
 	}
 }
+
+func BenchmarkAutosave45KB(b *testing.B) {
+	s, err := Open(b.Context(), b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	storetest.BenchAutosave(b, s)
+}
