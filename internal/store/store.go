@@ -271,8 +271,9 @@ type Store interface {
 	// when another worker took the delivery over meanwhile.
 	FinishDelivery(ctx context.Context, d *domain.Delivery, l Lease) error
 	// Changes answers a counter that moves after every write of what the
-	// public status page shows (components, incidents, RCAs, settings), so
-	// that instances can poll it to drop their caches.
+	// public status page shows (components, incidents, settings, RCAs that
+	// are or were published), so that instances can poll it to drop their
+	// caches. Writes of drafts need not move it.
 	Changes(ctx context.Context) (int64, error)
 }
 

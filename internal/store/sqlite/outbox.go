@@ -13,7 +13,9 @@ import (
 
 // schemaV21 adds delivery leases and the change counter. The counter moves
 // in the transaction of every write of what the status page shows, by
-// triggers, so no write path can forget it.
+// triggers, so no write path can forget it. RCAs count only when they are
+// or were published: drafts' autosaves must not empty every instance's
+// page cache every second.
 var schemaV21 = append([]string{
 	`ALTER TABLE deliveries ADD COLUMN lease_token TEXT NOT NULL DEFAULT ''`,
 	`ALTER TABLE deliveries ADD COLUMN lease_until TEXT NOT NULL DEFAULT ''`,
@@ -22,13 +24,31 @@ var schemaV21 = append([]string{
 		n  INTEGER NOT NULL
 	) STRICT`,
 	`INSERT INTO change_counter (id, n) VALUES (1, 0)`,
-}, changeTriggers("components", "incidents", "rcas", "rca_incidents", "settings")...)
+}, changeTriggers()...)
 
-func changeTriggers(tables ...string) []string {
+func changeTriggers() []string {
+	const published = `'published'`
+	when := map[string]map[string]string{
+		"components": {}, "incidents": {}, "settings": {},
+		"rcas": {
+			"INSERT": "NEW.state = " + published,
+			"UPDATE": "OLD.state = " + published + " OR NEW.state = " + published,
+			"DELETE": "OLD.state = " + published,
+		},
+		"rca_incidents": {
+			"INSERT": "EXISTS (SELECT 1 FROM rcas WHERE id = NEW.rca_id AND state = " + published + ")",
+			"UPDATE": "EXISTS (SELECT 1 FROM rcas WHERE id = NEW.rca_id AND state = " + published + ")",
+			"DELETE": "EXISTS (SELECT 1 FROM rcas WHERE id = OLD.rca_id AND state = " + published + ")",
+		},
+	}
 	var out []string
-	for _, t := range tables {
+	for _, t := range []string{"components", "incidents", "settings", "rcas", "rca_incidents"} {
 		for _, op := range []string{"INSERT", "UPDATE", "DELETE"} {
-			out = append(out, `CREATE TRIGGER `+t+`_changes_`+op+` AFTER `+op+` ON `+t+
+			cond := ""
+			if w := when[t][op]; w != "" {
+				cond = " WHEN " + w
+			}
+			out = append(out, `CREATE TRIGGER `+t+`_changes_`+op+` AFTER `+op+` ON `+t+cond+
 				` BEGIN UPDATE change_counter SET n = n + 1 WHERE id = 1; END`)
 		}
 	}
