@@ -324,4 +324,8 @@ type Importer interface {
 	ImportRCA(ctx context.Context, r domain.RCA, revisions []Revision) error
 	// SettingKeys lists every setting's key.
 	SettingKeys(ctx context.Context) ([]string, error)
+	// SetVersion sets the version of a component, incident or target
+	// (kind "components", "incidents", "targets") that was just created,
+	// so a copy keeps the version its source had.
+	SetVersion(ctx context.Context, kind, id string, version int64) error
 }

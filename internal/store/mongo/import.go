@@ -4,6 +4,7 @@ package mongo
 
 import (
 	"context"
+	"fmt"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -74,4 +75,20 @@ func (s *Store) SettingKeys(ctx context.Context) ([]string, error) {
 	return findAll(ctx, s.c(colSettings), "list settings", bson.D{},
 		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetProjection(bson.D{{Key: "_id", Value: 1}}),
 		func(d settingDoc) string { return d.Key })
+}
+
+// SetVersion sets the stored version of a copied component, incident or target.
+func (s *Store) SetVersion(ctx context.Context, kind, docID string, version int64) error {
+	col, ok := map[string]string{"components": colComponents, "incidents": colIncidents, "targets": colTargets}[kind]
+	if !ok {
+		return fmt.Errorf("mongo: set version: unknown kind %q", kind)
+	}
+	res, err := s.c(col).UpdateOne(ctx, id(docID), bson.D{{Key: "$set", Value: bson.D{{Key: "version", Value: version}}}})
+	if err != nil {
+		return wrap("set version of "+kind+" "+docID, err)
+	}
+	if res.MatchedCount == 0 {
+		return fmt.Errorf("mongo: set version of %s %s: %w", kind, docID, store.ErrNotFound)
+	}
+	return nil
 }

@@ -5,6 +5,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
 	"github.com/hindsight-rca/hindsight/internal/store"
@@ -64,4 +65,16 @@ func (s *Store) ImportRCA(ctx context.Context, r domain.RCA, revisions []store.R
 // SettingKeys lists every setting's key.
 func (s *Store) SettingKeys(ctx context.Context) ([]string, error) {
 	return readAll(ctx, s, "list settings", scanString, "SELECT key FROM settings ORDER BY key")
+}
+
+// SetVersion sets the stored version of a copied component, incident or target.
+func (s *Store) SetVersion(ctx context.Context, kind, id string, version int64) error {
+	table, ok := map[string]string{"components": "components", "incidents": "incidents", "targets": "targets"}[kind]
+	if !ok {
+		return fmt.Errorf("sqlite: set version: unknown kind %q", kind)
+	}
+	return s.tx(ctx, "set version of "+kind+" "+id, func(tx *sql.Tx) error {
+		return mustAffect(tx.ExecContext(ctx, "UPDATE "+table+" SET version = ?, doc = json_set(doc, '$.version', ?) WHERE id = ?",
+			version, version, id))
+	})
 }

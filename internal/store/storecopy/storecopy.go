@@ -165,6 +165,15 @@ func (c *copier) put(kind string, create func() error) error {
 	return nil
 }
 
+// versioned gives a record just created (err nil) its source's version:
+// Create always stores version 1.
+func (c *copier) versioned(ctx context.Context, kind, id string, version int64, err error) error {
+	if err != nil || version <= 1 {
+		return err
+	}
+	return c.dstImp.SetVersion(ctx, kind, id, version)
+}
+
 func (c *copier) users(ctx context.Context) error {
 	users, err := c.src.ListUsers(ctx)
 	if err != nil {
@@ -198,7 +207,8 @@ func (c *copier) components(ctx context.Context) error {
 	}
 	c.rep.add("components").Source = len(list)
 	for i, x := range list {
-		if err := c.put("components", func() error { return c.dst.CreateComponent(ctx, &x) }); err != nil {
+		v := x.Version
+		if err := c.put("components", func() error { return c.versioned(ctx, "components", x.ID, v, c.dst.CreateComponent(ctx, &x)) }); err != nil {
 			return err
 		}
 		c.progress("components", i+1, len(list))
@@ -236,7 +246,9 @@ func (c *copier) incidents(ctx context.Context) error {
 		}
 		full.RCAIDs = nil // derived from the RCAs
 		c.progress("incidents", c.rep.add("incidents").Copied+c.rep["incidents"].Present+1, total)
-		return c.put("incidents", func() error { return c.dst.CreateIncident(ctx, &full) })
+		return c.put("incidents", func() error {
+			return c.versioned(ctx, "incidents", full.ID, full.Version, c.dst.CreateIncident(ctx, &full))
+		})
 	})
 	c.rep.add("incidents").Source = n
 	return err
@@ -352,7 +364,8 @@ func (c *copier) targets(ctx context.Context) error {
 	}
 	c.rep.add("targets").Source = len(list)
 	for _, t := range list {
-		if err := c.put("targets", func() error { return c.dst.CreateTarget(ctx, &t) }); err != nil {
+		v := t.Version
+		if err := c.put("targets", func() error { return c.versioned(ctx, "targets", t.ID, v, c.dst.CreateTarget(ctx, &t)) }); err != nil {
 			return err
 		}
 	}

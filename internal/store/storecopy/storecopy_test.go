@@ -43,6 +43,8 @@ func seed(t *testing.T, s *sqlite.Store, rcas int) {
 	must(t, s.CreateToken(ctx, &domain.APIToken{UserID: u.ID, Name: "ci", Hash: "ab12", Scope: domain.ScopeAdmin}))
 	cp := domain.Component{Name: "API", Status: domain.ComponentPartialOutage}
 	must(t, s.CreateComponent(ctx, &cp))
+	cp.Status = domain.ComponentOperational
+	must(t, s.UpdateComponent(ctx, &cp)) // version 2: the copy keeps it
 	tg := domain.Target{Name: "hook", Kind: domain.TargetWebhook, URL: "https://hooks.example.com/x", Secret: "whsec_secret", Enabled: true}
 	must(t, s.CreateTarget(ctx, &tg))
 	must(t, s.PutSetting(ctx, "status.name", []byte(`"Acme status"`)))
@@ -132,6 +134,10 @@ func TestCopyBothWays(t *testing.T) {
 	tg, _ := c.ListTargets(ctx)
 	if len(tg) != 1 || tg[0].Secret != "whsec_secret" {
 		t.Fatalf("targets after the round trip: %+v", tg)
+	}
+	cs, _ := c.ListComponents(ctx)
+	if len(cs) != 1 || cs[0].Version != 2 || cs[0].Status != domain.ComponentOperational {
+		t.Fatalf("components after the round trip: %+v", cs)
 	}
 	var _ store.Importer = c
 }
