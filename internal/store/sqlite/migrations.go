@@ -18,6 +18,7 @@ type migration struct {
 
 var migrations = []migration{
 	{1, "initial schema", execAll(schemaV1)},
+	{10, "lists at scale: summaries, filter indexes, full-text search", migrateV10}, // scalesql
 	// scalemulti: 20-29
 	{20, "packed and coalesced revisions", execAll(schemaV20)},
 	{21, "delivery leases and change counter", execAll(schemaV21)},
