@@ -237,35 +237,73 @@ func pages[T any](ctx context.Context, list func(p store.Page) ([]T, int, error)
 }
 
 func (c *copier) incidents(ctx context.Context) error {
-	n, err := pages(ctx, func(p store.Page) ([]domain.Incident, int, error) {
-		return c.src.ListIncidents(ctx, store.IncidentFilter{Page: p})
-	}, func(in domain.Incident, total int) error {
-		full, err := c.src.GetIncident(ctx, in.ID)
+	n := c.rep.add("incidents")
+	return incidentIDs(ctx, c.src, func(id string, total int) error {
+		n.Source = total
+		full, err := c.src.GetIncident(ctx, id)
 		if err != nil {
 			return err
 		}
 		full.RCAIDs = nil // derived from the RCAs
-		c.progress("incidents", c.rep.add("incidents").Copied+c.rep["incidents"].Present+1, total)
-		return c.put("incidents", func() error {
+		err = c.put("incidents", func() error {
 			return c.versioned(ctx, "incidents", full.ID, full.Version, c.dst.CreateIncident(ctx, &full))
 		})
+		c.progress("incidents", n.Copied+n.Present, total)
+		return err
 	})
-	c.rep.add("incidents").Source = n
-	return err
+}
+
+// incidentIDs walks every incident of st with keyset cursors.
+func incidentIDs(ctx context.Context, st store.Store, each func(id string, total int) error) error {
+	f := store.IncidentFilter{Page: store.Page{Limit: 500}}
+	for {
+		page, err := st.ListIncidentSummaries(ctx, f)
+		if err != nil {
+			return err
+		}
+		for _, it := range page.Items {
+			if err := each(it.ID, page.Total); err != nil {
+				return err
+			}
+		}
+		if page.Next == "" || len(page.Items) == 0 {
+			return nil
+		}
+		f.Cursor = page.Next
+	}
+}
+
+// rcaIDs walks every RCA of st with keyset cursors.
+func rcaIDs(ctx context.Context, st store.Store, each func(id string, total int) error) error {
+	f := store.RCAFilter{Page: store.Page{Limit: 500}, Audience: domain.Internal}
+	for {
+		page, err := st.ListRCASummaries(ctx, f)
+		if err != nil {
+			return err
+		}
+		for _, it := range page.Items {
+			if err := each(it.ID, page.Total); err != nil {
+				return err
+			}
+		}
+		if page.Next == "" || len(page.Items) == 0 {
+			return nil
+		}
+		f.Cursor = page.Next
+	}
 }
 
 func (c *copier) rcas(ctx context.Context) error {
 	for _, k := range []string{"rcas", "revisions", "comments", "deliveries"} {
 		c.rep.add(k)
 	}
-	n, err := pages(ctx, func(p store.Page) ([]domain.RCA, int, error) {
-		return c.src.ListRCAs(ctx, store.RCAFilter{Page: p})
-	}, func(sum domain.RCA, total int) error {
-		defer func() { c.progress("rcas", c.rep["rcas"].Copied+c.rep["rcas"].Present, total) }()
-		return c.rca(ctx, sum.ID)
+	n := c.rep["rcas"]
+	return rcaIDs(ctx, c.src, func(id string, total int) error {
+		n.Source = total
+		err := c.rca(ctx, id)
+		c.progress("rcas", n.Copied+n.Present, total)
+		return err
 	})
-	c.rep["rcas"].Source = n
-	return err
 }
 
 // rca copies one RCA with its revisions, comments and deliveries. The RCA

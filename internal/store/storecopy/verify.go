@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hindsight-rca/hindsight/internal/domain"
 	"github.com/hindsight-rca/hindsight/internal/store"
 )
 
@@ -34,8 +33,8 @@ func Verify(ctx context.Context, src, dst store.Store, rep Report, sample int) e
 			problems = append(problems, fmt.Sprintf("%s: %d in the source, %d in the target", k, s, d))
 		}
 	}
-	ids, err := rcaIDs(ctx, src)
-	if err != nil {
+	var ids []string
+	if err := rcaIDs(ctx, src, func(id string, _ int) error { ids = append(ids, id); return nil }); err != nil {
 		return err
 	}
 	rand.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
@@ -77,14 +76,6 @@ func count(ctx context.Context, st store.Store, kind string) (int, error) {
 		return len(l), err
 	}
 	return 0, fmt.Errorf("storecopy: no count for %s", kind)
-}
-
-func rcaIDs(ctx context.Context, st store.Store) ([]string, error) {
-	var ids []string
-	_, err := pages(ctx, func(p store.Page) ([]domain.RCA, int, error) {
-		return st.ListRCAs(ctx, store.RCAFilter{Page: p})
-	}, func(r domain.RCA, _ int) error { ids = append(ids, r.ID); return nil })
-	return ids, err
 }
 
 // jsonOf is v's JSON with what the two backends may store differently
