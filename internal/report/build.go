@@ -144,9 +144,9 @@ func resolveOptions(r domain.RCA, cat *i18n.Catalog, opt Options) (string, *time
 	}
 	loc := time.UTC
 	if tz := strings.TrimSpace(opt.TimeZone); tz != "" {
-		l, err := time.LoadLocation(tz)
-		if err != nil || strings.EqualFold(tz, "local") {
-			problems = append(problems, domain.Problem{Field: "tz", Code: domain.CodeInvalid, Detail: "not an IANA time zone name"})
+		l, err := domain.LoadZone(tz)
+		if err != nil {
+			problems = append(problems, domain.Problem{Field: "tz", Code: domain.CodeInvalid, Detail: "not an IANA time zone name or an offset such as UTC+1"})
 		} else {
 			loc = l
 		}

@@ -4,7 +4,6 @@ import (
 	"net/url"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
 	"github.com/hindsight-rca/hindsight/internal/i18n"
@@ -80,8 +79,8 @@ func ParseOptions(cat *i18n.Catalog, params url.Values, def ExportDefaults) (Exp
 	}
 	tz := get("tz", def.TimeZone)
 	if tz != "" {
-		if _, err := time.LoadLocation(tz); err != nil || strings.EqualFold(tz, "local") {
-			ps = append(ps, domain.Problem{Field: "tz", Code: domain.CodeInvalid, Detail: "not an IANA time zone name"})
+		if _, err := domain.LoadZone(tz); err != nil { // hygiene: the one zone check
+			ps = append(ps, domain.Problem{Field: "tz", Code: domain.CodeInvalid, Detail: "not an IANA time zone name or an offset such as UTC+1"})
 		}
 	}
 	req.Options.TimeZone = tz

@@ -86,7 +86,7 @@ func NewSite(st store.Store, cat *i18n.Catalog, tfs fs.FS, cfg Config, rcaText R
 	if cfg.TimeZone == "" {
 		cfg.TimeZone = "UTC"
 	}
-	loc, err := time.LoadLocation(cfg.TimeZone)
+	loc, err := domain.LoadZone(cfg.TimeZone)
 	if err != nil {
 		return nil, fmt.Errorf("statuspage: time zone %q: %w", cfg.TimeZone, err)
 	}
@@ -250,15 +250,17 @@ func (s *Site) language(r *http.Request, localized bool) (string, error) {
 		return "", nil
 	}
 	if q != "" {
-		if !s.cat.Supported(q) {
+		// reportpdf: a regional tag (en-GB) keeps its date formats;
+		// Resolve answers from a small fixed set, safe as a cache key.
+		if _, _, err := s.cat.ParseTag(q); err != nil {
 			return "", errBadLanguage
 		}
-		return q, nil
+		return s.cat.Resolve(q), nil
 	}
 	if feed {
 		return s.cfg.DefaultLanguage, nil
 	}
-	return s.cat.Match(r.Header.Get("Accept-Language"), s.cfg.DefaultLanguage), nil
+	return s.cat.Resolve(r.Header.Get("Accept-Language"), s.cfg.DefaultLanguage), nil
 }
 
 // Oldest month /status/history answers; anything before is refused, as is

@@ -286,7 +286,7 @@ func (s *Store) PublishRCA(ctx context.Context, r *domain.RCA, author, note stri
 				}
 			}
 			d = store.NewDelivery(d, r.ID, version, now)
-			if err := validateDelivery(&d); err != nil {
+			if err := d.Validate(); err != nil {
 				return nil, err
 			}
 			box[i] = toDeliveryDoc(&d)

@@ -19,7 +19,7 @@ var _ store.Importer = (*Store)(nil)
 // ImportRCA stores the revisions, packed, then the RCA as it is.
 func (s *Store) ImportRCA(ctx context.Context, r domain.RCA, revisions []store.Revision) error {
 	op := "import rca " + r.ID
-	if err := checkKeys(&r); err != nil {
+	if err := r.Validate(); err != nil {
 		return err
 	}
 	if _, err := s.c(colRevisions).DeleteMany(ctx, bson.D{{Key: "rca_id", Value: r.ID}}); err != nil {

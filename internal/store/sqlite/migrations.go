@@ -22,6 +22,11 @@ var migrations = []migration{
 	// scalemulti: 20-29
 	{20, "packed and coalesced revisions", execAll(schemaV20)},
 	{21, "delivery leases and change counter", execAll(schemaV21)},
+	// 30-39: area edges (issue 10).
+	{30, "users: single sign-on identity", execAll([]string{
+		`ALTER TABLE users ADD COLUMN oidc_key TEXT`,
+		`CREATE UNIQUE INDEX users_oidc_key ON users (oidc_key) WHERE oidc_key IS NOT NULL`,
+	})},
 }
 
 func execAll(stmts []string) func(ctx context.Context, tx *sql.Tx) error {

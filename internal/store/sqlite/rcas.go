@@ -207,6 +207,9 @@ func (s *Store) DeleteRCA(ctx context.Context, id string) error {
 
 // AddComment stores a review comment on an existing RCA.
 func (s *Store) AddComment(ctx context.Context, c *domain.Comment) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
 	n := *c
 	if n.ID == "" {
 		n.ID = domain.NewID()
