@@ -28,7 +28,7 @@ func searchText(r *domain.RCA) string {
 // creation time when the RCA has none.
 func dateKey(r *domain.RCA) string {
 	if r.IncidentDate != nil {
-		return ts(*r.IncidentDate)
+		return ts(r.IncidentDate.In(time.UTC))
 	}
 	return ts(r.CreatedAt)
 }
