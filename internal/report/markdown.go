@@ -35,7 +35,14 @@ func RenderMarkdown(w io.Writer, rep Report) error {
 		p("> **", mdInline(label(rep.Labels.InternalMarker)), "** ", mdInline(rep.Labels.InternalNotice), "\n\n")
 	}
 	for _, f := range rep.Facts {
-		p("- **", mdInline(label(f.Label)), "** ", mdInline(f.Value), "\n")
+		value := mdInline(f.Value)
+		if f.URL != "" {
+			value = "<" + f.URL + ">"
+		}
+		p("- **", mdInline(label(f.Label)), "** ", value, "\n")
+		for _, line := range f.Lines {
+			p("  - ", mdInline(line), "\n")
+		}
 	}
 	if len(rep.Facts) > 0 {
 		p("\n")
@@ -58,6 +65,9 @@ func RenderMarkdown(w io.Writer, rep Report) error {
 		if s.WithActions && len(rep.Actions.Items) > 0 {
 			mdActions(p, rep)
 		}
+	}
+	if rep.Closing != "" {
+		p(mdInline(oneParagraph(rep.Closing)), "\n\n")
 	}
 	p("---\n\n*", mdInline(rep.Labels.Generated), "*\n")
 	return b.Flush()

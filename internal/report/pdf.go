@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"time"
 
 	"codeberg.org/go-pdf/fpdf"
 
@@ -97,7 +98,12 @@ func RenderPDF(w io.Writer, rep Report) (err error) {
 	if d.f.Err() {
 		return fmt.Errorf("%w: %v", ErrRender, d.f.Error())
 	}
-	return d.f.Output(w) // now only w's own errors
+	var buf bytes.Buffer
+	if err := d.f.Output(&buf); err != nil {
+		return err
+	}
+	_, err = w.Write(patchPDFDates(buf.Bytes(), d.created)) // now only w's own errors
+	return err
 }
 
 type pdfDoc struct {
@@ -121,6 +127,7 @@ type pdfDoc struct {
 	lineH      float64
 	inTable    bool
 	pageOfText string
+	created    time.Time // the /CreationDate, in the report's zone
 }
 
 func newPDFDoc(rep Report) (*pdfDoc, error) {
@@ -146,7 +153,7 @@ func newPDFDoc(rep Report) (*pdfDoc, error) {
 	f.SetTitle(title, true)
 	f.SetSubject(d.plain(rep.Kind), true)
 	f.SetCreator("Hindsight", true)
-	f.SetProducer("Hindsight", true)
+	f.SetProducer(pdfProducer+pdfDatePad, false) // see pdf_date.go
 	f.SetLang(rep.Lang)
 	author := rep.Branding.OrgName
 	if len(rep.Authors) > 0 {
@@ -155,10 +162,12 @@ func newPDFDoc(rep Report) (*pdfDoc, error) {
 	if author != "" {
 		f.SetAuthor(d.plain(author), true)
 	}
-	if !rep.Generated.IsZero() {
-		f.SetCreationDate(rep.Generated)
-		f.SetModificationDate(rep.Generated)
+	if d.created = rep.Generated; d.created.IsZero() {
+		d.created = time.Now()
 	}
+	d.created = d.created.Truncate(time.Second)
+	f.SetCreationDate(d.created)
+	f.SetModificationDate(d.created)
 	f.SetHeaderFuncMode(d.header, false)
 	f.SetFooterFunc(d.footer)
 	if l := rep.Localizer(); l != nil {
@@ -359,6 +368,7 @@ func (d *pdfDoc) render() {
 		}
 		d.section(s)
 	}
+	d.closing()
 }
 
 func (d *pdfDoc) titleBlock() {
@@ -464,26 +474,56 @@ func (d *pdfDoc) facts() {
 		labelW = max(labelW, f.GetStringWidth(d.safe(fact.Label, false)))
 	}
 	labelW = min(labelW+6, 62)
+	valueW := contentW - labelW
 	for _, fact := range d.rep.Facts {
+		// Long labels ("Time to detect (median over 2 occurrences)") wrap
+		// rather than being cut.
+		d.setFont(fonts.Sans, "", 9.5)
+		label := f.SplitText(d.safe(fact.Label, false), labelW-1)
 		d.setFont(fonts.Sans, "B", 9.5)
-		value := f.SplitText(d.safe(fact.Value, false), contentW-labelW)
-		h := float64(max(len(value), 1)) * 5
+		value := f.SplitText(d.safe(fact.Value, false), valueW)
+		d.setFont(fonts.Sans, "", 9.5)
+		var lines []string
+		for _, l := range fact.Lines {
+			lines = append(lines, f.SplitText(d.safe("• "+l, false), valueW-2)...)
+		}
+		h := float64(max(len(label), len(value)+len(lines), 1)) * 5
 		if f.GetY()+h > pageH-marginB {
 			f.AddPage()
 		}
 		y := f.GetY()
 		d.setFont(fonts.Sans, "", 9.5)
 		d.setColor(colMuted)
-		f.SetXY(marginL, y)
-		f.CellFormat(labelW, 5, d.fit(d.safe(fact.Label, false), labelW-1), "", 0, "L", false, 0, "")
+		for i, line := range label {
+			f.SetXY(marginL, y+float64(i)*5)
+			f.CellFormat(labelW, 5, line, "", 0, "L", false, 0, "")
+		}
 		d.setFont(fonts.Sans, "B", 9.5)
 		d.setColor(colInk)
 		for i, line := range value {
 			f.SetXY(marginL+labelW, y+float64(i)*5)
-			f.CellFormat(contentW-labelW, 5, line, "", 0, "L", false, 0, "")
+			f.CellFormat(valueW, 5, line, "", 0, "L", false, 0, fact.URL)
+		}
+		d.setFont(fonts.Sans, "", 9.5)
+		for i, line := range lines {
+			f.SetXY(marginL+labelW+2, y+float64(len(value)+i)*5)
+			f.CellFormat(valueW-2, 5, line, "", 0, "L", false, 0, "")
 		}
 		f.SetXY(marginL, y+h)
 	}
+}
+
+// closing prints the paragraph customers read last.
+func (d *pdfDoc) closing() {
+	if d.rep.Closing == "" {
+		return
+	}
+	d.f.Ln(3)
+	d.setFont(fonts.Sans, "", 10)
+	d.setColor(colInk)
+	d.needSpace(10)
+	d.f.SetX(marginL)
+	d.block(d.safe(oneParagraph(d.rep.Closing), false), 5, false)
 }
 
 // needSpace moves to a new page unless h millimetres fit on this one.

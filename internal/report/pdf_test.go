@@ -134,11 +134,11 @@ func inkOnPage1(t *testing.T, pdf []byte) float64 {
 
 func TestPDFEveryLanguage(t *testing.T) {
 	want := map[string][]string{
-		"en":    {"Templates API Partial Service Disruption", "Summary", "Timeline (UTC)", "Root cause", "Action items", "Duration ~1 hour"},
-		"de":    {"Templates-API: teilweise Störung", "Zusammenfassung", "Zeitablauf (MEZ, UTC+1)", "Ursache des Ausfalls", "Maßnahmen", "Dauer ~1 Stunde"},
-		"fr":    {"Résumé", "Chronologie (UTC)", "Cause première", "Durée ~1 heure"},
-		"es":    {"Resumen", "Cronología (UTC)", "Causa raíz", "Duración ~1 hora"},
-		"pt-BR": {"Resumo", "Linha do tempo (UTC-3)", "Causa raiz", "Duração ~1 hora"},
+		"en":    {"Templates API Partial Service Disruption", "Summary", "Timeline (UTC)", "Root cause", "Action items", "~1 hour"},
+		"de":    {"Templates-API: teilweise Störung", "Zusammenfassung", "Zeitablauf (MEZ, UTC+1)", "Ursache des Ausfalls", "Maßnahmen", "~1 Stunde"},
+		"fr":    {"Résumé", "Chronologie (UTC)", "Cause première", "~1 heure"},
+		"es":    {"Resumen", "Cronología (UTC)", "Causa raíz", "~1 hora"},
+		"pt-BR": {"Resumo", "Linha do tempo (UTC-3)", "Causa raiz", "~1 hora"},
 	}
 	for _, lang := range languages {
 		t.Run(lang, func(t *testing.T) {
