@@ -149,7 +149,7 @@ func partnerTemplate() Template {
 	return Template{
 		Key: TemplatePartner, Name: "Partner RCA", BuiltIn: true,
 		// What partners read in the header, as on real partner reports.
-		Header: HeaderDefaults{Facts: []string{"date", "occurrences", "duration", "affected_services"}},
+		Header:      HeaderDefaults{Facts: []string{"date", "occurrences", "duration", "affected_services"}},
 		Description: "A short report for partners and customers: what happened, why, and what we are changing.",
 		Sections: []SectionDef{
 			{Key: "summary", Title: "Summary", Required: true, Visibility: External,
