@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"time"
 )
 
@@ -82,14 +83,30 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	}
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
-		return ErrBadDate
+		return badDate()
 	}
 	v, err := ParseDate(s)
 	if err != nil {
-		return err
+		return badDate()
 	}
 	*d = v
 	return nil
+}
+
+// badDate is a type error, so that encoding/json names the field
+// ("action_items.due") and API answers can point at it.
+func badDate() error {
+	return &json.UnmarshalTypeError{Value: "a value that is not YYYY-MM-DD", Type: reflect.TypeOf(Date{})}
+}
+
+// IsDateError reports whether err is a JSON decoding error of a Date, and
+// names its field.
+func IsDateError(err error) (field string, ok bool) {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Type == reflect.TypeOf(Date{}) {
+		return te.Field, true
+	}
+	return "", false
 }
 
 // MarshalText writes "YYYY-MM-DD" (form values, map keys).

@@ -26,7 +26,7 @@ func complete() Input {
 		{At: at(30), Kind: domain.KindMitigated, Text: "traffic moved"},
 		{At: at(47), Kind: domain.KindResolved, Text: "all clear"},
 	}
-	due := t0.Add(14 * 24 * time.Hour)
+	due := domain.DateOf(t0.Add(14 * 24 * time.Hour))
 	r.ActionItems = []domain.ActionItem{{Title: "Re-resolve endpoint", Owner: "payments team", Due: &due}}
 	r.Normalize()
 	return Input{RCA: r, Template: tpl, People: []string{"Dana Scully", "fox.mulder@example.com"}}

@@ -94,7 +94,7 @@ func (p *pages) dashboard(c *gin.Context) {
 			row.Incidents = append(row.Incidents, in)
 		}
 		for _, a := range r.ActionItems {
-			if a.Overdue(now) {
+			if a.Overdue(now, p.s.orgZone()) {
 				row.Overdue++
 			}
 		}
