@@ -108,7 +108,7 @@ func (a *app) exportOptions(cat *i18n.Catalog, format, lang, tz, audience string
 	if o.tz == "" {
 		o.tz = a.cfg.DefaultTZ
 	}
-	if _, err := time.LoadLocation(o.tz); err != nil || strings.EqualFold(o.tz, "local") {
+	if _, err := domain.LoadZone(o.tz); err != nil {
 		ps = append(ps, domain.Problem{Field: "tz", Code: domain.CodeInvalid, Detail: "not an IANA time zone name"})
 	}
 	if !o.audience.Valid() {

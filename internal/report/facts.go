@@ -258,3 +258,39 @@ func headerFor(r domain.RCA, h Header, audience Audience) Header {
 	}
 	return h
 }
+
+// HeaderParams are the export parameters ParseHeader reads.
+var HeaderParams = []string{"facts", "issue_date", "doc_version", "contact", "status_url", "closing"}
+
+// ParseHeader reads the partner header from export parameters (query
+// parameters or flags): facts=date,duration,affected_services,
+// issue_date=YYYY-MM-DD, doc_version, contact, status_url, closing. get
+// returns a parameter's value and whether it was given. Bad values are a
+// *domain.ValidationError naming the parameter.
+func ParseHeader(get func(name string) (string, bool)) (Header, error) {
+	var h Header
+	var ps []domain.Problem
+	if v, ok := get("facts"); ok {
+		h.Facts = []string{}
+		for _, k := range strings.Split(v, ",") {
+			if k = strings.TrimSpace(k); k != "" {
+				h.Facts = append(h.Facts, k)
+			}
+		}
+	}
+	if v, ok := get("issue_date"); ok && strings.TrimSpace(v) != "" {
+		d, err := domain.ParseDate(strings.TrimSpace(v))
+		if err != nil || len(strings.TrimSpace(v)) != len("2006-01-02") || !d.Valid() {
+			ps = append(ps, domain.Problem{Field: "issue_date", Code: domain.CodeInvalid, Detail: "YYYY-MM-DD"})
+		} else {
+			h.IssueDate = &d
+		}
+	}
+	text := func(name string) string { v, _ := get(name); return strings.TrimSpace(v) }
+	h.DocVersion, h.Contact, h.StatusURL, h.Closing = text("doc_version"), text("contact"), text("status_url"), text("closing")
+	ps = append(ps, h.problems()...)
+	if len(ps) > 0 {
+		return Header{}, &domain.ValidationError{Problems: ps}
+	}
+	return h, nil
+}

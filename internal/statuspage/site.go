@@ -81,7 +81,7 @@ func NewSite(st store.Store, cat *i18n.Catalog, tfs fs.FS, cfg Config, rcaText R
 	if cfg.TimeZone == "" {
 		cfg.TimeZone = "UTC"
 	}
-	loc, err := time.LoadLocation(cfg.TimeZone)
+	loc, err := domain.LoadZone(cfg.TimeZone)
 	if err != nil {
 		return nil, fmt.Errorf("statuspage: time zone %q: %w", cfg.TimeZone, err)
 	}

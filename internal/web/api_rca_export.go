@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -17,6 +16,10 @@ import (
 type exportQuery struct {
 	format, lang, tz string
 	audience         report.Audience
+
+	// Partner header parameters (metrics area): facts, issue_date,
+	// doc_version, contact, status_url, closing.
+	header report.Header
 }
 
 // apiRCAExport answers a report file:
@@ -43,6 +46,7 @@ func (s *Server) apiRCAExport(c *gin.Context) {
 	}
 	rep, err := report.Build(r, in.Incidents, in.Components, in.Authors, s.catalog, report.Options{
 		Lang: q.lang, TimeZone: q.tz, Audience: q.audience, Now: s.now(), Branding: s.cfg.Branding,
+		Header: q.header,
 	})
 	if err != nil {
 		s.apiError(c, err)
@@ -100,7 +104,7 @@ func (s *Server) exportQuery(c *gin.Context) (exportQuery, error) {
 	if q.tz == "" {
 		q.tz = s.cfg.DefaultTimeZone
 	}
-	if _, err := time.LoadLocation(q.tz); err != nil || strings.EqualFold(q.tz, "local") {
+	if _, err := domain.LoadZone(q.tz); err != nil { // IANA or a fixed offset such as UTC+1
 		return q, bad("tz", "error.export.tz", q.tz, nil)
 	}
 	if !q.audience.Valid() {
@@ -109,6 +113,12 @@ func (s *Server) exportQuery(c *gin.Context) (exportQuery, error) {
 	if q.audience == report.Internal && !effectiveRole(c).Allows(domain.RoleAuthor) {
 		return q, &httpError{Status: http.StatusForbidden, Code: codeForbidden, Message: l.T("error.export.internal_forbidden")}
 	}
+	// Partner header parameters (metrics area).
+	h, err := report.ParseHeader(c.GetQuery)
+	if err != nil {
+		return q, err
+	}
+	q.header = h
 	return q, nil
 }
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -31,7 +30,7 @@ func (p *pages) rcaReport(c *gin.Context) {
 	}
 	tz := strings.TrimSpace(c.DefaultQuery("tz", p.s.cfg.DefaultTimeZone))
 	audience := report.Audience(c.DefaultQuery("audience", string(report.External)))
-	if _, err := time.LoadLocation(tz); err != nil || strings.EqualFold(tz, "local") || !audience.Valid() {
+	if _, err := domain.LoadZone(tz); err != nil || !audience.Valid() {
 		p.s.respondError(c, http.StatusBadRequest, codeBadRequest, "")
 		return
 	}
@@ -44,7 +43,12 @@ func (p *pages) rcaReport(c *gin.Context) {
 		p.s.pageError(c, err)
 		return
 	}
-	rep, err := report.Build(r, in.Incidents, in.Components, in.Authors, p.cat, report.Options{Lang: lang, TimeZone: tz, Audience: audience, Now: p.s.now(), Branding: p.s.cfg.Branding})
+	header, err := report.ParseHeader(c.GetQuery) // partner header (metrics area)
+	if err != nil {
+		p.s.pageError(c, err)
+		return
+	}
+	rep, err := report.Build(r, in.Incidents, in.Components, in.Authors, p.cat, report.Options{Lang: lang, TimeZone: tz, Audience: audience, Now: p.s.now(), Branding: p.s.cfg.Branding, Header: header})
 	if err != nil {
 		p.s.pageError(c, err)
 		return

@@ -195,10 +195,11 @@ func metricFacts(r domain.RCA, m domain.Metrics, loc *uiLocale) []labelValue {
 // shownFacts are the RCA page's derived facts as readers see them.
 func shownFacts(rc *rcaContext, loc *uiLocale) viewFacts {
 	v := viewFacts{Date: "—", Duration: "—", Metrics: metricFacts(rc.RCA, rc.Metrics, loc)}
-	for _, f := range v.Metrics {
+	for i, f := range v.Metrics {
 		switch f.Key {
 		case "date":
 			v.Date = f.Value
+			v.Metrics[i].Label = loc.T("ui.field.incident_date")
 		case "duration":
 			v.Duration = f.Value
 		}
