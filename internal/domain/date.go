@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"time"
+	"unicode"
 )
 
 // Date is a calendar day as people write it (a due date, an incident date):
@@ -104,7 +106,14 @@ func badDate() error {
 func IsDateError(err error) (field string, ok bool) {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) && te.Type == reflect.TypeOf(Date{}) {
-		return te.Field, true
+		// Drop embedded Go struct names ("RCA.action_items.due").
+		var parts []string
+		for _, p := range strings.Split(te.Field, ".") {
+			if p != "" && !unicode.IsUpper(rune(p[0])) {
+				parts = append(parts, p)
+			}
+		}
+		return strings.Join(parts, "."), true
 	}
 	return "", false
 }
