@@ -55,10 +55,12 @@ type derivedView struct {
 
 type timelineForm struct {
 	At, Kind, Text, Visibility string
+	Precision                  string // "", "date" or "none"
 }
 
 type timelineRow struct {
 	ID               string
+	Precision        string
 	Local            string // datetime-local value in the display zone
 	Kind             string
 	Text, Visibility string
@@ -210,10 +212,17 @@ func shownFacts(rc *rcaContext, loc *uiLocale) viewFacts {
 func timelineRows(r domain.RCA, loc *uiLocale) []timelineRow {
 	rows := make([]timelineRow, 0, len(r.Timeline))
 	for _, e := range r.Timeline {
-		rows = append(rows, timelineRow{
-			ID: e.ID, Local: e.At.In(loc.zone).Format(localLayout), Kind: string(e.Kind), Text: e.Text,
+		row := timelineRow{
+			ID: e.ID, Precision: string(e.Precision), Local: e.At.In(loc.zone).Format(localLayout), Kind: string(e.Kind), Text: e.Text,
 			Visibility: string(e.Visibility), UTC: e.At.UTC().Format(time.RFC3339), Display: loc.DateTime(e.At),
-		})
+		}
+		switch {
+		case e.Precision == domain.PrecisionDay && e.Day != nil:
+			row.Local, row.UTC, row.Display = e.Day.String()+"T00:00", e.Day.String(), loc.Day(e.Day)
+		case e.Precision == domain.PrecisionNone:
+			row.Local, row.UTC, row.Display = "", "", ""
+		}
+		rows = append(rows, row)
 	}
 	return rows
 }
