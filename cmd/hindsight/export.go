@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -23,6 +24,7 @@ type exportOptions struct {
 	format, lang, tz string
 	audience         report.Audience
 	branding         report.Branding
+	header           report.Header // partner header flags (metrics area)
 }
 
 func (a *app) export(ctx context.Context, args []string) error {
@@ -36,9 +38,20 @@ func (a *app) export(ctx context.Context, args []string) error {
 	audience := fs.String("audience", string(report.External), "external (drops internal content) or internal")
 	outFile := fs.String("o", "", "output file for --rca; - for standard output (default: the report's own file name)")
 	outDir := fs.String("out", "", "output folder for --all (created when missing)")
+	// Partner header (metrics area): the same names as the export API's parameters.
+	headerFlags := map[string]*string{
+		"facts":       fs.String("facts", "", "header facts to show, comma-separated (e.g. date,duration,affected_services); default: the template's"),
+		"issue_date":  fs.String("issue-date", "", "issue date printed in the header, YYYY-MM-DD"),
+		"doc_version": fs.String("doc-version", "", "document version printed in the header"),
+		"contact":     fs.String("contact", "", "contact line printed in the header"),
+		"status_url":  fs.String("status-url", "", "link to the status page, printed in the header"),
+		"closing":     fs.String("closing", "", "closing paragraph (apology and contact) customers read last"),
+	}
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[strings.ReplaceAll(f.Name, "-", "_")] = true })
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
 	}
@@ -48,6 +61,9 @@ func (a *app) export(ctx context.Context, args []string) error {
 	}
 	opt, err := a.exportOptions(cat, *format, *lang, *tz, *audience)
 	if err != nil {
+		return err
+	}
+	if opt.header, err = report.ParseHeader(func(name string) (string, bool) { return *headerFlags[name], given[name] }); err != nil {
 		return err
 	}
 	var ps []domain.Problem
@@ -157,6 +173,7 @@ func (ex *exporter) render(ctx context.Context, r domain.RCA) ([]byte, string, e
 	}
 	rep, err := report.Build(r, in.Incidents, in.Components, in.Authors, ex.cat, report.Options{
 		Lang: lang, TimeZone: ex.opt.tz, Audience: ex.opt.audience, Now: time.Now(), Branding: ex.opt.branding,
+		Header: ex.opt.header,
 	})
 	if err != nil {
 		return nil, "", err

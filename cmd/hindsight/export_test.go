@@ -50,6 +50,12 @@ func TestExportOne(t *testing.T) {
 		{"html", []string{"--format", "html", "--lang", "en"}, "r.html",
 			[]string{"<html", "Templates API partial service disruption"}, []string{internalNote}, false},
 		{"pdf", []string{"--format", "pdf", "--lang", "fr"}, "r.pdf", []string{"%PDF-"}, nil, true},
+		{"partner header", []string{"--format", "md", "--facts", "date,occurrences,duration,affected_services", "--issue-date", "2026-11-21",
+			"--doc-version", "1.1", "--contact", "partners@example.com", "--status-url", "https://status.example.com/",
+			"--closing", "We apologise for the disruption."}, "partner.md",
+			[]string{"2 occurrences", "Total duration across 2 occurrences", "November 21, 2026", "1.1", "partners@example.com",
+				"<https://status.example.com/>", "We apologise for the disruption."},
+			[]string{"Severity", "Time to detect", "Occurrences:** 4"}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -153,6 +159,8 @@ func TestExportErrors(t *testing.T) {
 		{"bad format", []string{"--rca", id, "--format", "docx"}, 1, "format: unknown value"},
 		{"bad lang", []string{"--rca", id, "--lang", "no such language!"}, 1, "lang: unknown value"},
 		{"bad tz", []string{"--rca", id, "--tz", "Europe/Atlantis"}, 1, "tz: invalid"},
+		{"bad issue date", []string{"--rca", id, "--issue-date", "21.11.2026"}, 1, "issue_date: invalid"},
+		{"bad header fact", []string{"--rca", id, "--facts", "date,mood"}, 1, "facts: unknown value"},
 		{"bad audience", []string{"--rca", id, "--audience", "press"}, 1, "audience: unknown value"},
 		{"bad state", []string{"--all", "--out", "x", "--state", "published,lost"}, 1, "state: unknown value (lost)"},
 		{"state without all", []string{"--rca", id, "--state", "draft"}, 1, "state: invalid"},
