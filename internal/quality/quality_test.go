@@ -82,6 +82,10 @@ func TestRunFindings(t *testing.T) {
 				domain.TimelineEntry{At: at(610), Kind: domain.KindDetected, Text: "alert again"},
 				domain.TimelineEntry{At: at(650), Kind: domain.KindResolved, Text: "fixed again"})
 		}, CheckTimelineOrder, nil, ""},
+		{"untimed lines are not checked for order", func(in *Input) {
+			in.Incidents = []domain.Incident{{StartedAt: at(0)}}
+			in.RCA.Timeline = append(in.RCA.Timeline, domain.TimelineEntry{Precision: domain.PrecisionNone, Kind: domain.KindDetected, Text: "told by a partner"})
+		}, CheckTimelineOrder, nil, ""},
 		{"detection before the incident began", func(in *Input) {
 			in.Incidents = []domain.Incident{{StartedAt: at(10)}}
 		}, CheckTimelineOrder, []string{"before_incident"}, "timeline"},
