@@ -1,6 +1,9 @@
 package domain
 
-import "strings"
+import (
+	"sort"
+	"strings"
+)
 
 // TimePrecision says how much of a timeline entry's time the author gave.
 type TimePrecision string
@@ -37,10 +40,19 @@ func (r *RCA) FactWording(key, lang string) (string, bool) {
 		if t := strings.TrimSpace(o.Translations[lang]); t != "" {
 			return t, true
 		}
+		// Among several tags of the same base language, the shortest, then
+		// the first in order: the same answer every time.
 		base, _, _ := strings.Cut(lang, "-")
-		for tag, t := range o.Translations {
-			if b, _, _ := strings.Cut(tag, "-"); strings.EqualFold(b, base) && strings.TrimSpace(t) != "" {
-				return strings.TrimSpace(t), true
+		tags := make([]string, 0, len(o.Translations))
+		for tag := range o.Translations {
+			tags = append(tags, tag)
+		}
+		sort.Slice(tags, func(i, j int) bool {
+			return len(tags[i]) < len(tags[j]) || (len(tags[i]) == len(tags[j]) && tags[i] < tags[j])
+		})
+		for _, tag := range tags {
+			if b, _, _ := strings.Cut(tag, "-"); strings.EqualFold(b, base) && strings.TrimSpace(o.Translations[tag]) != "" {
+				return strings.TrimSpace(o.Translations[tag]), true
 			}
 		}
 		if t := strings.TrimSpace(o.Text); t != "" {
