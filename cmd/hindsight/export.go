@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,6 +24,7 @@ import (
 type exportOptions struct {
 	format, lang, tz string
 	audience         report.Audience
+	paper            report.Paper
 	branding         report.Branding
 	header           report.Header // partner header flags (metrics area)
 }
@@ -33,9 +35,10 @@ func (a *app) export(ctx context.Context, args []string) error {
 	all := fs.Bool("all", false, "export every RCA (narrowed by --state) into --out")
 	states := fs.String("state", "", "with --all: comma-separated states, e.g. published,approved (default: every state)")
 	format := fs.String("format", "pdf", "pdf, html or md")
-	lang := fs.String("lang", "", "language of the labels and, where written, the text (default: the RCA's own)")
+	lang := fs.String("lang", "", "BCP 47 tag: language of the labels and the text, and the date formats, e.g. de, en-GB, pt-BR (default: the RCA's own)")
 	tz := fs.String("tz", "", "time zone of the timeline, an IANA name (default: --default-tz)")
 	audience := fs.String("audience", string(report.External), "external (drops internal content) or internal")
+	paper := fs.String("paper", "", "PDF paper: a4 or letter (default: from --lang, Letter for en-US, en-CA, es-MX)")
 	outFile := fs.String("o", "", "output file for --rca; - for standard output (default: the report's own file name)")
 	outDir := fs.String("out", "", "output folder for --all (created when missing)")
 	// Partner header (metrics area): the same names as the export API's parameters.
@@ -50,8 +53,12 @@ func (a *app) export(ctx context.Context, args []string) error {
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
-	given := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { given[strings.ReplaceAll(f.Name, "-", "_")] = true })
+	header := map[string]string{}
+	fs.Visit(func(f *flag.Flag) {
+		if p, ok := headerFlags[strings.ReplaceAll(f.Name, "-", "_")]; ok {
+			header[strings.ReplaceAll(f.Name, "-", "_")] = *p
+		}
+	})
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
 	}
@@ -59,11 +66,8 @@ func (a *app) export(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	opt, err := a.exportOptions(cat, *format, *lang, *tz, *audience)
+	opt, err := a.exportOptions(cat, *format, *lang, *tz, *audience, *paper, header)
 	if err != nil {
-		return err
-	}
-	if opt.header, err = report.ParseHeader(func(name string) (string, bool) { return *headerFlags[name], given[name] }); err != nil {
 		return err
 	}
 	var ps []domain.Problem
@@ -87,6 +91,11 @@ func (a *app) export(ctx context.Context, args []string) error {
 		return &domain.ValidationError{Problems: ps}
 	}
 
+	if a.cfg.PDFFonts != "" { // reportpdf: fallback fonts for the PDF
+		if err := report.SetFallbackFonts(a.cfg.PDFFonts); err != nil {
+			return err
+		}
+	}
 	if opt.branding, err = a.cfg.Branding(os.ReadFile); err != nil {
 		return err
 	}
@@ -102,38 +111,22 @@ func (a *app) export(ctx context.Context, args []string) error {
 	return a.exportOne(ctx, ex, *rcaID, *outFile)
 }
 
-// exportOptions checks format, language, time zone and audience.
-func (a *app) exportOptions(cat *i18n.Catalog, format, lang, tz, audience string) (exportOptions, error) {
-	o := exportOptions{
-		format:   strings.ToLower(strings.TrimSpace(format)),
-		lang:     strings.TrimSpace(lang),
-		tz:       strings.TrimSpace(tz),
-		audience: report.Audience(strings.ToLower(strings.TrimSpace(audience))),
-	}
-	var ps []domain.Problem
-	if !report.ValidFormat(o.format) {
-		ps = append(ps, domain.Problem{Field: "format", Code: domain.CodeUnknownEnum, Detail: "use " + strings.Join(report.Formats, ", ")})
-	}
-	if o.lang != "" {
-		l, ok := cat.Lookup(o.lang)
-		if !ok {
-			ps = append(ps, domain.Problem{Field: "lang", Code: domain.CodeUnknownEnum, Detail: "use " + strings.Join(cat.Languages(), ", ")})
+// exportOptions checks format, language, time zone, audience and paper
+// the way the API does (report.ParseOptions).
+func (a *app) exportOptions(cat *i18n.Catalog, format, lang, tz, audience, paper string, header map[string]string) (exportOptions, error) {
+	q := url.Values{}
+	for k, v := range map[string]string{"format": format, "lang": lang, "tz": tz, "audience": audience, "paper": paper} {
+		if strings.TrimSpace(v) != "" {
+			q.Set(k, v)
 		}
-		o.lang = l
 	}
-	if o.tz == "" {
-		o.tz = a.cfg.DefaultTZ
+	for k, v := range header { // partner header flags (metrics area)
+		q.Set(k, v)
 	}
-	if _, err := domain.LoadZone(o.tz); err != nil {
-		ps = append(ps, domain.Problem{Field: "tz", Code: domain.CodeInvalid, Detail: "not an IANA time zone name"})
-	}
-	if !o.audience.Valid() {
-		ps = append(ps, domain.Problem{Field: "audience", Code: domain.CodeUnknownEnum, Detail: "use external or internal"})
-	}
-	if len(ps) > 0 {
-		return o, &domain.ValidationError{Problems: ps}
-	}
-	return o, nil
+	req, err := report.ParseOptions(cat, q, report.ExportDefaults{TimeZone: a.cfg.DefaultTZ})
+	o := exportOptions{format: req.Format, lang: req.Options.Lang, tz: req.Options.TimeZone, audience: req.Options.Audience, paper: req.Options.Paper,
+		header: req.Options.Header}
+	return o, err
 }
 
 func parseStates(s string) ([]domain.RCAState, []domain.Problem) {
@@ -169,10 +162,13 @@ func (ex *exporter) render(ctx context.Context, r domain.RCA) ([]byte, string, e
 	}
 	lang := ex.opt.lang
 	if lang == "" {
-		lang = ex.cat.Match(r.Language)
+		lang = r.Language
+		if _, _, err := ex.cat.ParseTag(lang); err != nil {
+			lang = ex.cat.Match(r.Language)
+		}
 	}
 	rep, err := report.Build(r, in.Incidents, in.Components, in.Authors, ex.cat, report.Options{
-		Lang: lang, TimeZone: ex.opt.tz, Audience: ex.opt.audience, Now: time.Now(), Branding: ex.opt.branding,
+		Lang: lang, TimeZone: ex.opt.tz, Audience: ex.opt.audience, Paper: ex.opt.paper, Now: time.Now(), Branding: ex.opt.branding,
 		Header: ex.opt.header,
 	})
 	if err != nil {

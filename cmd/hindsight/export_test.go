@@ -56,6 +56,10 @@ func TestExportOne(t *testing.T) {
 			[]string{"2 occurrences", "Total duration across 2 occurrences", "November 21, 2026", "1.1", "partners@example.com",
 				"<https://status.example.com/>", "We apologise for the disruption."},
 			[]string{"Severity", "Time to detect", "Occurrences:** 4"}, false},
+		// reportpdf: regional tags and paper.
+		{"pdf letter", []string{"--format", "pdf", "--lang", "de", "--paper", "letter"}, "l.pdf", []string{"/MediaBox [0 0 612.00 792.00]"}, nil, true},
+		{"pdf en-US is letter", []string{"--format", "pdf", "--lang", "en-US"}, "us.pdf", []string{"/MediaBox [0 0 612.00 792.00]"}, nil, true},
+		{"html en-GB dates", []string{"--format", "html", "--lang", "en-GB"}, "gb.html", []string{`<html lang="en-GB">`}, nil, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -162,6 +166,8 @@ func TestExportErrors(t *testing.T) {
 		{"bad issue date", []string{"--rca", id, "--issue-date", "21.11.2026"}, 1, "issue_date: invalid"},
 		{"bad header fact", []string{"--rca", id, "--facts", "date,mood"}, 1, "facts: unknown value"},
 		{"bad audience", []string{"--rca", id, "--audience", "press"}, 1, "audience: unknown value"},
+		{"bad paper", []string{"--rca", id, "--paper", "a5"}, 1, "paper: unknown value"},
+		{"underscore tag", []string{"--rca", id, "--lang", "en_GB"}, 1, "lang: unknown value"},
 		{"bad state", []string{"--all", "--out", "x", "--state", "published,lost"}, 1, "state: unknown value (lost)"},
 		{"state without all", []string{"--rca", id, "--state", "draft"}, 1, "state: invalid"},
 		{"unwritable output", []string{"--rca", id, "--format", "md", "-o", filepath.Join(dir, "no", "such", "folder", "x.md")}, 1, "no such file"},

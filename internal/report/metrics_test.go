@@ -79,7 +79,7 @@ func TestUntimedTimelineLines(t *testing.T) {
 		t.Errorf("untimed line %+v", none)
 	}
 	var md bytes.Buffer
-	if err := RenderMarkdown(&md, rep); err != nil || !strings.Contains(md.String(), "| Mar 12, 2026 |  |  | Partners informed. |") {
+	if err := RenderMarkdown(&md, rep); err != nil || !strings.Contains(md.String(), "| Mar 12, 2026 |  | Note | Partners informed. |") {
 		t.Errorf("markdown: %v\n%s", err, md.String())
 	}
 	if got := fact(rep, "occurrences"); got != "2 occurrences" {

@@ -65,6 +65,7 @@ type IncidentFilter struct {
 	WithoutRCA bool       // only incidents no RCA links
 	Query      string     // case-insensitive substring of the title
 	Page       Page
+	Cursor     string // scale: the Next of the page before (ListIncidentSummaries)
 }
 
 // RCAFilter narrows ListRCAs. Zero values do not filter.
@@ -79,6 +80,13 @@ type RCAFilter struct {
 	// affected services and tags.
 	Query string
 	Page  Page
+	// scale: Audience external searches and summarizes external text only;
+	// empty means internal (everything). Sort is SortRecent or
+	// SortRelevance; Cursor is the Next of the page before
+	// (ListRCASummaries).
+	Audience domain.Visibility
+	Sort     string
+	Cursor   string
 }
 
 // RevisionInfo describes one revision without its snapshot.
@@ -239,4 +247,163 @@ type Store interface {
 	// Settings: small named JSON documents (status page name, branding, ...).
 	GetSetting(ctx context.Context, key string) ([]byte, error) // ErrNotFound when unset
 	PutSetting(ctx context.Context, key string, value []byte) error
+
+	// scale: summaries, cursors, search and bulk seeding.
+	ScaleStore
 }
+
+// ---- scale (area "scalesql"): summaries, keyset cursors, search, bulk seeding ----
+
+// ErrBadCursor: a list cursor that this store did not make, was changed, or
+// belongs to another list or filter; callers answer 400.
+var ErrBadCursor = errors.New("store: bad cursor")
+
+// Sort orders of ListRCASummaries.
+const (
+	// SortRecent: most recently updated first (the default).
+	SortRecent = "recent"
+	// SortRelevance: best text match first; only with a Query (the default
+	// then). Its cursor is stable while the search index does not change.
+	SortRelevance = "relevance"
+)
+
+// Snippet markers: the text between SnippetOpen and SnippetClose matched the
+// query. They are private-use characters, never HTML: a renderer escapes the
+// snippet first, then turns the markers into highlight tags.
+const (
+	SnippetOpen  = "\ue000"
+	SnippetClose = "\ue001"
+)
+
+// RCASummary is what a list shows of an RCA: no section bodies, timeline or
+// action items. Snippet is set when the list searched (Query).
+type RCASummary struct {
+	ID               string          `json:"id"`
+	Slug             string          `json:"slug"`
+	Title            string          `json:"title"`
+	Template         string          `json:"template"`
+	Language         string          `json:"language"`
+	State            domain.RCAState `json:"state"`
+	Version          int64           `json:"version"`
+	IncidentIDs      []string        `json:"incident_ids"`
+	IncidentDate     *domain.Date    `json:"incident_date"`
+	AffectedServices []string        `json:"affected_services"`
+	Severity         domain.Severity `json:"severity"`
+	Tags             []string        `json:"tags"`
+	Authors          []string        `json:"authors"`
+	// OpenDue lists the due dates of the open (or in progress) action items
+	// the audience may read, so a list can count the overdue ones.
+	OpenDue     []domain.Date `json:"open_due"` // calendar days (old RFC 3339 midnights still read)
+	CreatedAt   time.Time     `json:"created_at"`
+	UpdatedAt   time.Time     `json:"updated_at"`
+	PublishedAt *time.Time    `json:"published_at"`
+	Snippet     string        `json:"snippet,omitempty"`
+}
+
+// Summarize makes the summary of r as the audience may read it (external:
+// only external action items count).
+func Summarize(r *domain.RCA, audience domain.Visibility) RCASummary {
+	s := RCASummary{
+		ID: r.ID, Slug: r.Slug, Title: r.Title, Template: r.Template, Language: r.Language, State: r.State,
+		Version: r.Version, IncidentIDs: nonNil(r.IncidentIDs), IncidentDate: r.IncidentDate,
+		AffectedServices: nonNil(r.AffectedServices), Severity: r.Severity, Tags: nonNil(r.Tags),
+		Authors: nonNil(r.Authors), OpenDue: []domain.Date{}, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		PublishedAt: r.PublishedAt,
+	}
+	for _, a := range r.ActionItems {
+		if audience == domain.External && a.Visibility != domain.External {
+			continue
+		}
+		if a.Due != nil && (a.State == domain.ActionOpen || a.State == domain.ActionInProgress) {
+			s.OpenDue = append(s.OpenDue, *a.Due)
+		}
+	}
+	return s
+}
+
+// Overdue counts the summary's open action items past their due day at
+// now in loc, the organisation's time zone (nil: UTC).
+func (s RCASummary) Overdue(now time.Time, loc *time.Location) int {
+	if loc == nil {
+		loc = time.UTC
+	}
+	today := domain.DateOf(now.In(loc))
+	n := 0
+	for _, d := range s.OpenDue {
+		if d.Before(today) {
+			n++
+		}
+	}
+	return n
+}
+
+func nonNil(v []string) []string {
+	if v == nil {
+		return []string{}
+	}
+	return v
+}
+
+// IncidentSummary is what a list shows of an incident: no update bodies.
+type IncidentSummary struct {
+	ID          string                `json:"id"`
+	Title       string                `json:"title"`
+	Impact      domain.Impact         `json:"impact"`
+	Status      domain.IncidentStatus `json:"status"`
+	StartedAt   time.Time             `json:"started_at"`
+	ResolvedAt  *time.Time            `json:"resolved_at"`
+	Components  []string              `json:"component_ids"`
+	UpdateCount int                   `json:"update_count"`
+	RCAIDs      []string              `json:"rca_ids"`
+	CreatedAt   time.Time             `json:"created_at"`
+	UpdatedAt   time.Time             `json:"updated_at"`
+}
+
+// SummarizeIncident makes the summary of in.
+func SummarizeIncident(in *domain.Incident) IncidentSummary {
+	s := IncidentSummary{ID: in.ID, Title: in.Title, Impact: in.Impact, Status: in.Status, StartedAt: in.StartedAt,
+		ResolvedAt: in.ResolvedAt, Components: []string{}, UpdateCount: len(in.Updates), RCAIDs: nonNil(in.RCAIDs),
+		CreatedAt: in.CreatedAt, UpdatedAt: in.UpdatedAt}
+	for _, c := range in.Components {
+		s.Components = append(s.Components, c.ComponentID)
+	}
+	return s
+}
+
+// RCAPage is one page of RCA summaries. Next, when not empty, is the cursor
+// of the following page. Total counts every match.
+type RCAPage struct {
+	Items []RCASummary `json:"items"`
+	Total int          `json:"total"`
+	Next  string       `json:"next"`
+}
+
+// IncidentPage is one page of incident summaries; see RCAPage.
+type IncidentPage struct {
+	Items []IncidentSummary `json:"items"`
+	Total int               `json:"total"`
+	Next  string            `json:"next"`
+}
+
+// ScaleStore is the list, search and bulk part of Store (area "scalesql").
+//
+// ListRCASummaries and ListIncidentSummaries take the same filters as
+// ListRCAs and ListIncidents, plus f.Cursor (the Next of the page before;
+// with a cursor, Page.Offset is ignored) and, for RCAs, f.Audience and
+// f.Sort. An external audience searches, and shows snippets of, external
+// text only. A cursor made for another list, filter or sort, or changed, is
+// ErrBadCursor. Paging with cursors never repeats or skips a record because
+// of inserts or updates made meanwhile elsewhere in the list: a record
+// updated meanwhile moves to the front and is not shown again.
+//
+// CreateRCAs and CreateIncidents store many new records quickly (for
+// seeding and imports): the same rules as CreateRCA and CreateIncident, in
+// batches; a failure leaves earlier batches stored.
+type ScaleStore interface {
+	ListRCASummaries(ctx context.Context, f RCAFilter) (RCAPage, error)
+	ListIncidentSummaries(ctx context.Context, f IncidentFilter) (IncidentPage, error)
+	CreateRCAs(ctx context.Context, rs []domain.RCA, author string) error
+	CreateIncidents(ctx context.Context, list []domain.Incident) error
+}
+
+// ---- end scale ----

@@ -27,9 +27,14 @@ func (s *Server) apiTargetUpdate(c *gin.Context) {
 	if in.Kind == "" {
 		in.Kind = t.Kind
 	}
+	old := t
 	in.apply(&t)
 	t.Version = in.Version
 	if err := publish.NormalizeTarget(&t, false); err != nil {
+		s.apiError(c, err)
+		return
+	}
+	if err := publish.CheckSecretFollows(old, t); err != nil {
 		s.apiError(c, err)
 		return
 	}

@@ -157,6 +157,9 @@ func TestConcurrentRendersKeepTheirLanguage(t *testing.T) {
 	errs := make(chan string, 200)
 	for i := 0; i < 20; i++ {
 		for _, c := range []*uiClient{en, de} {
+			// Each goroutine gets its own copy: do() records the page's
+			// CSRF token on the client, and the copies share only the session.
+			cc := *c
 			wg.Add(1)
 			go func(c *uiClient) {
 				defer wg.Done()
@@ -169,7 +172,7 @@ func TestConcurrentRendersKeepTheirLanguage(t *testing.T) {
 						errs <- "german page shows English"
 					}
 				}
-			}(c)
+			}(&cc)
 		}
 	}
 	wg.Wait()

@@ -92,7 +92,7 @@ func (p *pages) renderView(c *gin.Context, status int, rc *rcaContext, problems 
 			IsTimeline: rc.isTimeline(s.Key), IsActions: rc.isActions(s.Key), Comments: rc.commentsFor(s.Key)})
 	}
 	if deliveries, err := p.s.store.ListDeliveries(c.Request.Context(), r.ID); err == nil {
-		d.Deliveries = deliveries
+		d.Deliveries = p.s.redactDeliveries(c.Request.Context(), deliveries)
 	}
 	p.render(c, status, "rca_view", d)
 }

@@ -102,10 +102,12 @@ type incidentDoc struct {
 	// when both the system and the id are set, so incidents typed in by
 	// hand (or with half a source) never collide, the same way on MongoDB
 	// (sparse index) and FerretDB (which has no partial indexes).
-	SourceKey string    `bson:"source_key,omitempty"`
-	Version   int64     `bson:"version"`
-	CreatedAt time.Time `bson:"created_at"`
-	UpdatedAt time.Time `bson:"updated_at"`
+	SourceKey string `bson:"source_key,omitempty"`
+	// UpdateCount is derived, for list summaries (scalesql).
+	UpdateCount int       `bson:"update_count"`
+	Version     int64     `bson:"version"`
+	CreatedAt   time.Time `bson:"created_at"`
+	UpdatedAt   time.Time `bson:"updated_at"`
 }
 
 // sourceKey is the unique key of an imported incident, "" when either
@@ -153,6 +155,7 @@ func toIncidentDoc(in *domain.Incident) incidentDoc {
 			d.Components[i] = affectedComponentDoc{ComponentID: c.ComponentID, Status: string(c.Status), From: msPtr(c.From), To: msPtr(c.To)}
 		}
 	}
+	d.UpdateCount = len(in.Updates) // scalesql
 	if in.Updates != nil {
 		d.Updates = make([]incidentUpdateDoc, len(in.Updates))
 		for i, u := range in.Updates {
@@ -223,6 +226,12 @@ type rcaDoc struct {
 	// SortDate is derived, for RCAFilter.Since/Until: the incident date, or
 	// created_at when unset. It is never read back into the domain.
 	SortDate time.Time `bson:"sort_date"`
+
+	// scalesql: derived, never read back. SearchExt is the text an
+	// external reader may search, SearchInt the rest (internal sections,
+	// entries and items); see searchFields.
+	SearchExt string `bson:"search_ext"`
+	SearchInt string `bson:"search_int"`
 }
 
 // factOverrideDoc is an author's wording of a header fact (metrics area).
@@ -370,6 +379,7 @@ func toRCADoc(r *domain.RCA) rcaDoc {
 	if d.IncidentDate != nil {
 		d.SortDate = *d.IncidentDate
 	}
+	d.SearchExt, d.SearchInt = searchFields(r) // scalesql
 	return d
 }
 

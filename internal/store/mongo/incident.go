@@ -82,49 +82,15 @@ func (s *Store) getIncident(ctx context.Context, op string, filter bson.D) (doma
 // ListIncidents returns one page of incidents, newest started_at first, and
 // how many match the filter.
 func (s *Store) ListIncidents(ctx context.Context, f store.IncidentFilter) ([]domain.Incident, int, error) {
-	filter := bson.D{}
-	if f.Status != "" {
-		filter = append(filter, bson.E{Key: "status", Value: string(f.Status)})
+	filter, err := s.incidentFilter(ctx, f) // scalesql
+	if err != nil {
+		return nil, 0, err
 	}
-	if f.Unresolved {
-		filter = append(filter, bson.E{Key: "resolved_at", Value: nil})
-	}
-	started := bson.D{}
-	if f.Since != nil {
-		started = append(started, bson.E{Key: "$gte", Value: ms(*f.Since)})
-	}
-	if f.Until != nil {
-		started = append(started, bson.E{Key: "$lt", Value: ms(*f.Until)})
-	}
-	if len(started) > 0 {
-		filter = append(filter, bson.E{Key: "started_at", Value: started})
-	}
-	if f.Query != "" {
-		filter = append(filter, bson.E{Key: "title", Value: containsFold(f.Query)})
-	}
-	if f.WithoutRCA {
-		linked, err := s.c(colRCAs).Distinct(ctx, "incident_ids", bson.D{}).Raw()
-		if err != nil {
-			return nil, 0, wrap("list incidents", err)
-		}
-		vals, err := linked.Values()
-		if err != nil {
-			return nil, 0, wrap("list incidents", err)
-		}
-		ids := make([]string, 0, len(vals))
-		for _, v := range vals {
-			if sv, ok := v.StringValueOK(); ok {
-				ids = append(ids, sv)
-			}
-		}
-		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$nin", Value: ids}}})
-	}
-
 	total, err := s.c(colIncidents).CountDocuments(ctx, filter)
 	if err != nil {
 		return nil, 0, wrap("count incidents", err)
 	}
-	opts := page(options.Find().SetSort(bson.D{{Key: "started_at", Value: -1}, {Key: "_id", Value: 1}}), f.Page)
+	opts := page(options.Find().SetSort(bson.D{{Key: "started_at", Value: -1}, {Key: "_id", Value: -1}}), f.Page)
 	out, err := findAll(ctx, s.c(colIncidents), "list incidents", filter, opts, incidentDoc.domain)
 	if err != nil {
 		return nil, 0, err

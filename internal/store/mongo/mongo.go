@@ -51,6 +51,8 @@ type Store struct {
 	now  func() time.Time
 	// claimGrace: see commitRCA.
 	claimGrace time.Duration
+	// textIndex: the server has the RCA text index (scalesql, see search.go).
+	textIndex bool
 }
 
 var _ store.Store = (*Store)(nil)
@@ -140,18 +142,26 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 	unique := func() *options.IndexOptionsBuilder { return options.Index().SetUnique(true) }
 	idx := map[string][]mongo.IndexModel{
 		colUsers: {{Keys: bson.D{{Key: "email", Value: 1}}, Options: unique()}},
+		// scalesql: every list filter, then the list's sort with its
+		// tie-breaker (updated_at, _id), so a page is an index range.
 		colRCAs: {
 			{Keys: bson.D{{Key: "slug", Value: 1}}, Options: unique()},
-			{Keys: bson.D{{Key: "incident_ids", Value: 1}}},
-			{Keys: bson.D{{Key: "updated_at", Value: -1}}},
-			{Keys: bson.D{{Key: "state", Value: 1}, {Key: "updated_at", Value: -1}}},
+			{Keys: bson.D{{Key: "updated_at", Value: -1}, {Key: "_id", Value: -1}}},
+			{Keys: bson.D{{Key: "state", Value: 1}, {Key: "updated_at", Value: -1}, {Key: "_id", Value: -1}}},
+			{Keys: bson.D{{Key: "affected_services", Value: 1}, {Key: "updated_at", Value: -1}, {Key: "_id", Value: -1}}},
+			{Keys: bson.D{{Key: "tags", Value: 1}, {Key: "updated_at", Value: -1}, {Key: "_id", Value: -1}}},
+			{Keys: bson.D{{Key: "incident_ids", Value: 1}, {Key: "updated_at", Value: -1}, {Key: "_id", Value: -1}}},
+			{Keys: bson.D{{Key: "sort_date", Value: 1}, {Key: "updated_at", Value: -1}, {Key: "_id", Value: -1}}},
 		},
 		// Sparse: incidents without a source have no source_key. (FerretDB
 		// ignores sparse but treats missing fields as distinct, which has
 		// the same effect.)
 		colIncidents: {
 			{Keys: bson.D{{Key: "source_key", Value: 1}}, Options: unique().SetSparse(true)},
-			{Keys: bson.D{{Key: "started_at", Value: -1}}},
+			// scalesql: filters, then started_at with its tie-breaker.
+			{Keys: bson.D{{Key: "started_at", Value: -1}, {Key: "_id", Value: -1}}},
+			{Keys: bson.D{{Key: "status", Value: 1}, {Key: "started_at", Value: -1}, {Key: "_id", Value: -1}}},
+			{Keys: bson.D{{Key: "resolved_at", Value: 1}, {Key: "started_at", Value: -1}, {Key: "_id", Value: -1}}},
 		},
 		colTokens: {
 			{Keys: bson.D{{Key: "hash", Value: 1}}, Options: unique()},
@@ -179,7 +189,7 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 			}
 		}
 	}
-	return nil
+	return s.ensureTextIndex(ctx) // scalesql
 }
 
 // wrap maps driver errors onto the store's sentinels, prefixed with what

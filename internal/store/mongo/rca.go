@@ -195,48 +195,12 @@ func (s *Store) GetRCABySlug(ctx context.Context, slug string) (domain.RCA, erro
 // ListRCAs returns one page of RCAs, most recently updated first, and how
 // many match the filter.
 func (s *Store) ListRCAs(ctx context.Context, f store.RCAFilter) ([]domain.RCA, int, error) {
-	filter := bson.D{}
-	if len(f.States) > 0 {
-		states := make([]string, len(f.States))
-		for i, st := range f.States {
-			states[i] = string(st)
-		}
-		filter = append(filter, bson.E{Key: "state", Value: bson.D{{Key: "$in", Value: states}}})
-	}
-	if f.Service != "" {
-		filter = append(filter, bson.E{Key: "affected_services", Value: f.Service})
-	}
-	if f.Tag != "" {
-		filter = append(filter, bson.E{Key: "tags", Value: f.Tag})
-	}
-	if f.IncidentID != "" {
-		filter = append(filter, bson.E{Key: "incident_ids", Value: f.IncidentID})
-	}
-	date := bson.D{}
-	if f.Since != nil {
-		date = append(date, bson.E{Key: "$gte", Value: ms(*f.Since)})
-	}
-	if f.Until != nil {
-		date = append(date, bson.E{Key: "$lt", Value: ms(*f.Until)})
-	}
-	if len(date) > 0 {
-		filter = append(filter, bson.E{Key: "sort_date", Value: date})
-	}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		re := containsFold(q)
-		filter = append(filter, bson.E{Key: "$or", Value: bson.A{
-			bson.D{{Key: "title", Value: re}},
-			bson.D{{Key: "sections.body", Value: re}},
-			bson.D{{Key: "affected_services", Value: re}},
-			bson.D{{Key: "tags", Value: re}},
-		}})
-	}
-
+	filter := s.rcaFilter(f) // scalesql
 	total, err := s.c(colRCAs).CountDocuments(ctx, filter)
 	if err != nil {
 		return nil, 0, wrap("count rcas", err)
 	}
-	opts := page(options.Find().SetSort(bson.D{{Key: "updated_at", Value: -1}, {Key: "_id", Value: 1}}), f.Page)
+	opts := page(options.Find().SetSort(bson.D{{Key: "updated_at", Value: -1}, {Key: "_id", Value: -1}}), f.Page)
 	out, err := findAll(ctx, s.c(colRCAs), "list rcas", filter, opts, rcaDoc.domain)
 	if err != nil {
 		return nil, 0, err

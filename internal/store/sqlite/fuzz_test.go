@@ -4,14 +4,19 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
 	"github.com/hindsight-rca/hindsight/internal/store"
 )
 
 // FuzzRCAQuery checks that any text search is answered without error and
-// finds exactly the RCAs whose title, section bodies, services or tags
-// contain the query, ignoring case: SQL wildcards and quotes are plain text.
+// finds exactly the RCAs whose searchable text (title, sections, services,
+// tags, …) holds the query's words in a row, the last one as a prefix,
+// ignoring case and accents; a query without words (only symbols) is a
+// plain substring. SQL wildcards, FTS5 syntax and quotes are plain text.
 func FuzzRCAQuery(f *testing.F) {
 	s := openTemp(f)
 	ctx := f.Context()
@@ -40,10 +45,9 @@ func FuzzRCAQuery(f *testing.F) {
 		if err != nil {
 			t.Fatalf("ListRCAs(%q): %v", q, err)
 		}
-		needle := strings.ToLower(strings.TrimSpace(q))
 		want := map[string]bool{}
 		for _, r := range all {
-			if needle == "" || strings.Contains(searchText(&r), needle) {
+			if searchMatches(&r, strings.TrimSpace(q)) {
 				want[r.ID] = true
 			}
 		}
@@ -125,4 +129,55 @@ func FuzzIncidentQuery(f *testing.F) {
 			t.Fatalf("ListIncidents(%q): %d found (total %d), want %d", q, len(got), total, want)
 		}
 	})
+}
+
+// searchMatches is the search oracle: the model FuzzRCAQuery holds the FTS5
+// search to.
+func searchMatches(r *domain.RCA, q string) bool {
+	title, body := searchRow(r, domain.Internal)
+	text := title + "\n" + body
+	if q == "" {
+		return true
+	}
+	qw := words(q)
+	if len(qw) == 0 {
+		return strings.Contains(text, q)
+	}
+	for _, part := range []string{title, body} {
+		tw := words(part)
+		for i := 0; i+len(qw) <= len(tw); i++ {
+			ok := true
+			for j, w := range qw {
+				if j == len(qw)-1 {
+					ok = ok && strings.HasPrefix(tw[i+j], w)
+				} else {
+					ok = ok && tw[i+j] == w
+				}
+			}
+			if ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// words splits like the unicode61 tokenizer: letters and digits, lowercased,
+// accents removed.
+func words(s string) []string {
+	var out []string
+	for _, w := range strings.FieldsFunc(norm.NFD.String(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsNumber(r) && !unicode.Is(unicode.Mn, r)
+	}) {
+		w = strings.Map(func(r rune) rune {
+			if unicode.Is(unicode.Mn, r) {
+				return -1
+			}
+			return unicode.ToLower(r)
+		}, w)
+		if w != "" {
+			out = append(out, w)
+		}
+	}
+	return out
 }

@@ -40,23 +40,29 @@ func (s *Store) CreateIncident(ctx context.Context, in *domain.Incident) error {
 	if err := n.Validate(); err != nil {
 		return err
 	}
-	cols, err := incidentRow(n)
-	if err != nil {
-		return err
-	}
-	err = s.tx(ctx, "create incident", func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO incidents
-			(id, status, started_at, resolved, title_lc, source_system, source_id, version, doc)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, append([]any{n.ID}, cols...)...)
-		if err != nil {
-			return err
-		}
-		n.RCAIDs, err = rcaIDsOf(ctx, tx, n.ID)
-		return err
-	})
+	err := s.tx(ctx, "create incident", func(tx *sql.Tx) error { return insertIncident(ctx, tx, &n) })
 	if err == nil {
 		*in = n
 	}
+	return err
+}
+
+// insertIncident inserts a new, checked incident and fills its RCAIDs.
+func insertIncident(ctx context.Context, tx *sql.Tx, n *domain.Incident) error {
+	cols, err := incidentRow(*n)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO incidents
+		(id, status, started_at, resolved, title_lc, source_system, source_id, version, doc)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, append([]any{n.ID}, cols...)...)
+	if err != nil {
+		return err
+	}
+	if err := indexIncident(ctx, tx, n); err != nil { // scalesql
+		return err
+	}
+	n.RCAIDs, err = rcaIDsOf(ctx, tx, n.ID)
 	return err
 }
 
@@ -124,25 +130,7 @@ func (s *Store) GetIncidentBySource(ctx context.Context, system, sourceID string
 
 // ListIncidents returns one page of matching incidents, newest first, and the total.
 func (s *Store) ListIncidents(ctx context.Context, f store.IncidentFilter) ([]domain.Incident, int, error) {
-	var w where
-	if f.Status != "" {
-		w.add("status = ?", string(f.Status))
-	}
-	if f.Unresolved {
-		w.add("resolved = 0")
-	}
-	if f.Since != nil {
-		w.add("started_at >= ?", ts(*f.Since))
-	}
-	if f.Until != nil {
-		w.add("started_at < ?", ts(*f.Until))
-	}
-	if f.WithoutRCA {
-		w.add("NOT EXISTS (SELECT 1 FROM rca_incidents ri WHERE ri.incident_id = incidents.id)")
-	}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		w.add("instr(title_lc, ?) > 0", strings.ToLower(q))
-	}
+	w := incidentWhere(f)
 	return listPage(ctx, s, "list incidents", "incidents", &w, "started_at DESC, id DESC", f.Page,
 		func(q queryer, list []domain.Incident) error { return fillRCAIDs(ctx, q, list) })
 }
@@ -172,6 +160,9 @@ func (s *Store) UpdateIncident(ctx context.Context, in *domain.Incident) error {
 		_, err = tx.ExecContext(ctx, `UPDATE incidents SET status = ?, started_at = ?, resolved = ?, title_lc = ?,
 			source_system = ?, source_id = ?, version = ?, doc = ? WHERE id = ?`, append(cols, n.ID)...)
 		if err != nil {
+			return err
+		}
+		if err := indexIncident(ctx, tx, &n); err != nil { // scalesql
 			return err
 		}
 		n.RCAIDs, err = rcaIDsOf(ctx, tx, n.ID)

@@ -18,6 +18,7 @@ type migration struct {
 
 var migrations = []migration{
 	{1, "initial schema", execAll(schemaV1)},
+	{10, "lists at scale: summaries, filter indexes, full-text search", migrateV10}, // scalesql
 }
 
 func execAll(stmts []string) func(ctx context.Context, tx *sql.Tx) error {

@@ -5,24 +5,11 @@ import (
 	"database/sql"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
 	"github.com/hindsight-rca/hindsight/internal/store"
 )
-
-// searchText is what ListRCAs' Query searches: title, section bodies,
-// affected services and tags, lowercased.
-func searchText(r *domain.RCA) string {
-	parts := []string{r.Title}
-	for _, s := range r.Sections {
-		parts = append(parts, s.Body)
-	}
-	parts = append(parts, r.AffectedServices...)
-	parts = append(parts, r.Tags...)
-	return strings.ToLower(strings.Join(parts, "\n"))
-}
 
 // dateKey is the instant date filters compare: the incident date, or the
 // creation time when the RCA has none.
@@ -43,13 +30,16 @@ func putRCA(ctx context.Context, tx *sql.Tx, r *domain.RCA, insert bool, author,
 	if insert {
 		_, err = tx.ExecContext(ctx, `INSERT INTO rcas (id, slug, state, version, updated_at, date_key, search, doc)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			r.ID, r.Slug, string(r.State), r.Version, ts(r.UpdatedAt), dateKey(r), searchText(r), doc)
+			r.ID, r.Slug, string(r.State), r.Version, ts(r.UpdatedAt), dateKey(r), "", doc)
 	} else {
 		_, err = tx.ExecContext(ctx, `UPDATE rcas SET slug = ?, state = ?, version = ?, updated_at = ?, date_key = ?,
 			search = ?, doc = ? WHERE id = ?`,
-			r.Slug, string(r.State), r.Version, ts(r.UpdatedAt), dateKey(r), searchText(r), doc, r.ID)
+			r.Slug, string(r.State), r.Version, ts(r.UpdatedAt), dateKey(r), "", doc, r.ID)
 	}
 	if err != nil {
+		return err
+	}
+	if err := indexRCA(ctx, tx, r, insert); err != nil { // scalesql: summaries, filters, search
 		return err
 	}
 	if !insert {
@@ -129,33 +119,7 @@ func (s *Store) GetRCABySlug(ctx context.Context, slug string) (domain.RCA, erro
 
 // ListRCAs returns one page of matching RCAs, most recently updated first, and the total.
 func (s *Store) ListRCAs(ctx context.Context, f store.RCAFilter) ([]domain.RCA, int, error) {
-	var w where
-	if len(f.States) > 0 {
-		args := make([]any, len(f.States))
-		for i, st := range f.States {
-			args[i] = string(st)
-		}
-		w.add("state IN ("+placeholders(len(args))+")", args...)
-	}
-	if f.Service != "" {
-		w.add("EXISTS (SELECT 1 FROM json_each(rcas.doc, '$.affected_services') WHERE value = ?)", f.Service)
-	}
-	if f.Tag != "" {
-		w.add("EXISTS (SELECT 1 FROM json_each(rcas.doc, '$.tags') WHERE value = ?)", f.Tag)
-	}
-	if f.IncidentID != "" {
-		w.add("EXISTS (SELECT 1 FROM rca_incidents ri WHERE ri.rca_id = rcas.id AND ri.incident_id = ?)", f.IncidentID)
-	}
-	if f.Since != nil {
-		w.add("date_key >= ?", ts(*f.Since))
-	}
-	if f.Until != nil {
-		w.add("date_key < ?", ts(*f.Until))
-	}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		w.add("instr(search, ?) > 0", strings.ToLower(q))
-	}
-	return listPage[domain.RCA](ctx, s, "list rcas", "rcas", &w, "updated_at DESC, id DESC", f.Page, nil)
+	return s.listRCADocs(ctx, f)
 }
 
 // loadForWrite reads the stored RCA inside a write transaction.

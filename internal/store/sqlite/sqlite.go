@@ -42,6 +42,7 @@ const FileName = "hindsight.db"
 type Store struct {
 	w      *sql.DB // the single writer connection
 	r      *sql.DB // readers
+	a      *sql.DB // scalesql: readers for sign-in checks (sessions, tokens, users), never behind a search
 	path   string
 	closed atomic.Bool
 	now    func() time.Time
@@ -98,6 +99,17 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		return nil, s.fail("open "+path+" for reading", err)
 	}
 	s.r = r
+	// scalesql: sign-in checks get their own small pool, so a burst of
+	// searches holding every reader never delays a request's session lookup.
+	a, err := sql.Open("sqlite", path+"?"+common+"&_query_only=1")
+	if err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("sqlite: open %s for sign-in reads: %w", path, err)
+	}
+	a.SetMaxOpenConns(2)
+	a.SetMaxIdleConns(2)
+	s.a = a
 	return s, nil
 }
 
@@ -113,7 +125,7 @@ func (s *Store) Close() error {
 	// Let SQLite refresh its query planner statistics; it is cheap and
 	// skipped when nothing changed. A failure here does not matter.
 	_, _ = s.w.Exec("PRAGMA optimize")
-	return errors.Join(s.r.Close(), s.w.Close())
+	return errors.Join(s.a.Close(), s.r.Close(), s.w.Close())
 }
 
 // Ping checks that the database file answers a query (SELECT 1 alone would
@@ -299,6 +311,16 @@ func readOne[T any](ctx context.Context, s *Store, op string, scan func(scanner)
 		return zero, err
 	}
 	v, err := scan(db.QueryRowContext(ctx, query, args...))
+	return v, s.fail(op, err)
+}
+
+// readOneAuth is readOne on the sign-in pool (scalesql).
+func readOneAuth[T any](ctx context.Context, s *Store, op string, scan func(scanner) (T, error), query string, args ...any) (T, error) {
+	if _, err := s.reader(); err != nil {
+		var zero T
+		return zero, err
+	}
+	v, err := scan(s.a.QueryRowContext(ctx, query, args...))
 	return v, s.fail(op, err)
 }
 

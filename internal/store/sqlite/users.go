@@ -42,12 +42,12 @@ func (s *Store) CreateUser(ctx context.Context, u *domain.User) error {
 
 // GetUser loads one user.
 func (s *Store) GetUser(ctx context.Context, id string) (domain.User, error) {
-	return readOne(ctx, s, "get user "+id, scanUser, "SELECT doc, password_hash FROM users WHERE id = ?", id)
+	return readOneAuth(ctx, s, "get user "+id, scanUser, "SELECT doc, password_hash FROM users WHERE id = ?", id)
 }
 
 // GetUserByEmail loads the user with email, compared normalized.
 func (s *Store) GetUserByEmail(ctx context.Context, email string) (domain.User, error) {
-	return readOne(ctx, s, "get user by email", scanUser, "SELECT doc, password_hash FROM users WHERE email = ?", domain.NormalizeEmail(email))
+	return readOneAuth(ctx, s, "get user by email", scanUser, "SELECT doc, password_hash FROM users WHERE email = ?", domain.NormalizeEmail(email))
 }
 
 // ListUsers lists every user by email.
@@ -122,7 +122,7 @@ func (s *Store) CreateToken(ctx context.Context, t *domain.APIToken) error {
 
 // GetTokenByHash loads the token whose secret hashes to hash.
 func (s *Store) GetTokenByHash(ctx context.Context, hash string) (domain.APIToken, error) {
-	return readOne(ctx, s, "get token by hash", scanToken, "SELECT doc, hash FROM api_tokens WHERE hash = ?", hash)
+	return readOneAuth(ctx, s, "get token by hash", scanToken, "SELECT doc, hash FROM api_tokens WHERE hash = ?", hash)
 }
 
 // ListTokens lists a user's tokens, oldest first.
@@ -167,7 +167,7 @@ func (s *Store) CreateSession(ctx context.Context, ss *domain.Session) error {
 
 // GetSession loads one session by the hash of its cookie secret.
 func (s *Store) GetSession(ctx context.Context, id string) (domain.Session, error) {
-	return readOne(ctx, s, "get session", func(r scanner) (domain.Session, error) {
+	return readOneAuth(ctx, s, "get session", func(r scanner) (domain.Session, error) {
 		return scanDocAnd(r, func(ss *domain.Session, csrf string) { ss.CSRFToken = csrf })
 	}, "SELECT doc, csrf_token FROM sessions WHERE id = ?", id)
 }

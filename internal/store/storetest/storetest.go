@@ -58,6 +58,13 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Times", testTimes},
 		{"ConcurrentSections", testConcurrentSections},
 		{"CancelledContext", testCancelledContext},
+		// scalesql: lists at scale.
+		{"RCASummaryFilters", testRCASummaryFilters},
+		{"RCASearchAudience", testRCASearchAudience},
+		{"ListCursors", testListCursors},
+		{"BadCursors", testBadCursors},
+		{"IncidentSummaryFilters", testIncidentSummaryFilters},
+		{"BulkCreates", testBulkCreates},
 		{"Closed", testClosed},
 	}
 	for _, a := range areas {

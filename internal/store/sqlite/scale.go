@@ -1,0 +1,579 @@
+package sqlite
+
+// Lists at scale (area "scalesql"): summaries, side tables for the filters,
+// FTS5 search with audience-aware rows, keyset cursors, bulk writes.
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/store"
+)
+
+// Search rows: every RCA has one row per audience in rca_search, and the
+// FTS5 row with that rid holds the text the audience may read. An external
+// search only looks at external rows, so it can neither match nor show
+// internal text.
+const (
+	audExternal = 0
+	audInternal = 1
+)
+
+// schemaV10 adds the side tables, indexes and search index of lists at scale.
+var schemaV10 = []string{
+	`CREATE TABLE rca_summaries (
+		rca_id       TEXT PRIMARY KEY REFERENCES rcas (id) ON DELETE CASCADE,
+		summary      TEXT NOT NULL,
+		open_due_ext TEXT NOT NULL
+	) STRICT, WITHOUT ROWID`,
+	`CREATE TABLE rca_services (
+		service    TEXT NOT NULL,
+		updated_at TEXT NOT NULL,
+		rca_id     TEXT NOT NULL REFERENCES rcas (id) ON DELETE CASCADE,
+		PRIMARY KEY (service, updated_at, rca_id)
+	) STRICT, WITHOUT ROWID`,
+	`CREATE INDEX rca_services_rca ON rca_services (rca_id, service)`,
+	`CREATE TABLE rca_tags (
+		tag        TEXT NOT NULL,
+		updated_at TEXT NOT NULL,
+		rca_id     TEXT NOT NULL REFERENCES rcas (id) ON DELETE CASCADE,
+		PRIMARY KEY (tag, updated_at, rca_id)
+	) STRICT, WITHOUT ROWID`,
+	`CREATE INDEX rca_tags_rca ON rca_tags (rca_id, tag)`,
+	`DROP INDEX rcas_updated`,
+	`CREATE INDEX rcas_recent ON rcas (updated_at, id)`,
+	`CREATE INDEX rcas_state ON rcas (state, updated_at, id)`,
+	`CREATE INDEX rcas_date ON rcas (date_key, updated_at, id)`,
+	`CREATE TABLE rca_search (
+		rid    INTEGER PRIMARY KEY,
+		rca_id TEXT NOT NULL REFERENCES rcas (id) ON DELETE CASCADE,
+		aud    INTEGER NOT NULL,
+		UNIQUE (rca_id, aud)
+	) STRICT`,
+	`CREATE VIRTUAL TABLE rca_fts USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2')`,
+	`CREATE TRIGGER rca_search_gone AFTER DELETE ON rca_search BEGIN
+		DELETE FROM rca_fts WHERE rowid = OLD.rid;
+	END`,
+
+	`ALTER TABLE incidents ADD COLUMN rca_count INTEGER NOT NULL DEFAULT 0`,
+	`UPDATE incidents SET rca_count = (SELECT COUNT(*) FROM rca_incidents WHERE incident_id = incidents.id)`,
+	`CREATE TRIGGER incident_rca_count AFTER INSERT ON incidents BEGIN
+		UPDATE incidents SET rca_count = (SELECT COUNT(*) FROM rca_incidents WHERE incident_id = NEW.id) WHERE id = NEW.id;
+	END`,
+	`CREATE TRIGGER rca_link_added AFTER INSERT ON rca_incidents BEGIN
+		UPDATE incidents SET rca_count = rca_count + 1 WHERE id = NEW.incident_id;
+	END`,
+	`CREATE TRIGGER rca_link_removed AFTER DELETE ON rca_incidents BEGIN
+		UPDATE incidents SET rca_count = rca_count - 1 WHERE id = OLD.incident_id;
+	END`,
+	`DROP INDEX incidents_started`,
+	`CREATE INDEX incidents_recent ON incidents (started_at, id)`,
+	`CREATE INDEX incidents_status ON incidents (status, started_at, id)`,
+	`CREATE INDEX incidents_open ON incidents (started_at, id) WHERE resolved = 0`,
+	`CREATE INDEX incidents_no_rca ON incidents (started_at, id) WHERE rca_count = 0`,
+	`CREATE TABLE incident_summaries (
+		incident_id TEXT PRIMARY KEY REFERENCES incidents (id) ON DELETE CASCADE,
+		summary     TEXT NOT NULL
+	) STRICT, WITHOUT ROWID`,
+}
+
+// migrateV10 builds the schema of lists at scale and indexes what is stored.
+func migrateV10(ctx context.Context, tx *sql.Tx) error {
+	if err := execAll(schemaV10)(ctx, tx); err != nil {
+		return err
+	}
+	// The old search column is replaced by the FTS index.
+	if _, err := tx.ExecContext(ctx, "UPDATE rcas SET search = ''"); err != nil {
+		return err
+	}
+	after := ""
+	for {
+		list, err := listDocs[domain.RCA](ctx, tx, "SELECT doc FROM rcas WHERE id > ? ORDER BY id LIMIT 200", after)
+		if err != nil || len(list) == 0 {
+			if err != nil {
+				return err
+			}
+			break
+		}
+		for i := range list {
+			if err := indexRCA(ctx, tx, &list[i], true); err != nil {
+				return err
+			}
+		}
+		after = list[len(list)-1].ID
+	}
+	after = ""
+	for {
+		list, err := listDocs[domain.Incident](ctx, tx, "SELECT doc FROM incidents WHERE id > ? ORDER BY id LIMIT 200", after)
+		if err != nil || len(list) == 0 {
+			return err
+		}
+		for i := range list {
+			if err := indexIncident(ctx, tx, &list[i]); err != nil {
+				return err
+			}
+		}
+		after = list[len(list)-1].ID
+	}
+}
+
+// searchRow is the text one audience may search in an RCA.
+func searchRow(r *domain.RCA, audience domain.Visibility) (title, body string) {
+	return store.SearchText(r, func(v domain.Visibility) bool { return audience == domain.Internal || v == domain.External })
+}
+
+// summaryRow is the stored summary: the internal one, plus the due dates
+// of the open external action items for the external one.
+func summaryRow(r *domain.RCA) (summary, dueExt string, err error) {
+	in := store.Summarize(r, domain.Internal)
+	ext := store.Summarize(r, domain.External)
+	if summary, err = encode(in); err != nil {
+		return "", "", err
+	}
+	dueExt, err = encode(ext.OpenDue)
+	return summary, dueExt, err
+}
+
+// indexRCA writes what lists and search read of r, inside tx: its summary,
+// its service and tag rows and its two search rows. fresh says that r was
+// just inserted (nothing to delete first).
+func indexRCA(ctx context.Context, tx *sql.Tx, r *domain.RCA, fresh bool) error {
+	summary, dueExt, err := summaryRow(r)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO rca_summaries (rca_id, summary, open_due_ext) VALUES (?, ?, ?)
+		ON CONFLICT (rca_id) DO UPDATE SET summary = excluded.summary, open_due_ext = excluded.open_due_ext`,
+		r.ID, summary, dueExt); err != nil {
+		return err
+	}
+	if !fresh {
+		for _, q := range []string{"DELETE FROM rca_services WHERE rca_id = ?", "DELETE FROM rca_tags WHERE rca_id = ?"} {
+			if _, err := tx.ExecContext(ctx, q, r.ID); err != nil {
+				return err
+			}
+		}
+	}
+	updated := ts(r.UpdatedAt)
+	for _, v := range r.AffectedServices {
+		if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO rca_services (service, updated_at, rca_id) VALUES (?, ?, ?)", v, updated, r.ID); err != nil {
+			return err
+		}
+	}
+	for _, v := range r.Tags {
+		if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO rca_tags (tag, updated_at, rca_id) VALUES (?, ?, ?)", v, updated, r.ID); err != nil {
+			return err
+		}
+	}
+	for aud, v := range []domain.Visibility{domain.External, domain.Internal} {
+		var rid int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO rca_search (rca_id, aud) VALUES (?, ?)
+			ON CONFLICT (rca_id, aud) DO UPDATE SET aud = excluded.aud RETURNING rid`, r.ID, aud).Scan(&rid); err != nil {
+			return err
+		}
+		if !fresh {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM rca_fts WHERE rowid = ?", rid); err != nil {
+				return err
+			}
+		}
+		title, body := searchRow(r, v)
+		if _, err := tx.ExecContext(ctx, "INSERT INTO rca_fts (rowid, title, body) VALUES (?, ?, ?)", rid, title, body); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// indexIncident writes the summary of in, inside tx.
+func indexIncident(ctx context.Context, tx *sql.Tx, in *domain.Incident) error {
+	sum := store.SummarizeIncident(in)
+	sum.RCAIDs = nil // derived when listed
+	doc, err := encode(sum)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO incident_summaries (incident_id, summary) VALUES (?, ?)
+		ON CONFLICT (incident_id) DO UPDATE SET summary = excluded.summary`, in.ID, doc)
+	return err
+}
+
+// ftsQuery turns what a person typed into an FTS5 query: the words as one
+// phrase, the last one a prefix ("cdn late" finds "CDN latency"). It is
+// empty when the text has no word at all (only symbols or emoji).
+func ftsQuery(q string) string {
+	words := store.SearchWords(q)
+	if len(words) == 0 {
+		return ""
+	}
+	return `"` + strings.Join(words, " ") + `"*`
+}
+
+// rcaList is a list query under construction.
+type rcaList struct {
+	from     string
+	w        where
+	k1, k2   string // the recent order's key columns
+	match    string // the FTS5 query, when searching through the index
+	aud      int
+	rank     bool
+	fallback bool
+}
+
+// planRCAs picks the table that drives a list (the search index, the
+// service or tag rows, or the RCAs with their indexes) and adds the filters.
+func planRCAs(f store.RCAFilter) rcaList {
+	l := rcaList{from: "rcas r", k1: "r.updated_at", k2: "r.id", aud: audInternal}
+	if f.Audience == domain.External {
+		l.aud = audExternal
+	}
+	q := strings.TrimSpace(f.Query)
+	service, tag := f.Service, f.Tag
+	switch {
+	case q != "":
+		if l.match = ftsQuery(q); l.match != "" {
+			l.from = "rca_fts JOIN rca_search m ON m.rid = rca_fts.rowid JOIN rcas r ON r.id = m.rca_id"
+			l.w.add("rca_fts MATCH ?", l.match)
+			l.w.add("m.aud = ?", l.aud)
+			l.rank = f.SortOrder() == store.SortRelevance
+		} else {
+			// Only symbols: no word to look up, so scan the audience's text.
+			l.fallback = true
+			l.from = "rcas r JOIN rca_search m ON m.rca_id = r.id AND m.aud = ? JOIN rca_fts ON rca_fts.rowid = m.rid"
+			l.w.args = append(l.w.args, l.aud)
+			l.w.add("instr(rca_fts.title || char(10) || rca_fts.body, ?) > 0", q)
+		}
+	case service != "":
+		l.from, l.k1, l.k2 = "rca_services x JOIN rcas r ON r.id = x.rca_id", "x.updated_at", "x.rca_id"
+		l.w.add("x.service = ?", service)
+		service = ""
+	case tag != "":
+		l.from, l.k1, l.k2 = "rca_tags x JOIN rcas r ON r.id = x.rca_id", "x.updated_at", "x.rca_id"
+		l.w.add("x.tag = ?", tag)
+		tag = ""
+	}
+	if len(f.States) > 0 {
+		args := make([]any, len(f.States))
+		for i, st := range f.States {
+			args[i] = string(st)
+		}
+		l.w.add("r.state IN ("+placeholders(len(args))+")", args...)
+	}
+	if service != "" {
+		l.w.add("EXISTS (SELECT 1 FROM rca_services s2 WHERE s2.rca_id = r.id AND s2.service = ?)", service)
+	}
+	if tag != "" {
+		l.w.add("EXISTS (SELECT 1 FROM rca_tags t2 WHERE t2.rca_id = r.id AND t2.tag = ?)", tag)
+	}
+	if f.IncidentID != "" {
+		l.w.add("EXISTS (SELECT 1 FROM rca_incidents ri WHERE ri.rca_id = r.id AND ri.incident_id = ?)", f.IncidentID)
+	}
+	if f.Since != nil {
+		l.w.add("r.date_key >= ?", ts(*f.Since))
+	}
+	if f.Until != nil {
+		l.w.add("r.date_key < ?", ts(*f.Until))
+	}
+	return l
+}
+
+// rcaHit is one listed RCA before its summary is read.
+type rcaHit struct {
+	id, updated string
+	rid         int64
+	rank        float64
+}
+
+// pageRCAs reads the ids of one page and the total, inside q. With a
+// cursor, the page starts after it; else at p.Offset.
+func pageRCAs(ctx context.Context, q queryer, l rcaList, cur *store.Cursor, p store.Page) ([]rcaHit, int, error) {
+	var total int
+	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+l.from+l.w.String(), l.w.args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	rid := "0"
+	if l.match != "" {
+		rid = "m.rid"
+	}
+	var query string
+	args := append([]any(nil), l.w.args...)
+	if l.rank {
+		query = "SELECT id, updated_at, rid, rank FROM (SELECT r.id AS id, r.updated_at AS updated_at, m.rid AS rid, " +
+			"bm25(rca_fts, 10.0, 1.0) AS rank FROM " + l.from + l.w.String() + ")"
+		if cur != nil {
+			query += " WHERE (rank, id) > (?, ?)"
+			args = append(args, cur.Rank, cur.ID)
+		}
+		query += " ORDER BY rank, id"
+	} else {
+		w := l.w
+		if cur != nil {
+			w.conds = append(w.conds[:len(w.conds):len(w.conds)], "("+l.k1+", "+l.k2+") < (?, ?)")
+			args = append(args, ts(cur.Time), cur.ID)
+		}
+		query = "SELECT r.id, r.updated_at, " + rid + ", 0.0 FROM " + l.from + w.String() +
+			" ORDER BY " + l.k1 + " DESC, " + l.k2 + " DESC"
+	}
+	query += " LIMIT ?"
+	args = append(args, p.Limit)
+	if cur == nil && p.Offset > 0 {
+		query += " OFFSET ?"
+		args = append(args, p.Offset)
+	}
+	hits, err := queryAll(ctx, q, func(r scanner) (rcaHit, error) {
+		var h rcaHit
+		err := r.Scan(&h.id, &h.updated, &h.rid, &h.rank)
+		return h, err
+	}, query, args...)
+	return hits, total, err
+}
+
+const rcaListName = "rcas"
+
+// ListRCASummaries returns one page of RCA summaries, with snippets when
+// searching, the total and the cursor of the next page.
+func (s *Store) ListRCASummaries(ctx context.Context, f store.RCAFilter) (store.RCAPage, error) {
+	f.Page = f.Page.Clamp()
+	var cur *store.Cursor
+	if f.Cursor != "" {
+		c, err := store.DecodeCursor(f.Cursor, rcaListName, f.Key())
+		if err != nil {
+			return store.RCAPage{}, err
+		}
+		cur = &c
+	}
+	l := planRCAs(f)
+	out := store.RCAPage{Items: []store.RCASummary{}}
+	err := s.snapshot(ctx, "list rca summaries", func(q queryer) error {
+		hits, total, err := pageRCAs(ctx, q, l, cur, f.Page)
+		if err != nil {
+			return err
+		}
+		out.Total = total
+		for _, h := range hits {
+			var doc, dueExt string
+			if err := q.QueryRowContext(ctx, "SELECT summary, open_due_ext FROM rca_summaries WHERE rca_id = ?", h.id).Scan(&doc, &dueExt); err != nil {
+				return err
+			}
+			var sum store.RCASummary
+			if err := decode(doc, &sum); err != nil {
+				return err
+			}
+			if f.Audience == domain.External {
+				sum.OpenDue = nil
+				if err := decode(dueExt, &sum.OpenDue); err != nil {
+					return err
+				}
+			}
+			if l.match != "" {
+				if err := q.QueryRowContext(ctx, "SELECT snippet(rca_fts, -1, ?, ?, '…', 16) FROM rca_fts WHERE rca_fts MATCH ? AND rowid = ?",
+					store.SnippetOpen, store.SnippetClose, l.match, h.rid).Scan(&sum.Snippet); err != nil {
+					return err
+				}
+			}
+			out.Items = append(out.Items, sum)
+		}
+		if len(hits) == f.Page.Limit {
+			last := hits[len(hits)-1]
+			t, err := parseTS(last.updated)
+			if err != nil {
+				return err
+			}
+			out.Next = store.EncodeCursor(store.Cursor{List: rcaListName, Filter: f.Key(), Time: t, Rank: last.rank, ID: last.id})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// listRCADocs is ListRCAs: the same plan, whole documents, offset pages.
+func (s *Store) listRCADocs(ctx context.Context, f store.RCAFilter) ([]domain.RCA, int, error) {
+	f.Page = f.Page.Clamp()
+	f.Sort = store.SortRecent
+	l := planRCAs(f)
+	list := []domain.RCA{}
+	var total int
+	err := s.snapshot(ctx, "list rcas", func(q queryer) error {
+		hits, n, err := pageRCAs(ctx, q, l, nil, f.Page)
+		if err != nil {
+			return err
+		}
+		total = n
+		for _, h := range hits {
+			r, err := getDoc[domain.RCA](ctx, q, "SELECT doc FROM rcas WHERE id = ?", h.id)
+			if err != nil {
+				return err
+			}
+			list = append(list, r)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return list, total, nil
+}
+
+const incidentListName = "incidents"
+
+// incidentWhere is the condition of an incident filter.
+func incidentWhere(f store.IncidentFilter) where {
+	var w where
+	if f.Status != "" {
+		w.add("status = ?", string(f.Status))
+	}
+	if f.Unresolved {
+		w.add("resolved = 0")
+	}
+	if f.Since != nil {
+		w.add("started_at >= ?", ts(*f.Since))
+	}
+	if f.Until != nil {
+		w.add("started_at < ?", ts(*f.Until))
+	}
+	if f.WithoutRCA {
+		w.add("rca_count = 0")
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		w.add("instr(title_lc, ?) > 0", strings.ToLower(q))
+	}
+	return w
+}
+
+// ListIncidentSummaries returns one page of incident summaries, newest
+// started first, the total and the cursor of the next page.
+func (s *Store) ListIncidentSummaries(ctx context.Context, f store.IncidentFilter) (store.IncidentPage, error) {
+	f.Page = f.Page.Clamp()
+	w := incidentWhere(f)
+	var cur *store.Cursor
+	if f.Cursor != "" {
+		c, err := store.DecodeCursor(f.Cursor, incidentListName, f.Key())
+		if err != nil {
+			return store.IncidentPage{}, err
+		}
+		cur = &c
+	}
+	out := store.IncidentPage{Items: []store.IncidentSummary{}}
+	err := s.snapshot(ctx, "list incident summaries", func(q queryer) error {
+		var err error
+		if out.Total, err = count(ctx, q, "incidents", &w); err != nil {
+			return err
+		}
+		pw := w
+		if cur != nil {
+			pw.conds = append(pw.conds[:len(pw.conds):len(pw.conds)], "(started_at, id) < (?, ?)")
+			pw.args = append(pw.args[:len(pw.args):len(pw.args)], ts(cur.Time), cur.ID)
+		}
+		query := "SELECT id, started_at FROM incidents" + pw.String() + " ORDER BY started_at DESC, id DESC LIMIT ?"
+		args := append(pw.args[:len(pw.args):len(pw.args)], f.Page.Limit)
+		if cur == nil && f.Page.Offset > 0 {
+			query += " OFFSET ?"
+			args = append(args, f.Page.Offset)
+		}
+		type hit struct{ id, started string }
+		hits, err := queryAll(ctx, q, func(r scanner) (hit, error) {
+			var h hit
+			return h, r.Scan(&h.id, &h.started)
+		}, query, args...)
+		if err != nil {
+			return err
+		}
+		for _, h := range hits {
+			sum, err := getDoc[store.IncidentSummary](ctx, q, "SELECT summary FROM incident_summaries WHERE incident_id = ?", h.id)
+			if err != nil {
+				return err
+			}
+			if sum.RCAIDs, err = rcaIDsOf(ctx, q, h.id); err != nil {
+				return err
+			}
+			out.Items = append(out.Items, sum)
+		}
+		if len(hits) == f.Page.Limit {
+			last := hits[len(hits)-1]
+			t, err := parseTS(last.started)
+			if err != nil {
+				return err
+			}
+			out.Next = store.EncodeCursor(store.Cursor{List: incidentListName, Filter: f.Key(), Time: t, ID: last.id})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// bulkBatch is how many records one transaction of a bulk write holds.
+const bulkBatch = 500
+
+// CreateRCAs stores new RCAs like CreateRCA, bulkBatch per transaction.
+func (s *Store) CreateRCAs(ctx context.Context, rs []domain.RCA, author string) error {
+	now := s.now()
+	for start := 0; start < len(rs); start += bulkBatch {
+		batch := rs[start:min(start+bulkBatch, len(rs))]
+		for i := range batch {
+			n := &batch[i]
+			if n.ID == "" {
+				n.ID = domain.NewID()
+			}
+			n.CreatedAt = orNow(n.CreatedAt, now)
+			n.UpdatedAt = orNow(n.UpdatedAt, n.CreatedAt)
+			n.Version = 1
+			n.Normalize()
+			if err := n.Validate(); err != nil {
+				return fmt.Errorf("sqlite: create rcas: rca %d: %w", start+i, err)
+			}
+		}
+		err := s.tx(ctx, "create rcas", func(tx *sql.Tx) error {
+			for i := range batch {
+				slug, err := freeSlug(ctx, tx, batch[i].Slug)
+				if err != nil {
+					return err
+				}
+				batch[i].Slug = slug
+				if err := putRCA(ctx, tx, &batch[i], true, author, "created"); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CreateIncidents stores new incidents like CreateIncident, bulkBatch per
+// transaction.
+func (s *Store) CreateIncidents(ctx context.Context, list []domain.Incident) error {
+	now := s.now()
+	for start := 0; start < len(list); start += bulkBatch {
+		batch := list[start:min(start+bulkBatch, len(list))]
+		for i := range batch {
+			n := &batch[i]
+			if n.ID == "" {
+				n.ID = domain.NewID()
+			}
+			n.CreatedAt = orNow(n.CreatedAt, now)
+			n.UpdatedAt = orNow(n.UpdatedAt, n.CreatedAt)
+			n.Version = 1
+			n.Normalize()
+			if err := n.Validate(); err != nil {
+				return fmt.Errorf("sqlite: create incidents: incident %d: %w", start+i, err)
+			}
+		}
+		err := s.tx(ctx, "create incidents", func(tx *sql.Tx) error {
+			for i := range batch {
+				if err := insertIncident(ctx, tx, &batch[i]); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
