@@ -11,8 +11,8 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"time"
 	"sync"
+	"time"
 
 	"codeberg.org/go-pdf/fpdf"
 
@@ -799,4 +799,3 @@ func (d *pdfDoc) actions(s Section) {
 	}
 	d.table(t)
 }
-

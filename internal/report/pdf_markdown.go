@@ -313,7 +313,6 @@ func (w *mdWalker) footnotes(n ast.Node, depth int) {
 	d.applyStyle(w.bodySize())
 }
 
-
 func autoLinkURL(n *ast.AutoLink, src []byte) string {
 	u := string(n.URL(src))
 	if n.AutoLinkType == ast.AutoLinkEmail && !strings.HasPrefix(strings.ToLower(u), "mailto:") {
