@@ -80,11 +80,11 @@ func TestMetricsAgreeEverywhere(t *testing.T) {
 		"2 occurrences",
 		"Sep 12, 2024, 8:14 am–9:03 am UTC (~49 minutes)",
 		"Sep 30, 2024, 5:02 pm–5:35 pm UTC (~23 minutes; 2 impact periods)",
-		"Total duration across 2 occurrences: ~1 hour",
+		"Total duration across 2 occurrences: ~1 h 10 min",
 	}
 	norm := func(s string) string {
 		s = html.UnescapeString(s)
-		for _, tag := range []string{"<dt>", "</dt>", "<dd>", "</dd>", "<li>", "</li>", "**", "<strong>", "</strong>"} {
+		for _, tag := range []string{"<dt>", "</dt>", "<dd>", "</dd>", "<li>", "</li>", "**", "<strong>", "</strong>", "|", "<td>", "</td>"} {
 			s = strings.ReplaceAll(s, tag, " ")
 		}
 		s = strings.ReplaceAll(s, "\u202f", " ") // narrow no-break spaces some locales use
@@ -109,13 +109,13 @@ func TestMetricsAgreeEverywhere(t *testing.T) {
 		pdf := c.get(base+"pdf", http.StatusOK).body
 		text := pdfText(t, exe, []byte(pdf))
 		check("PDF export", text, "September 12–30, 2024", "2 occurrences",
-			"Sep 12, 2024, 8:14 am–9:03 am UTC (~49 minutes)", "~23 minutes; 2 impact periods", "~1 hour")
+			"Sep 12, 2024, 8:14 am–9:03 am UTC (~49 minutes)", "~23 minutes; 2 impact periods", "~1 h 10 min")
 	} else {
 		t.Log(skip)
 	}
 	page := c.get("/rcas/"+r.ID, http.StatusOK).body
 	check("RCA page", page, "2 occurrences", "Sep 12, 2024, 8:14 am–9:03 am UTC (~49 minutes)",
-		"Sep 30, 2024, 5:02 pm–5:35 pm UTC (~23 minutes; 2 impact periods)", "Total duration across 2 occurrences: ~1 hour",
+		"Sep 30, 2024, 5:02 pm–5:35 pm UTC (~23 minutes; 2 impact periods)", "Total duration across 2 occurrences: ~1 h 10 min",
 		"Time to detect (median over 2 occurrences): 5 minutes")
 	// The public incident pages: each incident lasted as long as its
 	// occurrence (not the declared start-to-resolution), and the embedded
@@ -123,7 +123,7 @@ func TestMetricsAgreeEverywhere(t *testing.T) {
 	pub1 := c.get("/status/incidents/"+in1.ID, http.StatusOK).body
 	check("incident page 1", pub1, "lasted about 49 minutes", "Sep 12, 2024, 8:14 am–9:03 am UTC (~49 minutes)")
 	pub2 := c.get("/status/incidents/"+in2.ID, http.StatusOK).body
-	check("incident page 2", pub2, "lasted about 23 minutes", "Total duration across 2 occurrences: ~1 hour")
+	check("incident page 2", pub2, "lasted about 23 minutes", "Total duration across 2 occurrences: ~1 h 10 min")
 
 	var got struct {
 		Metrics struct {
