@@ -61,8 +61,9 @@ func testRCASummaryFilters(t *testing.T, open Opener) {
 		{"tag", store.RCAFilter{Tag: "db"}, []string{c.ID, a.ID}, 2},
 		{"service and tag", store.RCAFilter{Service: "Database", Tag: "failover"}, []string{a.ID}, 1},
 		{"incident", store.RCAFilter{IncidentID: "inc-1"}, []string{c.ID, a.ID}, 2},
-		{"since", store.RCAFilter{Since: ptr(at(2 * day))}, []string{c.ID, d.ID, b.ID}, 3},
-		{"until", store.RCAFilter{Until: ptr(at(2 * day))}, []string{e.ID, a.ID}, 2},
+		// Incident dates are calendar days, compared from their start in UTC.
+		{"since", store.RCAFilter{Since: ptr(domain.DateOf(at(2 * day)).In(time.UTC))}, []string{c.ID, d.ID, b.ID}, 3},
+		{"until", store.RCAFilter{Until: ptr(domain.DateOf(at(2 * day)).In(time.UTC))}, []string{e.ID, a.ID}, 2},
 		{"query word", store.RCAFilter{Query: "frankfurt"}, []string{b.ID}, 1},
 		{"query prefix of the last word", store.RCAFilter{Query: "cdn late"}, []string{b.ID}, 1},
 		{"query words in a row", store.RCAFilter{Query: "failed over"}, []string{a.ID}, 1},
