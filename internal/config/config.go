@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
 	"github.com/hindsight-rca/hindsight/internal/report"
@@ -168,7 +167,7 @@ func (c *Config) Validate() error {
 	if _, err := language.Parse(c.DefaultLang); err != nil {
 		add("default-lang", domain.CodeInvalid, "not a BCP 47 language tag")
 	}
-	if _, err := time.LoadLocation(c.DefaultTZ); err != nil || c.DefaultTZ == "" || c.DefaultTZ == "Local" {
+	if _, err := domain.LoadZone(c.DefaultTZ); err != nil {
 		add("default-tz", domain.CodeInvalid, "not an IANA time zone name")
 	}
 	if len(c.StatusPageName) > domain.MaxNameLen {

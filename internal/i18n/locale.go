@@ -4,6 +4,7 @@ import (
 	"errors"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/go-playground/locales"
 	"github.com/go-playground/locales/de"
@@ -106,27 +107,27 @@ func (c *Catalog) SupportedTags() string {
 	return strings.Join(c.langs, ", ") + " (and regional tags such as en-GB, en-US, de-AT, fr-CA, es-MX)"
 }
 
-// formatterFor returns the CLDR formatter for tag, trying the full tag,
-// its language and region, then its language.
-func formatterFor(tag, catalogLang string) locales.Translator {
+// formatterKey picks the regionalFormats entry for tag: the full tag,
+// its language and region, then its language, then the catalog language.
+func formatterKey(tag, catalogLang string) string {
 	if t, err := language.Parse(tag); err == nil {
-		if f, ok := regionalFormats[t.String()]; ok {
-			return f()
+		if _, ok := regionalFormats[t.String()]; ok {
+			return t.String()
 		}
 		base, _ := t.Base()
 		if reg, conf := t.Region(); conf == language.Exact {
-			if f, ok := regionalFormats[base.String()+"-"+reg.String()]; ok {
-				return f()
+			if _, ok := regionalFormats[base.String()+"-"+reg.String()]; ok {
+				return base.String() + "-" + reg.String()
 			}
 		}
-		if f, ok := regionalFormats[base.String()]; ok {
-			return f()
+		if _, ok := regionalFormats[base.String()]; ok {
+			return base.String()
 		}
 	}
-	if f, ok := regionalFormats[catalogLang]; ok {
-		return f()
+	if _, ok := regionalFormats[catalogLang]; ok {
+		return catalogLang
 	}
-	return en.New()
+	return "en"
 }
 
 // Tag returns the full BCP 47 tag the localizer formats for ("en-GB");
@@ -162,3 +163,47 @@ func (l *Localizer) LanguageNameOf(tag string) string {
 
 // Catalog is the catalog the localizer belongs to.
 func (l *Localizer) Catalog() *Catalog { return l.cat }
+
+// Resolve is Match keeping the region: the first preference (a tag or an
+// Accept-Language value) whose language has a catalog, as the tag of its
+// formats ("en-GB", "de-AT", "en" for "en-ZW", whose formats are not
+// bundled). Without one it returns Match's answer. The answers are a small
+// fixed set, safe as cache keys.
+func (c *Catalog) Resolve(prefs ...string) string {
+	for _, p := range prefs {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		tags, _, err := language.ParseAcceptLanguage(p)
+		if err != nil {
+			continue
+		}
+		for _, t := range tags {
+			if _, catLang, err := c.ParseTag(t.String()); err == nil {
+				l := c.Localizer(t.String())
+				same, ok := c.same.Load(l)
+				if !ok {
+					same, _ = c.same.LoadOrStore(l, sameFormats(l, c.Localizer(catLang)))
+				}
+				if same.(bool) {
+					return catLang // "de-DE" writes like "de": keep the plain tag
+				}
+				return l.Tag()
+			}
+		}
+	}
+	return c.Match(prefs...)
+}
+
+// sameFormats reports whether a and b write dates and times alike.
+func sameFormats(a, b *Localizer) bool {
+	for m := time.January; m <= time.December; m++ {
+		t := time.Date(2026, m, 1, 14, 5, 0, 0, time.UTC)
+		if a.tr.FmtDateLong(t) != b.tr.FmtDateLong(t) || a.tr.FmtDateMedium(t) != b.tr.FmtDateMedium(t) ||
+			a.tr.FmtTimeShort(t) != b.tr.FmtTimeShort(t) {
+			return false
+		}
+	}
+	return true
+}

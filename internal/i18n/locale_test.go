@@ -112,3 +112,25 @@ func TestWordingFixes(t *testing.T) {
 		}
 	}
 }
+
+func TestResolve(t *testing.T) {
+	c := mustLoad(t)
+	for _, tt := range []struct {
+		prefs []string
+		want  string
+	}{
+		{[]string{"en-GB"}, "en-GB"},
+		{[]string{"", "en-GB,en;q=0.8"}, "en-GB"},
+		{[]string{"ja", "de-AT"}, "de-AT"},
+		{[]string{"de-IT"}, "de"},
+		{[]string{"pt"}, "pt-BR"},
+		{[]string{"de-DE"}, "de"}, // writes like de
+		{[]string{"en-US"}, "en"}, // writes like en
+		{[]string{"xx"}, "en"},
+		{[]string{"en_GB"}, "en-GB"}, // negotiation is lenient; exports are not
+	} {
+		if got := c.Resolve(tt.prefs...); got != tt.want {
+			t.Errorf("Resolve(%q) = %q, want %q", tt.prefs, got, tt.want)
+		}
+	}
+}

@@ -3,7 +3,6 @@ package i18n
 import (
 	"errors"
 	"strconv"
-	"strings"
 
 	"github.com/go-playground/locales"
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
@@ -31,14 +30,15 @@ func (c *Catalog) Localizer(lang string) *Localizer {
 		catLang = c.Match(lang)
 		tag = catLang
 	}
-	tr := formatterFor(tag, catLang)
 	// One localizer per catalog language and formatter: the cache stays
 	// bounded whatever tags requests bring.
-	key := catLang + "\x00" + tr.Locale()
+	fkey := formatterKey(tag, catLang)
+	key := catLang + "\x00" + fkey
 	if l, ok := c.locs.Load(key); ok {
 		return l.(*Localizer)
 	}
-	l := &Localizer{cat: c, lang: catLang, tag: strings.ReplaceAll(tr.Locale(), "_", "-"), loc: goi18n.NewLocalizer(c.bundle, catLang, DefaultLanguage), tr: tr}
+	tr := regionalFormats[fkey]()
+	l := &Localizer{cat: c, lang: catLang, tag: fkey, loc: goi18n.NewLocalizer(c.bundle, catLang, DefaultLanguage), tr: tr}
 	actual, _ := c.locs.LoadOrStore(key, l)
 	if c.Supported(lang) || c.Supported(tag) {
 		c.locs.LoadOrStore(lang, actual)

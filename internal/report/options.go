@@ -81,7 +81,7 @@ func ParseOptions(cat *i18n.Catalog, params url.Values, def ExportDefaults) (Exp
 	}
 	tz := get("tz", def.TimeZone)
 	if tz != "" {
-		if _, err := domain.LoadZone(tz); err != nil { // metrics area: IANA names and fixed offsets such as UTC+1
+		if _, err := domain.LoadZone(tz); err != nil { // hygiene: the one zone check
 			ps = append(ps, domain.Problem{Field: "tz", Code: domain.CodeInvalid, Detail: "not an IANA time zone name or an offset such as UTC+1"})
 		}
 	}

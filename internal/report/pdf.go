@@ -66,15 +66,16 @@ var disablePageCompression bool
 // ErrRender is wrapped by every PDF rendering failure.
 var ErrRender = errors.New("report: pdf")
 
-// RenderPDF writes rep as an A4 PDF with embedded DejaVu fonts, bookmarks
+// RenderPDF writes rep as an A4 or Letter PDF (rep.Paper), compressed,
+// with embedded DejaVu fonts (and fallback faces), bookmarks
 // for the sections, page numbers and document metadata. No input crashes
 // it: text is made printable first, and a panic in the PDF library comes
 // back as an error.
 func RenderPDF(w io.Writer, rep Report) (err error) {
-	// A five-page PDF allocates ~12 MB, most of it in fpdf (a new zlib
+	// A five-page PDF allocates ~15 MB, most of it in fpdf (a new zlib
 	// writer of ~1.2 MB for each of two streams per face, a 512 KB width
-	// table per face while subsetting): bound how many render at once so a
-	// burst of exports cannot exhaust memory.
+	// table and its JSON for each face registered): bound how many render
+	// at once so a burst of exports cannot exhaust memory.
 	pdfSlots <- struct{}{}
 	defer func() { <-pdfSlots }()
 	defer func() {

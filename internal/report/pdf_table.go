@@ -199,7 +199,7 @@ func (d *pdfDoc) runFont(r pdfRun) {
 func (d *pdfDoc) rowLines(row []pdfCell, widths []float64) [][]cellLine {
 	out := make([][]cellLine, len(row))
 	for i, c := range row {
-		out[i] = d.layoutCell(c.styled(), widths[i]-2*tablePad)
+		out[i] = d.layoutCell(c.styled(), max(widths[i]-2*tablePad, 1))
 	}
 	return out
 }
@@ -258,12 +258,19 @@ func (d *pdfDoc) layoutCell(runs []pdfRun, w float64) []cellLine {
 				hyW := d.f.GetStringWidth("-")
 				room := w - cur.w - hyW
 				cut, cutW := 0, 0.0
+				hyCut, hyCutW := 0, 0.0 // after the word's own last hyphen that fits
 				for i, c := range word {
 					cw := d.f.GetStringWidth(string(c))
+					if c == '-' && cutW+cw <= room+hyW {
+						hyCut, hyCutW = i+1, cutW+cw
+					}
 					if cutW+cw > room && i > 0 {
 						break
 					}
 					cut, cutW = i+utf8.RuneLen(c), cutW+cw
+				}
+				if hyCut > 0 && hyCut < len(word) {
+					cut, cutW = hyCut, hyCutW // its own hyphen ends the line
 				}
 				if cut >= len(word) {
 					break
@@ -283,7 +290,7 @@ func (d *pdfDoc) layoutCell(runs []pdfRun, w float64) []cellLine {
 				push(r, piece+hy, cutW+d.f.GetStringWidth(hy))
 				newLine()
 				word = word[cut:]
-				ww = d.f.GetStringWidth(word)
+				ww -= cutW // not measured again: a long word in a narrow column stays linear
 			}
 			push(r, word, ww)
 		}

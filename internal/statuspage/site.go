@@ -249,15 +249,17 @@ func (s *Site) language(r *http.Request, localized bool) (string, error) {
 		return "", nil
 	}
 	if q != "" {
-		if !s.cat.Supported(q) {
+		// reportpdf: a regional tag (en-GB) keeps its date formats;
+		// Resolve answers from a small fixed set, safe as a cache key.
+		if _, _, err := s.cat.ParseTag(q); err != nil {
 			return "", errBadLanguage
 		}
-		return q, nil
+		return s.cat.Resolve(q), nil
 	}
 	if feed {
 		return s.cfg.DefaultLanguage, nil
 	}
-	return s.cat.Match(r.Header.Get("Accept-Language"), s.cfg.DefaultLanguage), nil
+	return s.cat.Resolve(r.Header.Get("Accept-Language"), s.cfg.DefaultLanguage), nil
 }
 
 // Oldest month /status/history answers; anything before is refused, as is

@@ -235,6 +235,11 @@ func TestIncidentPage(t *testing.T) {
 	if !strings.Contains(txt, "4:05") {
 		t.Errorf("update time not in Europe/Berlin: %s", txt)
 	}
+	// reportpdf: a regional tag formats dates and times its own way.
+	gb := text(f.ok("/status/incidents/"+id, "Accept-Language", "en-GB,en;q=0.8"))
+	inOrder(t, gb, "Occurred on", "3 Sep 2024, 16:00", "16:05")
+	us := text(f.ok("/status/incidents/" + id + "?lang=en-US"))
+	inOrder(t, us, "Occurred on", "Sep 3, 2024", "4:05")
 	de := text(f.ok("/status/incidents/"+id, "Accept-Language", "de"))
 	inOrder(t, de, "Auswirkung", "Erheblich", "Aufgetreten am", "dauerte etwa 1 Stunde", "Betroffen", "Teilausfall", "Gelöst", "16:05", "Ursachenanalyse")
 

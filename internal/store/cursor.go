@@ -20,6 +20,8 @@ type Cursor struct {
 	Filter string    `json:"f"`
 	Time   time.Time `json:"t,omitzero"`
 	Rank   float64   `json:"r,omitempty"`
+	Seq    int64     `json:"s,omitempty"` // a backend's own position number
+	Floor  int64     `json:"b,omitempty"` // a backend's bound of a ranked window
 	ID     string    `json:"i"`
 }
 
@@ -73,10 +75,10 @@ func (f RCAFilter) Key() string {
 		strings.TrimSpace(f.Query), string(f.Audience), f.SortOrder())
 }
 
-// SortOrder is the effective sort: relevance for a search unless recent
-// is asked for, else recent.
+// SortOrder is the effective sort: relevance for a search that asks for
+// it, else recent.
 func (f RCAFilter) SortOrder() string {
-	if strings.TrimSpace(f.Query) != "" && f.Sort != SortRecent {
+	if strings.TrimSpace(f.Query) != "" && f.Sort == SortRelevance {
 		return SortRelevance
 	}
 	return SortRecent

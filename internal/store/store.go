@@ -22,6 +22,10 @@ var (
 	ErrDuplicate = errors.New("store: duplicate")
 	// ErrUnavailable: the storage engine cannot be reached; callers answer 503.
 	ErrUnavailable = errors.New("store: unavailable")
+	// ErrLastAdmin: UpdateUser would leave no active (enabled) admin. Both
+	// stores decide it atomically, so parallel demotions cannot pass
+	// together (area edges, issue 10).
+	ErrLastAdmin = errors.New("store: last active admin")
 )
 
 // ConflictError is returned (wrapping ErrConflict) by RCA writes whose version
@@ -204,8 +208,15 @@ type Store interface {
 	GetUser(ctx context.Context, id string) (domain.User, error)
 	GetUserByEmail(ctx context.Context, email string) (domain.User, error)
 	ListUsers(ctx context.Context) ([]domain.User, error) // by email
-	UpdateUser(ctx context.Context, u *domain.User) error // ErrDuplicate when the new email is taken
+	UpdateUser(ctx context.Context, u *domain.User) error // ErrDuplicate when the new email is taken; ErrLastAdmin
+
 	CountUsers(ctx context.Context) (int, error)
+	// Single sign-on identities (area edges, issue 10): one (issuer,
+	// subject) names at most one user (ErrDuplicate); LinkIdentity sets it
+	// on a user who has none yet, and is ErrConflict when the user is
+	// linked to another identity already.
+	GetUserByIdentity(ctx context.Context, issuer, subject string) (domain.User, error)
+	LinkIdentity(ctx context.Context, userID, issuer, subject string) error
 
 	// API tokens, looked up by the hash of their secret.
 	CreateToken(ctx context.Context, t *domain.APIToken) error
@@ -260,10 +271,12 @@ var ErrBadCursor = errors.New("store: bad cursor")
 
 // Sort orders of ListRCASummaries.
 const (
-	// SortRecent: most recently updated first (the default).
+	// SortRecent: most recently updated first (the default, searches too).
 	SortRecent = "recent"
-	// SortRelevance: best text match first; only with a Query (the default
-	// then). Its cursor is stable while the search index does not change.
+	// SortRelevance: best text match first; only with a Query. A backend
+	// may rank only the newest matches (SQLite ranks the 100 newest by
+	// BM25; MongoDB keeps recency). Its cursor is stable while the search
+	// index does not change.
 	SortRelevance = "relevance"
 )
 
@@ -375,7 +388,9 @@ func SummarizeIncident(in *domain.Incident) IncidentSummary {
 type RCAPage struct {
 	Items []RCASummary `json:"items"`
 	Total int          `json:"total"`
-	Next  string       `json:"next"`
+	// TotalCapped: a search stopped counting; Total is a lower bound.
+	TotalCapped bool   `json:"total_capped,omitempty"`
+	Next        string `json:"next"`
 }
 
 // IncidentPage is one page of incident summaries; see RCAPage.

@@ -55,8 +55,9 @@ func (s *Server) apiIncidentList(c *gin.Context) {
 		}
 	}
 	f.Query = trimmed(c.Query("q"))
-	items, total, err := s.store.ListIncidents(c.Request.Context(), f)
-	writeList(s, c, items, total, f.Page, err)
+	f.Cursor = c.Query("cursor")
+	page, err := s.store.ListIncidentSummaries(c.Request.Context(), f)
+	writeCursorList(s, c, page.Items, page.Total, page.Next, f.Page, err)
 }
 
 func (s *Server) apiIncidentCreate(c *gin.Context) {
@@ -102,6 +103,10 @@ func (s *Server) apiIncidentReplace(c *gin.Context) {
 	ctx := c.Request.Context()
 	cur, err := s.store.GetIncident(ctx, c.Param("id"))
 	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	if err := changedReadOnly(in.ID, cur.ID, in.CreatedAt, cur.CreatedAt); err != nil { // hygiene
 		s.apiError(c, err)
 		return
 	}

@@ -118,6 +118,14 @@ func (f *failingStore) ListComponents(ctx context.Context) ([]domain.Component, 
 	return f.Store.ListComponents(ctx)
 }
 
+// ListIncidentSummaries is what GET /api/v1/incidents reads (scalesql).
+func (f *failingStore) ListIncidentSummaries(ctx context.Context, fl store.IncidentFilter) (store.IncidentPage, error) {
+	if err := f.fail(); err != nil {
+		return store.IncidentPage{}, err
+	}
+	return f.Store.ListIncidentSummaries(ctx, fl)
+}
+
 func (f *failingStore) CreateToken(ctx context.Context, t *domain.APIToken) error {
 	if err := f.fail(); err != nil {
 		return err

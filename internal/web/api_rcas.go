@@ -48,8 +48,12 @@ func (s *Server) apiRCAList(c *gin.Context) {
 	}
 	f.Service, f.Tag, f.IncidentID = trimmed(c.Query("service")), trimmed(c.Query("tag")), trimmed(c.Query("incident_id"))
 	f.Query = trimmed(c.Query("q"))
-	items, total, err := s.store.ListRCAs(c.Request.Context(), f)
-	writeList(s, c, items, total, f.Page, err)
+	if !cursorParams(s, c, &f.Cursor, &f.Sort) {
+		return
+	}
+	f.Audience = listAudience(mustUser(c))
+	page, err := s.store.ListRCASummaries(c.Request.Context(), f)
+	writeCursorListCapped(s, c, page.Items, page.Total, page.TotalCapped, page.Next, f.Page, err)
 }
 
 func (s *Server) apiRCACreate(c *gin.Context) {
@@ -174,6 +178,10 @@ func (s *Server) apiRCAReplace(c *gin.Context) {
 	u := mustUser(c)
 	cur, err := s.store.GetRCA(ctx, c.Param("id"))
 	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	if err := changedReadOnly(in.ID, cur.ID, in.CreatedAt, cur.CreatedAt); err != nil { // hygiene
 		s.apiError(c, err)
 		return
 	}

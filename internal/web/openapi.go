@@ -40,6 +40,9 @@ type queryParam struct {
 // route is not described.
 func (s *Server) document(ops ...apiOp) { s.apiOps = append(s.apiOps, ops...) }
 
+// cursorQuery is the keyset cursor of the lists at scale (scalesql).
+var cursorQuery = queryParam{Name: "cursor", Type: "string", Description: "the next of the page before, with the same filters; a changed cursor is 400"}
+
 var pageQuery = []queryParam{
 	{Name: "limit", Type: "integer", Description: "page size, default 50, at most 500"},
 	{Name: "offset", Type: "integer", Description: "items to skip"},
@@ -53,12 +56,15 @@ func coreOps() []apiOp {
 		{Name: "q", Type: "string", Description: "text in the title"},
 		{Name: "since", Type: "string", Description: "RFC 3339; started at or after"},
 		{Name: "until", Type: "string", Description: "RFC 3339; started before"},
+		cursorQuery,
 	}, pageQuery...)
 	rcaQuery := append([]queryParam{
 		{Name: "state", Type: "string", Array: true, Description: "repeatable"},
 		{Name: "service", Type: "string"}, {Name: "tag", Type: "string"}, {Name: "incident_id", Type: "string"},
-		{Name: "q", Type: "string", Description: "text search"},
+		{Name: "q", Type: "string", Description: "text search: the words in a row, as whole words; items then carry a snippet with the match between U+E000 and U+E001"},
 		{Name: "since", Type: "string"}, {Name: "until", Type: "string"},
+		{Name: "sort", Type: "string", Description: "recent (default) or relevance (with q: the newest matches ranked)"},
+		cursorQuery,
 	}, pageQuery...)
 	auditQuery := append([]queryParam{
 		{Name: "actor", Type: "string"}, {Name: "action", Type: "string", Description: "prefix, e.g. rca."},
@@ -82,14 +88,14 @@ func coreOps() []apiOp {
 		{Method: "PUT", Path: "/components/{id}", Tag: "components", Role: domain.RoleAdmin, Summary: "Replace a component (with version)", Request: componentInput{}, Response: domain.Component{}},
 		{Method: "DELETE", Path: "/components/{id}", Tag: "components", Role: domain.RoleAdmin, Summary: "Delete a component", Status: http.StatusNoContent},
 
-		{Method: "GET", Path: "/incidents", Tag: "incidents", Role: domain.RoleViewer, Summary: "List incidents, newest first", Query: incidentQuery, Response: listOf[domain.Incident]{}},
+		{Method: "GET", Path: "/incidents", Tag: "incidents", Role: domain.RoleViewer, Summary: "List incidents (summaries), newest first", Query: incidentQuery, Response: cursorEnvelope[store.IncidentSummary]{}},
 		{Method: "POST", Path: "/incidents", Tag: "incidents", Role: domain.RoleAuthor, Summary: "Create an incident", Request: incidentCreate{}, Response: domain.Incident{}, Status: http.StatusCreated},
 		{Method: "GET", Path: "/incidents/{id}", Tag: "incidents", Role: domain.RoleViewer, Summary: "Read an incident", Response: domain.Incident{}},
 		{Method: "PUT", Path: "/incidents/{id}", Tag: "incidents", Role: domain.RoleAuthor, Summary: "Replace an incident (with version)", Request: domain.Incident{}, Response: domain.Incident{}},
 		{Method: "DELETE", Path: "/incidents/{id}", Tag: "incidents", Role: domain.RoleAdmin, Summary: "Delete an incident", Status: http.StatusNoContent},
 		{Method: "POST", Path: "/incidents/{id}/updates", Tag: "incidents", Role: domain.RoleAuthor, Summary: "Append an update", Request: updateInput{}, Response: domain.Incident{}, Status: http.StatusCreated},
 
-		{Method: "GET", Path: "/rcas", Tag: "rcas", Role: domain.RoleViewer, Summary: "List RCAs, most recently updated first", Query: rcaQuery, Response: listOf[domain.RCA]{}},
+		{Method: "GET", Path: "/rcas", Tag: "rcas", Role: domain.RoleViewer, Summary: "List or search RCAs (summaries), most recently updated first", Query: rcaQuery, Response: cursorEnvelope[store.RCASummary]{}},
 		{Method: "POST", Path: "/rcas", Tag: "rcas", Role: domain.RoleAuthor, Summary: "Create an RCA from a template", Request: rcaCreate{}, Response: domain.RCA{}, Status: http.StatusCreated},
 		{Method: "GET", Path: "/rcas/{id}", Tag: "rcas", Role: domain.RoleViewer, Summary: "Read an RCA (by id or slug), with its derived metrics", Response: rcaWithMetrics{}},
 		{Method: "PUT", Path: "/rcas/{id}", Tag: "rcas", Role: domain.RoleAuthor, Summary: "Replace an RCA (with version; 409 with the current document when stale)", Request: domain.RCA{}, Response: rcaWithMetrics{}},
@@ -221,6 +227,9 @@ func (sb *schemaBuilder) operation(op apiOp) map[string]any {
 	}
 	if op.Request != nil {
 		responses["400"], responses["413"], responses["422"] = errRef, errRef, errRef
+	}
+	if op.Method != "GET" && op.Method != "HEAD" {
+		responses["415"] = errRef // hygiene: a body that is not JSON
 	}
 	if strings.Contains(op.Path, "{") {
 		responses["404"] = errRef

@@ -30,6 +30,7 @@ type dashboardRow struct {
 	Authors   []string
 	Updated   time.Time
 	Overdue   int
+	Snippet   []snippetPart // scalesql: where the search matched
 }
 
 type dashboardPage struct {
@@ -55,7 +56,8 @@ func (p *pages) dashboard(c *gin.Context) {
 	if offset < 0 {
 		offset = 0
 	}
-	sf := store.RCAFilter{Service: f.Service, Tag: f.Tag, Query: f.Query, Page: store.Page{Limit: pageSize, Offset: offset}}
+	sf := store.RCAFilter{Service: f.Service, Tag: f.Tag, Query: f.Query, Page: store.Page{Limit: pageSize, Offset: offset},
+		Cursor: c.Query("cursor"), Audience: listAudience(mustUser(c))}
 	var problems []domain.Problem
 	if f.State != "" {
 		if st := domain.RCAState(f.State); st.Valid() {
@@ -71,18 +73,19 @@ func (p *pages) dashboard(c *gin.Context) {
 		end := t.Add(24 * time.Hour) // the until day is included
 		sf.Until = &end
 	}
-	rcas, total, err := p.s.store.ListRCAs(ctx, sf)
+	list, err := p.s.store.ListRCASummaries(ctx, sf)
 	if err != nil {
 		p.s.pageError(c, err)
 		return
 	}
+	rcas, total := list.Items, list.Total
 	names := p.userNames(c)
 	incidents := map[string]domain.Incident{}
 	now := p.s.now()
 	rows := make([]dashboardRow, 0, len(rcas))
 	for _, r := range rcas {
 		row := dashboardRow{ID: r.ID, Title: r.Title, State: r.State, Services: r.AffectedServices,
-			Authors: namesOf(r.Authors, names), Updated: r.UpdatedAt}
+			Authors: namesOf(r.Authors, names), Updated: r.UpdatedAt, Overdue: r.Overdue(now, p.s.orgZone()), Snippet: snippetParts(r.Snippet)}
 		for _, id := range r.IncidentIDs {
 			in, ok := incidents[id]
 			if !ok {
@@ -92,11 +95,6 @@ func (p *pages) dashboard(c *gin.Context) {
 				incidents[id] = in
 			}
 			row.Incidents = append(row.Incidents, in)
-		}
-		for _, a := range r.ActionItems {
-			if a.Overdue(now, p.s.orgZone()) {
-				row.Overdue++
-			}
 		}
 		rows = append(rows, row)
 	}
@@ -111,7 +109,7 @@ func (p *pages) dashboard(c *gin.Context) {
 	}
 	p.render(c, status, "dashboard", dashboardPage{
 		PageData: p.base(c, "dashboard"), Filter: f, States: domain.RCAStates, Rows: rows,
-		Pager: newPager(c.Request.URL, offset, len(rows), total), NeedsRCA: needs, Problems: problems,
+		Pager: cursorPager(c.Request.URL, offset, len(rows), total, list.Next), NeedsRCA: needs, Problems: problems,
 	})
 }
 

@@ -128,7 +128,7 @@ func (s *Store) UpdateIncident(ctx context.Context, in *domain.Incident) error {
 	set := bson.D{
 		{Key: "title", Value: d.Title}, {Key: "impact", Value: d.Impact}, {Key: "status", Value: d.Status},
 		{Key: "started_at", Value: d.StartedAt}, {Key: "resolved_at", Value: d.ResolvedAt},
-		{Key: "components", Value: d.Components}, {Key: "updates", Value: d.Updates},
+		{Key: "components", Value: d.Components}, {Key: "updates", Value: d.Updates}, {Key: "update_count", Value: d.UpdateCount},
 		{Key: "version", Value: d.Version}, {Key: "updated_at", Value: d.UpdatedAt},
 	}
 	unset := bson.D{}

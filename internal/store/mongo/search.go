@@ -44,9 +44,9 @@ func (s *Store) ensureTextIndex(ctx context.Context) error {
 	return nil
 }
 
-// wordsPattern is the expression a search matches: the words in a row, the
-// first at a word start and the last as a prefix ("cdn late" finds "CDN
-// latency"); a query without words is plain text.
+// wordsPattern is the expression a search matches: the words in a row, as
+// whole words ("cdn latency" finds "CDN latency"); a query without words is
+// plain text.
 func wordsPattern(q string) string {
 	words := store.SearchWords(q)
 	if len(words) == 0 {
@@ -56,7 +56,7 @@ func wordsPattern(q string) string {
 	for i, w := range words {
 		quoted[i] = regexp.QuoteMeta(w)
 	}
-	return `(^|[^\p{L}\p{N}])` + strings.Join(quoted, `[^\p{L}\p{N}]+`)
+	return `(^|[^\p{L}\p{N}])` + strings.Join(quoted, `[^\p{L}\p{N}]+`) + `([^\p{L}\p{N}]|$)`
 }
 
 // searchFilter matches q in the text the audience may read.
@@ -357,9 +357,6 @@ func (s *Store) CreateRCAs(ctx context.Context, rs []domain.RCA, author string) 
 			c.Normalize()
 			if err := c.Validate(); err != nil {
 				return fmt.Errorf("mongo: create rcas: rca %d: %w", start+i, err)
-			}
-			if err := checkKeys(&c); err != nil {
-				return err
 			}
 			if c.ID == "" {
 				c.ID = domain.NewID()

@@ -14,8 +14,8 @@ import (
 
 // FuzzRCAQuery checks that any text search is answered without error and
 // finds exactly the RCAs whose searchable text (title, sections, services,
-// tags, …) holds the query's words in a row, the last one as a prefix,
-// ignoring case and accents; a query without words (only symbols) is a
+// tags, …) holds the query's words in a row, as whole words, ignoring case
+// and accents; a query without words (only symbols) is a
 // plain substring. SQL wildcards, FTS5 syntax and quotes are plain text.
 func FuzzRCAQuery(f *testing.F) {
 	s := openTemp(f)
@@ -148,11 +148,7 @@ func searchMatches(r *domain.RCA, q string) bool {
 		for i := 0; i+len(qw) <= len(tw); i++ {
 			ok := true
 			for j, w := range qw {
-				if j == len(qw)-1 {
-					ok = ok && strings.HasPrefix(tw[i+j], w)
-				} else {
-					ok = ok && tw[i+j] == w
-				}
+				ok = ok && tw[i+j] == w
 			}
 			if ok {
 				return true

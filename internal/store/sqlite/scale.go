@@ -6,21 +6,25 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
 	"github.com/hindsight-rca/hindsight/internal/store"
 )
 
-// Search rows: every RCA has one row per audience in rca_search, and the
-// FTS5 row with that rid holds the text the audience may read. An external
-// search only looks at external rows, so it can neither match nor show
-// internal text.
-const (
-	audExternal = 0
-	audInternal = 1
-)
+// Search rows: every RCA has one rid (rca_search) and a row with that
+// rowid in two FTS5 tables: rca_fts_ext holds the text an external reader
+// may read, rca_fts_int all of it. An external search only looks at
+// rca_fts_ext, so it can neither match nor show internal text.
+//
+// A rid is the RCA's updated_at in milliseconds, shifted left by ridSlots
+// bits, plus a free slot: the FTS tables' rowid order is the recency order,
+// so a search ordered by recency reads matches newest first and stops after
+// one page instead of sorting every match. A write gives the RCA a new rid.
+const ridBits = 12
 
 // schemaV10 adds the side tables, indexes and search index of lists at scale.
 var schemaV10 = []string{
@@ -49,13 +53,15 @@ var schemaV10 = []string{
 	`CREATE INDEX rcas_date ON rcas (date_key, updated_at, id)`,
 	`CREATE TABLE rca_search (
 		rid    INTEGER PRIMARY KEY,
-		rca_id TEXT NOT NULL REFERENCES rcas (id) ON DELETE CASCADE,
-		aud    INTEGER NOT NULL,
-		UNIQUE (rca_id, aud)
+		rca_id TEXT NOT NULL UNIQUE REFERENCES rcas (id) ON DELETE CASCADE
 	) STRICT`,
-	`CREATE VIRTUAL TABLE rca_fts USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2')`,
+	`CREATE VIRTUAL TABLE rca_fts_ext USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2')`,
+	`CREATE VIRTUAL TABLE rca_fts_int USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2')`,
+	`INSERT INTO rca_fts_ext (rca_fts_ext, rank) VALUES ('rank', 'bm25(10.0, 1.0)')`,
+	`INSERT INTO rca_fts_int (rca_fts_int, rank) VALUES ('rank', 'bm25(10.0, 1.0)')`,
 	`CREATE TRIGGER rca_search_gone AFTER DELETE ON rca_search BEGIN
-		DELETE FROM rca_fts WHERE rowid = OLD.rid;
+		DELETE FROM rca_fts_ext WHERE rowid = OLD.rid;
+		DELETE FROM rca_fts_int WHERE rowid = OLD.rid;
 	END`,
 
 	`ALTER TABLE incidents ADD COLUMN rca_count INTEGER NOT NULL DEFAULT 0`,
@@ -168,23 +174,41 @@ func indexRCA(ctx context.Context, tx *sql.Tx, r *domain.RCA, fresh bool) error 
 			return err
 		}
 	}
-	for aud, v := range []domain.Visibility{domain.External, domain.Internal} {
-		var rid int64
-		if err := tx.QueryRowContext(ctx, `INSERT INTO rca_search (rca_id, aud) VALUES (?, ?)
-			ON CONFLICT (rca_id, aud) DO UPDATE SET aud = excluded.aud RETURNING rid`, r.ID, aud).Scan(&rid); err != nil {
+	if !fresh {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM rca_search WHERE rca_id = ?", r.ID); err != nil {
 			return err
 		}
-		if !fresh {
-			if _, err := tx.ExecContext(ctx, "DELETE FROM rca_fts WHERE rowid = ?", rid); err != nil {
-				return err
-			}
+	}
+	base := r.UpdatedAt.UnixMilli() << ridBits
+	var rid int64
+	for slot := int64(0); ; slot++ {
+		if slot >= 1<<ridBits {
+			return fmt.Errorf("no free search slot at %s", ts(r.UpdatedAt))
 		}
-		title, body := searchRow(r, v)
-		if _, err := tx.ExecContext(ctx, "INSERT INTO rca_fts (rowid, title, body) VALUES (?, ?, ?)", rid, title, body); err != nil {
+		res, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO rca_search (rid, rca_id) VALUES (?, ?)", base+slot, r.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			rid = base + slot
+			break
+		}
+	}
+	for _, aud := range []domain.Visibility{domain.External, domain.Internal} {
+		title, body := searchRow(r, aud)
+		if _, err := tx.ExecContext(ctx, "INSERT INTO "+ftsTable(aud)+" (rowid, title, body) VALUES (?, ?, ?)", rid, title, body); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// ftsTable is the search table of an audience.
+func ftsTable(aud domain.Visibility) string {
+	if aud == domain.External {
+		return "rca_fts_ext"
+	}
+	return "rca_fts_int"
 }
 
 // indexIncident writes the summary of in, inside tx.
@@ -201,49 +225,47 @@ func indexIncident(ctx context.Context, tx *sql.Tx, in *domain.Incident) error {
 }
 
 // ftsQuery turns what a person typed into an FTS5 query: the words as one
-// phrase, the last one a prefix ("cdn late" finds "CDN latency"). It is
+// phrase of whole words ("cdn latency" finds "CDN latency", "cdn late" does
+// not: a prefix query reads every term it covers, too slow at scale). It is
 // empty when the text has no word at all (only symbols or emoji).
 func ftsQuery(q string) string {
 	words := store.SearchWords(q)
 	if len(words) == 0 {
 		return ""
 	}
-	return `"` + strings.Join(words, " ") + `"*`
+	return `"` + strings.Join(words, " ") + `"`
 }
 
 // rcaList is a list query under construction.
 type rcaList struct {
-	from     string
-	w        where
-	k1, k2   string // the recent order's key columns
-	match    string // the FTS5 query, when searching through the index
-	aud      int
-	rank     bool
-	fallback bool
+	from   string
+	w      where
+	k1, k2 string // the recent order's key columns
+	match  string // the FTS5 query, when searching through the index
+	fts    string // the audience's search table
+	rank   bool   // order by relevance
+	joined bool   // the search needs the RCA rows (filters)
 }
 
 // planRCAs picks the table that drives a list (the search index, the
 // service or tag rows, or the RCAs with their indexes) and adds the filters.
 func planRCAs(f store.RCAFilter) rcaList {
-	l := rcaList{from: "rcas r", k1: "r.updated_at", k2: "r.id", aud: audInternal}
+	aud := domain.Internal
 	if f.Audience == domain.External {
-		l.aud = audExternal
+		aud = domain.External
 	}
+	l := rcaList{from: "rcas r", k1: "r.updated_at", k2: "r.id", fts: ftsTable(aud)}
 	q := strings.TrimSpace(f.Query)
 	service, tag := f.Service, f.Tag
+	var filters where
 	switch {
 	case q != "":
 		if l.match = ftsQuery(q); l.match != "" {
-			l.from = "rca_fts JOIN rca_search m ON m.rid = rca_fts.rowid JOIN rcas r ON r.id = m.rca_id"
-			l.w.add("rca_fts MATCH ?", l.match)
-			l.w.add("m.aud = ?", l.aud)
 			l.rank = f.SortOrder() == store.SortRelevance
 		} else {
 			// Only symbols: no word to look up, so scan the audience's text.
-			l.fallback = true
-			l.from = "rcas r JOIN rca_search m ON m.rca_id = r.id AND m.aud = ? JOIN rca_fts ON rca_fts.rowid = m.rid"
-			l.w.args = append(l.w.args, l.aud)
-			l.w.add("instr(rca_fts.title || char(10) || rca_fts.body, ?) > 0", q)
+			l.from = "rcas r JOIN rca_search m ON m.rca_id = r.id JOIN " + l.fts + " x ON x.rowid = m.rid"
+			l.w.add("instr(x.title || char(10) || x.body, ?) > 0", q)
 		}
 	case service != "":
 		l.from, l.k1, l.k2 = "rca_services x JOIN rcas r ON r.id = x.rca_id", "x.updated_at", "x.rca_id"
@@ -259,23 +281,34 @@ func planRCAs(f store.RCAFilter) rcaList {
 		for i, st := range f.States {
 			args[i] = string(st)
 		}
-		l.w.add("r.state IN ("+placeholders(len(args))+")", args...)
+		filters.add("r.state IN ("+placeholders(len(args))+")", args...)
 	}
 	if service != "" {
-		l.w.add("EXISTS (SELECT 1 FROM rca_services s2 WHERE s2.rca_id = r.id AND s2.service = ?)", service)
+		filters.add("EXISTS (SELECT 1 FROM rca_services s2 WHERE s2.rca_id = r.id AND s2.service = ?)", service)
 	}
 	if tag != "" {
-		l.w.add("EXISTS (SELECT 1 FROM rca_tags t2 WHERE t2.rca_id = r.id AND t2.tag = ?)", tag)
+		filters.add("EXISTS (SELECT 1 FROM rca_tags t2 WHERE t2.rca_id = r.id AND t2.tag = ?)", tag)
 	}
 	if f.IncidentID != "" {
-		l.w.add("EXISTS (SELECT 1 FROM rca_incidents ri WHERE ri.rca_id = r.id AND ri.incident_id = ?)", f.IncidentID)
+		filters.add("EXISTS (SELECT 1 FROM rca_incidents ri WHERE ri.rca_id = r.id AND ri.incident_id = ?)", f.IncidentID)
 	}
 	if f.Since != nil {
-		l.w.add("r.date_key >= ?", ts(*f.Since))
+		filters.add("r.date_key >= ?", ts(*f.Since))
 	}
 	if f.Until != nil {
-		l.w.add("r.date_key < ?", ts(*f.Until))
+		filters.add("r.date_key < ?", ts(*f.Until))
 	}
+	if l.match != "" {
+		// The search table drives: its rowid order is the recency order.
+		l.from, l.k1 = l.fts+" f", "f.rowid"
+		l.w.add(l.fts+" MATCH ?", l.match)
+		if len(filters.conds) > 0 {
+			l.joined = true
+			l.from += " JOIN rca_search m ON m.rid = f.rowid JOIN rcas r ON r.id = m.rca_id"
+		}
+	}
+	l.w.conds = append(l.w.conds, filters.conds...)
+	l.w.args = append(l.w.args, filters.args...)
 	return l
 }
 
@@ -289,45 +322,95 @@ type rcaHit struct {
 // pageRCAs reads the ids of one page and the total, inside q. With a
 // cursor, the page starts after it; else at p.Offset.
 func pageRCAs(ctx context.Context, q queryer, l rcaList, cur *store.Cursor, p store.Page) ([]rcaHit, int, error) {
-	var total int
-	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+l.from+l.w.String(), l.w.args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	rid := "0"
+	hits, total, _, _, err := pageRCAsAt(ctx, q, l, cur, p)
+	return hits, total, err
+}
+
+// Search costs are bounded: a search counts at most searchCountCap matches
+// (the total is then a lower bound), and a relevance order ranks the
+// relevanceWindow newest matches (the rest follow no rank).
+var (
+	searchCountCap  = 1000
+	relevanceWindow = 100
+)
+
+// pageRCAsAt is pageRCAs that also says whether the total is capped and
+// which rowid a relevance page is bounded by.
+func pageRCAsAt(ctx context.Context, q queryer, l rcaList, cur *store.Cursor, p store.Page) (hits []rcaHit, total int, capped bool, floor int64, err error) {
 	if l.match != "" {
-		rid = "m.rid"
-	}
-	var query string
-	args := append([]any(nil), l.w.args...)
-	if l.rank {
-		query = "SELECT id, updated_at, rid, rank FROM (SELECT r.id AS id, r.updated_at AS updated_at, m.rid AS rid, " +
-			"bm25(rca_fts, 10.0, 1.0) AS rank FROM " + l.from + l.w.String() + ")"
-		if cur != nil {
-			query += " WHERE (rank, id) > (?, ?)"
-			args = append(args, cur.Rank, cur.ID)
+		err = q.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM "+l.from+l.w.String()+" LIMIT ?)",
+			append(l.w.args[:len(l.w.args):len(l.w.args)], searchCountCap+1)...).Scan(&total)
+		if total > searchCountCap {
+			total, capped = searchCountCap, true
 		}
-		query += " ORDER BY rank, id"
 	} else {
-		w := l.w
+		err = q.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+l.from+l.w.String(), l.w.args...).Scan(&total)
+	}
+	if err != nil {
+		return nil, 0, false, 0, err
+	}
+	if l.rank {
 		if cur != nil {
-			w.conds = append(w.conds[:len(w.conds):len(w.conds)], "("+l.k1+", "+l.k2+") < (?, ?)")
-			args = append(args, ts(cur.Time), cur.ID)
+			floor = cur.Floor
+		} else {
+			err := q.QueryRowContext(ctx, "SELECT f.rowid FROM "+l.from+l.w.String()+" ORDER BY f.rowid DESC LIMIT 1 OFFSET ?",
+				append(l.w.args[:len(l.w.args):len(l.w.args)], relevanceWindow-1)...).Scan(&floor)
+			if errors.Is(err, sql.ErrNoRows) {
+				floor = math.MinInt64
+			} else if err != nil {
+				return nil, 0, false, 0, err
+			}
 		}
-		query = "SELECT r.id, r.updated_at, " + rid + ", 0.0 FROM " + l.from + w.String() +
-			" ORDER BY " + l.k1 + " DESC, " + l.k2 + " DESC"
+	}
+	w := l.w
+	w.conds = w.conds[:len(w.conds):len(w.conds)]
+	w.args = w.args[:len(w.args):len(w.args)]
+	var query string
+	switch {
+	case l.match != "":
+		order := "f.rowid DESC"
+		if l.rank {
+			w.add("f.rowid >= ?", floor)
+		}
+		if cur != nil && l.rank {
+			w.add("(f.rank > ? OR (f.rank = ? AND f.rowid > ?))", cur.Rank, cur.Rank, cur.Seq)
+		} else if cur != nil {
+			w.add("f.rowid < ?", cur.Seq)
+		}
+		rank := "0.0"
+		if l.rank {
+			order, rank = "f.rank, f.rowid", "f.rank"
+		}
+		query = "SELECT f.rowid, " + rank + " FROM " + l.from + w.String() + " ORDER BY " + order
+	default:
+		if cur != nil {
+			w.add("("+l.k1+", "+l.k2+") < (?, ?)", ts(cur.Time), cur.ID)
+		}
+		query = "SELECT r.id, r.updated_at FROM " + l.from + w.String() + " ORDER BY " + l.k1 + " DESC, " + l.k2 + " DESC"
 	}
 	query += " LIMIT ?"
-	args = append(args, p.Limit)
+	args := append(w.args, p.Limit)
 	if cur == nil && p.Offset > 0 {
 		query += " OFFSET ?"
 		args = append(args, p.Offset)
 	}
-	hits, err := queryAll(ctx, q, func(r scanner) (rcaHit, error) {
+	hits, err = queryAll(ctx, q, func(r scanner) (rcaHit, error) {
 		var h rcaHit
-		err := r.Scan(&h.id, &h.updated, &h.rid, &h.rank)
-		return h, err
+		if l.match != "" {
+			return h, r.Scan(&h.rid, &h.rank)
+		}
+		return h, r.Scan(&h.id, &h.updated)
 	}, query, args...)
-	return hits, total, err
+	if err != nil || l.match == "" {
+		return hits, total, capped, floor, err
+	}
+	for i := range hits {
+		if err := q.QueryRowContext(ctx, "SELECT m.rca_id, r.updated_at FROM rca_search m JOIN rcas r ON r.id = m.rca_id WHERE m.rid = ?",
+			hits[i].rid).Scan(&hits[i].id, &hits[i].updated); err != nil {
+			return nil, 0, false, 0, err
+		}
+	}
+	return hits, total, capped, floor, nil
 }
 
 const rcaListName = "rcas"
@@ -347,11 +430,11 @@ func (s *Store) ListRCASummaries(ctx context.Context, f store.RCAFilter) (store.
 	l := planRCAs(f)
 	out := store.RCAPage{Items: []store.RCASummary{}}
 	err := s.snapshot(ctx, "list rca summaries", func(q queryer) error {
-		hits, total, err := pageRCAs(ctx, q, l, cur, f.Page)
+		hits, total, capped, floor, err := pageRCAsAt(ctx, q, l, cur, f.Page)
 		if err != nil {
 			return err
 		}
-		out.Total = total
+		out.Total, out.TotalCapped = total, capped
 		for _, h := range hits {
 			var doc, dueExt string
 			if err := q.QueryRowContext(ctx, "SELECT summary, open_due_ext FROM rca_summaries WHERE rca_id = ?", h.id).Scan(&doc, &dueExt); err != nil {
@@ -368,7 +451,7 @@ func (s *Store) ListRCASummaries(ctx context.Context, f store.RCAFilter) (store.
 				}
 			}
 			if l.match != "" {
-				if err := q.QueryRowContext(ctx, "SELECT snippet(rca_fts, -1, ?, ?, '…', 16) FROM rca_fts WHERE rca_fts MATCH ? AND rowid = ?",
+				if err := q.QueryRowContext(ctx, "SELECT snippet("+l.fts+", -1, ?, ?, '…', 16) FROM "+l.fts+" WHERE "+l.fts+" MATCH ? AND rowid = ?",
 					store.SnippetOpen, store.SnippetClose, l.match, h.rid).Scan(&sum.Snippet); err != nil {
 					return err
 				}
@@ -381,7 +464,7 @@ func (s *Store) ListRCASummaries(ctx context.Context, f store.RCAFilter) (store.
 			if err != nil {
 				return err
 			}
-			out.Next = store.EncodeCursor(store.Cursor{List: rcaListName, Filter: f.Key(), Time: t, Rank: last.rank, ID: last.id})
+			out.Next = store.EncodeCursor(store.Cursor{List: rcaListName, Filter: f.Key(), Time: t, Rank: last.rank, Seq: last.rid, Floor: floor, ID: last.id})
 		}
 		return nil
 	})

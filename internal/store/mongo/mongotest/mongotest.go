@@ -71,6 +71,18 @@ func StartServer(t testing.TB) *Server {
 	return s
 }
 
+// StartServerIn is StartServer with its data in dir, which outlives t: a
+// benchmark seeds a large store once and reuses it (area "scalesql").
+func StartServerIn(t testing.TB, dir string) *Server {
+	t.Helper()
+	s := &Server{t: t, dir: dir, addr: "127.0.0.1:0"}
+	if err := s.start(); err != nil {
+		t.Fatalf("mongotest: start ferretdb in %s: %v", dir, err)
+	}
+	t.Cleanup(s.Stop)
+	return s
+}
+
 // URI is the server's MongoDB URI, with no database in its path (the store
 // then uses its default database name).
 func (s *Server) URI() string { return "mongodb://" + s.addr + "/" }

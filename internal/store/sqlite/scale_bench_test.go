@@ -1,0 +1,27 @@
+package sqlite_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/hindsight-rca/hindsight/internal/store/sqlite"
+	"github.com/hindsight-rca/hindsight/internal/store/storetest"
+)
+
+// BenchmarkScale times the list queries on a store seeded once, outside the
+// repository, with
+//
+//	hindsight --data /tmp/hs100k demo --rcas 100000
+//	HINDSIGHT_BENCH_DIR=/tmp/hs100k go test -run '^$' -bench Scale -benchtime 50x ./internal/store/sqlite/
+func BenchmarkScale(b *testing.B) {
+	dir := os.Getenv("HINDSIGHT_BENCH_DIR")
+	if dir == "" {
+		b.Skip("BenchmarkScale needs HINDSIGHT_BENCH_DIR: a data folder seeded with hindsight demo --rcas N")
+	}
+	s, err := sqlite.Open(b.Context(), dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	storetest.BenchScale(b, s)
+}
