@@ -388,18 +388,18 @@ type RCASummary struct {
 	State            domain.RCAState `json:"state"`
 	Version          int64           `json:"version"`
 	IncidentIDs      []string        `json:"incident_ids"`
-	IncidentDate     *time.Time      `json:"incident_date"`
+	IncidentDate     *domain.Date    `json:"incident_date"`
 	AffectedServices []string        `json:"affected_services"`
 	Severity         domain.Severity `json:"severity"`
 	Tags             []string        `json:"tags"`
 	Authors          []string        `json:"authors"`
 	// OpenDue lists the due dates of the open (or in progress) action items
 	// the audience may read, so a list can count the overdue ones.
-	OpenDue     []time.Time `json:"open_due"`
-	CreatedAt   time.Time   `json:"created_at"`
-	UpdatedAt   time.Time   `json:"updated_at"`
-	PublishedAt *time.Time  `json:"published_at"`
-	Snippet     string      `json:"snippet,omitempty"`
+	OpenDue     []domain.Date `json:"open_due"` // calendar days (old RFC 3339 midnights still read)
+	CreatedAt   time.Time     `json:"created_at"`
+	UpdatedAt   time.Time     `json:"updated_at"`
+	PublishedAt *time.Time    `json:"published_at"`
+	Snippet     string        `json:"snippet,omitempty"`
 }
 
 // Summarize makes the summary of r as the audience may read it (external:
@@ -409,7 +409,7 @@ func Summarize(r *domain.RCA, audience domain.Visibility) RCASummary {
 		ID: r.ID, Slug: r.Slug, Title: r.Title, Template: r.Template, Language: r.Language, State: r.State,
 		Version: r.Version, IncidentIDs: nonNil(r.IncidentIDs), IncidentDate: r.IncidentDate,
 		AffectedServices: nonNil(r.AffectedServices), Severity: r.Severity, Tags: nonNil(r.Tags),
-		Authors: nonNil(r.Authors), OpenDue: []time.Time{}, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		Authors: nonNil(r.Authors), OpenDue: []domain.Date{}, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		PublishedAt: r.PublishedAt,
 	}
 	for _, a := range r.ActionItems {
@@ -417,17 +417,22 @@ func Summarize(r *domain.RCA, audience domain.Visibility) RCASummary {
 			continue
 		}
 		if a.Due != nil && (a.State == domain.ActionOpen || a.State == domain.ActionInProgress) {
-			s.OpenDue = append(s.OpenDue, a.Due.UTC())
+			s.OpenDue = append(s.OpenDue, *a.Due)
 		}
 	}
 	return s
 }
 
-// Overdue counts the summary's open action items past their due day at now.
-func (s RCASummary) Overdue(now time.Time) int {
+// Overdue counts the summary's open action items past their due day at
+// now in loc, the organisation's time zone (nil: UTC).
+func (s RCASummary) Overdue(now time.Time, loc *time.Location) int {
+	if loc == nil {
+		loc = time.UTC
+	}
+	today := domain.DateOf(now.In(loc))
 	n := 0
 	for _, d := range s.OpenDue {
-		if now.After(d.Add(24 * time.Hour)) {
+		if d.Before(today) {
 			n++
 		}
 	}

@@ -35,8 +35,10 @@ func TestCreateRCAFromIncident(t *testing.T) {
 	if len(got.IncidentIDs) != 1 || got.IncidentIDs[0] != in.ID {
 		t.Errorf("incident ids = %v", got.IncidentIDs)
 	}
-	if got.IncidentDate == nil || !got.IncidentDate.Equal(uiT0) {
-		t.Errorf("incident date = %v, want %v", got.IncidentDate, uiT0)
+	// The date is derived from the linked incidents, not copied (changed
+	// deliberately: a copied date hid the range once more were linked).
+	if got.IncidentDate != nil {
+		t.Errorf("incident date = %v, want none (derived)", got.IncidentDate)
 	}
 	if len(got.AffectedServices) != 1 || got.AffectedServices[0] != "Checkout API" {
 		t.Errorf("affected services = %v", got.AffectedServices)
@@ -199,7 +201,7 @@ func TestActionItems(t *testing.T) {
 		t.Fatalf("action items = %+v", got.ActionItems)
 	}
 	a := got.ActionItems[0]
-	if a.Owner != "SRE team" || a.Due == nil || a.Due.Format(time.DateOnly) != "2026-04-01" || a.TrackerURL != "https://tracker.example/T-1" {
+	if a.Owner != "SRE team" || a.Due == nil || a.Due.String() != "2026-04-01" || a.TrackerURL != "https://tracker.example/T-1" {
 		t.Errorf("stored item = %+v", a)
 	}
 	// Editing with a bad date keeps the row's input and stores nothing.

@@ -15,7 +15,7 @@ import (
 // creation time when the RCA has none.
 func dateKey(r *domain.RCA) string {
 	if r.IncidentDate != nil {
-		return ts(*r.IncidentDate)
+		return ts(r.IncidentDate.In(time.UTC))
 	}
 	return ts(r.CreatedAt)
 }
