@@ -105,14 +105,12 @@ func (s *Service) componentNames(ctx context.Context) (map[string]string, error)
 }
 
 // PrefillFromIncident copies what an incident already knows into a new RCA:
-// the link, the date (the earliest incident's), the affected services and a
+// the link, the affected services and a
 // draft timeline made from its start and its updates.
 func PrefillFromIncident(r *domain.RCA, in domain.Incident, componentNames map[string]string) {
 	r.LinkIncident(in.ID)
-	if !in.StartedAt.IsZero() && (r.IncidentDate == nil || in.StartedAt.Before(*r.IncidentDate)) {
-		d := in.StartedAt.UTC()
-		r.IncidentDate = &d
-	}
+	// The incident date is not copied: it derives from the linked
+	// incidents (a range once several are linked) unless an author writes one.
 	for _, ac := range in.Components {
 		name := componentNames[ac.ComponentID]
 		if name == "" {

@@ -20,6 +20,7 @@ type ExportRequest struct {
 	TimeZone string          // IANA name
 	Audience report.Audience // external or internal (authors and above only)
 	Paper    report.Paper    // the PDF's paper; zero: the report's default
+	Header   report.Header   // the partner header's facts (metrics area)
 	Branding *report.Branding
 	Via      string // the audit log's "via" (e.g. "preview"); empty: none
 }
@@ -80,7 +81,7 @@ func (s *Service) ExportLoaded(ctx context.Context, a policy.Actor, r domain.RCA
 		br = *in.Branding
 	}
 	rep, err := report.Build(r, loaded.Incidents, loaded.Components, loaded.Authors, s.cfg.Catalog, report.Options{
-		Lang: in.Lang, TimeZone: in.TimeZone, Audience: in.Audience, Paper: in.Paper, Now: s.now(), Branding: br,
+		Lang: in.Lang, TimeZone: in.TimeZone, Audience: in.Audience, Paper: in.Paper, Header: in.Header, Now: s.now(), Branding: br,
 	})
 	if err != nil {
 		return Exported{}, err

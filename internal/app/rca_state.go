@@ -74,45 +74,38 @@ func (s *Service) changeState(ctx context.Context, a policy.Actor, id string, in
 	if err := r.Transition(in.To, a.UserID, a.EffectiveRole(), in.Comment, s.now()); err != nil {
 		return Published{}, err
 	}
-	if err := s.st.UpdateRCA(ctx, &r, a.UserID, "state "+string(in.To)); err != nil {
+	note := "state " + string(in.To)
+	out := Published{Deliveries: []domain.Delivery{}}
+	if ev := publish.EventOf(from, in.To); ev != "" {
+		// Into or out of published: the state change and its deliveries
+		// are one atomic store write (the outbox, scalemulti).
+		ds, err := publish.Publish(ctx, s.st, &r, a.UserID, note, ev, s.now())
+		if err != nil {
+			return Published{}, err
+		}
+		out.Deliveries = s.queued(ds)
+	} else if err := s.st.UpdateRCA(ctx, &r, a.UserID, note); err != nil {
 		return Published{}, err
 	}
+	out.RCA = r
 	detail := map[string]string{"from": string(from), "to": string(in.To), "version": strconv.FormatInt(r.Version, 10)}
 	if c := strings.TrimSpace(in.Comment); c != "" {
 		detail["comment"] = c
 	}
 	s.audit(ctx, a.UserID, "rca.state", "rca:"+r.ID, detail)
 	s.changed()
-	out := Published{RCA: r, Deliveries: []domain.Delivery{}}
-	event := ""
-	switch {
-	case r.State == domain.StatePublished:
-		event = publish.EventPublished
-	case from == domain.StatePublished:
-		event = publish.EventUnpublished
-	default:
-		return out, nil
-	}
-	ds, err := s.enqueue(ctx, r, event)
-	if err != nil {
-		return out, err
-	}
-	out.Deliveries = ds
 	return out, nil
 }
 
-func (s *Service) enqueue(ctx context.Context, r domain.RCA, event string) ([]domain.Delivery, error) {
-	ds, err := publish.Enqueue(ctx, s.st, r, event, s.now())
-	if err != nil {
-		return nil, fmt.Errorf("app: queue %s deliveries of rca %s: %w", event, r.ID, err)
-	}
+// queued wakes the delivery worker for new deliveries and answers them.
+func (s *Service) queued(ds []domain.Delivery) []domain.Delivery {
 	if len(ds) > 0 && s.cfg.Enqueued != nil {
 		s.cfg.Enqueued()
 	}
 	if ds == nil {
 		ds = []domain.Delivery{}
 	}
-	return ds, nil
+	return ds
 }
 
 // Publish puts an approved RCA on the status page and queues a delivery
@@ -139,12 +132,14 @@ func (s *Service) Publish(ctx context.Context, a policy.Actor, id string, versio
 		if err := policy.Can(a, policy.RCAPublish, &r); err != nil {
 			return Published{}, err
 		}
-		ds, err := s.enqueue(ctx, r, publish.EventPublished)
+		// Re-publish: the version as it is now goes out as rca.updated, in
+		// one atomic write with a revision of its own (scalemulti).
+		ds, err := publish.Publish(ctx, s.st, &r, a.UserID, "republished", publish.EventPublished, s.now())
 		if err != nil {
 			return Published{}, err
 		}
 		s.changed()
-		out = Published{RCA: r, Deliveries: ds}
+		out = Published{RCA: r, Deliveries: s.queued(ds)}
 	default:
 		return Published{}, fmt.Errorf("%w: only an approved or published RCA can be published", domain.ErrInvalidTransition)
 	}

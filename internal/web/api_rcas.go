@@ -23,6 +23,7 @@ type rcaCreate struct {
 // are accepted so a GET document can be sent back; state must not differ.
 type rcaReplace struct {
 	domain.RCA
+	metricsEcho // metrics area: derived, ignored
 }
 
 // apiRCAList lists RCAs, each in the edition the caller may read.
@@ -74,7 +75,7 @@ func (s *Server) apiRCAGet(c *gin.Context) {
 		s.apiError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, r)
+	c.JSON(http.StatusOK, s.withMetrics(c.Request.Context(), r))
 }
 
 // apiRCAReplace replaces the whole RCA. The body names the version it was
@@ -90,7 +91,7 @@ func (s *Server) apiRCAReplace(c *gin.Context) {
 		s.apiError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, r)
+	c.JSON(http.StatusOK, s.withMetrics(c.Request.Context(), r))
 }
 
 // apiRCADelete deletes an RCA; a published one is 409 until it is unpublished.

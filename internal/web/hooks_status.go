@@ -98,6 +98,28 @@ func (s *Server) RunDeliveries(ctx context.Context) error {
 	return a.worker.Run(ctx)
 }
 
+// FollowChanges keeps the public page's cache coherent with other
+// instances on the same store until ctx ends: it polls the store's change
+// counter every interval (statuspage.DefaultChangePoll when zero) and drops
+// the cache when another instance wrote (scalemulti).
+func (s *Server) FollowChanges(ctx context.Context, every time.Duration) error {
+	a := s.status()
+	if a == nil {
+		return errors.New("web: status area not set up")
+	}
+	a.site.FollowChanges(ctx, every)
+	return nil
+}
+
+// SyncStatusPage polls the change counter once (FollowChanges' step).
+func (s *Server) SyncStatusPage(ctx context.Context) (bool, error) {
+	a := s.status()
+	if a == nil {
+		return false, errors.New("web: status area not set up")
+	}
+	return a.site.SyncChanges(ctx)
+}
+
 // InvalidateStatusPage drops the public page's cache (after writes made
 // outside this server, such as a CLI import into the same data folder).
 func (s *Server) InvalidateStatusPage() {
@@ -207,4 +229,10 @@ func (s *Server) publishReport(ctx context.Context, r domain.RCA, incidents []do
 		return publish.Report{}, err
 	}
 	return publish.Report{Title: rep.Title, Markdown: md.String(), HTML: html.String()}, nil
+}
+
+// PublishRCA refreshes the page after an atomic publish (scalemulti).
+func (s *invalidatingStore) PublishRCA(ctx context.Context, r *domain.RCA, author, note string, ds []domain.Delivery) ([]domain.Delivery, error) {
+	out, err := s.Store.PublishRCA(ctx, r, author, note, ds)
+	return out, s.after(err)
 }

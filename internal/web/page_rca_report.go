@@ -41,7 +41,7 @@ func (p *pages) rcaReport(c *gin.Context) {
 		return
 	}
 	out, err := p.s.app.ExportRCA(ctx, actorOf(c), r.ID, app.ExportRequest{Format: "html", Lang: req.Options.Lang,
-		TimeZone: req.Options.TimeZone, Audience: req.Options.Audience, Paper: req.Options.Paper, Via: "preview"})
+		TimeZone: req.Options.TimeZone, Audience: req.Options.Audience, Paper: req.Options.Paper, Header: req.Options.Header, Via: "preview"})
 	if err != nil {
 		p.s.pageError(c, err)
 		return

@@ -24,7 +24,10 @@ type historyRow struct {
 	At          time.Time
 }
 
-type viewFacts struct{ Date, Duration string }
+type viewFacts struct {
+	Date, Duration string
+	Metrics        []labelValue // every metric fact, labelled as in the exports
+}
 
 type rcaViewPage struct {
 	PageData
@@ -68,10 +71,10 @@ func (p *pages) renderView(c *gin.Context, status int, rc *rcaContext, problems 
 		CanEdit:    policy.Can(a, policy.RCAEdit, &r) == nil && r.Editable(),
 		CanComment: policy.Can(a, policy.RCAComment, &r) == nil,
 		CanPublish: policy.Can(a, policy.RCAPublish, &r) == nil && (r.State == domain.StateApproved || r.State == domain.StatePublished),
-		Facts:      viewFacts{Date: shownDate(rc, loc), Duration: shownDuration(rc, loc)},
+		Facts:      shownFacts(rc, loc),
 		Authors:    namesOf(r.Authors, rc.Names), Reviewers: namesOf(r.Reviewers, rc.Names),
 		Problems: problems, StateComment: comment, Languages: p.languages(),
-		Timeline: timelineRows(r, loc), ActionRows: actionRows(r, p.s.now()), Checks: rc.Checks,
+		Timeline: timelineRows(r, loc), ActionRows: actionRows(r, p.s.now(), p.s.orgZone()), Checks: rc.Checks,
 	}
 	d.Zones = zoneChoices(d.TimeZone)
 	for _, to := range domain.NextStates(r.State) {
