@@ -155,6 +155,10 @@
           var fresh = doc.getElementById(id), old = document.getElementById(id);
           if (fresh && old) { old.innerHTML = fresh.innerHTML; }
         });
+        // The section's own findings ("required and still empty") go when
+        // the server no longer reports them.
+        var findings = document.getElementById("section-findings");
+        if (findings && !doc.getElementById("section-findings")) { findings.remove(); }
       })
       .catch(function () { /* the next save tries again */ });
   }

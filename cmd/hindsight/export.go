@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,6 +23,7 @@ import (
 type exportOptions struct {
 	format, lang, tz string
 	audience         report.Audience
+	paper            report.Paper
 	branding         report.Branding
 }
 
@@ -31,9 +33,10 @@ func (a *app) export(ctx context.Context, args []string) error {
 	all := fs.Bool("all", false, "export every RCA (narrowed by --state) into --out")
 	states := fs.String("state", "", "with --all: comma-separated states, e.g. published,approved (default: every state)")
 	format := fs.String("format", "pdf", "pdf, html or md")
-	lang := fs.String("lang", "", "language of the labels and, where written, the text (default: the RCA's own)")
+	lang := fs.String("lang", "", "BCP 47 tag: language of the labels and the text, and the date formats, e.g. de, en-GB, pt-BR (default: the RCA's own)")
 	tz := fs.String("tz", "", "time zone of the timeline, an IANA name (default: --default-tz)")
 	audience := fs.String("audience", string(report.External), "external (drops internal content) or internal")
+	paper := fs.String("paper", "", "PDF paper: a4 or letter (default: from --lang, Letter for en-US, en-CA, es-MX)")
 	outFile := fs.String("o", "", "output file for --rca; - for standard output (default: the report's own file name)")
 	outDir := fs.String("out", "", "output folder for --all (created when missing)")
 	if err := a.parse(fs, args); err != nil {
@@ -46,7 +49,7 @@ func (a *app) export(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	opt, err := a.exportOptions(cat, *format, *lang, *tz, *audience)
+	opt, err := a.exportOptions(cat, *format, *lang, *tz, *audience, *paper)
 	if err != nil {
 		return err
 	}
@@ -71,6 +74,11 @@ func (a *app) export(ctx context.Context, args []string) error {
 		return &domain.ValidationError{Problems: ps}
 	}
 
+	if a.cfg.PDFFonts != "" { // reportpdf: fallback fonts for the PDF
+		if err := report.SetFallbackFonts(a.cfg.PDFFonts); err != nil {
+			return err
+		}
+	}
 	if opt.branding, err = a.cfg.Branding(os.ReadFile); err != nil {
 		return err
 	}
@@ -86,38 +94,18 @@ func (a *app) export(ctx context.Context, args []string) error {
 	return a.exportOne(ctx, ex, *rcaID, *outFile)
 }
 
-// exportOptions checks format, language, time zone and audience.
-func (a *app) exportOptions(cat *i18n.Catalog, format, lang, tz, audience string) (exportOptions, error) {
-	o := exportOptions{
-		format:   strings.ToLower(strings.TrimSpace(format)),
-		lang:     strings.TrimSpace(lang),
-		tz:       strings.TrimSpace(tz),
-		audience: report.Audience(strings.ToLower(strings.TrimSpace(audience))),
-	}
-	var ps []domain.Problem
-	if !report.ValidFormat(o.format) {
-		ps = append(ps, domain.Problem{Field: "format", Code: domain.CodeUnknownEnum, Detail: "use " + strings.Join(report.Formats, ", ")})
-	}
-	if o.lang != "" {
-		l, ok := cat.Lookup(o.lang)
-		if !ok {
-			ps = append(ps, domain.Problem{Field: "lang", Code: domain.CodeUnknownEnum, Detail: "use " + strings.Join(cat.Languages(), ", ")})
+// exportOptions checks format, language, time zone, audience and paper
+// the way the API does (report.ParseOptions).
+func (a *app) exportOptions(cat *i18n.Catalog, format, lang, tz, audience, paper string) (exportOptions, error) {
+	q := url.Values{}
+	for k, v := range map[string]string{"format": format, "lang": lang, "tz": tz, "audience": audience, "paper": paper} {
+		if strings.TrimSpace(v) != "" {
+			q.Set(k, v)
 		}
-		o.lang = l
 	}
-	if o.tz == "" {
-		o.tz = a.cfg.DefaultTZ
-	}
-	if _, err := time.LoadLocation(o.tz); err != nil || strings.EqualFold(o.tz, "local") {
-		ps = append(ps, domain.Problem{Field: "tz", Code: domain.CodeInvalid, Detail: "not an IANA time zone name"})
-	}
-	if !o.audience.Valid() {
-		ps = append(ps, domain.Problem{Field: "audience", Code: domain.CodeUnknownEnum, Detail: "use external or internal"})
-	}
-	if len(ps) > 0 {
-		return o, &domain.ValidationError{Problems: ps}
-	}
-	return o, nil
+	req, err := report.ParseOptions(cat, q, report.ExportDefaults{TimeZone: a.cfg.DefaultTZ})
+	o := exportOptions{format: req.Format, lang: req.Options.Lang, tz: req.Options.TimeZone, audience: req.Options.Audience, paper: req.Options.Paper}
+	return o, err
 }
 
 func parseStates(s string) ([]domain.RCAState, []domain.Problem) {
@@ -153,10 +141,13 @@ func (ex *exporter) render(ctx context.Context, r domain.RCA) ([]byte, string, e
 	}
 	lang := ex.opt.lang
 	if lang == "" {
-		lang = ex.cat.Match(r.Language)
+		lang = r.Language
+		if _, _, err := ex.cat.ParseTag(lang); err != nil {
+			lang = ex.cat.Match(r.Language)
+		}
 	}
 	rep, err := report.Build(r, in.Incidents, in.Components, in.Authors, ex.cat, report.Options{
-		Lang: lang, TimeZone: ex.opt.tz, Audience: ex.opt.audience, Now: time.Now(), Branding: ex.opt.branding,
+		Lang: lang, TimeZone: ex.opt.tz, Audience: ex.opt.audience, Paper: ex.opt.paper, Now: time.Now(), Branding: ex.opt.branding,
 	})
 	if err != nil {
 		return nil, "", err

@@ -50,6 +50,10 @@ func TestExportOne(t *testing.T) {
 		{"html", []string{"--format", "html", "--lang", "en"}, "r.html",
 			[]string{"<html", "Templates API partial service disruption"}, []string{internalNote}, false},
 		{"pdf", []string{"--format", "pdf", "--lang", "fr"}, "r.pdf", []string{"%PDF-"}, nil, true},
+		// reportpdf: regional tags and paper.
+		{"pdf letter", []string{"--format", "pdf", "--lang", "de", "--paper", "letter"}, "l.pdf", []string{"/MediaBox [0 0 612.00 792.00]"}, nil, true},
+		{"pdf en-US is letter", []string{"--format", "pdf", "--lang", "en-US"}, "us.pdf", []string{"/MediaBox [0 0 612.00 792.00]"}, nil, true},
+		{"html en-GB dates", []string{"--format", "html", "--lang", "en-GB"}, "gb.html", []string{`<html lang="en-GB">`}, nil, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -154,6 +158,8 @@ func TestExportErrors(t *testing.T) {
 		{"bad lang", []string{"--rca", id, "--lang", "no such language!"}, 1, "lang: unknown value"},
 		{"bad tz", []string{"--rca", id, "--tz", "Europe/Atlantis"}, 1, "tz: invalid"},
 		{"bad audience", []string{"--rca", id, "--audience", "press"}, 1, "audience: unknown value"},
+		{"bad paper", []string{"--rca", id, "--paper", "a5"}, 1, "paper: unknown value"},
+		{"underscore tag", []string{"--rca", id, "--lang", "en_GB"}, 1, "lang: unknown value"},
 		{"bad state", []string{"--all", "--out", "x", "--state", "published,lost"}, 1, "state: unknown value (lost)"},
 		{"state without all", []string{"--rca", id, "--state", "draft"}, 1, "state: invalid"},
 		{"unwritable output", []string{"--rca", id, "--format", "md", "-o", filepath.Join(dir, "no", "such", "folder", "x.md")}, 1, "no such file"},

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hindsight-rca/hindsight/internal/auth/oidc"
 	"github.com/hindsight-rca/hindsight/internal/demo"
+	"github.com/hindsight-rca/hindsight/internal/report"
 	"github.com/hindsight-rca/hindsight/internal/store"
 	"github.com/hindsight-rca/hindsight/internal/web"
 )
@@ -67,6 +68,11 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		return err
 	}
 
+	if a.cfg.PDFFonts != "" { // reportpdf: fallback fonts for the PDF
+		if err := report.SetFallbackFonts(a.cfg.PDFFonts); err != nil {
+			return err
+		}
+	}
 	branding, err := a.cfg.Branding(os.ReadFile)
 	if err != nil {
 		return err

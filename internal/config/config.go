@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
 	"github.com/hindsight-rca/hindsight/internal/report"
@@ -50,6 +49,9 @@ type Config struct {
 	BrandName   string
 	BrandLogo   string
 	BrandAccent string
+	// PDFFonts is a folder of TrueType fonts for characters the embedded
+	// fonts lack (reportpdf).
+	PDFFonts string
 
 	set map[string]bool // flags given on the command line
 }
@@ -77,6 +79,7 @@ var options = []option{
 	{"brand-name", "HINDSIGHT_BRAND_NAME", "organisation `name` shown on exported reports", func(c *Config) flag.Value { return (*stringValue)(&c.BrandName) }},
 	{"brand-logo", "HINDSIGHT_BRAND_LOGO", "PNG `file` shown as the logo of exported reports", func(c *Config) flag.Value { return (*stringValue)(&c.BrandLogo) }},
 	{"brand-accent", "HINDSIGHT_BRAND_ACCENT", "accent `colour` of exported reports, e.g. #1f6feb", func(c *Config) flag.Value { return (*stringValue)(&c.BrandAccent) }},
+	{"pdf-fonts", "HINDSIGHT_PDF_FONTS", "`folder` of TrueType fonts for characters the PDF's own fonts lack (then system Noto fonts)", func(c *Config) flag.Value { return (*stringValue)(&c.PDFFonts) }},
 	{"oidc-auto-create", "HINDSIGHT_OIDC_AUTO_CREATE", "create unknown users with a verified email as viewers at their first sign-in", func(c *Config) flag.Value { return (*boolValue)(&c.OIDCAutoCreate) }},
 }
 
@@ -164,7 +167,7 @@ func (c *Config) Validate() error {
 	if _, err := language.Parse(c.DefaultLang); err != nil {
 		add("default-lang", domain.CodeInvalid, "not a BCP 47 language tag")
 	}
-	if _, err := time.LoadLocation(c.DefaultTZ); err != nil || c.DefaultTZ == "" || c.DefaultTZ == "Local" {
+	if _, err := domain.LoadZone(c.DefaultTZ); err != nil {
 		add("default-tz", domain.CodeInvalid, "not an IANA time zone name")
 	}
 	if len(c.StatusPageName) > domain.MaxNameLen {

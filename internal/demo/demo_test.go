@@ -33,7 +33,11 @@ func openStore(t *testing.T) store.Store {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { st.Close() })
+	t.Cleanup(func() {
+		if err := st.Close(); err != nil {
+			t.Errorf("close store: %v", err)
+		}
+	})
 	return st
 }
 
@@ -46,7 +50,11 @@ func TestSeedFreshStore(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			t.Cleanup(func() { st.Close() })
+			t.Cleanup(func() {
+				if err := st.Close(); err != nil {
+					t.Errorf("close store: %v", err)
+				}
+			})
 			checkSeed(t, st)
 		})
 	}
@@ -382,7 +390,9 @@ func BenchmarkSeed(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StopTimer()
-		st.Close()
+		if err := st.Close(); err != nil {
+			b.Fatal(err)
+		}
 		b.StartTimer()
 	}
 }

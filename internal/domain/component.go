@@ -1,6 +1,9 @@
 package domain
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Component is one part of the service shown on the status page.
 type Component struct {
@@ -19,6 +22,9 @@ type Component struct {
 func (c *Component) Validate() error {
 	var ps problems
 	checkText(&ps, "name", c.Name, true, MaxNameLen)
+	if strings.ContainsFunc(c.Name, bidiControl) { // hygiene: a name is a title
+		ps.add("name", CodeBidi, "bidirectional control characters are not allowed in names")
+	}
 	checkText(&ps, "group", c.Group, false, MaxNameLen)
 	checkText(&ps, "description", c.Description, false, MaxTextLen)
 	if c.Status == "" {

@@ -15,6 +15,7 @@ type Problem struct {
 	Field  string `json:"field"`
 	Code   string `json:"code"`
 	Detail string `json:"detail,omitempty"` // an English hint for logs and API clients
+	Limit  int    `json:"limit,omitempty"`  // the limit exceeded, for too_long, too_many and too_large
 }
 
 // Problem codes used by Validate methods.
@@ -87,6 +88,10 @@ func checkText(ps *problems, field, v string, required bool, max int) {
 	}
 	if !utf8.ValidString(v) {
 		ps.add(field, CodeInvalid, "not valid UTF-8")
+		return
+	}
+	if strings.ContainsRune(v, 0) { // hygiene: NUL is refused in every text
+		ps.add(field, CodeNUL, "")
 	}
 }
 

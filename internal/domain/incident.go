@@ -94,7 +94,7 @@ func (in *Incident) Normalize() {
 // Validate checks an incident before it is stored. Call Normalize first.
 func (in *Incident) Validate() error {
 	var ps problems
-	checkText(&ps, "title", in.Title, true, MaxTitleLen)
+	checkTitle(&ps, "title", in.Title, true)
 	if !in.Impact.Valid() {
 		ps.add("impact", CodeUnknownEnum, string(in.Impact))
 	}
@@ -140,6 +140,7 @@ func (in *Incident) Validate() error {
 			ps.add(f+".at", CodeRequired, "")
 		}
 	}
+	in.checkLimits(&ps)
 	return ps.err()
 }
 

@@ -224,7 +224,7 @@ func (r *RCA) Normalize() {
 // Validate checks an RCA before it is stored. Call Normalize first.
 func (r *RCA) Validate() error {
 	var ps problems
-	checkText(&ps, "title", r.Title, true, MaxTitleLen)
+	checkTitle(&ps, "title", r.Title, true)
 	checkText(&ps, "template", r.Template, true, MaxNameLen)
 	if _, err := language.Parse(r.Language); err != nil {
 		ps.add("language", CodeInvalid, r.Language)
@@ -250,7 +250,7 @@ func (r *RCA) Validate() error {
 	}
 	for tag, tr := range r.Translations {
 		checkTag(&ps, "translations."+tag, tag)
-		checkText(&ps, "translations."+tag+".title", tr.Title, false, MaxTitleLen)
+		checkTitle(&ps, "translations."+tag+".title", tr.Title, false)
 	}
 	seen := map[string]bool{}
 	for i, s := range r.Sections {
@@ -261,18 +261,16 @@ func (r *RCA) Validate() error {
 			ps.add(f+".key", CodeDuplicate, s.Key)
 		}
 		seen[s.Key] = true
-		checkText(&ps, f+".title", s.Title, false, MaxTitleLen)
+		checkTitle(&ps, f+".title", s.Title, false)
 		checkText(&ps, f+".body", s.Body, false, MaxBodyLen)
 		if !s.Visibility.Valid() {
 			ps.add(f+".visibility", CodeUnknownEnum, string(s.Visibility))
 		}
 		for tag, tr := range s.Translations {
 			checkTag(&ps, f+".translations."+tag, tag)
+			checkTitle(&ps, f+".translations."+tag+".title", tr.Title, false)
 			checkText(&ps, f+".translations."+tag+".body", tr.Body, false, MaxBodyLen)
 		}
-	}
-	if len(r.Timeline) > MaxListLen {
-		ps.add("timeline", CodeTooLong, "")
 	}
 	for i, e := range r.Timeline {
 		f := "timeline[" + strconv.Itoa(i) + "]"
@@ -291,12 +289,9 @@ func (r *RCA) Validate() error {
 			checkText(&ps, f+".translations."+tag, text, false, MaxTextLen)
 		}
 	}
-	if len(r.ActionItems) > MaxListLen {
-		ps.add("action_items", CodeTooLong, "")
-	}
 	for i, a := range r.ActionItems {
 		f := "action_items[" + strconv.Itoa(i) + "]"
-		checkText(&ps, f+".title", a.Title, true, MaxTitleLen)
+		checkTitle(&ps, f+".title", a.Title, true)
 		checkText(&ps, f+".owner", a.Owner, false, MaxNameLen)
 		if !a.State.Valid() {
 			ps.add(f+".state", CodeUnknownEnum, string(a.State))
@@ -306,12 +301,13 @@ func (r *RCA) Validate() error {
 		}
 		for tag, text := range a.Translations {
 			checkTag(&ps, f+".translations."+tag, tag)
-			checkText(&ps, f+".translations."+tag, text, false, MaxTitleLen)
+			checkTitle(&ps, f+".translations."+tag, text, false)
 		}
 		if a.TrackerURL != "" && !isWebURL(a.TrackerURL) {
 			ps.add(f+".tracker_url", CodeInvalid, "must be an http or https URL")
 		}
 	}
+	r.checkLimits(&ps)
 	return ps.err()
 }
 

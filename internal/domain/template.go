@@ -59,7 +59,7 @@ func (t *Template) Validate() error {
 			ps.add(f+".key", CodeDuplicate, d.Key)
 		}
 		seen[d.Key] = true
-		checkText(&ps, f+".title", d.Title, true, MaxTitleLen)
+		checkTitle(&ps, f+".title", d.Title, true)
 		checkText(&ps, f+".guidance", d.Guidance, false, MaxTextLen)
 		if d.Visibility != "" && !d.Visibility.Valid() {
 			ps.add(f+".visibility", CodeUnknownEnum, string(d.Visibility))

@@ -20,7 +20,16 @@ type User struct {
 	UpdatedAt    time.Time `json:"updated_at"`
 	// PasswordChangedAt invalidates sessions created before it.
 	PasswordChangedAt time.Time `json:"password_changed_at"`
+	// OIDCIssuer and OIDCSubject name the single sign-on identity linked to
+	// the user (issuer URL, the provider's subject id); empty when none.
+	// Only the store's LinkIdentity (or CreateUser) sets them.
+	OIDCIssuer  string `json:"oidc_issuer,omitempty"`
+	OIDCSubject string `json:"oidc_subject,omitempty"`
 }
+
+// IdentityKey is the stored key of an OIDC identity: issuer and subject,
+// which together name one person at one provider.
+func IdentityKey(issuer, subject string) string { return issuer + "\x00" + subject }
 
 // NormalizeEmail lowercases and trims an address so lookups are stable.
 func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
@@ -39,7 +48,7 @@ func (u *User) Validate() error {
 		ps.add("role", CodeUnknownEnum, string(u.Role))
 	}
 	if u.TimeZone != "" {
-		if _, err := time.LoadLocation(u.TimeZone); err != nil {
+		if _, err := LoadZone(u.TimeZone); err != nil {
 			ps.add("time_zone", CodeInvalid, "not an IANA time zone")
 		}
 	}

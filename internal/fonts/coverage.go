@@ -146,3 +146,10 @@ func parseCoverage(ttf []byte) (*Coverage, error) {
 	}
 	return c, nil
 }
+
+// Add puts r into the set (a no-op above U+FFFF).
+func (c *Coverage) Add(r rune) {
+	if r >= 0 && r <= 0xFFFF {
+		c.set(int(r))
+	}
+}

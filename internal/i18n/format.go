@@ -15,12 +15,29 @@ func inLoc(t time.Time, loc *time.Location) time.Time {
 
 // Date formats t's calendar day in loc: "March 9, 2026", "9. März 2026".
 func (l *Localizer) Date(t time.Time, loc *time.Location) string {
-	return l.tr.FmtDateLong(inLoc(t, loc))
+	t = inLoc(t, loc)
+	return l.ordinalFirst(t, l.tr.FmtDateLong(t))
+}
+
+// ordinalFirst writes the first of a month the way French and Portuguese
+// do: "1er mars 2026", "1º de março de 2026" (CLDR has only "1").
+func (l *Localizer) ordinalFirst(t time.Time, s string) string {
+	if t.Day() != 1 || !strings.HasPrefix(s, "1 ") {
+		return s
+	}
+	switch l.BaseLanguage() {
+	case "fr":
+		return "1er" + s[1:]
+	case "pt":
+		return "1º" + s[1:]
+	}
+	return s
 }
 
 // ShortDate formats t's calendar day compactly: "Mar 9, 2026", "09.03.2026".
 func (l *Localizer) ShortDate(t time.Time, loc *time.Location) string {
-	return l.tr.FmtDateMedium(inLoc(t, loc))
+	t = inLoc(t, loc)
+	return l.ordinalFirst(t, l.tr.FmtDateMedium(t))
 }
 
 // Time formats t's time of day in loc: "8:20 am", "08:20".
@@ -71,22 +88,47 @@ func (l *Localizer) Duration(d time.Duration) string {
 	return strings.Join(parts, " ")
 }
 
-// approx rounds d to one unit: minutes under an hour, hours under a day,
-// days beyond. It returns "" under a minute.
+// approx rounds d finely enough to stay true: to the minute under an
+// hour, to 5 minutes under 6 hours ("1 h 30 min"), to 15 minutes under a
+// day, to the hour under 3 days ("1 day 4 h") and to the day beyond. It
+// returns "" under a minute.
 func (l *Localizer) approx(d time.Duration) string {
 	if d < 0 {
 		d = -d
 	}
+	round := func(step time.Duration) time.Duration { return (d + step/2) / step * step }
 	switch {
-	case d < time.Minute:
+	case d < time.Minute-500*time.Millisecond:
 		return ""
 	case d < time.Hour-30*time.Second:
 		return l.N("duration.minute", int(math.Round(d.Minutes())))
-	case d < 24*time.Hour-30*time.Minute:
-		return l.N("duration.hour", int(math.Round(d.Hours())))
+	case d < 6*time.Hour-150*time.Second:
+		return l.hoursMinutes(round(5 * time.Minute))
+	case d < 24*time.Hour-450*time.Second:
+		return l.hoursMinutes(round(15 * time.Minute))
+	case d < 72*time.Hour-30*time.Minute:
+		r := round(time.Hour)
+		days, hours := int(r/(24*time.Hour)), int(r%(24*time.Hour)/time.Hour)
+		if hours == 0 {
+			return l.N("duration.day", days)
+		}
+		return l.N("duration.day", days) + " " + l.T("duration.short.hour", map[string]any{"Count": hours})
 	default:
 		return l.N("duration.day", int(math.Round(d.Hours()/24)))
 	}
+}
+
+// hoursMinutes spells a whole number of minutes of at least an hour:
+// "2 hours" when the minutes are zero, else "1 h 30 min".
+func (l *Localizer) hoursMinutes(d time.Duration) string {
+	h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
+	if h >= 24 {
+		return l.N("duration.day", h/24)
+	}
+	if m == 0 {
+		return l.N("duration.hour", h)
+	}
+	return l.T("duration.short.hour", map[string]any{"Count": h}) + " " + l.T("duration.short.minute", map[string]any{"Count": m})
 }
 
 // ApproxDuration rounds d to one unit: "~1 hour", "~3 days", or "less than

@@ -66,7 +66,7 @@ var Areas = map[string][]string{
 	"report": nil,
 	"errors": nil,
 	"status": nil,
-	"ui":     {"en", "de"},
+	"ui":     nil, // area "ui": every language (issue 12)
 }
 
 // pluralForms are the CLDR plural categories a message object may use.
@@ -84,6 +84,9 @@ type Catalog struct {
 	area map[string]map[string]string
 	// locs caches one Localizer per language.
 	locs sync.Map
+	// same caches, per regional localizer, whether it formats like its
+	// catalog language (Resolve).
+	same sync.Map
 }
 
 // Load reads the embedded catalogs.

@@ -138,6 +138,7 @@ func TestDates(t *testing.T) {
 func TestDurations(t *testing.T) {
 	c := mustLoad(t)
 	en, de := c.Localizer("en"), c.Localizer("de")
+	fr, es, pt := c.Localizer("fr"), c.Localizer("es"), c.Localizer("pt-BR")
 	tests := []struct {
 		l    *Localizer
 		f    string
@@ -159,9 +160,17 @@ func TestDurations(t *testing.T) {
 		{en, "ApproxDuration", 59*time.Minute + 50*time.Second, "~1 hour"},
 		{en, "ApproxDuration", 20 * time.Second, "less than 1 minute"},
 		{en, "ApproxDuration", 3*24*time.Hour + 2*time.Hour, "~3 days"},
-		{de, "ApproxDuration", 2*time.Hour + 10*time.Minute, "~2 Stunden"},
+		{de, "ApproxDuration", 2*time.Hour + 10*time.Minute, "ca. 2 Std. 10 Min."},
+		{en, "ApproxDuration", 90 * time.Minute, "~1 h 30 min"},
+		{en, "ApproxDuration", 92 * time.Minute, "~1 h 30 min"},
+		{en, "ApproxDuration", 2*time.Hour + 1*time.Minute, "~2 hours"},
+		{en, "ApproxDuration", 8*time.Hour + 20*time.Minute, "~8 h 15 min"},
+		{en, "ApproxDuration", 28 * time.Hour, "~1 day 4 h"},
+		{fr, "ApproxDuration", 90 * time.Minute, "environ 1 h 30 min"},
+		{es, "ApproxDuration", 3 * time.Hour, "aprox. 3 horas"},
+		{pt, "ApproxDuration", 45 * time.Minute, "cerca de 45 minutos"},
 		{en, "Lasted", 40 * time.Second, "lasted less than 1 minute"},
-		{en, "Lasted", 65 * time.Minute, "lasted about 1 hour"},
+		{en, "Lasted", 65 * time.Minute, "lasted about 1 h 5 min"},
 		{en, "Lasted", time.Minute, "lasted about 1 minute"},
 		{de, "Lasted", 40 * time.Second, "dauerte weniger als 1 Minute"},
 		{de, "Lasted", 3 * time.Hour, "dauerte etwa 3 Stunden"},

@@ -5,47 +5,44 @@ import (
 	"strconv"
 
 	"github.com/go-playground/locales"
-	"github.com/go-playground/locales/de"
-	"github.com/go-playground/locales/en"
-	"github.com/go-playground/locales/es"
-	"github.com/go-playground/locales/fr"
-	"github.com/go-playground/locales/pt_BR"
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 )
-
-// translators maps a catalog language to its CLDR date formatter.
-var translators = map[string]func() locales.Translator{
-	"en":    en.New,
-	"de":    de.New,
-	"fr":    fr.New,
-	"es":    es.New,
-	"pt-BR": pt_BR.New,
-}
 
 // Localizer translates messages and formats values for one language.
 // It is safe for concurrent use.
 type Localizer struct {
 	cat  *Catalog
-	lang string
+	lang string // the catalog language
+	tag  string // the full tag dates are formatted for
 	loc  *goi18n.Localizer
 	tr   locales.Translator
 }
 
 // Localizer returns the localizer for lang, or for the best supported match
-// of lang when it is not supported itself.
+// of lang when it is not supported itself. A regional tag keeps its own
+// date and time formats: "en-GB" has English labels and British dates.
 func (c *Catalog) Localizer(lang string) *Localizer {
-	if !c.Supported(lang) {
-		lang = c.Match(lang)
-	}
 	if l, ok := c.locs.Load(lang); ok {
 		return l.(*Localizer)
 	}
-	newTr, ok := translators[lang]
-	if !ok {
-		newTr = en.New
+	tag, catLang, err := c.ParseTag(lang)
+	if err != nil {
+		catLang = c.Match(lang)
+		tag = catLang
 	}
-	l := &Localizer{cat: c, lang: lang, loc: goi18n.NewLocalizer(c.bundle, lang, DefaultLanguage), tr: newTr()}
-	actual, _ := c.locs.LoadOrStore(lang, l)
+	// One localizer per catalog language and formatter: the cache stays
+	// bounded whatever tags requests bring.
+	fkey := formatterKey(tag, catLang)
+	key := catLang + "\x00" + fkey
+	if l, ok := c.locs.Load(key); ok {
+		return l.(*Localizer)
+	}
+	tr := regionalFormats[fkey]()
+	l := &Localizer{cat: c, lang: catLang, tag: fkey, loc: goi18n.NewLocalizer(c.bundle, catLang, DefaultLanguage), tr: tr}
+	actual, _ := c.locs.LoadOrStore(key, l)
+	if c.Supported(lang) || c.Supported(tag) {
+		c.locs.LoadOrStore(lang, actual)
+	}
 	return actual.(*Localizer)
 }
 

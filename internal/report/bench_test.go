@@ -138,9 +138,9 @@ func BenchmarkRenderPDFColdFaces(b *testing.B) {
 	b.ResetTimer()
 	cpu0 := cpuTime()
 	for i := 0; i < b.N; i++ {
-		pdfTrims.mu.Lock()
-		pdfTrims.entries, pdfTrims.size = nil, 0
-		pdfTrims.mu.Unlock()
+		pdfCuts.mu.Lock()
+		pdfCuts.entries, pdfCuts.size = nil, 0
+		pdfCuts.mu.Unlock()
 		buf.Reset()
 		if err := RenderPDF(&buf, rep); err != nil {
 			b.Fatal(err)

@@ -36,7 +36,12 @@ func Build(r domain.RCA, incidents []domain.Incident, components []domain.Compon
 	if err != nil {
 		return Report{}, err
 	}
-	l := cat.Localizer(lang)
+	// reportpdf: labels from the catalog language, formats for the full tag.
+	tag := lang
+	if t, _, err := cat.ParseTag(opt.Lang); err == nil {
+		tag = t
+	}
+	l := cat.Localizer(tag)
 	incidents = linkedOnly(r, incidents)
 	now := opt.Now
 	if now.IsZero() {
@@ -45,6 +50,8 @@ func Build(r domain.RCA, incidents []domain.Incident, components []domain.Compon
 	rep := Report{
 		RCAID:     r.ID,
 		Lang:      lang,
+		Tag:       tag,
+		Paper:     opt.Paper.orDefault(tag),
 		TimeZone:  loc.String(),
 		Audience:  audience,
 		State:     r.State,
@@ -76,7 +83,7 @@ func Build(r domain.RCA, incidents []domain.Incident, components []domain.Compon
 
 	rep.Labels = Labels{
 		Watermark:      l.T("report.watermark"),
-		DraftNotice:    l.T("report.draft_notice", map[string]any{"State": l.T("enum.rca_state." + string(r.State))}),
+		DraftNotice:    draftNotice(l, r.State),
 		InternalNotice: l.T("report.internal_notice"),
 		InternalMarker: l.T("report.internal_marker"),
 		Generated:      l.T("report.generated", map[string]any{"Date": l.Date(now, loc)}),
@@ -126,17 +133,20 @@ func resolveOptions(r domain.RCA, cat *i18n.Catalog, opt Options) (string, *time
 	lang := strings.TrimSpace(opt.Lang)
 	if lang == "" {
 		lang = cat.Match(r.Language)
-	} else if m, ok := cat.Lookup(lang); ok {
+	} else if _, m, err := cat.ParseTag(lang); err == nil {
 		lang = m
 	} else {
 		problems = append(problems, domain.Problem{Field: "lang", Code: domain.CodeInvalid,
-			Detail: "unsupported language; use one of " + strings.Join(cat.Languages(), ", ")})
+			Detail: "unsupported language; use one of " + cat.SupportedTags()})
+	}
+	if !opt.Paper.Valid() {
+		problems = append(problems, domain.Problem{Field: "paper", Code: domain.CodeUnknownEnum, Detail: "use a4 or letter"})
 	}
 	loc := time.UTC
 	if tz := strings.TrimSpace(opt.TimeZone); tz != "" {
-		l, err := time.LoadLocation(tz)
-		if err != nil || strings.EqualFold(tz, "local") {
-			problems = append(problems, domain.Problem{Field: "tz", Code: domain.CodeInvalid, Detail: "not an IANA time zone name"})
+		l, err := domain.LoadZone(tz)
+		if err != nil {
+			problems = append(problems, domain.Problem{Field: "tz", Code: domain.CodeInvalid, Detail: "not an IANA time zone name or an offset such as UTC+1"})
 		} else {
 			loc = l
 		}
@@ -349,7 +359,7 @@ func buildTimeline(entries []domain.TimelineEntry, lang string, l *i18n.Localize
 			text = tr
 		}
 		label := ""
-		if e.Kind != domain.KindNote && e.Kind.Valid() {
+		if e.Kind.Valid() { // reportpdf: notes have a type too
 			label = l.T("enum.timeline_kind." + string(e.Kind))
 		}
 		tl.Entries = append(tl.Entries, Entry{
@@ -440,6 +450,7 @@ func buildSections(r domain.RCA, audience Audience, lang string, sameLang bool, 
 	tpl, builtin := domain.BuiltinTemplate(r.Template)
 	var out []Section
 	timelinePlaced, actionsPlaced := false, false
+	noted := false // the untranslated notice shows once, on the first such section
 	for _, s := range r.Sections {
 		if audience != Internal && s.Visibility == domain.Internal {
 			continue
@@ -460,7 +471,10 @@ func buildSections(r domain.RCA, audience Audience, lang string, sameLang bool, 
 		if translated && strings.TrimSpace(tr.Body) != "" {
 			sec.Markdown = tr.Body
 		} else if !sameLang && strings.TrimSpace(s.Body) != "" {
-			sec.UntranslatedNote = l.T("report.untranslated", map[string]any{"Language": cat.LanguageName(baseOrTag(cat, r.Language))})
+			if !noted {
+				sec.UntranslatedNote = l.T("report.untranslated", map[string]any{"Language": l.LanguageNameOf(baseOrTag(cat, r.Language))})
+				noted = true
+			}
 			sec.BodyLang = r.Language
 		}
 		empty := strings.TrimSpace(sec.Markdown) == ""

@@ -56,7 +56,7 @@ func TestBuildEnglish(t *testing.T) {
 	}
 	wantFacts := map[string]string{
 		"date":              "March 9, 2026",
-		"duration":          "~1 hour",
+		"duration":          "~1 h 20 min",
 		"affected_services": "Templates API (Partners API)",
 		"linked_incidents":  "Templates API errors (Mar 9, 2026), Templates API errors again (Mar 10, 2026)",
 		"severity":          "SEV2",
@@ -116,7 +116,7 @@ func TestBuildGermanBerlin(t *testing.T) {
 		t.Errorf("summary = %+v", sum)
 	}
 	impact := section(rep, "impact")
-	if impact.Title != "Auswirkungen" || !strings.Contains(impact.UntranslatedNote, "English") || impact.BodyLang != "en" {
+	if impact.Title != "Auswirkungen" || !strings.Contains(impact.UntranslatedNote, "Englisch") || impact.BodyLang != "en" {
 		t.Errorf("impact = %+v", impact)
 	}
 	if rc := section(rep, "root_cause"); rc.Title != "Ursache des Ausfalls" {
@@ -189,7 +189,7 @@ func TestBuildDurationSources(t *testing.T) {
 	r = sampleRCA()
 	r.Timeline = nil
 	rep := build(t, r, Options{Now: fixedNow})
-	if got := fact(rep, "duration"); got != "~2 hours" {
+	if got := fact(rep, "duration"); got != "~2 h 20 min" {
 		t.Errorf("duration from incidents = %q", got)
 	}
 	// An unresolved incident is ongoing.

@@ -140,14 +140,17 @@ func TestMarkdownRoundTrip(t *testing.T) {
 				t.Errorf("%s: heading %d = %q, want %q", lang, i, h2[i], want)
 			}
 		}
-		// impact's own table, the timeline and the action items.
-		if len(tables) != 3 {
-			t.Fatalf("%s: %d tables, want 3", lang, len(tables))
+		// The facts, impact's own table, the timeline and the action items.
+		if len(tables) != 4 {
+			t.Fatalf("%s: %d tables, want 4", lang, len(tables))
 		}
-		if rows := tables[1].ChildCount() - 1; rows != len(rep.Timeline.Entries) {
+		if rows := tables[0].ChildCount() - 1; rows != len(rep.Facts) {
+			t.Errorf("%s: facts table has %d rows, want %d", lang, rows, len(rep.Facts))
+		}
+		if rows := tables[2].ChildCount() - 1; rows != len(rep.Timeline.Entries) {
 			t.Errorf("%s: timeline table has %d rows, want %d", lang, rows, len(rep.Timeline.Entries))
 		}
-		if rows := tables[2].ChildCount() - 1; rows != len(rep.Actions.Items) {
+		if rows := tables[3].ChildCount() - 1; rows != len(rep.Actions.Items) {
 			t.Errorf("%s: action table has %d rows, want %d", lang, rows, len(rep.Actions.Items))
 		}
 	}

@@ -31,13 +31,18 @@ type htmlView struct {
 	Visual  *svgView
 	Tables  bool
 	Updated string
+	// PaperCSS is the print page size: "A4" or "letter".
+	PaperCSS template.CSS
 }
 
 // RenderHTML writes rep as one self-contained HTML file: inline CSS, an
 // inline SVG overview of the impact cycles, a print stylesheet, and no
 // reference to anything outside the file.
 func RenderHTML(w io.Writer, rep Report) error {
-	v := htmlView{Report: rep, Accent: template.CSS(DefaultAccent)}
+	v := htmlView{Report: rep, Accent: template.CSS(DefaultAccent), PaperCSS: "A4"}
+	if rep.Paper.orDefault(rep.Tag) == Letter {
+		v.PaperCSS = "letter"
+	}
 	if accentRe.MatchString(rep.Branding.Accent) {
 		v.Accent = template.CSS(rep.Branding.Accent) // #nosec G203 -- validated hex colour
 	}
@@ -126,7 +131,7 @@ func newSVGView(rep Report) *svgView {
 		var laneEnd []float64
 		for _, m := range c.Marks {
 			mx := x(c, m.At)
-			label := m.Label + " " + m.Time
+			label := m.Label + " " + markWhen(rep, c, m)
 			w := textWidth(label)
 			left, anchor := mx-w/2, "middle"
 			switch {
@@ -171,3 +176,15 @@ func cycleEnd(c Cycle) time.Time {
 
 // textWidth estimates the width of label at the SVG's 11px font.
 func textWidth(label string) float64 { return float64(len([]rune(label))) * 6.4 }
+
+// markWhen is a chart mark's time, with its date when the moment falls on
+// another day than the occurrence's start (a chart shows its dates).
+func markWhen(rep Report, c Cycle, m Mark) string {
+	if m.At.Format("2006-01-02") == c.Start.Format("2006-01-02") {
+		return m.Time
+	}
+	if l := rep.Localizer(); l != nil {
+		return l.DateTime(m.At, m.At.Location())
+	}
+	return m.At.Format("2006-01-02 ") + m.Time
+}

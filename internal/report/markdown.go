@@ -3,8 +3,13 @@ package report
 import (
 	"bufio"
 	"io"
+	"sort"
 	"strings"
 	"unicode"
+
+	"github.com/yuin/goldmark/ast"
+
+	"github.com/hindsight-rca/hindsight/internal/markdown"
 )
 
 // RenderMarkdown writes rep as GitHub-flavoured Markdown: a facts list
@@ -18,12 +23,6 @@ func RenderMarkdown(w io.Writer, rep Report) error {
 			_, _ = b.WriteString(s)
 		}
 	}
-	label := func(s string) string {
-		if l := rep.Localizer(); l != nil {
-			return l.T("format.label", map[string]any{"Label": s})
-		}
-		return s + ":"
-	}
 	p("# ", mdInline(rep.Title), "\n\n")
 	if rep.Branding.OrgName != "" {
 		p("*", mdInline(rep.Branding.OrgName), " · ", mdInline(rep.Kind), "*\n\n")
@@ -32,10 +31,15 @@ func RenderMarkdown(w io.Writer, rep Report) error {
 		p("> ", mdInline(rep.Labels.DraftNotice), "\n\n")
 	}
 	if rep.Audience == Internal {
-		p("> **", mdInline(label(rep.Labels.InternalMarker)), "** ", mdInline(rep.Labels.InternalNotice), "\n\n")
+		p("> ", mdInline(rep.Labels.InternalNotice), "\n\n")
+	}
+	// reportpdf: the facts as a two-column table (no header text: the
+	// labels say what each row is).
+	if len(rep.Facts) > 0 {
+		p("| | |\n| --- | --- |\n")
 	}
 	for _, f := range rep.Facts {
-		p("- **", mdInline(label(f.Label)), "** ", mdInline(f.Value), "\n")
+		p("| **", mdCell(f.Label), "** | ", mdCell(f.Value), " |\n")
 	}
 	if len(rep.Facts) > 0 {
 		p("\n")
@@ -49,7 +53,7 @@ func RenderMarkdown(w io.Writer, rep Report) error {
 		if s.UntranslatedNote != "" {
 			p("*", mdInline(s.UntranslatedNote), "*\n\n")
 		}
-		if body := strings.TrimSpace(normalizeNewlines(s.Markdown)); body != "" {
+		if body := strings.TrimSpace(mdNoHTML(normalizeNewlines(s.Markdown))); body != "" {
 			p(body, "\n\n")
 		}
 		if s.WithTimeline && len(rep.Timeline.Entries) > 0 {
@@ -80,7 +84,7 @@ func mdTimeline(p func(...string), rep Report) {
 		if tl.MultiDay {
 			p("| ", mdCell(e.Date), " ")
 		}
-		event := mdCellMarkdown(e.Markdown)
+		event := mdCellMarkdown(mdNoHTML(e.Markdown))
 		if e.Internal {
 			event = "*(" + mdCell(rep.Labels.InternalMarker) + ")* " + event
 		}
@@ -99,7 +103,7 @@ func mdActions(p func(...string), rep Report) {
 	for _, a := range at.Items {
 		title := mdCell(a.Title)
 		if a.TrackerURL != "" {
-			title = "[" + title + "](<" + mdURL(a.TrackerURL) + ">)"
+			title = "[" + title + "](" + mdURL(a.TrackerURL) + ")"
 		}
 		if a.Internal {
 			title = "*(" + mdCell(rep.Labels.InternalMarker) + ")* " + title
@@ -167,9 +171,10 @@ func mdCellMarkdown(s string) string {
 	return b.String()
 }
 
-// mdURL makes a URL safe inside <…> link destinations.
+// mdURL makes a URL safe as a plain link destination, [text](url):
+// spaces, brackets and parentheses percent-encoded.
 func mdURL(s string) string {
-	r := strings.NewReplacer("<", "%3C", ">", "%3E", " ", "%20", "\n", "", "\r", "")
+	r := strings.NewReplacer("<", "%3C", ">", "%3E", " ", "%20", "(", "%28", ")", "%29", "\n", "", "\r", "", "|", "%7C")
 	return r.Replace(s)
 }
 
@@ -182,4 +187,55 @@ func (r Report) HasSectionTitled(heading string) bool {
 		}
 	}
 	return false
+}
+
+// mdNoHTML returns author Markdown with every raw HTML block and inline
+// tag shown as text ("<" written "&lt;"), so no HTML passes through the
+// export into whatever renders it next. Everything else, line breaks
+// included, stays as the author wrote it.
+func mdNoHTML(src string) string {
+	if !strings.Contains(src, "<") {
+		return src
+	}
+	b := []byte(src)
+	doc := markdown.Parse(b)
+	type span struct{ start, stop int }
+	var spans []span
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.HTMLBlock:
+			for i := 0; i < n.Lines().Len(); i++ {
+				seg := n.Lines().At(i)
+				spans = append(spans, span{seg.Start, seg.Stop})
+			}
+			if n.HasClosure() {
+				spans = append(spans, span{n.ClosureLine.Start, n.ClosureLine.Stop})
+			}
+		case *ast.RawHTML:
+			for i := 0; i < n.Segments.Len(); i++ {
+				seg := n.Segments.At(i)
+				spans = append(spans, span{seg.Start, seg.Stop})
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	if len(spans) == 0 {
+		return src
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
+	var out strings.Builder
+	last := 0
+	for _, s := range spans {
+		if s.start < last || s.stop > len(b) {
+			continue
+		}
+		out.Write(b[last:s.start])
+		out.WriteString(strings.ReplaceAll(string(b[s.start:s.stop]), "<", "&lt;"))
+		last = s.stop
+	}
+	out.Write(b[last:])
+	return out.String()
 }

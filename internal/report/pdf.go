@@ -11,22 +11,20 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 
 	"codeberg.org/go-pdf/fpdf"
 
 	"github.com/hindsight-rca/hindsight/internal/fonts"
-	"github.com/hindsight-rca/hindsight/internal/markdown"
 )
 
-// Page geometry in millimetres (A4 portrait).
+// Page geometry in millimetres; the page size is the document's (A4 or
+// Letter, pdfDoc.pw and ph).
 const (
-	pageW        = 210.0
-	pageH        = 297.0
 	marginL      = 20.0
 	marginR      = 20.0
 	marginT      = 22.0
 	marginB      = 20.0
-	contentW     = pageW - marginL - marginR
 	bodySize     = 10.0
 	bodyLine     = 5.2
 	smallSize    = 8.0
@@ -60,18 +58,23 @@ var (
 // pdfSlots limits concurrent PDF renders to twice the usable CPUs.
 var pdfSlots = make(chan struct{}, 2*runtime.GOMAXPROCS(0))
 
+// disablePageCompression is set by tests to see the page content as fpdf
+// writes it.
+var disablePageCompression bool
+
 // ErrRender is wrapped by every PDF rendering failure.
 var ErrRender = errors.New("report: pdf")
 
-// RenderPDF writes rep as an A4 PDF with embedded DejaVu fonts, bookmarks
+// RenderPDF writes rep as an A4 or Letter PDF (rep.Paper), compressed,
+// with embedded DejaVu fonts (and fallback faces), bookmarks
 // for the sections, page numbers and document metadata. No input crashes
 // it: text is made printable first, and a panic in the PDF library comes
 // back as an error.
 func RenderPDF(w io.Writer, rep Report) (err error) {
-	// A five-page PDF allocates ~12 MB, most of it in fpdf (a new zlib
+	// A five-page PDF allocates ~15 MB, most of it in fpdf (a new zlib
 	// writer of ~1.2 MB for each of two streams per face, a 512 KB width
-	// table per face while subsetting): bound how many render at once so a
-	// burst of exports cannot exhaust memory.
+	// table and its JSON for each face registered): bound how many render
+	// at once so a burst of exports cannot exhaust memory.
 	pdfSlots <- struct{}{}
 	defer func() { <-pdfSlots }()
 	defer func() {
@@ -87,17 +90,26 @@ func RenderPDF(w io.Writer, rep Report) (err error) {
 	if d.f.Err() {
 		return fmt.Errorf("%w: %v", ErrRender, d.f.Error())
 	}
-	pdfFonts.trim(d.f, d.added, d.covs)
-	if !disableNarrowWidths {
-		narrowWidths(d.f)
+	// The whole file is assembled and compressed in memory; only then is
+	// it written to w, so w never sees half a PDF.
+	raw := pdfBufPool.Get().(*bytes.Buffer)
+	defer pdfBufPool.Put(raw)
+	raw.Reset()
+	if err := d.f.Output(raw); err != nil {
+		return fmt.Errorf("%w: %v", ErrRender, err)
 	}
-	// Close assembles the whole file in fpdf's buffer; only then does
-	// Output write to w, so w never sees half a PDF.
-	d.f.Close()
-	if d.f.Err() {
-		return fmt.Errorf("%w: %v", ErrRender, d.f.Error())
+	if disablePageCompression {
+		_, err := w.Write(raw.Bytes())
+		return err
 	}
-	return d.f.Output(w) // now only w's own errors
+	out := pdfBufPool.Get().(*bytes.Buffer)
+	defer pdfBufPool.Put(out)
+	out.Reset()
+	if err := compressStreams(raw.Bytes(), out); err != nil {
+		return fmt.Errorf("%w: %v", ErrRender, err)
+	}
+	_, err = w.Write(out.Bytes())
+	return err
 }
 
 type pdfDoc struct {
@@ -105,7 +117,11 @@ type pdfDoc struct {
 	rep    Report
 	accent rgb
 	added  map[string]bool
-	covs   map[string]*fonts.Coverage
+	covs   map[string]*fonts.Coverage // what each face may print in this document
+	blocks []int                      // the Unicode blocks of the document's text
+	fb     []fallbackFace             // fallback faces, coverage limited to blocks
+	pw, ph float64                    // page size (mm)
+	cw     float64                    // content width between the margins
 
 	// current text style
 	family     string
@@ -125,21 +141,26 @@ type pdfDoc struct {
 
 func newPDFDoc(rep Report) (*pdfDoc, error) {
 	d := &pdfDoc{rep: rep, added: map[string]bool{}, covs: map[string]*fonts.Coverage{}, accent: parseHex(rep.Branding.Accent, parseHex(DefaultAccent, rgb{31, 111, 235}))}
+	d.blocks = reportBlocks(&rep)
 	for _, face := range fonts.Faces() {
 		c, err := fonts.CoverageOf(face)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrRender, err)
 		}
-		d.covs[face.Family+"/"+face.Style] = c
+		d.covs[face.Family+"/"+face.Style] = docCoverage(c, d.blocks)
 	}
-	f := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", SizeStr: "A4"})
+	for _, fb := range fallbacks() {
+		d.fb = append(d.fb, fallbackFace{face: fb.face, cov: docCoverage(fb.cov, d.blocks)})
+	}
+	d.pw, d.ph = rep.Paper.orDefault(rep.Tag).size()
+	d.cw = d.pw - marginL - marginR
+	f := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", Size: fpdf.SizeType{Wd: d.pw, Ht: d.ph}})
 	d.f = f
 	f.SetMargins(marginL, marginT, marginR)
 	f.SetAutoPageBreak(true, marginB)
 	f.AliasNbPages("{nb}")
-	// Page content streams stay uncompressed: fpdf makes a new zlib writer
-	// (about 1.1 MB) per stream, which cost 5.7 MB and 1.5 ms CPU for five
-	// pages; the file grows from 77 to 133 KB. Fonts are compressed anyway.
+	// fpdf would compress each page with a new zlib writer (1.2 MB each);
+	// compressStreams does it afterwards with pooled ones.
 	f.SetCompression(false)
 	f.SetCatalogSort(true) // resources in a fixed order: the same input gives the same bytes
 	title := d.plain(rep.Title)
@@ -147,7 +168,11 @@ func newPDFDoc(rep Report) (*pdfDoc, error) {
 	f.SetSubject(d.plain(rep.Kind), true)
 	f.SetCreator("Hindsight", true)
 	f.SetProducer("Hindsight", true)
-	f.SetLang(rep.Lang)
+	if rep.Tag != "" {
+		f.SetLang(rep.Tag)
+	} else {
+		f.SetLang(rep.Lang)
+	}
 	author := rep.Branding.OrgName
 	if len(rep.Authors) > 0 {
 		author = strings.Join(rep.Authors, ", ")
@@ -208,9 +233,11 @@ func (d *pdfDoc) setFont(family, style string, size float64) {
 			family, base, key = fonts.Sans, "", fonts.Sans+"/"
 		}
 		if !d.added[key] {
-			if !pdfFonts.install(d.f, face.Family, face.Style) {
-				d.f.AddUTF8FontFromBytes(face.Family, face.Style, face.Data)
+			data := pdfCuts.cutFace(face, d.blocks, d.covs[key])
+			if data == nil {
+				data = face.Data
 			}
+			d.f.AddUTF8FontFromBytes(face.Family, face.Style, data)
 			d.added[key] = true
 		}
 	}
@@ -253,11 +280,11 @@ func (d *pdfDoc) header() {
 	lw := f.GetStringWidth(left) + 4
 	f.SetXY(marginL, 10)
 	f.CellFormat(lw, 5, left, "", 0, "L", false, 0, "")
-	title := d.fit(d.safe(d.rep.Title, false), contentW-lw)
-	f.CellFormat(contentW-lw, 5, title, "", 0, "R", false, 0, "")
+	title := d.fit(d.safe(d.rep.Title, false), d.cw-lw)
+	f.CellFormat(d.cw-lw, 5, title, "", 0, "R", false, 0, "")
 	f.SetDrawColor(colLine.r, colLine.g, colLine.b)
 	f.SetLineWidth(0.2)
-	f.Line(marginL, 16, pageW-marginR, 16)
+	f.Line(marginL, 16, d.pw-marginR, 16)
 	f.SetXY(marginL, marginT)
 	d.setColor(colInk)
 }
@@ -299,7 +326,7 @@ func (d *pdfDoc) wrap(text string, w float64) []string {
 func (d *pdfDoc) block(text string, lineH float64, fill bool) {
 	f := d.f
 	left, _, _, _ := f.GetMargins()
-	w := pageW - marginR - left
+	w := d.pw - marginR - left
 	for _, line := range d.wrap(text, w) {
 		d.needSpace(lineH)
 		f.SetX(left)
@@ -307,25 +334,128 @@ func (d *pdfDoc) block(text string, lineH float64, fill bool) {
 	}
 }
 
+// watermark draws the word (DRAFT) across the page as filled glyph
+// outlines, not text: readers see it, but copying the page or extracting
+// its text (pdftotext) does not give it.
 func (d *pdfDoc) watermark() {
 	f := d.f
-	word := d.safe(strings.ToUpper(d.rep.Labels.Watermark), false)
-	if word == "" {
+	word := []rune(strings.ToUpper(d.rep.Labels.Watermark))
+	if len(word) == 0 {
 		return
 	}
-	d.setFont(fonts.Sans, "B", 90)
-	for size := 90.0; size > 20 && f.GetStringWidth(word) > 230; size -= 5 {
-		d.setFont(fonts.Sans, "B", size)
+	face, _ := fonts.Lookup(fonts.Sans, "B")
+	type placed struct {
+		g fonts.Glyph
+		x float64
 	}
-	w := f.GetStringWidth(word)
+	var glyphs []placed
+	upem, advance := 0.0, 0.0
+	for _, r := range word {
+		u, g, err := glyphOutline(face, r)
+		if err != nil || u <= 0 {
+			continue
+		}
+		upem = u
+		glyphs = append(glyphs, placed{g, advance})
+		advance += g.Advance
+	}
+	if len(glyphs) == 0 || advance <= 0 {
+		return
+	}
+	// 90 pt letters, smaller when the word would not fit the diagonal.
+	scale := min(90*25.4/72/upem, 230/advance)
+	x0, base := d.pw/2-advance*scale/2, d.ph/2+10
 	f.SetAlpha(0.08, "Normal")
-	d.setColor(colImpact)
+	f.SetFillColor(colImpact.r, colImpact.g, colImpact.b)
 	f.TransformBegin()
-	f.TransformRotate(52, pageW/2, pageH/2)
-	f.Text(pageW/2-w/2, pageH/2+10, word)
+	f.TransformRotate(52, d.pw/2, d.ph/2)
+	for _, p := range glyphs {
+		pt := func(q fonts.Point) (float64, float64) { return x0 + (p.x+q.X)*scale, base - q.Y*scale }
+		for _, c := range p.g.Contours {
+			drawContour(f, c, pt)
+		}
+	}
+	f.DrawPath("f")
 	f.TransformEnd()
 	f.SetAlpha(1, "Normal")
 	d.setColor(colInk)
+}
+
+var outlineCache sync.Map // face style + rune -> outline
+
+type cachedOutline struct {
+	upem float64
+	g    fonts.Glyph
+	err  error
+}
+
+func glyphOutline(face fonts.Face, r rune) (float64, fonts.Glyph, error) {
+	key := face.Style + string(r)
+	if v, ok := outlineCache.Load(key); ok {
+		c := v.(cachedOutline)
+		return c.upem, c.g, c.err
+	}
+	u, g, err := fonts.Outline(face, r)
+	outlineCache.Store(key, cachedOutline{u, g, err})
+	return u, g, err
+}
+
+// drawContour adds one closed TrueType contour (quadratic, with implied
+// on-curve points between two control points) to the current path.
+func drawContour(f *fpdf.Fpdf, c []fonts.Point, pt func(fonts.Point) (float64, float64)) {
+	n := len(c)
+	if n < 2 {
+		return
+	}
+	mid := func(a, b fonts.Point) fonts.Point {
+		return fonts.Point{X: (a.X + b.X) / 2, Y: (a.Y + b.Y) / 2, OnCurve: true}
+	}
+	startIdx := -1
+	for i, p := range c {
+		if p.OnCurve {
+			startIdx = i
+			break
+		}
+	}
+	var start fonts.Point
+	if startIdx < 0 {
+		start, startIdx = mid(c[0], c[1]), 0
+	} else {
+		start = c[startIdx]
+	}
+	f.MoveTo(pt(start))
+	var ctrl *fonts.Point
+	for k := 1; k <= n; k++ {
+		p := c[(startIdx+k)%n]
+		if k == n {
+			p = start
+		}
+		if p.OnCurve {
+			x, y := pt(p)
+			if ctrl != nil {
+				cx, cy := pt(*ctrl)
+				f.CurveTo(cx, cy, x, y)
+				ctrl = nil
+			} else {
+				f.LineTo(x, y)
+			}
+			continue
+		}
+		if ctrl != nil {
+			m := mid(*ctrl, p)
+			cx, cy := pt(*ctrl)
+			mx, my := pt(m)
+			f.CurveTo(cx, cy, mx, my)
+		}
+		q := p
+		ctrl = &q
+	}
+	if ctrl != nil {
+		cx, cy := pt(*ctrl)
+		x, y := pt(start)
+		f.CurveTo(cx, cy, x, y)
+	}
+	f.ClosePath()
 }
 
 func (d *pdfDoc) footer() {
@@ -337,15 +467,15 @@ func (d *pdfDoc) footer() {
 	}
 	f.SetDrawColor(colLine.r, colLine.g, colLine.b)
 	f.SetLineWidth(0.2)
-	f.Line(marginL, pageH-14, pageW-marginR, pageH-14)
+	f.Line(marginL, d.ph-14, d.pw-marginR, d.ph-14)
 	d.setFont(fonts.Sans, "", smallSize)
 	d.setColor(colMuted)
-	f.SetXY(marginL, pageH-13)
+	f.SetXY(marginL, d.ph-13)
 	// The page count is filled in at the end, so "Page X of Y" goes left,
 	// where its final width does not matter.
 	page := strings.Replace(d.pageOfText, "\x00PAGE\x00", strconv.Itoa(f.PageNo()), 1)
-	f.CellFormat(contentW/2, 5, d.safe(page, false), "", 0, "L", false, 0, "")
-	f.CellFormat(contentW/2, 5, d.safe(d.rep.Labels.Generated, false), "", 0, "R", false, 0, "")
+	f.CellFormat(d.cw/2, 5, d.safe(page, false), "", 0, "L", false, 0, "")
+	f.CellFormat(d.cw/2, 5, d.safe(d.rep.Labels.Generated, false), "", 0, "R", false, 0, "")
 	d.setColor(colInk)
 }
 
@@ -386,7 +516,7 @@ func (d *pdfDoc) titleBlock() {
 		kind = rep.Branding.OrgName + " · " + kind
 	}
 	f.SetXY(x, y)
-	f.CellFormat(pageW-marginR-x, 5, d.fit(d.safe(kind, false), pageW-marginR-x), "", 1, "L", false, 0, "")
+	f.CellFormat(d.pw-marginR-x, 5, d.fit(d.safe(kind, false), d.pw-marginR-x), "", 1, "L", false, 0, "")
 	f.SetY(max(f.GetY(), marginT+2, logoBottom))
 	f.SetX(marginL)
 	d.setFont(fonts.Sans, "B", 20)
@@ -398,13 +528,13 @@ func (d *pdfDoc) titleBlock() {
 		d.notice(rep.Labels.DraftNotice, colDraftBg, colDraftBar)
 	}
 	if rep.Audience == Internal {
-		d.notice(rep.Labels.InternalMarker+": "+rep.Labels.InternalNotice, colInternal, colImpact)
+		d.notice(rep.Labels.InternalNotice, colInternal, colImpact)
 	}
 	d.facts()
 	f.Ln(2)
 	f.SetDrawColor(d.accent.r, d.accent.g, d.accent.b)
 	f.SetLineWidth(0.8)
-	f.Line(marginL, f.GetY(), pageW-marginR, f.GetY())
+	f.Line(marginL, f.GetY(), d.pw-marginR, f.GetY())
 	f.SetLineWidth(0.2)
 	f.Ln(6)
 }
@@ -466,9 +596,9 @@ func (d *pdfDoc) facts() {
 	labelW = min(labelW+6, 62)
 	for _, fact := range d.rep.Facts {
 		d.setFont(fonts.Sans, "B", 9.5)
-		value := f.SplitText(d.safe(fact.Value, false), contentW-labelW)
+		value := f.SplitText(d.safe(fact.Value, false), d.cw-labelW)
 		h := float64(max(len(value), 1)) * 5
-		if f.GetY()+h > pageH-marginB {
+		if f.GetY()+h > d.ph-marginB {
 			f.AddPage()
 		}
 		y := f.GetY()
@@ -480,7 +610,7 @@ func (d *pdfDoc) facts() {
 		d.setColor(colInk)
 		for i, line := range value {
 			f.SetXY(marginL+labelW, y+float64(i)*5)
-			f.CellFormat(contentW-labelW, 5, line, "", 0, "L", false, 0, "")
+			f.CellFormat(d.cw-labelW, 5, line, "", 0, "L", false, 0, "")
 		}
 		f.SetXY(marginL, y+h)
 	}
@@ -488,14 +618,42 @@ func (d *pdfDoc) facts() {
 
 // needSpace moves to a new page unless h millimetres fit on this one.
 func (d *pdfDoc) needSpace(h float64) {
-	if d.f.GetY()+h > pageH-marginB {
+	if d.f.GetY()+h > d.ph-marginB {
 		d.f.AddPage()
 	}
 }
 
+// tableLead is the room a table's header and first two rows take, about.
+const tableLead = 4*tableLine + 6*tablePad + 8
+
+// sectionLead is the room a section heading needs below it on its page:
+// its own lines and the first lines of what follows (three lines of text,
+// or a table's header and two rows), so a heading never ends a page.
+func (d *pdfDoc) sectionLead(s Section) float64 {
+	d.setFont(fonts.Sans, "B", headingSize)
+	lines := len(d.f.SplitText(d.safe(s.Title, false), d.cw-20))
+	h := float64(max(lines, 1))*7 + 10.5
+	if s.UntranslatedNote != "" {
+		h += 6
+	}
+	body := strings.TrimSpace(s.Markdown)
+	switch {
+	case strings.HasPrefix(body, "|") || strings.HasPrefix(body, "```"):
+		h += tableLead
+	case body != "":
+		h += 3*bodyLine + paraGap
+	case s.WithTimeline && len(d.rep.Timeline.Entries) > 0, s.WithActions && len(d.rep.Actions.Items) > 0:
+		h += tableLead
+		if (s.WithTimeline && d.rep.Timeline.Heading != s.Title) || (s.WithActions && d.rep.Actions.Heading != s.Title) {
+			h += 8 // the table's own subheading
+		}
+	}
+	return min(h, d.ph-marginT-marginB)
+}
+
 func (d *pdfDoc) section(s Section) {
 	f := d.f
-	d.needSpace(keepWithNext)
+	d.needSpace(d.sectionLead(s))
 	f.SetX(marginL)
 	f.Bookmark(d.plain(s.Title), 0, -1)
 	d.setFont(fonts.Sans, "B", headingSize)
@@ -509,7 +667,7 @@ func (d *pdfDoc) section(s Section) {
 		tagW = f.GetStringWidth(tag) + 4
 		d.setFont(fonts.Sans, "B", headingSize)
 	}
-	lines := f.SplitText(title, contentW-tagW-3)
+	lines := f.SplitText(title, d.cw-tagW-3)
 	for i, line := range lines {
 		f.SetX(marginL)
 		f.CellFormat(f.GetStringWidth(line)+2, 7, line, "", 0, "L", false, 0, "")
@@ -528,7 +686,7 @@ func (d *pdfDoc) section(s Section) {
 	f.Ln(7.5)
 	f.SetDrawColor(colLine.r, colLine.g, colLine.b)
 	f.SetLineWidth(0.2)
-	f.Line(marginL, f.GetY(), pageW-marginR, f.GetY())
+	f.Line(marginL, f.GetY(), d.pw-marginR, f.GetY())
 	f.Ln(3)
 	if s.UntranslatedNote != "" {
 		d.setFont(fonts.Sans, "", 8.5) // not italic: a face of its own costs ~3 ms and 4 MB per document
@@ -550,9 +708,11 @@ func (d *pdfDoc) section(s Section) {
 	f.Ln(3)
 }
 
+// subheading heads a timeline or action table: it keeps the table's
+// header and first rows with it.
 func (d *pdfDoc) subheading(text string) {
 	f := d.f
-	d.needSpace(keepWithNext)
+	d.needSpace(8 + tableLead)
 	f.Bookmark(d.plain(text), 1, -1)
 	d.setFont(fonts.Sans, "B", 11)
 	d.setColor(colInk)
@@ -563,6 +723,7 @@ func (d *pdfDoc) subheading(text string) {
 
 func (d *pdfDoc) timeline(s Section) {
 	tl := d.rep.Timeline
+	d.chart() // as in the HTML export: the chart, then the table
 	if tl.Heading != s.Title {
 		d.subheading(tl.Heading)
 	}
@@ -576,11 +737,11 @@ func (d *pdfDoc) timeline(s Section) {
 		if tl.MultiDay {
 			row = append(row, pdfCell{text: e.Date, nowrap: true})
 		}
-		event, link := plainMarkdown(e.Markdown)
+		event := trimRuns(markdownRuns(e.Markdown))
 		if e.Internal {
-			event = "[" + d.rep.Labels.InternalMarker + "] " + event
+			event = append([]pdfRun{{text: "[" + d.rep.Labels.InternalMarker + "] "}}, event...)
 		}
-		row = append(row, pdfCell{text: e.Time, nowrap: true}, pdfCell{text: e.KindLabel}, pdfCell{text: event, link: link})
+		row = append(row, pdfCell{text: e.Time, nowrap: true}, pdfCell{text: e.KindLabel}, pdfCell{runs: event})
 		t.rows = append(t.rows, row)
 		t.fills = append(t.fills, e.Internal)
 	}
@@ -602,12 +763,4 @@ func (d *pdfDoc) actions(s Section) {
 		t.fills = append(t.fills, a.Internal)
 	}
 	d.table(t)
-}
-
-// plainMarkdown is the text of one paragraph of Markdown, for table cells,
-// and its first web or mail link ("" without one).
-func plainMarkdown(src string) (text, link string) {
-	w := &mdWalker{src: []byte(src)}
-	doc := markdown.Parse(w.src)
-	return strings.TrimSpace(markdown.PlainText(doc, w.src)), w.firstLink(doc)
 }

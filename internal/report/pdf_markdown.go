@@ -114,7 +114,7 @@ func (w *mdWalker) block(n ast.Node, depth int) {
 		d.needSpace(6)
 		left, _, _, _ := f.GetMargins()
 		f.SetDrawColor(colLine.r, colLine.g, colLine.b)
-		f.Line(left, f.GetY()+2, pageW-marginR, f.GetY()+2)
+		f.Line(left, f.GetY()+2, d.pw-marginR, f.GetY()+2)
 		f.Ln(5)
 	case *ast.CodeBlock, *ast.FencedCodeBlock:
 		w.codeBlock(n)
@@ -154,9 +154,9 @@ func (w *mdWalker) codeBlock(n ast.Node) {
 	f.SetCellMargin(2.5)
 	f.SetX(left)
 	f.Ln(0)
-	f.CellFormat(pageW-marginR-left, 1.5, "", "", 2, "L", true, 0, "")
+	f.CellFormat(d.pw-marginR-left, 1.5, "", "", 2, "L", true, 0, "")
 	d.block(text, codeLine, true)
-	f.CellFormat(pageW-marginR-left, 1.5, "", "", 2, "L", true, 0, "")
+	f.CellFormat(d.pw-marginR-left, 1.5, "", "", 2, "L", true, 0, "")
 	f.SetCellMargin(old)
 	f.Ln(paraGap)
 	d.applyStyle(w.bodySize())
@@ -166,7 +166,7 @@ func (w *mdWalker) blockquote(n ast.Node, depth int) {
 	d, f := w.d, w.d.f
 	left, _, _, _ := f.GetMargins()
 	startPage, startY := f.PageNo(), f.GetY()
-	inner := indented(left, quoteIndent)
+	inner := d.indented(left, quoteIndent)
 	f.SetLeftMargin(inner)
 	f.SetX(inner)
 	w.quote++
@@ -181,7 +181,7 @@ func (w *mdWalker) blockquote(n ast.Node, depth int) {
 	// Draw the quote bar on every page the quote spans.
 	f.SetFillColor(colLine.r, colLine.g, colLine.b)
 	for p := startPage; p <= endPage; p++ {
-		top, bottom := marginT, pageH-marginB
+		top, bottom := marginT, d.ph-marginB
 		if p == startPage {
 			top = startY
 		}
@@ -224,7 +224,7 @@ func (w *mdWalker) list(n *ast.List, depth int) {
 		f.CellFormat(markerW-1.2, d.lineH, d.safe(marker, false), "", 0, "R", false, 0, "")
 		// The text starts right after the marker (x is there now) and wraps
 		// to the indented margin.
-		f.SetLeftMargin(indented(left, markerW))
+		f.SetLeftMargin(d.indented(left, markerW))
 		w.blocks(item, depth+1)
 		f.SetLeftMargin(left)
 		f.SetX(left)
@@ -240,8 +240,8 @@ const minTextWidth = 80.0
 // indented moves a left margin right by by, but never so far that less
 // than minTextWidth stays for the text: deeply nested lists and quotes
 // stop indenting instead of squeezing text into a sliver.
-func indented(left, by float64) float64 {
-	return max(min(left+by, pageW-marginR-minTextWidth), left)
+func (d *pdfDoc) indented(left, by float64) float64 {
+	return max(min(left+by, d.pw-marginR-minTextWidth), left)
 }
 
 // taskBox finds a GFM task checkbox at the start of a list item.
@@ -269,7 +269,7 @@ func (w *mdWalker) table(n *extast.Table) {
 	for row := n.FirstChild(); row != nil; row = row.NextSibling() {
 		var cells []pdfCell
 		for c := row.FirstChild(); c != nil; c = c.NextSibling() {
-			cells = append(cells, pdfCell{text: strings.TrimSpace(markdown.PlainText(c, w.src)), link: w.firstLink(c)})
+			cells = append(cells, pdfCell{text: strings.TrimSpace(markdown.PlainText(c, w.src)), runs: trimRuns(cellRuns(c, w.src))})
 		}
 		if _, ok := row.(*extast.TableHeader); ok {
 			for _, c := range cells {
@@ -305,30 +305,12 @@ func (w *mdWalker) footnotes(n ast.Node, depth int) {
 		label := "[" + strconv.Itoa(note.Index) + "]"
 		lw := f.GetStringWidth(label) + 2
 		f.CellFormat(lw, d.lineH, label, "", 0, "L", false, 0, "")
-		f.SetLeftMargin(indented(left, lw))
+		f.SetLeftMargin(d.indented(left, lw))
 		w.blocks(note, depth)
 		f.SetLeftMargin(left)
 	}
 	w.size, d.lineH = old, oldLine
 	d.applyStyle(w.bodySize())
-}
-
-// firstLink returns the first web or mail link inside n, or "".
-func (w *mdWalker) firstLink(n ast.Node) string {
-	link := ""
-	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering || link != "" {
-			return ast.WalkContinue, nil
-		}
-		switch c := c.(type) {
-		case *ast.Link:
-			link = safeLink(string(c.Destination))
-		case *ast.AutoLink:
-			link = safeLink(autoLinkURL(c, w.src))
-		}
-		return ast.WalkContinue, nil
-	})
-	return link
 }
 
 func autoLinkURL(n *ast.AutoLink, src []byte) string {
@@ -441,14 +423,28 @@ func (w *mdWalker) text(s string, size float64) {
 	if s == "" {
 		return
 	}
-	d, f := w.d, w.d.f
+	d := w.d
 	d.applyStyle(size)
-	s = d.safe(s, false)
+	for _, seg := range d.segments(s, false) {
+		if seg.fb >= 0 {
+			pt, _ := d.f.GetFontSize()
+			d.useFallback(seg.fb, pt)
+		} else {
+			d.applyStyle(size)
+		}
+		w.layoutText(seg.text)
+	}
+	d.applyStyle(size)
+}
+
+// layoutText lays out already-safe text in the current font (see text).
+func (w *mdWalker) layoutText(s string) {
+	d, f := w.d, w.d.f
 	cm := f.GetCellMargin()
 	f.SetCellMargin(0)
 	defer f.SetCellMargin(cm)
 	left, _, _, _ := f.GetMargins()
-	lineStart, lineEnd := left+cm, pageW-marginR-cm
+	lineStart, lineEnd := left+cm, d.pw-marginR-cm
 	if f.GetX() < lineStart {
 		f.SetX(lineStart)
 	}
@@ -532,4 +528,96 @@ func (d *pdfDoc) slanted(w, h float64, text string) {
 	f.TransformSkewX(obliqueAngle, x, y+0.5*h+0.3*fontSize)
 	f.CellFormat(w, h, text, "", 0, "L", false, 0, d.link)
 	f.TransformEnd()
+}
+
+// cellRuns turns the inline Markdown under n into styled runs for a table
+// cell: emphasis, strong, code and links keep their look, links their
+// target on their own text.
+func cellRuns(n ast.Node, src []byte) []pdfRun {
+	var out []pdfRun
+	var walk func(n ast.Node, st pdfRun)
+	add := func(st pdfRun, s string) {
+		if s == "" {
+			return
+		}
+		st.text = s
+		out = append(out, st)
+	}
+	walk = func(n ast.Node, st pdfRun) {
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			switch c := c.(type) {
+			case *ast.Text:
+				add(st, markdown.TextValue(c, src))
+				if c.SoftLineBreak() || c.HardLineBreak() {
+					add(st, " ")
+				}
+			case *ast.String:
+				add(st, markdown.TextValue(c, src))
+			case *ast.CodeSpan:
+				s := st
+				s.mono = true
+				add(s, markdown.PlainText(c, src))
+			case *ast.Emphasis:
+				s := st
+				if c.Level >= 2 {
+					s.bold = true
+				} else {
+					s.italic = true
+				}
+				walk(c, s)
+			case *ast.Link:
+				s := st
+				s.link = safeLink(string(c.Destination))
+				walk(c, s)
+			case *ast.AutoLink:
+				s := st
+				s.link = safeLink(autoLinkURL(c, src))
+				add(s, string(c.Label(src)))
+			case *ast.Image:
+				s := st
+				s.link = safeLink(string(c.Destination))
+				alt := strings.TrimSpace(markdown.PlainText(c, src))
+				if alt == "" {
+					alt = string(c.Destination)
+				}
+				add(s, alt)
+			case *extast.FootnoteLink:
+				add(st, "["+strconv.Itoa(c.Index)+"]")
+			case *ast.RawHTML, *extast.TaskCheckBox, *extast.FootnoteBacklink:
+			default:
+				walk(c, st)
+			}
+		}
+	}
+	walk(n, pdfRun{})
+	return out
+}
+
+// markdownRuns parses one paragraph of author Markdown into cell runs.
+func markdownRuns(s string) []pdfRun {
+	src := []byte(s)
+	doc := markdown.Parse(src)
+	var out []pdfRun
+	for b := doc.FirstChild(); b != nil; b = b.NextSibling() {
+		if len(out) > 0 {
+			out = append(out, pdfRun{text: " "})
+		}
+		out = append(out, cellRuns(b, src)...)
+	}
+	return out
+}
+
+// trimRuns drops leading and trailing spaces of a cell's runs.
+func trimRuns(runs []pdfRun) []pdfRun {
+	for len(runs) > 0 && strings.TrimSpace(runs[0].text) == "" {
+		runs = runs[1:]
+	}
+	for len(runs) > 0 && strings.TrimSpace(runs[len(runs)-1].text) == "" {
+		runs = runs[:len(runs)-1]
+	}
+	if len(runs) > 0 {
+		runs[0].text = strings.TrimLeft(runs[0].text, " ")
+		runs[len(runs)-1].text = strings.TrimRight(runs[len(runs)-1].text, " ")
+	}
+	return runs
 }

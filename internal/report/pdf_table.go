@@ -2,15 +2,37 @@ package report
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hindsight-rca/hindsight/internal/fonts"
 )
 
-type pdfCell struct {
+// pdfRun is a stretch of cell text in one style.
+type pdfRun struct {
 	text   string
-	link   string // http, https or mailto; the whole cell becomes clickable
-	nowrap bool
-	align  string // "L", "C", "R"
+	bold   bool
+	italic bool
+	mono   bool
+	link   string // http, https or mailto: the run's own text is clickable
+	fb     int    // 1 + the fallback face drawing it; 0: the document's own
+}
+
+type pdfCell struct {
+	text   string // plain text, used when runs is empty
+	link   string // a link on the whole of text
+	runs   []pdfRun
+	nowrap bool // keep on one line when the column allows (dates, times)
+	align  string
+}
+
+func (c pdfCell) styled() []pdfRun {
+	if len(c.runs) > 0 {
+		return c.runs
+	}
+	if c.text == "" {
+		return nil
+	}
+	return []pdfRun{{text: c.text, link: c.link}}
 }
 
 type pdfTable struct {
@@ -20,8 +42,22 @@ type pdfTable struct {
 	fills  []bool // rows drawn with the internal tint
 }
 
-// table draws t with wrapped cells, repeating the header row on every page
-// and splitting a row taller than a page across pages.
+// cellSeg is one piece of a laid-out cell line.
+type cellSeg struct {
+	run pdfRun // text holds the piece
+	w   float64
+}
+
+type cellLine struct {
+	segs []cellSeg
+	w    float64
+}
+
+// table draws t with wrapped cells, repeating the header row on every page.
+// Columns are sized to their content; a word wider than its column breaks
+// between characters with a hyphen, so nothing is ever cut off. A table
+// starts on a new page unless its header and first two rows fit, and it
+// never leaves a single row alone on a page.
 func (d *pdfDoc) table(t pdfTable) {
 	f := d.f
 	cols := len(t.header)
@@ -29,11 +65,11 @@ func (d *pdfDoc) table(t pdfTable) {
 		return
 	}
 	left, _, _, _ := f.GetMargins()
-	avail := pageW - marginR - left
+	avail := d.pw - marginR - left
 	d.inTable = true
 	defer func() { d.inTable = false }()
 	oldMargin := f.GetCellMargin()
-	f.SetCellMargin(tablePad)
+	f.SetCellMargin(0)
 	auto, _ := f.GetAutoPageBreak()
 	f.SetAutoPageBreak(false, marginB)
 	defer func() {
@@ -43,7 +79,7 @@ func (d *pdfDoc) table(t pdfTable) {
 
 	header := make([]pdfCell, cols)
 	for i, h := range t.header {
-		header[i] = pdfCell{text: h}
+		header[i] = pdfCell{runs: []pdfRun{{text: h, bold: true}}}
 		if i < len(t.aligns) {
 			header[i].align = t.aligns[i]
 		}
@@ -59,64 +95,74 @@ func (d *pdfDoc) table(t pdfTable) {
 		}
 	}
 	widths := d.columnWidths(header, rows, avail)
-
-	d.setFont(fonts.Sans, "B", tableSize)
-	headLines := d.cellLines(header, widths)
+	headLines := d.rowLines(header, widths)
 	headH := rowHeight(headLines)
 	drawHeader := func() {
-		d.setFont(fonts.Sans, "B", tableSize)
 		y := f.GetY()
-		d.drawRow(header, headLines, widths, left, y, headH, colHeadBg, false)
+		d.drawRow(header, headLines, widths, left, y, headH, colHeadBg)
 		f.SetY(y + headH)
 	}
-	d.needSpace(headH + tableLine + 2*tablePad)
-	drawHeader()
-	d.setFont(fonts.Sans, "", tableSize)
+	laid := make([][][]cellLine, len(rows))
 	for i, row := range rows {
-		d.setFont(fonts.Sans, "", tableSize)
-		lines := d.cellLines(row, widths)
+		laid[i] = d.rowLines(row, widths)
+	}
+	// Keep the header with two rows (or all, when fewer).
+	first := headH
+	for i := 0; i < len(laid) && i < 2; i++ {
+		first += rowHeight(laid[i])
+	}
+	if first <= d.ph-marginT-marginB {
+		d.needSpace(first)
+	} else {
+		d.needSpace(headH + tableLine + 2*tablePad)
+	}
+	drawHeader()
+	for i, row := range rows {
+		lines := laid[i]
 		fill := rgb{255, 255, 255}
-		tinted := i < len(t.fills) && t.fills[i]
-		if tinted {
+		if i < len(t.fills) && t.fills[i] {
 			fill = colInternal
+		}
+		// The last row never goes alone onto a new page: when it would,
+		// the row before it goes along (when that one is not already the
+		// first row of this page).
+		if i == len(rows)-2 && len(rows) > 2 {
+			both := rowHeight(lines) + rowHeight(laid[i+1])
+			if f.GetY()+rowHeight(lines) <= d.ph-marginB && f.GetY()+both > d.ph-marginB && both+headH <= d.ph-marginT-marginB {
+				f.AddPage()
+				drawHeader()
+			}
 		}
 		for {
 			h := rowHeight(lines)
-			room := pageH - marginB - f.GetY()
+			room := d.ph - marginB - f.GetY()
 			if h <= room {
 				y := f.GetY()
-				d.drawRow(row, lines, widths, left, y, h, fill, tinted)
+				d.drawRow(row, lines, widths, left, y, h, fill)
 				f.SetY(y + h)
 				break
 			}
 			// Split the row when even an empty page could not hold it, or
 			// when a good part of it fits here; else move it whole.
 			fit := int((room - 2*tablePad) / tableLine)
-			if h <= pageH-marginT-marginB-headH && fit < 3 {
+			if (h <= d.ph-marginT-marginB-headH && fit < 3) || fit < 1 {
 				f.AddPage()
 				drawHeader()
-				d.setFont(fonts.Sans, "", tableSize)
-				continue
-			}
-			if fit < 1 {
-				f.AddPage()
-				drawHeader()
-				d.setFont(fonts.Sans, "", tableSize)
 				continue
 			}
 			head, rest := splitLines(lines, fit)
-			d.drawRow(row, head, widths, left, f.GetY(), rowHeight(head), fill, tinted)
+			d.drawRow(row, head, widths, left, f.GetY(), rowHeight(head), fill)
 			f.AddPage()
 			drawHeader()
-			d.setFont(fonts.Sans, "", tableSize)
 			lines = rest
 		}
 	}
+	d.setFont(fonts.Sans, "", tableSize)
 	f.SetX(left)
 	f.Ln(3)
 }
 
-func rowHeight(lines [][]string) float64 {
+func rowHeight(lines [][]cellLine) float64 {
 	n := 1
 	for _, l := range lines {
 		n = max(n, len(l))
@@ -124,7 +170,7 @@ func rowHeight(lines [][]string) float64 {
 	return float64(n)*tableLine + 2*tablePad
 }
 
-func splitLines(lines [][]string, n int) (head, rest [][]string) {
+func splitLines(lines [][]cellLine, n int) (head, rest [][]cellLine) {
 	for _, l := range lines {
 		k := min(n, len(l))
 		head = append(head, l[:k])
@@ -133,26 +179,148 @@ func splitLines(lines [][]string, n int) (head, rest [][]string) {
 	return head, rest
 }
 
-// cellLines wraps every cell of a row to its column width with the
-// current font.
-func (d *pdfDoc) cellLines(row []pdfCell, widths []float64) [][]string {
-	out := make([][]string, len(row))
+// runFont selects the face of a run at table size.
+func (d *pdfDoc) runFont(r pdfRun) {
+	if r.fb > 0 {
+		d.useFallback(r.fb-1, tableSize)
+		return
+	}
+	family, style, size := fonts.Sans, "", tableSize
+	if r.bold {
+		style = "B"
+	}
+	if r.mono {
+		family, style, size = fonts.Mono, "", tableSize*0.92
+	}
+	d.setFont(family, style, size)
+}
+
+// rowLines lays out every cell of a row in its column.
+func (d *pdfDoc) rowLines(row []pdfCell, widths []float64) [][]cellLine {
+	out := make([][]cellLine, len(row))
 	for i, c := range row {
-		text := d.safe(c.text, false)
-		if c.nowrap {
-			out[i] = []string{d.fit(text, widths[i]-2*tablePad)}
-			continue
-		}
-		if strings.TrimSpace(text) == "" {
-			out[i] = nil
-			continue
-		}
-		out[i] = d.f.SplitText(text, widths[i])
+		out[i] = d.layoutCell(c.styled(), max(widths[i]-2*tablePad, 1))
 	}
 	return out
 }
 
-func (d *pdfDoc) drawRow(row []pdfCell, lines [][]string, widths []float64, x, y, h float64, fill rgb, tinted bool) {
+// layoutCell wraps runs into lines at most w wide: at spaces, and inside a
+// word wider than a line between characters, with a hyphen.
+func (d *pdfDoc) layoutCell(runs []pdfRun, w float64) []cellLine {
+	var lines []cellLine
+	var cur cellLine
+	pendingSpace := 0.0 // width of the space owed before the next word
+	var spaceRun pdfRun
+	push := func(r pdfRun, text string, tw float64) {
+		if n := len(cur.segs); n > 0 && cur.segs[n-1].run.link == r.link && sameStyle(cur.segs[n-1].run, r) {
+			cur.segs[n-1].run.text += text
+			cur.segs[n-1].w += tw
+		} else {
+			r.text = text
+			cur.segs = append(cur.segs, cellSeg{run: r, w: tw})
+		}
+		cur.w += tw
+	}
+	newLine := func() {
+		lines = append(lines, cur)
+		cur = cellLine{}
+		pendingSpace = 0
+	}
+	for _, r := range d.fallbackRuns(runs) {
+		d.runFont(r)
+		text := r.text
+		spaceW := d.f.GetStringWidth(" ")
+		for len(text) > 0 {
+			if text[0] == ' ' {
+				text = text[1:]
+				if len(cur.segs) > 0 {
+					pendingSpace, spaceRun = spaceW, r
+				}
+				continue
+			}
+			n := strings.IndexByte(text, ' ')
+			if n < 0 {
+				n = len(text)
+			}
+			word := text[:n]
+			text = text[n:]
+			ww := d.f.GetStringWidth(word)
+			if len(cur.segs) > 0 && cur.w+pendingSpace+ww > w {
+				newLine()
+			}
+			if pendingSpace > 0 {
+				sr := spaceRun
+				push(sr, " ", pendingSpace)
+				pendingSpace = 0
+			}
+			for ww > w-cur.w && ww > 0 {
+				// Too wide for what is left of the line: break it.
+				hyW := d.f.GetStringWidth("-")
+				room := w - cur.w - hyW
+				cut, cutW := 0, 0.0
+				hyCut, hyCutW := 0, 0.0 // after the word's own last hyphen that fits
+				for i, c := range word {
+					cw := d.f.GetStringWidth(string(c))
+					if c == '-' && cutW+cw <= room+hyW {
+						hyCut, hyCutW = i+1, cutW+cw
+					}
+					if cutW+cw > room && i > 0 {
+						break
+					}
+					cut, cutW = i+utf8.RuneLen(c), cutW+cw
+				}
+				if hyCut > 0 && hyCut < len(word) {
+					cut, cutW = hyCut, hyCutW // its own hyphen ends the line
+				}
+				if cut >= len(word) {
+					break
+				}
+				if cut == 0 || (cutW <= 0 && len(cur.segs) > 0) {
+					newLine()
+					if ww <= w {
+						break
+					}
+					continue
+				}
+				piece := word[:cut]
+				hy := "-"
+				if strings.HasSuffix(piece, "-") {
+					hy = ""
+				}
+				push(r, piece+hy, cutW+d.f.GetStringWidth(hy))
+				newLine()
+				word = word[cut:]
+				ww -= cutW // not measured again: a long word in a narrow column stays linear
+			}
+			push(r, word, ww)
+		}
+	}
+	if len(cur.segs) > 0 {
+		lines = append(lines, cur)
+	}
+	return lines
+}
+
+func sameStyle(a, b pdfRun) bool {
+	return a.bold == b.bold && a.italic == b.italic && a.mono == b.mono && a.fb == b.fb
+}
+
+// fallbackRuns makes each run safe for its face and splits it where a
+// fallback face draws a part of it.
+func (d *pdfDoc) fallbackRuns(runs []pdfRun) []pdfRun {
+	var out []pdfRun
+	for _, r := range runs {
+		d.runFont(r)
+		for _, seg := range d.segments(r.text, false) {
+			piece := r
+			piece.text, piece.fb = seg.text, seg.fb+1
+			out = append(out, piece)
+		}
+	}
+	return out
+}
+
+func (d *pdfDoc) drawRow(row []pdfCell, lines [][]cellLine, widths []float64, x, y, h float64, fill rgb) {
 	f := d.f
 	f.SetDrawColor(colLine.r, colLine.g, colLine.b)
 	f.SetLineWidth(0.2)
@@ -161,30 +329,41 @@ func (d *pdfDoc) drawRow(row []pdfCell, lines [][]string, widths []float64, x, y
 	for i := range row {
 		w := widths[i]
 		f.Rect(cx, y, w, h, "FD")
-		align := row[i].align
-		if align == "" {
-			align = "L"
-		}
-		link := row[i].link
-		if link != "" {
-			d.setColor(d.accent)
-		}
 		for j, line := range lines[i] {
-			f.SetXY(cx, y+tablePad+float64(j)*tableLine)
-			f.CellFormat(w, tableLine, line, "", 0, align, false, 0, "")
-		}
-		if link != "" {
-			f.LinkString(cx, y, w, h, link)
-			d.setColor(colInk)
+			lx := cx + tablePad
+			switch row[i].align {
+			case "R":
+				lx = cx + w - tablePad - line.w
+			case "C":
+				lx = cx + (w-line.w)/2
+			}
+			ly := y + tablePad + float64(j)*tableLine
+			for _, s := range line.segs {
+				d.runFont(s.run)
+				if s.run.link != "" {
+					d.setColor(d.accent)
+				}
+				f.SetXY(lx, ly)
+				if s.run.italic {
+					d.slanted(s.w, tableLine, s.run.text)
+				} else {
+					f.CellFormat(s.w, tableLine, s.run.text, "", 0, "L", false, 0, "")
+				}
+				if s.run.link != "" {
+					f.LinkString(lx, ly, s.w, tableLine, s.run.link)
+					d.setColor(colInk)
+				}
+				lx += s.w
+			}
 		}
 		cx += w
 	}
-	_ = tinted
 }
 
 // columnWidths gives each column room for its content: short columns keep
 // their natural width, long ones share what is left in proportion to their
-// content, and no column gets narrower than its longest word allows.
+// content, and no column gets narrower than its longest word allows (up to
+// a third of the table; longer words break with a hyphen).
 func (d *pdfDoc) columnWidths(header []pdfCell, rows [][]pdfCell, avail float64) []float64 {
 	f := d.f
 	n := len(header)
@@ -192,24 +371,34 @@ func (d *pdfDoc) columnWidths(header []pdfCell, rows [][]pdfCell, avail float64)
 	minimum := make([]float64, n)
 	nowrap := make([]bool, n)
 	measure := func(c pdfCell, i int) {
-		text := d.safe(c.text, false)
-		w := f.GetStringWidth(text) + 2*tablePad + 0.5
-		natural[i] = max(natural[i], w)
+		line, longest := 0.0, 0.0
+		word := 0.0
+		for _, r := range d.fallbackRuns(c.styled()) {
+			d.runFont(r)
+			text := r.text
+			line += f.GetStringWidth(text)
+			for _, part := range strings.SplitAfter(text, " ") {
+				if strings.HasSuffix(part, " ") {
+					word += f.GetStringWidth(strings.TrimSuffix(part, " "))
+					longest = max(longest, word)
+					word = 0
+					continue
+				}
+				word += f.GetStringWidth(part)
+			}
+		}
+		longest = max(longest, word)
+		natural[i] = max(natural[i], line+2*tablePad+0.5)
 		if c.nowrap {
 			nowrap[i] = true
-			minimum[i] = max(minimum[i], w)
+			minimum[i] = max(minimum[i], min(line+2*tablePad+0.5, avail/3))
 			return
 		}
-		for _, word := range strings.Fields(text) {
-			minimum[i] = max(minimum[i], min(f.GetStringWidth(word)+2*tablePad+0.5, avail/3))
-		}
+		minimum[i] = max(minimum[i], min(longest+2*tablePad+0.5, avail/3))
 	}
-	d.setFont(fonts.Sans, "B", tableSize)
 	for i, h := range header {
 		measure(h, i)
-		nowrap[i] = false
 	}
-	d.setFont(fonts.Sans, "", tableSize)
 	for _, r := range rows {
 		for i := 0; i < n && i < len(r); i++ {
 			measure(r[i], i)
@@ -242,62 +431,29 @@ func (d *pdfDoc) columnWidths(header []pdfCell, rows [][]pdfCell, avail float64)
 		}
 		return widths
 	}
-	// Too wide: fixed columns keep their width, the others shrink in
-	// proportion to their content but not below their minimum.
+	// Too wide: every column gets its minimum, and what is left goes to
+	// the columns that want more, in proportion to what they want.
 	rest := avail
-	for i := range natural {
-		if nowrap[i] {
-			widths[i] = min(natural[i], avail/3)
-			rest -= widths[i]
-		}
+	for i := range minimum {
+		widths[i] = minimum[i]
+		rest -= minimum[i]
 	}
-	// Columns narrower than a fair share keep their natural width; the
-	// long ones share the rest in proportion to their content.
-	settled := make([]bool, n)
-	for i := range nowrap {
-		settled[i] = nowrap[i]
-	}
-	for {
-		open := 0
-		for i := range settled {
-			if !settled[i] {
-				open++
-			}
-		}
-		if open == 0 {
-			break
-		}
-		fair := rest / float64(open)
-		more := false
-		for i := range natural {
-			if !settled[i] && natural[i] <= fair {
-				widths[i], settled[i], more = natural[i], true, true
-				rest -= natural[i]
-			}
-		}
-		if more {
-			continue
-		}
-		nat := 0.0
-		for i := range natural {
-			if !settled[i] {
-				nat += natural[i]
-			}
-		}
-		for i := range natural {
-			if !settled[i] {
-				widths[i] = max(rest*natural[i]/nat, minimum[i])
-			}
-		}
-		break
-	}
-	sum := 0.0
-	for _, w := range widths {
-		sum += w
-	}
-	if sum > avail { // minimums alone overflow: scale everything down
+	if rest < 0 { // minimums alone overflow: scale them down (words break)
+		sum := avail - rest
 		for i := range widths {
 			widths[i] *= avail / sum
+		}
+		return widths
+	}
+	// Columns whose whole text fits in a fair share get it; the others
+	// share the remainder by how much more they want.
+	want := 0.0
+	for i := range natural {
+		want += natural[i] - minimum[i]
+	}
+	for i := range natural {
+		if want > 0 {
+			widths[i] += rest * (natural[i] - minimum[i]) / want
 		}
 	}
 	return widths

@@ -51,6 +51,12 @@ func unshapedScript(r rune) string {
 // right-to-left or shaped scripts become "[Arabic text]". Newlines are kept
 // when keepNewlines is set, else they become spaces.
 func pdfSafe(s string, cov *fonts.Coverage, keepNewlines bool) string {
+	return pdfSafeAlt(s, cov, keepNewlines, nil)
+}
+
+// pdfSafeAlt is pdfSafe that also keeps a rune cov lacks when alt says a
+// fallback face can draw it.
+func pdfSafeAlt(s string, cov *fonts.Coverage, keepNewlines bool, alt func(rune) bool) string {
 	if isPlainASCII(s) && !strings.ContainsAny(s, "\t\r") && (keepNewlines || !strings.Contains(s, "\n")) {
 		return s // the common case: nothing to do
 	}
@@ -96,7 +102,7 @@ func pdfSafe(s string, cov *fonts.Coverage, keepNewlines bool) string {
 			b.WriteByte(' ') // fpdf breaks lines only at plain spaces
 		case unicode.Is(unicode.Cc, r), unicode.Is(unicode.Cf, r), unicode.Is(unicode.Variation_Selector, r):
 			// controls, zero-width joiners, bidi marks, soft hyphens: invisible
-		case r > 0xFFFF || !cov.Has(r):
+		case r > 0xFFFF || (!cov.Has(r) && (alt == nil || !alt(r))):
 			fmt.Fprintf(&b, "[U+%04X]", r)
 		default:
 			b.WriteRune(r)

@@ -39,6 +39,9 @@ type Options struct {
 	// Now is the generation time; set it for deterministic output.
 	Now      time.Time
 	Branding Branding
+	// Paper is the PDF's page size; empty: from the language tag (Letter
+	// for en-US, en-CA, es-MX and the other Letter countries, else A4).
+	Paper Paper
 }
 
 // Report is an RCA resolved for one language, time zone and audience, with
@@ -47,6 +50,8 @@ type Options struct {
 type Report struct {
 	RCAID    string
 	Lang     string // the catalog language used for labels
+	Tag      string // the full BCP 47 tag dates are formatted for, "en-GB"
+	Paper    Paper  // the PDF's page size
 	TimeZone string
 	Audience Audience
 	State    domain.RCAState

@@ -3,13 +3,18 @@ package statuspage
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 
 	"github.com/hindsight-rca/hindsight/internal/store"
 )
@@ -24,26 +29,31 @@ type cached struct {
 	at     time.Time
 }
 
-// pageCache keeps rendered answers until Invalidate or the TTL, and makes
-// concurrent requests for the same missing key wait for one render.
+// pageCache keeps rendered answers until Invalidate or the TTL. Concurrent
+// requests for the same missing key share one render (singleflight); the
+// render runs detached from every caller's context, under its own timeout,
+// so a reader who disconnects fails no one else, and a panic in it becomes
+// an error for every waiter instead of leaving them hanging.
 type pageCache struct {
-	ttl time.Duration
-	max int
+	ttl     time.Duration
+	timeout time.Duration // bound on one render
+	max     int
 
-	mu       sync.Mutex
-	gen      uint64
-	entries  map[string]*cached
-	inflight map[string]*flight
+	group singleflight.Group
+
+	mu      sync.Mutex
+	gen     uint64
+	entries map[string]*cached
 }
 
-type flight struct {
-	done chan struct{}
-	res  *cached
-	err  error
-}
+// renderTimeout bounds one render when the site sets none.
+const renderTimeout = 30 * time.Second
+
+// errRenderPanic wraps a panic recovered from a render.
+var errRenderPanic = errors.New("statuspage: render panicked")
 
 func newPageCache(ttl time.Duration, max int) *pageCache {
-	return &pageCache{ttl: ttl, max: max, entries: map[string]*cached{}, inflight: map[string]*flight{}}
+	return &pageCache{ttl: ttl, timeout: renderTimeout, max: max, entries: map[string]*cached{}}
 }
 
 // invalidate drops every entry; renders already running do not store theirs.
@@ -54,48 +64,84 @@ func (c *pageCache) invalidate() {
 	c.mu.Unlock()
 }
 
-// get returns the entry for key, rendering it with build when missing or stale.
-func (c *pageCache) get(key string, now time.Time, build func() (*cached, error)) (*cached, error) {
+// get returns the entry for key, rendering it with build when missing or
+// stale. build gets a context that keeps ctx's values but not its
+// cancellation. get returns early with ctx's error when ctx ends first; the
+// render goes on for the others.
+func (c *pageCache) get(ctx context.Context, key string, now time.Time, build func(context.Context) (*cached, error)) (*cached, error) {
 	c.mu.Lock()
 	stale := c.entries[key]
+	c.mu.Unlock()
 	if stale != nil && now.Sub(stale.at) < c.ttl {
-		c.mu.Unlock()
 		return stale, nil
 	}
-	if f, ok := c.inflight[key]; ok {
-		c.mu.Unlock()
-		<-f.done
-		return f.res, f.err
+	detached := context.WithoutCancel(ctx)
+	ch := c.group.DoChan(key, func() (any, error) { return c.fill(detached, key, now, stale, build) })
+	select {
+	case res := <-ch:
+		if res.Err != nil {
+			return nil, res.Err
+		}
+		return res.Val.(*cached), nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
-	f := &flight{done: make(chan struct{})}
-	c.inflight[key] = f
+}
+
+// fill renders key once for every waiter and stores a good answer.
+func (c *pageCache) fill(ctx context.Context, key string, now time.Time, stale *cached, build func(context.Context) (*cached, error)) (*cached, error) {
+	c.mu.Lock()
 	gen := c.gen
 	c.mu.Unlock()
-
-	f.res, f.err = build()
-	fresh := f.err == nil
-	if fresh {
-		f.res.at = now
-		f.res.etag = etagOf(f.res.body)
-		f.res.gz = gzipped(f.res.body)
-	} else if stale != nil && errors.Is(f.err, store.ErrUnavailable) {
-		// Storage is down: the last good answer beats an error on the page
-		// people read during an incident. It stays expired, so the next
-		// request tries storage again.
-		f.res, f.err = stale, nil
-	}
-
-	c.mu.Lock()
-	delete(c.inflight, key)
-	if fresh && gen == c.gen && f.res.status == http.StatusOK {
-		if len(c.entries) >= c.max {
-			c.entries = map[string]*cached{}
+	res, err := c.build(ctx, build)
+	if err != nil {
+		if stale != nil && errors.Is(err, store.ErrUnavailable) {
+			// Storage is down: the last good answer beats an error on the
+			// page people read during an incident. It stays expired, so the
+			// next request tries storage again.
+			return stale, nil
 		}
-		c.entries[key] = f.res
+		return nil, err
 	}
-	c.mu.Unlock()
-	close(f.done)
-	return f.res, f.err
+	res.at = now
+	res.etag = etagOf(res.body)
+	res.gz = gzipped(res.body)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen == c.gen && res.status == http.StatusOK {
+		if _, ok := c.entries[key]; !ok && len(c.entries) >= c.max {
+			c.evictOldest()
+		}
+		c.entries[key] = res
+	}
+	return res, nil
+}
+
+// build runs one render under the cache's timeout, turning a panic into
+// an error.
+func (c *pageCache) build(ctx context.Context, build func(context.Context) (*cached, error)) (res *cached, err error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	defer func() {
+		if p := recover(); p != nil {
+			res, err = nil, fmt.Errorf("%w: %v\n%s", errRenderPanic, p, debug.Stack())
+		}
+	}()
+	return build(ctx)
+}
+
+// evictOldest drops the entry rendered longest ago; the caller holds mu.
+// Keys are bounded by the request checks (paths, months, languages), so
+// this runs rarely and a scan is cheap.
+func (c *pageCache) evictOldest() {
+	var oldest string
+	var at time.Time
+	for k, e := range c.entries {
+		if oldest == "" || e.at.Before(at) {
+			oldest, at = k, e.at
+		}
+	}
+	delete(c.entries, oldest)
 }
 
 // gzipped compresses b once per render, so every reader that accepts gzip

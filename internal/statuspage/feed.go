@@ -51,13 +51,12 @@ type atomText struct {
 // updates (newest first) as HTML content. Labels are in the language named
 // by ?lang= (feed readers send no Accept-Language worth trusting), else the
 // page's default.
-func (s *Site) feed(r *http.Request, _ string) (*cached, error) {
+func (s *Site) feed(r *http.Request, lang string) (*cached, error) {
 	c, err := s.load(r.Context(), loadSpec{newest: 50, unresolved: true})
 	if err != nil {
 		return nil, err
 	}
-	lang := s.cat.Match(r.URL.Query().Get("lang"), s.cfg.DefaultLanguage)
-	l := s.cat.Localizer(lang)
+	l := s.cat.Localizer(lang) // checked by serve: ?lang= or the default
 	base := c.BaseURL
 	f := atomFeed{
 		Lang:    lang,

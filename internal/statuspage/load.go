@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"sort"
 	"strings"
 	"time"
@@ -57,10 +56,7 @@ type loadSpec struct {
 // load reads the components, the incidents the spec names and every
 // published RCA linked to them. Nothing unpublished enters Content.RCAs.
 func (s *Site) load(ctx context.Context, spec loadSpec) (*Content, error) {
-	base := s.cfg.BaseURL
-	if base == "" {
-		base, _ = ctx.Value(baseKey{}).(string)
-	}
+	base := s.cfg.BaseURL // "" when none is configured: links stay relative
 	pid, err := s.pageID(ctx)
 	if err != nil {
 		return nil, err
@@ -182,17 +178,4 @@ func (c *Content) updatedAt() time.Time {
 
 func sortNewestFirst(list []domain.Incident) {
 	sort.SliceStable(list, func(i, j int) bool { return list[i].StartedAt.After(list[j].StartedAt) })
-}
-
-// baseKey carries the request's own base URL when none is configured.
-type baseKey struct{}
-
-// requestBase is scheme://host of the request, for absolute links when no
-// base URL is configured.
-func requestBase(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
 }

@@ -11,7 +11,9 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -57,6 +59,8 @@ type Site struct {
 	cache   *pageCache
 	mux     *http.ServeMux
 
+	baseHost string // host name of cfg.BaseURL; "" when none is configured
+
 	mu          sync.Mutex
 	pageIDCache string
 }
@@ -81,7 +85,7 @@ func NewSite(st store.Store, cat *i18n.Catalog, tfs fs.FS, cfg Config, rcaText R
 	if cfg.TimeZone == "" {
 		cfg.TimeZone = "UTC"
 	}
-	loc, err := time.LoadLocation(cfg.TimeZone)
+	loc, err := domain.LoadZone(cfg.TimeZone)
 	if err != nil {
 		return nil, fmt.Errorf("statuspage: time zone %q: %w", cfg.TimeZone, err)
 	}
@@ -99,6 +103,13 @@ func NewSite(st store.Store, cat *i18n.Catalog, tfs fs.FS, cfg Config, rcaText R
 	}
 	s := &Site{store: st, cat: cat, cfg: cfg, loc: loc, rcaText: rcaText, log: log,
 		pages: map[string]*template.Template{}, cache: newPageCache(cfg.CacheTTL, 1024)}
+	if cfg.BaseURL != "" {
+		u, err := url.Parse(cfg.BaseURL)
+		if err != nil || u.Hostname() == "" {
+			return nil, fmt.Errorf("statuspage: base URL %q: want scheme://host", cfg.BaseURL)
+		}
+		s.baseHost = strings.TrimSuffix(u.Hostname(), ".")
+	}
 	if err := s.parse(tfs); err != nil {
 		return nil, err
 	}
@@ -144,19 +155,32 @@ type builder func(r *http.Request, lang string) (*cached, error)
 func (s *Site) serveHTML(b builder) http.HandlerFunc { return s.serve(true, b) }
 
 // serve answers from the cache, rendering on a miss, with ETag and 304.
+// Everything that selects a cache entry is checked first (host, month,
+// language), so no request makes a key the page's own links would not.
 func (s *Site) serve(localized bool, b builder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		lang := ""
-		if localized {
-			lang = s.cat.Match(r.URL.Query().Get("lang"), r.Header.Get("Accept-Language"), s.cfg.DefaultLanguage)
+		if !s.hostAllowed(r.Host) {
+			s.misdirected(w, r, localized)
+			return
 		}
-		key := r.URL.Path + "?" + cacheQuery(r) + "|" + lang
-		if s.cfg.BaseURL == "" {
-			key += "|" + r.Host
-			r = r.WithContext(context.WithValue(r.Context(), baseKey{}, requestBase(r)))
-		}
-		e, err := s.cache.get(key, s.cfg.Now(), func() (*cached, error) { return b(r, lang) })
+		lang, err := s.language(r, localized)
 		if err != nil {
+			s.fail(w, r, s.cat.Match(r.Header.Get("Accept-Language"), s.cfg.DefaultLanguage), localized, err)
+			return
+		}
+		query, err := s.cacheQuery(r)
+		if err != nil {
+			s.fail(w, r, lang, localized, err)
+			return
+		}
+		key := r.URL.Path + "?" + query + "|" + lang
+		e, err := s.cache.get(r.Context(), key, s.cfg.Now(), func(ctx context.Context) (*cached, error) {
+			return b(r.WithContext(ctx), lang)
+		})
+		if err != nil {
+			if r.Context().Err() != nil {
+				return // the reader left; the render goes on for the others
+			}
 			s.fail(w, r, lang, localized, err)
 			return
 		}
@@ -164,21 +188,18 @@ func (s *Site) serve(localized bool, b builder) http.HandlerFunc {
 		h.Set("Content-Type", e.ctype)
 		h.Set("Cache-Control", "public, no-cache")
 		body, etag := e.body, e.etag
-		var vary []string
+		// Vary names every request header that can change the answer, on
+		// every answer of a URL, gzipped or not.
+		vary := []string{"Accept-Encoding"}
 		if localized {
 			vary = append(vary, "Accept-Language")
 		}
-		if e.gz != nil {
-			vary = append(vary, "Accept-Encoding")
-			if acceptsGzip(r.Header.Get("Accept-Encoding")) {
-				body, etag = e.gz, strings.TrimSuffix(e.etag, `"`)+`-gz"`
-				h.Set("Content-Encoding", "gzip")
-			}
+		if e.gz != nil && acceptsGzip(r.Header.Get("Accept-Encoding")) {
+			body, etag = e.gz, strings.TrimSuffix(e.etag, `"`)+`-gz"`
+			h.Set("Content-Encoding", "gzip")
 		}
 		h.Set("ETag", etag)
-		if len(vary) > 0 {
-			h.Set("Vary", strings.Join(vary, ", "))
-		}
+		h.Set("Vary", strings.Join(vary, ", "))
 		if localized {
 			h.Set("Content-Security-Policy", s.csp)
 			h.Set("Content-Language", lang)
@@ -198,21 +219,77 @@ func (s *Site) serve(localized bool, b builder) http.HandlerFunc {
 	}
 }
 
-// cacheQuery keeps only the query parameters that change an answer.
-func cacheQuery(r *http.Request) string {
-	if m := r.URL.Query().Get("month"); m != "" && strings.HasPrefix(r.URL.Path, "/status/history") {
-		return "month=" + m
+// hostAllowed reports whether a request's Host may be answered: any host
+// when no base URL is configured (links are then relative and nothing in
+// an answer depends on the host), else the base URL's host name (the port
+// may differ, as behind a proxy or on the public listener).
+func (s *Site) hostAllowed(host string) bool {
+	if s.baseHost == "" {
+		return true
 	}
-	if l := r.URL.Query().Get("lang"); l != "" && r.URL.Path == "/status/feed.atom" {
-		return "lang=" + l
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
 	}
-	return ""
+	host = strings.TrimSuffix(strings.Trim(host, "[]"), ".")
+	return strings.EqualFold(host, s.baseHost)
 }
 
-// errNotFound and errBadMonth are client errors with a page of their own.
+// misdirected answers 421: this server does not serve that host name.
+func (s *Site) misdirected(w http.ResponseWriter, r *http.Request, html bool) {
+	s.fail(w, r, s.cat.Match(r.Header.Get("Accept-Language"), s.cfg.DefaultLanguage), html, errMisdirected)
+}
+
+// language is the answer's language: for pages an explicit ?lang= (which
+// must be a supported language) or else Accept-Language; for the feed
+// ?lang= or the default; "" for the JSON documents.
+func (s *Site) language(r *http.Request, localized bool) (string, error) {
+	q := r.URL.Query().Get("lang")
+	feed := r.URL.Path == "/status/feed.atom"
+	if !localized && !feed {
+		return "", nil
+	}
+	if q != "" {
+		// reportpdf: a regional tag (en-GB) keeps its date formats;
+		// Resolve answers from a small fixed set, safe as a cache key.
+		if _, _, err := s.cat.ParseTag(q); err != nil {
+			return "", errBadLanguage
+		}
+		return s.cat.Resolve(q), nil
+	}
+	if feed {
+		return s.cfg.DefaultLanguage, nil
+	}
+	return s.cat.Resolve(r.Header.Get("Accept-Language"), s.cfg.DefaultLanguage), nil
+}
+
+// Oldest month /status/history answers; anything before is refused, as is
+// any month after the current one.
+const firstMonth = 1990
+
+// cacheQuery keeps only the query parameters that change an answer, checked
+// and in their canonical form.
+func (s *Site) cacheQuery(r *http.Request) (string, error) {
+	if r.URL.Path != "/status/history" {
+		return "", nil
+	}
+	m := r.URL.Query().Get("month")
+	if m == "" {
+		return "", nil
+	}
+	t, err := time.ParseInLocation("2006-01", m, s.loc)
+	if err != nil || t.Year() < firstMonth || t.After(monthStart(s.cfg.Now(), s.loc)) {
+		return "", errBadMonth
+	}
+	return "month=" + t.Format("2006-01"), nil
+}
+
+// errNotFound, errBadMonth, errBadLanguage and errMisdirected are client
+// errors with a page of their own.
 var (
-	errNotFound = errors.New("statuspage: not found")
-	errBadMonth = errors.New("statuspage: bad month")
+	errNotFound    = errors.New("statuspage: not found")
+	errBadMonth    = errors.New("statuspage: bad month")
+	errBadLanguage = errors.New("statuspage: unsupported language")
+	errMisdirected = errors.New("statuspage: host not served")
 )
 
 func (s *Site) fail(w http.ResponseWriter, r *http.Request, lang string, html bool, err error) {
@@ -220,9 +297,11 @@ func (s *Site) fail(w http.ResponseWriter, r *http.Request, lang string, html bo
 	switch {
 	case errors.Is(err, errNotFound), errors.Is(err, store.ErrNotFound):
 		status = http.StatusNotFound
-	case errors.Is(err, errBadMonth):
+	case errors.Is(err, errBadMonth), errors.Is(err, errBadLanguage):
 		status = http.StatusBadRequest
-	case errors.Is(err, store.ErrUnavailable):
+	case errors.Is(err, errMisdirected):
+		status = http.StatusMisdirectedRequest
+	case errors.Is(err, store.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
 		status = http.StatusServiceUnavailable
 	}
 	if status >= 500 {
@@ -231,7 +310,7 @@ func (s *Site) fail(w http.ResponseWriter, r *http.Request, lang string, html bo
 	if !html {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.WriteHeader(status)
-		code := map[int]string{404: "not_found", 400: "bad_request", 503: "unavailable"}[status]
+		code := map[int]string{404: "not_found", 400: "bad_request", 421: "misdirected", 503: "unavailable"}[status]
 		if code == "" {
 			code = "internal"
 		}
@@ -245,6 +324,11 @@ func (s *Site) fail(w http.ResponseWriter, r *http.Request, lang string, html bo
 		msg = l.T("status.incident.not_found")
 	case http.StatusBadRequest:
 		msg = l.T("status.history.bad_month")
+		if errors.Is(err, errBadLanguage) {
+			msg = l.T("status.bad_language")
+		}
+	case http.StatusMisdirectedRequest:
+		msg = l.T("status.misdirected")
 	}
 	body, rerr := s.render("error", lang, &pageData{Lang: lang, Name: s.cfg.Name, Title: s.cfg.Name, Message: msg, Zone: l.ZoneLabel(s.cfg.Now(), s.loc), FeedURL: "/status/feed.atom"})
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -29,7 +29,7 @@ import (
 var siteNow = time.Date(2024, 9, 20, 10, 0, 0, 0, time.UTC)
 
 type siteFixture struct {
-	t    *testing.T
+	t    testing.TB
 	st   store.Store
 	site *Site
 	api  domain.Component
@@ -47,7 +47,7 @@ func fakeRCAText(_ context.Context, r domain.RCA, _ []domain.Incident, lang stri
 	return b.String(), nil
 }
 
-func newSiteFixture(t *testing.T) *siteFixture {
+func newSiteFixture(t testing.TB) *siteFixture {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, t.TempDir())
@@ -128,7 +128,7 @@ func (f *siteFixture) incident(key, title string, impact domain.Impact, start ti
 
 func (f *siteFixture) get(path string, header ...string) *httptest.ResponseRecorder {
 	f.t.Helper()
-	r := httptest.NewRequest("GET", path, nil)
+	r := httptest.NewRequest("GET", "https://status.lumen.example"+path, nil)
 	for i := 0; i+1 < len(header); i += 2 {
 		r.Header.Set(header[i], header[i+1])
 	}
@@ -235,6 +235,11 @@ func TestIncidentPage(t *testing.T) {
 	if !strings.Contains(txt, "4:05") {
 		t.Errorf("update time not in Europe/Berlin: %s", txt)
 	}
+	// reportpdf: a regional tag formats dates and times its own way.
+	gb := text(f.ok("/status/incidents/"+id, "Accept-Language", "en-GB,en;q=0.8"))
+	inOrder(t, gb, "Occurred on", "3 Sep 2024, 16:00", "16:05")
+	us := text(f.ok("/status/incidents/" + id + "?lang=en-US"))
+	inOrder(t, us, "Occurred on", "Sep 3, 2024", "4:05")
 	de := text(f.ok("/status/incidents/"+id, "Accept-Language", "de"))
 	inOrder(t, de, "Auswirkung", "Erheblich", "Aufgetreten am", "dauerte etwa 1 Stunde", "Betroffen", "Teilausfall", "Gelöst", "16:05", "Ursachenanalyse")
 
@@ -477,7 +482,7 @@ func BenchmarkOverviewCached(b *testing.B) {
 	comp := domain.Component{Name: "API"}
 	_ = st.CreateComponent(ctx, &comp)
 	seedIncidents(b, st, comp.ID, 1000)
-	req := httptest.NewRequest("GET", "/status", nil)
+	req := httptest.NewRequest("GET", "https://status.lumen.example/status", nil)
 	w := httptest.NewRecorder()
 	site.Handler().ServeHTTP(w, req) // warm the cache
 	if w.Code != 200 {
@@ -488,7 +493,7 @@ func BenchmarkOverviewCached(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			w := httptest.NewRecorder()
-			site.Handler().ServeHTTP(w, httptest.NewRequest("GET", "/status", nil))
+			site.Handler().ServeHTTP(w, httptest.NewRequest("GET", "https://status.lumen.example/status", nil))
 			if w.Code != 200 {
 				b.Errorf("status %d", w.Code)
 			}
@@ -516,7 +521,7 @@ func BenchmarkOverviewUncached(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		site.Invalidate()
 		w := httptest.NewRecorder()
-		site.Handler().ServeHTTP(w, httptest.NewRequest("GET", "/status", nil))
+		site.Handler().ServeHTTP(w, httptest.NewRequest("GET", "https://status.lumen.example/status", nil))
 		if w.Code != 200 {
 			b.Fatalf("status %d", w.Code)
 		}
@@ -586,14 +591,14 @@ func TestEmptyPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	w := httptest.NewRecorder()
-	site.Handler().ServeHTTP(w, httptest.NewRequest("GET", "/status", nil))
+	site.Handler().ServeHTTP(w, httptest.NewRequest("GET", "https://status.lumen.example/status", nil))
 	txt := text(w.Body.String())
 	if w.Code != 200 || strings.Count(txt, "No notices reported this month") != 3 {
 		t.Fatalf("%d: %s", w.Code, txt)
 	}
 	inOrder(t, txt, "Status", "All systems operational", "No components are listed yet.", "September 2024", "August 2024", "July 2024", "Times are shown in UTC.")
 	w = httptest.NewRecorder()
-	site.Handler().ServeHTTP(w, httptest.NewRequest("GET", "/api/v2/summary.json", nil))
+	site.Handler().ServeHTTP(w, httptest.NewRequest("GET", "https://status.lumen.example/api/v2/summary.json", nil))
 	var sum V2Summary
 	if err := json.Unmarshal(w.Body.Bytes(), &sum); err != nil || sum.Status.Indicator != "none" || sum.Components == nil || sum.Incidents == nil {
 		t.Errorf("summary %s (%v)", w.Body.String(), err)

@@ -90,7 +90,7 @@ type rcaView struct {
 
 func (s *Site) base(r *http.Request, lang string) *pageData {
 	l := s.cat.Localizer(lang)
-	d := &pageData{Lang: lang, Name: s.cfg.Name, Title: l.T("status.page.title", map[string]any{"Value": s.cfg.Name}),
+	d := &pageData{Lang: lang, Name: s.cfg.Name, Title: pageTitle(l, s.cfg.Name),
 		Zone: l.ZoneLabel(s.cfg.Now(), s.loc), FeedURL: "/status/feed.atom?lang=" + url.QueryEscape(lang)}
 	for _, code := range s.cat.Languages() {
 		q := url.Values{}

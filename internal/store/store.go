@@ -22,6 +22,10 @@ var (
 	ErrDuplicate = errors.New("store: duplicate")
 	// ErrUnavailable: the storage engine cannot be reached; callers answer 503.
 	ErrUnavailable = errors.New("store: unavailable")
+	// ErrLastAdmin: UpdateUser would leave no active (enabled) admin. Both
+	// stores decide it atomically, so parallel demotions cannot pass
+	// together (area edges, issue 10).
+	ErrLastAdmin = errors.New("store: last active admin")
 )
 
 // ConflictError is returned (wrapping ErrConflict) by RCA writes whose version
@@ -204,8 +208,15 @@ type Store interface {
 	GetUser(ctx context.Context, id string) (domain.User, error)
 	GetUserByEmail(ctx context.Context, email string) (domain.User, error)
 	ListUsers(ctx context.Context) ([]domain.User, error) // by email
-	UpdateUser(ctx context.Context, u *domain.User) error // ErrDuplicate when the new email is taken
+	UpdateUser(ctx context.Context, u *domain.User) error // ErrDuplicate when the new email is taken; ErrLastAdmin
+
 	CountUsers(ctx context.Context) (int, error)
+	// Single sign-on identities (area edges, issue 10): one (issuer,
+	// subject) names at most one user (ErrDuplicate); LinkIdentity sets it
+	// on a user who has none yet, and is ErrConflict when the user is
+	// linked to another identity already.
+	GetUserByIdentity(ctx context.Context, issuer, subject string) (domain.User, error)
+	LinkIdentity(ctx context.Context, userID, issuer, subject string) error
 
 	// API tokens, looked up by the hash of their secret.
 	CreateToken(ctx context.Context, t *domain.APIToken) error

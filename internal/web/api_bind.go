@@ -19,24 +19,42 @@ import (
 // whether the handler may go on. Enum values and time order are left to the
 // domain's Validate (422).
 func bindJSON(c *gin.Context, v any) bool {
-	if ct := c.ContentType(); ct != "" && ct != "application/json" && !strings.HasSuffix(ct, "+json") {
-		abortJSON(c, http.StatusUnsupportedMediaType, codeBadRequest, "Send the body as application/json.")
-		return false
+	body, ok := readJSONBody(c)
+	return ok && decodeStrict(c, body, v)
+}
+
+// readJSONBody reads a JSON request body: another content type is 415 (a
+// body without one too), an unreadable body 400, one over the limit 413,
+// an empty one 400. It answers the error itself.
+func readJSONBody(c *gin.Context) ([]byte, bool) {
+	if ct := c.ContentType(); ct != "" && !isJSONType(ct) {
+		abortJSON(c, http.StatusUnsupportedMediaType, codeUnsupportedMedia, "")
+		return nil, false
 	}
 	body, err := io.ReadAll(c.Request.Body)
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			abortJSON(c, http.StatusRequestEntityTooLarge, codeTooLarge, "")
-			return false
+			return nil, false
 		}
 		abortJSON(c, http.StatusBadRequest, codeBadRequest, "The request body could not be read.")
-		return false
+		return nil, false
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		abortJSON(c, http.StatusBadRequest, codeInvalidJSON, "The request body is empty; send a JSON object.")
-		return false
+		return nil, false
 	}
+	if c.ContentType() == "" { // hygiene: a JSON body names its type
+		abortJSON(c, http.StatusUnsupportedMediaType, codeUnsupportedMedia, "")
+		return nil, false
+	}
+	return body, true
+}
+
+// decodeStrict decodes body into v: unknown fields, more than one value,
+// wrong types and syntax errors are 400. It answers the error itself.
+func decodeStrict(c *gin.Context, body []byte, v any) bool {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -49,6 +67,9 @@ func bindJSON(c *gin.Context, v any) bool {
 	}
 	return true
 }
+
+// isJSONType reports whether a media type (without parameters) is JSON.
+func isJSONType(ct string) bool { return ct == "application/json" || strings.HasSuffix(ct, "+json") }
 
 // decodeMessage explains a json decoding error without echoing the body.
 func decodeMessage(err error) string {

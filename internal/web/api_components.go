@@ -61,14 +61,14 @@ func (s *Server) apiComponentGet(c *gin.Context) {
 }
 
 func (s *Server) apiComponentUpdate(c *gin.Context) {
-	var in componentInput
-	if !bindJSON(c, &in) {
-		return
-	}
 	ctx := c.Request.Context()
 	cp, err := s.store.GetComponent(ctx, c.Param("id"))
 	if err != nil {
 		s.apiError(c, err)
+		return
+	}
+	var in componentInput
+	if !s.bindReplace(c, &in, cp) { // hygiene: the GET document is accepted back
 		return
 	}
 	if err := checkVersion(in.Version); err != nil {

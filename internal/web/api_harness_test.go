@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -149,6 +150,9 @@ func (e *env) serve(r req) *httptest.ResponseRecorder {
 		body = bytes.NewReader(raw)
 	}
 	hr := httptest.NewRequest(r.method, r.path, body)
+	if u, err := url.Parse(e.srv.cfg.BaseURL); err == nil && u.Host != "" {
+		hr.Host = u.Host // the status page answers only its configured host (421 otherwise)
+	}
 	if body != nil {
 		hr.Header.Set("Content-Type", "application/json")
 	}

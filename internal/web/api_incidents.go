@@ -106,6 +106,10 @@ func (s *Server) apiIncidentReplace(c *gin.Context) {
 		s.apiError(c, err)
 		return
 	}
+	if err := changedReadOnly(in.ID, cur.ID, in.CreatedAt, cur.CreatedAt); err != nil { // hygiene
+		s.apiError(c, err)
+		return
+	}
 	if err := checkVersion(in.Version); err != nil {
 		s.apiError(c, err)
 		return

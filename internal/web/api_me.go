@@ -18,14 +18,14 @@ type meUpdate struct {
 }
 
 func (s *Server) apiMeUpdate(c *gin.Context) {
-	var in meUpdate
-	if !bindJSON(c, &in) {
-		return
-	}
 	ctx := c.Request.Context()
 	u, err := s.store.GetUser(ctx, mustUser(c).ID)
 	if err != nil {
 		s.apiError(c, err)
+		return
+	}
+	var in meUpdate
+	if !s.bindReplaceIgnoring(c, &in, []string{"token", "csrf_token"}, meDocument(c, mustUser(c)), mustUser(c)) { // hygiene: GET /me, or its user, is accepted back
 		return
 	}
 	if in.Name != nil {

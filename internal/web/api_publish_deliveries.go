@@ -24,5 +24,5 @@ func (s *Server) apiRCADeliveries(c *gin.Context) {
 	if ds == nil {
 		ds = []domain.Delivery{}
 	}
-	c.JSON(http.StatusOK, gin.H{"items": ds})
+	c.JSON(http.StatusOK, gin.H{"items": s.redactDeliveries(ctx, ds)})
 }

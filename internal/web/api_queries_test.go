@@ -53,13 +53,20 @@ func TestRCAReplaceKeepsServerOwnedFields(t *testing.T) {
 	r := e.rca("Disk full", "partner", inc.ID)
 	orig := r
 	r.Sections = slices.Clone(r.Sections) // orig must not see the edits below
-	// A client tries to rewrite what the server owns.
-	r.ID = "forged"
+	// A changed id or created_at is refused, naming them (hygiene: a PUT
+	// takes its GET back, read-only members unchanged).
+	forged := r
+	forged.ID = "forged"
+	forged.CreatedAt = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	if w := e.as("author", "PUT", "/api/v1/rcas/"+orig.ID, forged); w.Code != 422 ||
+		!hasProblemOn(decodeErr(t, w), "id") || !hasProblemOn(decodeErr(t, w), "created_at") {
+		t.Fatalf("forged id: %d %s", w.Code, w.Body)
+	}
+	// Other server-owned members a client rewrites are ignored.
 	r.Template = "standard"
 	r.CreatedBy = "someone"
-	r.CreatedAt = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 	r.History = []domain.StateChange{{From: "draft", To: "published"}}
-	r.PublishedAt = &r.CreatedAt
+	r.PublishedAt = &forged.CreatedAt
 	r.Sections[0].Guidance = "ignore the template"
 	r.Sections[0].Required = false
 	// And legitimately adds a custom section and drops another.

@@ -2,14 +2,16 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"net/http"
+	"net/url"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
 	"github.com/hindsight-rca/hindsight/internal/export"
+	"github.com/hindsight-rca/hindsight/internal/i18n"
 	"github.com/hindsight-rca/hindsight/internal/report"
 )
 
@@ -17,6 +19,7 @@ import (
 type exportQuery struct {
 	format, lang, tz string
 	audience         report.Audience
+	paper            report.Paper
 }
 
 // apiRCAExport answers a report file:
@@ -34,7 +37,10 @@ func (s *Server) apiRCAExport(c *gin.Context) {
 		return
 	}
 	if q.lang == "" {
-		q.lang = s.catalog.Match(r.Language)
+		q.lang = r.Language // its regional formats too, when it has a region
+		if _, _, err := s.catalog.ParseTag(q.lang); err != nil {
+			q.lang = s.catalog.Match(r.Language)
+		}
 	}
 	in, err := export.Load(ctx, s.store, r, q.audience)
 	if err != nil {
@@ -42,7 +48,7 @@ func (s *Server) apiRCAExport(c *gin.Context) {
 		return
 	}
 	rep, err := report.Build(r, in.Incidents, in.Components, in.Authors, s.catalog, report.Options{
-		Lang: q.lang, TimeZone: q.tz, Audience: q.audience, Now: s.now(), Branding: s.cfg.Branding,
+		Lang: q.lang, TimeZone: q.tz, Audience: q.audience, Paper: q.paper, Now: s.now(), Branding: s.cfg.Branding,
 	})
 	if err != nil {
 		s.apiError(c, err)
@@ -69,47 +75,41 @@ func (s *Server) apiRCAExport(c *gin.Context) {
 	c.Data(http.StatusOK, contentType, buf.Bytes())
 }
 
-// exportQuery validates the query parameters; each bad one is a 400 with a
-// message saying what is allowed.
+// exportQuery validates the query parameters through report.ParseOptions;
+// a bad or unknown one is a 400 with a message saying what is allowed.
 func (s *Server) exportQuery(c *gin.Context) (exportQuery, error) {
 	l := s.catalog.Localizer(s.requestLang(c))
-	bad := func(field, key, value string, data map[string]any) error {
-		if data == nil {
-			data = map[string]any{}
-		}
-		data["Value"] = quote(value)
-		return &httpError{Status: http.StatusBadRequest, Code: codeBadRequest, Message: l.T(key, data),
-			Extra: map[string]any{"field": field}}
-	}
-	q := exportQuery{
-		format:   strings.ToLower(strings.TrimSpace(c.DefaultQuery("format", "pdf"))),
-		lang:     strings.TrimSpace(c.Query("lang")),
-		tz:       strings.TrimSpace(c.Query("tz")),
-		audience: report.Audience(strings.ToLower(strings.TrimSpace(c.DefaultQuery("audience", string(report.External))))),
-	}
-	if !report.ValidFormat(q.format) {
-		return q, bad("format", "error.export.format", q.format, nil)
-	}
-	if q.lang != "" {
-		lang, ok := s.catalog.Lookup(q.lang)
-		if !ok || strings.ContainsAny(q.lang, ",; ") {
-			return q, bad("lang", "error.export.lang", q.lang, map[string]any{"Choices": strings.Join(s.catalog.Languages(), ", ")})
-		}
-		q.lang = lang
-	}
-	if q.tz == "" {
-		q.tz = s.cfg.DefaultTimeZone
-	}
-	if _, err := time.LoadLocation(q.tz); err != nil || strings.EqualFold(q.tz, "local") {
-		return q, bad("tz", "error.export.tz", q.tz, nil)
-	}
-	if !q.audience.Valid() {
-		return q, bad("audience", "error.export.audience", string(q.audience), nil)
+	req, err := report.ParseOptions(s.catalog, c.Request.URL.Query(), report.ExportDefaults{TimeZone: s.cfg.DefaultTimeZone})
+	q := exportQuery{format: req.Format, lang: req.Options.Lang, tz: req.Options.TimeZone, audience: req.Options.Audience, paper: req.Options.Paper}
+	if err != nil {
+		return q, exportProblem(l, c.Request.URL.Query(), err)
 	}
 	if q.audience == report.Internal && !effectiveRole(c).Allows(domain.RoleAuthor) {
 		return q, &httpError{Status: http.StatusForbidden, Code: codeForbidden, Message: l.T("error.export.internal_forbidden")}
 	}
 	return q, nil
+}
+
+// exportProblem turns ParseOptions' first problem into a localized 400.
+func exportProblem(l *i18n.Localizer, query url.Values, err error) error {
+	var ve *domain.ValidationError
+	if !errors.As(err, &ve) || len(ve.Problems) == 0 {
+		return err
+	}
+	p := ve.Problems[0]
+	data := map[string]any{"Value": quote(query.Get(p.Field))}
+	key := "error.export." + p.Field
+	switch p.Field {
+	case "format", "tz", "audience", "paper":
+	case "lang":
+		data["Choices"] = l.Catalog().SupportedTags()
+	default:
+		key = "error.export.unknown_param"
+		data["Value"] = quote(p.Field)
+		data["Choices"] = strings.Join(report.ExportParams, ", ")
+	}
+	return &httpError{Status: http.StatusBadRequest, Code: codeBadRequest, Message: l.T(key, data),
+		Extra: map[string]any{"field": p.Field}}
 }
 
 func quote(s string) string {

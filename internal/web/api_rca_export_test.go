@@ -57,6 +57,11 @@ func TestExportFormats(t *testing.T) {
 		{"", "application/pdf", "2026-03-09-templates-api-partial-service-disruption-en.pdf", "%PDF-"},
 		{"format=PDF&lang=pt", "application/pdf", "2026-03-09-templates-api-partial-service-disruption-pt-br.pdf", "%PDF-"},
 		{"format=md&audience=internal", "text/markdown; charset=utf-8", "2026-03-09-templates-api-partial-service-disruption-en-internal.md", "EXPORTSECRETSECTION"},
+		// reportpdf: a regional tag formats dates its way; paper is honoured.
+		{"format=html&lang=en-GB", "text/html; charset=utf-8", "2026-03-09-templates-api-partial-service-disruption-en.html", "9 March 2026"},
+		{"format=html&lang=en-US", "text/html; charset=utf-8", "2026-03-09-templates-api-partial-service-disruption-en.html", "March 9, 2026"},
+		{"paper=letter&lang=de", "application/pdf", "2026-03-09-templates-api-partial-service-disruption-de.pdf", "/MediaBox [0 0 612.00 792.00]"},
+		{"paper=A4&lang=en-US", "application/pdf", "2026-03-09-templates-api-partial-service-disruption-en.pdf", "/MediaBox [0 0 595.28 841.89]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
@@ -112,6 +117,12 @@ func TestExportRejectsBadQuery(t *testing.T) {
 		{domain.RoleViewer, "tz=Local", http.StatusBadRequest, "tz", ""},
 		{domain.RoleViewer, "audience=partners", http.StatusBadRequest, "audience", "external or internal"},
 		{domain.RoleViewer, "audience=internal", http.StatusForbidden, "", "author"},
+		// reportpdf: malformed tags, unknown parameters and paper sizes.
+		{domain.RoleViewer, "lang=en_GB", http.StatusBadRequest, "lang", "en-GB"},
+		{domain.RoleViewer, "lang=ja", http.StatusBadRequest, "lang", "pt-BR"},
+		{domain.RoleViewer, "paper=a5", http.StatusBadRequest, "paper", "a4 or letter"},
+		{domain.RoleViewer, "papr=letter", http.StatusBadRequest, "papr", "paper"},
+		{domain.RoleViewer, "format=pdf&format=md", http.StatusBadRequest, "format", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {

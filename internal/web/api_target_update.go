@@ -10,26 +10,31 @@ import (
 
 // apiTargetUpdate replaces a target; the body names the version it read.
 func (s *Server) apiTargetUpdate(c *gin.Context) {
-	var in targetInput
-	if !bindJSON(c, &in) {
-		return
-	}
 	ctx := c.Request.Context()
-	if err := checkVersion(in.Version); err != nil {
+	t, err := s.store.GetTarget(ctx, c.Param("id"))
+	if err != nil {
 		s.apiError(c, err)
 		return
 	}
-	t, err := s.store.GetTarget(ctx, c.Param("id"))
-	if err != nil {
+	var in targetInput
+	if !s.bindReplace(c, &in, viewTarget(t)) { // hygiene: the GET document is accepted back
+		return
+	}
+	if err := checkVersion(in.Version); err != nil {
 		s.apiError(c, err)
 		return
 	}
 	if in.Kind == "" {
 		in.Kind = t.Kind
 	}
+	old := t
 	in.apply(&t)
 	t.Version = in.Version
 	if err := publish.NormalizeTarget(&t, false); err != nil {
+		s.apiError(c, err)
+		return
+	}
+	if err := publish.CheckSecretFollows(old, t); err != nil {
 		s.apiError(c, err)
 		return
 	}

@@ -54,6 +54,18 @@ func (s *Server) apiTokenCreate(c *gin.Context) {
 	if in.ExpiresAt != nil && !in.ExpiresAt.After(now) {
 		ve.Problems = append(ve.Problems, domain.Problem{Field: "expires_at", Code: domain.CodeTimeOrder, Detail: "expires_at is in the past"})
 	}
+	if t, ok := currentToken(c); ok && t.ExpiresAt != nil {
+		// A token cannot mint one that outlives it (issue 10).
+		limit := t.ExpiresAt.UTC().Format(time.RFC3339)
+		switch {
+		case in.ExpiresAt == nil:
+			ve.Problems = append(ve.Problems, domain.Problem{Field: "expires_at", Code: domain.CodeRequired,
+				Detail: "the token making this one expires at " + limit + "; the new one must expire by then"})
+		case in.ExpiresAt.After(*t.ExpiresAt):
+			ve.Problems = append(ve.Problems, domain.Problem{Field: "expires_at", Code: domain.CodeTimeOrder,
+				Detail: "must not be after " + limit + ", when the token making this one expires"})
+		}
+	}
 	if len(ve.Problems) > 0 {
 		s.apiError(c, &ve)
 		return

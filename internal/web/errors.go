@@ -32,7 +32,8 @@ const (
 	codeInvalid           = "invalid"
 	codeUnavailable       = "unavailable"
 	codeInternal          = "internal"
-	codeBadCursor         = "bad_cursor" // scalesql
+	codeBadCursor         = "bad_cursor"             // scalesql
+	codeUnsupportedMedia  = "unsupported_media_type" // hygiene
 )
 
 // defaultMessages are the English client-safe messages per code.
@@ -53,6 +54,7 @@ var defaultMessages = map[string]string{
 	codeUnavailable:       "Storage is unavailable. Try again shortly.",
 	codeInternal:          "Something went wrong on our side.",
 	codeBadCursor:         "This list position (cursor) is not valid any more. Start again from the first page.",
+	codeUnsupportedMedia:  "Send the body as application/json.", // hygiene
 }
 
 // httpError separates what the client is told (Status, Code, Message, Extra)
@@ -116,12 +118,19 @@ func classify(err error) *httpError {
 		if problems == nil {
 			problems = []domain.Problem{}
 		}
-		return &httpError{Status: http.StatusUnprocessableEntity, Code: codeInvalid, Err: err,
+		status := http.StatusUnprocessableEntity
+		if tooLarge(problems) { // hygiene: a document over its text limit is 413
+			status = http.StatusRequestEntityTooLarge
+		}
+		return &httpError{Status: status, Code: codeInvalid, Err: err,
 			Extra: map[string]any{"problems": problems}}
 	case errors.Is(err, store.ErrNotFound), errors.Is(err, domain.ErrUnknownSection):
 		return &httpError{Status: http.StatusNotFound, Code: codeNotFound, Err: err}
 	case errors.Is(err, store.ErrDuplicate):
 		return &httpError{Status: http.StatusConflict, Code: codeDuplicate, Err: err}
+	case errors.Is(err, store.ErrLastAdmin): // decided atomically by the store (edges)
+		return &httpError{Status: http.StatusConflict, Code: codeConflict, Err: err,
+			Message: "This is the last active admin; make another user admin first."}
 	case errors.Is(err, store.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
 		return &httpError{Status: http.StatusServiceUnavailable, Code: codeUnavailable, Err: err}
 	case errors.Is(err, store.ErrBadCursor): // scalesql
@@ -239,7 +248,7 @@ type problemOut struct {
 func (s *Server) localizeProblems(c *gin.Context, ps []domain.Problem) []problemOut {
 	out := make([]problemOut, len(ps))
 	for i, p := range ps {
-		msg, ok := s.translate(c, "error.validation."+p.Code)
+		msg, ok := s.translateProblem(c, p)
 		if !ok {
 			msg = p.Detail
 		}

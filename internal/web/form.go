@@ -27,7 +27,7 @@ func zoneFromForm(c *gin.Context, fallback *time.Location, ps *formProblems) *ti
 	if name == "" {
 		return fallback
 	}
-	loc, err := time.LoadLocation(name)
+	loc, err := domain.LoadZone(name)
 	if err != nil {
 		ps.add("tz", domain.CodeInvalid)
 		return fallback

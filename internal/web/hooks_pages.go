@@ -75,6 +75,10 @@ func (s *Server) registerPages(r *gin.Engine) {
 	ui.POST("/rcas/:id/actions/:aid", author, p.actionSave)
 	ui.POST("/rcas/:id/actions/:aid/delete", author, p.actionDelete)
 
+	// The document editor: every section on one page (area "ui").
+	ui.GET("/rcas/:id/write", author, p.rcaWrite)
+	ui.POST("/rcas/:id/timeline/paste", author, p.timelinePaste)
+
 	// Incidents.
 	ui.GET("/incidents", viewer, p.incidentList)
 	ui.GET("/incidents/new", author, p.incidentNewForm)

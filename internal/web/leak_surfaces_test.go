@@ -272,7 +272,7 @@ func TestLeakAcrossEverySurface(t *testing.T) {
 		for _, p := range []string{"/status", "/status/history", "/status/feed.atom", "/status/incidents/" + incidents[0].ID,
 			"/api/v2/summary.json", "/api/v2/incidents.json"} {
 			w := httptest.NewRecorder()
-			pub.ServeHTTP(w, httptest.NewRequest("GET", p, nil))
+			pub.ServeHTTP(w, httptest.NewRequest("GET", "https://status.example.com"+p, nil))
 			if w.Code != http.StatusOK {
 				t.Fatalf("public engine GET %s: %d", p, w.Code)
 			}

@@ -20,7 +20,8 @@ import (
 // /auth/oidc/callback. The flow's secrets (state, nonce, PKCE verifier) and
 // the page to return to ride in a short-lived HttpOnly cookie scoped to
 // /auth/oidc; the callback checks the state against it, the oidc package
-// checks the nonce and PKCE. A verified email names the user.
+// checks the nonce and PKCE. The identity (issuer, subject) names the
+// user; a verified email links an existing account to it once.
 
 const (
 	oidcCookie     = "hindsight_oidc"
@@ -94,6 +95,11 @@ func (h *oidcHandlers) callback(c *gin.Context) {
 		h.fail(c, "ui.signin.sso_failed", errors.New("state does not match the sign-in"))
 		return
 	}
+	res, err := h.s.signIns.sso(c.ClientIP(), h.s.now())
+	if err != nil {
+		h.s.pageError(c, err)
+		return
+	}
 	id, err := h.client.Exchange(ctx, f.Flow, c.Query("code"))
 	if err != nil {
 		key := "ui.signin.sso_failed"
@@ -116,6 +122,7 @@ func (h *oidcHandlers) callback(c *gin.Context) {
 		h.fail(c, key, err)
 		return
 	}
+	res.Refund()
 	if err := h.s.startSession(c, u); err != nil {
 		h.s.pageError(c, err)
 		return
@@ -123,16 +130,40 @@ func (h *oidcHandlers) callback(c *gin.Context) {
 	redirect(c, f.Next)
 }
 
-// user finds the Hindsight user of a verified identity, creating a viewer
-// when AutoCreate allows. A refusal is a catalog key for the sign-in page.
+// user finds the Hindsight user of a verified identity (issue 10, finding
+// 11): by (issuer, subject) first; else, once, by a verified email, linking
+// the identity to that account; else a new viewer when AutoCreate allows.
+// An account linked to another identity is never taken over by email. A
+// refusal is a catalog key for the sign-in page.
 func (h *oidcHandlers) user(c *gin.Context, id oidc.Identity) (domain.User, string, error) {
 	ctx := c.Request.Context()
-	u, err := h.s.store.GetUserByEmail(ctx, id.Email)
+	u, err := h.s.store.GetUserByIdentity(ctx, id.Issuer, id.Subject)
 	switch {
-	case err == nil && u.Disabled:
-		h.s.audit(ctx, u.ID, "user.signin_failed", "user:"+u.ID, map[string]string{"via": "oidc"})
-		return domain.User{}, "ui.signin.sso_disabled", errors.New("user is disabled")
 	case err == nil:
+		return h.active(c, u)
+	case !errors.Is(err, store.ErrNotFound):
+		return domain.User{}, "", err
+	case !id.EmailVerified:
+		h.s.audit(ctx, "", "user.signin_failed", "oidc", map[string]string{"reason": "email not verified", "subject": id.Subject})
+		return domain.User{}, "ui.signin.sso_unverified", oidc.ErrEmailUnverified
+	}
+	u, err = h.s.store.GetUserByEmail(ctx, id.Email)
+	switch {
+	case err == nil:
+		if u.OIDCSubject != "" {
+			h.s.audit(ctx, u.ID, "user.signin_failed", "user:"+u.ID, map[string]string{"via": "oidc", "reason": "account linked to another identity"})
+			return domain.User{}, "ui.signin.sso_failed", fmt.Errorf("user %s is linked to another identity", u.ID)
+		}
+		if u.Disabled {
+			return h.active(c, u)
+		}
+		if err := h.s.store.LinkIdentity(ctx, u.ID, id.Issuer, id.Subject); err != nil {
+			if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrDuplicate) {
+				return domain.User{}, "ui.signin.sso_failed", err // a parallel sign-in linked something else
+			}
+			return domain.User{}, "", err
+		}
+		h.s.audit(ctx, u.ID, "user.identity_linked", "user:"+u.ID, map[string]string{"issuer": id.Issuer, "subject": id.Subject})
 		return u, "", nil
 	case !errors.Is(err, store.ErrNotFound):
 		return domain.User{}, "", err
@@ -141,7 +172,8 @@ func (h *oidcHandlers) user(c *gin.Context, id oidc.Identity) (domain.User, stri
 		return domain.User{}, "ui.signin.sso_unknown", fmt.Errorf("no user has the email %s", id.Email)
 	}
 	// First sign-in of a new person: a viewer without a password.
-	u = domain.User{Email: id.Email, Name: id.Name, Role: domain.RoleViewer, PasswordChangedAt: h.s.now()}
+	u = domain.User{Email: id.Email, Name: id.Name, Role: domain.RoleViewer, PasswordChangedAt: h.s.now(),
+		OIDCIssuer: id.Issuer, OIDCSubject: id.Subject}
 	if err := u.Validate(); err != nil {
 		u.Name = "" // a name the provider sends that we cannot store is not worth a refusal
 		if err := u.Validate(); err != nil {
@@ -150,12 +182,24 @@ func (h *oidcHandlers) user(c *gin.Context, id oidc.Identity) (domain.User, stri
 	}
 	if err := h.s.store.CreateUser(ctx, &u); err != nil {
 		if errors.Is(err, store.ErrDuplicate) { // created by a parallel sign-in
-			u, err = h.s.store.GetUserByEmail(ctx, id.Email)
-			return u, "", err
+			u, err = h.s.store.GetUserByIdentity(ctx, id.Issuer, id.Subject)
+			if err != nil {
+				return domain.User{}, "ui.signin.sso_failed", err
+			}
+			return h.active(c, u)
 		}
 		return domain.User{}, "", err
 	}
 	h.s.audit(ctx, u.ID, "user.create", "user:"+u.ID, map[string]string{"email": u.Email, "role": string(u.Role), "via": "oidc"})
+	return u, "", nil
+}
+
+// active refuses a disabled user.
+func (h *oidcHandlers) active(c *gin.Context, u domain.User) (domain.User, string, error) {
+	if u.Disabled {
+		h.s.audit(c.Request.Context(), u.ID, "user.signin_failed", "user:"+u.ID, map[string]string{"via": "oidc"})
+		return domain.User{}, "ui.signin.sso_disabled", errors.New("user is disabled")
+	}
 	return u, "", nil
 }
 

@@ -228,6 +228,9 @@ func (sb *schemaBuilder) operation(op apiOp) map[string]any {
 	if op.Request != nil {
 		responses["400"], responses["413"], responses["422"] = errRef, errRef, errRef
 	}
+	if op.Method != "GET" && op.Method != "HEAD" {
+		responses["415"] = errRef // hygiene: a body that is not JSON
+	}
 	if strings.Contains(op.Path, "{") {
 		responses["404"] = errRef
 	}

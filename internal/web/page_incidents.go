@@ -167,6 +167,11 @@ func (p *pages) incidentAddUpdate(c *gin.Context) {
 
 // incidentLinkRCA links an RCA to this incident (the link lives on the RCA).
 func (p *pages) incidentLinkRCA(c *gin.Context) {
+	if c.PostForm("rca") == "" { // nothing chosen: nothing is preselected either
+		p.setFlash(c, "error", "ui.incident.choose_rca_first")
+		redirect(c, "/incidents/"+c.Param("id"))
+		return
+	}
 	p.linkFromIncident(c, c.PostForm("rca"), true)
 }
 

@@ -47,7 +47,7 @@ func TestGermanPages(t *testing.T) {
 	}{
 		{"/", []string{"Übersicht", "Vorfälle ohne RCA", "Entwurf"}},
 		{"/rcas/" + rc.ID + "/edit?section=root_cause", []string{"Was zu beantworten ist:", "Qualitätsprüfungen", "Gespeichert", "Zusammengeführten Text speichern"}},
-		{"/rcas/" + rc.ID + "/edit?section=timeline", []string{"Zeitablauf (UTC)", "Eintrag hinzufügen", "Aus verknüpften Vorfällen übernehmen"}},
+		{"/rcas/" + rc.ID + "/edit?section=timeline", []string{"Zeitablauf (UTC)", "Eintrag hinzufügen", "Angehakte Aktualisierungen übernehmen"}}, // the tick list replaced the one import button (issue 12)
 		{"/rcas/" + rc.ID, []string{"Zur Prüfung einreichen", "Datum des Vorfalls", "4. März 2026"}},
 		{"/incidents/" + in.ID, []string{"Behoben", "04.03.2026", "RCA schreiben"}},
 	}

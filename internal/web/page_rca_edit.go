@@ -28,6 +28,8 @@ type editPage struct {
 	Linked       []domain.Incident
 	Linkable     []domain.Incident
 	Timeline     []timelineRow
+	Importable   []importRow // area "ui": incident updates to tick for import
+	Paste        *pasteView  // area "ui": pasted timeline lines and their preview
 	TLForm       timelineForm
 	Kinds        []domain.TimelineKind
 	Zones        []string
@@ -42,7 +44,7 @@ type editPage struct {
 // ProblemsFor returns the problems when they belong to form.
 func (e editPage) ProblemsFor(form string) []domain.Problem {
 	if e.ProblemForm == form {
-		return e.Problems
+		return problemsInForm(form, e.Problems)
 	}
 	return nil
 }
@@ -61,6 +63,7 @@ type editState struct {
 	// mine and theirs: a section save that conflicted (no-JS path).
 	mine, theirs *string
 	revision     int64
+	paste        *pasteView // area "ui": the paste form with its preview
 }
 
 // autosaveIdleMS is how long the editor waits after the last keystroke
@@ -87,6 +90,8 @@ func (p *pages) renderEdit(c *gin.Context, status int, rc *rcaContext, st editSt
 		Severities: domain.Severities, Kinds: domain.TimelineKinds, ActionStates: domain.ActionStates,
 		IdleMS: autosaveIdleMS, Problems: st.problems, ProblemForm: st.problemForm, Linked: rc.Incidents,
 	}
+	tl := entryLocale(c, loc) // the zone the timeline was last entered in (?tz=)
+	d.TimeZone = tl.Zone()
 	d.Zones = zoneChoices(d.TimeZone)
 	key := st.section
 	if key == "" {
@@ -98,7 +103,7 @@ func (p *pages) renderEdit(c *gin.Context, status int, rc *rcaContext, st editSt
 		if done {
 			d.DoneCount++
 		}
-		d.SectionNav = append(d.SectionNav, sectionNav{Key: s.Key, Title: s.Title, Complete: done, Required: s.Required, Current: s.Key == key})
+		d.SectionNav = append(d.SectionNav, sectionNav{Key: s.Key, Title: templateText(loc, rc.Template, s.Key, "title", s.Title), Complete: done, Required: s.Required, Current: s.Key == key})
 	}
 	if key == factsSection || r.Section(key) == nil {
 		d.FactsView = true
@@ -108,7 +113,12 @@ func (p *pages) renderEdit(c *gin.Context, status int, rc *rcaContext, st editSt
 		if st.mine != nil {
 			d.Current.Body, d.Current.Theirs, d.Current.Conflict, d.Current.Revision = *st.mine, *st.theirs, true, st.revision
 		}
-		d.Timeline = timelineRows(r, loc)
+		d.Timeline = timelineRows(r, tl)
+		d.Importable = importCandidates(r, rc.Incidents, tl)
+		d.Paste = st.paste
+		if d.Paste == nil {
+			d.Paste = &pasteView{Zone: d.TimeZone, Date: pasteDay(rc, tl)}
+		}
 		d.TLForm = timelineForm{Kind: string(domain.KindNote), Visibility: string(domain.External)}
 		if st.tlForm != nil {
 			d.TLForm = *st.tlForm
@@ -121,13 +131,13 @@ func (p *pages) renderEdit(c *gin.Context, status int, rc *rcaContext, st editSt
 		for i := range d.Timeline {
 			if d.Timeline[i].ID == st.rowID && st.tlRow != nil {
 				d.Timeline[i].Local, d.Timeline[i].Kind, d.Timeline[i].Text, d.Timeline[i].Visibility = st.tlRow.At, st.tlRow.Kind, st.tlRow.Text, st.tlRow.Visibility
-				d.Timeline[i].Problems = st.problems
+				d.Timeline[i].Problems = problemsInForm("timeline", st.problems)
 			}
 		}
 		for i := range d.ActionRows {
 			if d.ActionRows[i].ID == st.rowID && st.aiRow != nil {
 				d.ActionRows[i].Form = *st.aiRow
-				d.ActionRows[i].Problems = st.problems
+				d.ActionRows[i].Problems = problemsInForm("action", st.problems)
 			}
 		}
 	}
@@ -166,6 +176,9 @@ func (p *pages) sectionView(rc *rcaContext, key string, loc *uiLocale) *sectionV
 			v.Guidance = def.Guidance
 		}
 	}
+	v.Title = templateText(loc, rc.Template, key, "title", v.Title)
+	v.Guidance = templateText(loc, rc.Template, key, "guidance", v.Guidance)
+	v.Example = templateText(loc, rc.Template, key, "example", v.Example)
 	for _, ch := range rc.Checks.Checks {
 		for _, f := range ch.Findings {
 			if f.SectionKey == key {

@@ -43,7 +43,7 @@ func (p *pages) rcaHistory(c *gin.Context) {
 	u, _ := currentUser(c)
 	d := historyPage{PageData: p.base(c, ""), RCA: r, CanRestore: u.Role.Allows(domain.RoleAuthor) && r.Editable()}
 	for _, rv := range revs {
-		d.Revisions = append(d.Revisions, revisionRow{Version: rv.Version, Author: nameOf(rv.Author, names), Note: rv.Note, At: rv.At})
+		d.Revisions = append(d.Revisions, revisionRow{Version: rv.Version, Author: nameOf(rv.Author, names), Note: revisionNote(p.localeOf(c), r, rv.Note), At: rv.At})
 	}
 	p.render(c, http.StatusOK, "rca_history", d)
 }

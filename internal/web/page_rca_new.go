@@ -26,7 +26,7 @@ type rcaNewPage struct {
 
 // rcaNewForm offers the templates; ?incident=ID starts from that incident.
 func (p *pages) rcaNewForm(c *gin.Context) {
-	d := rcaNewPage{PageData: p.base(c, "new"), Templates: domain.BuiltinTemplates(), Languages: p.languages()}
+	d := rcaNewPage{PageData: p.base(c, "new"), Templates: localizedTemplates(p.localeOf(c)), Languages: p.languages()}
 	d.Form = rcaNewForm{Template: domain.TemplateStandard, Language: d.Lang}
 	if id := c.Query("incident"); id != "" {
 		in, err := p.s.store.GetIncident(c.Request.Context(), id)
@@ -80,7 +80,7 @@ func (p *pages) rcaCreate(c *gin.Context) {
 	}
 	if len(problems) > 0 {
 		d := rcaNewPage{PageData: p.base(c, "new"), Form: form, Incident: incident,
-			Templates: domain.BuiltinTemplates(), Languages: p.languages(), Problems: problems}
+			Templates: localizedTemplates(p.localeOf(c)), Languages: p.languages(), Problems: problems}
 		p.render(c, http.StatusUnprocessableEntity, "rca_new", d)
 		return
 	}
@@ -120,21 +120,22 @@ func timelineFromIncident(in domain.Incident, existing []domain.TimelineEntry) [
 	have := map[string]bool{}
 	for _, e := range existing {
 		have[e.At.UTC().String()+"\x00"+e.Text] = true
+		have[e.ID] = true // an imported entry keeps its id when edited
 	}
 	var out []domain.TimelineEntry
 	add := func(e domain.TimelineEntry) {
 		k := e.At.UTC().String() + "\x00" + e.Text
-		if have[k] || strings.TrimSpace(e.Text) == "" {
+		if have[k] || have[e.ID] || strings.TrimSpace(e.Text) == "" {
 			return
 		}
-		have[k] = true
+		have[k], have[e.ID] = true, true
 		out = append(out, e)
 	}
 	if !in.StartedAt.IsZero() {
-		add(domain.TimelineEntry{At: in.StartedAt.UTC(), Kind: domain.KindImpactStart, Text: in.Title, Visibility: domain.External})
+		add(domain.TimelineEntry{ID: importedEntryID(in.ID, in.StartedAt, "start"), At: in.StartedAt.UTC(), Kind: domain.KindImpactStart, Text: in.Title, Visibility: domain.External})
 	}
 	for _, u := range in.Updates {
-		add(domain.TimelineEntry{At: u.At.UTC(), Kind: kindForUpdate(u.Status), Text: u.Body, Visibility: domain.External})
+		add(domain.TimelineEntry{ID: importedEntryID(in.ID, u.At, string(u.Status)), At: u.At.UTC(), Kind: kindForUpdate(u.Status), Text: u.Body, Visibility: domain.External})
 	}
 	return out
 }

@@ -2,9 +2,8 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"net/http"
-	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -25,15 +24,26 @@ func (p *pages) rcaReport(c *gin.Context) {
 		p.s.pageError(c, err)
 		return
 	}
-	lang, ok := p.cat.Lookup(c.DefaultQuery("lang", r.Language))
-	if !ok {
-		lang = p.cat.Match(r.Language)
+	q := c.Request.URL.Query()
+	if q.Get("format") == "" {
+		q.Set("format", "html")
 	}
-	tz := strings.TrimSpace(c.DefaultQuery("tz", p.s.cfg.DefaultTimeZone))
-	audience := report.Audience(c.DefaultQuery("audience", string(report.External)))
-	if _, err := time.LoadLocation(tz); err != nil || strings.EqualFold(tz, "local") || !audience.Valid() {
-		p.s.respondError(c, http.StatusBadRequest, codeBadRequest, "")
+	req, err := report.ParseOptions(p.cat, q, report.ExportDefaults{Format: "html", TimeZone: p.s.cfg.DefaultTimeZone})
+	if err == nil && req.Format != "html" {
+		err = &domain.ValidationError{Problems: []domain.Problem{{Field: "format", Code: domain.CodeUnknownEnum, Detail: "the preview is html"}}}
+	}
+	if err != nil {
+		msg := ""
+		var he *httpError
+		if errors.As(exportProblem(p.cat.Localizer(p.s.requestLang(c)), q, err), &he) {
+			msg = he.Message
+		}
+		p.s.respondError(c, http.StatusBadRequest, codeBadRequest, msg)
 		return
+	}
+	lang, tz, audience := req.Options.Lang, req.Options.TimeZone, req.Options.Audience
+	if lang == "" {
+		lang = r.Language
 	}
 	if u, _ := currentUser(c); audience == report.Internal && !u.Role.Allows(domain.RoleAuthor) {
 		p.s.respondError(c, http.StatusForbidden, codeForbidden, "")
@@ -44,7 +54,7 @@ func (p *pages) rcaReport(c *gin.Context) {
 		p.s.pageError(c, err)
 		return
 	}
-	rep, err := report.Build(r, in.Incidents, in.Components, in.Authors, p.cat, report.Options{Lang: lang, TimeZone: tz, Audience: audience, Now: p.s.now(), Branding: p.s.cfg.Branding})
+	rep, err := report.Build(r, in.Incidents, in.Components, in.Authors, p.cat, report.Options{Lang: lang, TimeZone: tz, Audience: audience, Paper: req.Options.Paper, Now: p.s.now(), Branding: p.s.cfg.Branding})
 	if err != nil {
 		p.s.pageError(c, err)
 		return

@@ -60,5 +60,9 @@ func (p *pages) sectionSave(c *gin.Context) {
 		return
 	}
 	p.setFlash(c, "ok", "ui.flash.saved")
+	if c.PostForm("from") == "write" { // area "ui": back to the document editor, at the section
+		redirect(c, "/rcas/"+id+"/write#s-"+key)
+		return
+	}
 	redirect(c, "/rcas/"+id+"/edit?section="+key)
 }

@@ -110,7 +110,7 @@ func TestTimelineEntriesAreEnteredInAZoneAndStoredInUTC(t *testing.T) {
 	c.get("/rcas/"+rc.ID+"/edit?section=timeline", http.StatusOK)
 	r := c.post("/rcas/"+rc.ID+"/timeline", url.Values{"at": {"2026-03-04T10:15"}, "tz": {"Europe/Berlin"}, "kind": {"detected"},
 		"text": {"Alert fired"}, "visibility": {"external"}}, http.StatusSeeOther)
-	if got := location(t, r); got != "/rcas/"+rc.ID+"/edit?section=timeline#timeline-add" {
+	if got := location(t, r); got != "/rcas/"+rc.ID+"/edit?section=timeline&tz=Europe%2FBerlin#timeline-add" {
 		t.Errorf("redirect = %q", got)
 	}
 	got := e.getRCA(rc.ID)
@@ -120,12 +120,13 @@ func TestTimelineEntriesAreEnteredInAZoneAndStoredInUTC(t *testing.T) {
 	if want := time.Date(2026, 3, 4, 9, 15, 0, 0, time.UTC); !got.Timeline[0].At.Equal(want) || got.Timeline[0].At.Location() != time.UTC {
 		t.Errorf("stored at %v, want %v in UTC", got.Timeline[0].At, want)
 	}
-	// The zone is remembered for the user and used to show the entry.
+	// The zone picked for an entry stays with the editor page (?tz=) and
+	// never changes the user's own preference (issue 12; it used to).
 	u, _ := e.st.GetUser(context.Background(), e.users[domain.RoleAuthor].ID)
-	if u.TimeZone != "Europe/Berlin" {
-		t.Errorf("user zone = %q, want Europe/Berlin", u.TimeZone)
+	if u.TimeZone != "" {
+		t.Errorf("user zone = %q, want it unchanged (empty)", u.TimeZone)
 	}
-	r = c.get("/rcas/"+rc.ID+"/edit?section=timeline", http.StatusOK)
+	r = c.get("/rcas/"+rc.ID+"/edit?section=timeline&tz=Europe%2FBerlin", http.StatusOK)
 	eid := got.Timeline[0].ID
 	mustContain(t, r.body, `id="at-`+eid+`" name="at" value="2026-03-04T10:15"`, "2026-03-04T09:15:00Z", "Timeline (Europe/Berlin)")
 

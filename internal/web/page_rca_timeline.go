@@ -12,7 +12,8 @@ import (
 )
 
 // Timeline entries are entered in a zone the author picks (default: their
-// own, else UTC), stored in UTC, and the pick is remembered for the user.
+// own, else UTC) and stored in UTC. The pick stays with the editor page
+// (?tz=) and never changes the user's own zone: only the settings page does.
 
 func timelineFormFrom(c *gin.Context) timelineForm {
 	return timelineForm{At: strings.TrimSpace(c.PostForm("at")), Kind: c.PostForm("kind"),
@@ -41,24 +42,6 @@ func (p *pages) parseTimelineEntry(c *gin.Context, f timelineForm, ps *formProbl
 	return e, loc
 }
 
-// rememberZone stores the zone an author entered times in as their own.
-func (p *pages) rememberZone(c *gin.Context, loc *time.Location) {
-	me, ok := currentUser(c)
-	if !ok || loc == nil || me.TimeZone == loc.String() || (me.TimeZone == "" && loc == time.UTC) {
-		return
-	}
-	// Re-read the user so a role or name changed meanwhile is not written back.
-	u, err := p.s.store.GetUser(c.Request.Context(), me.ID)
-	if err != nil {
-		p.s.log.Warn("remember time zone", "request_id", requestID(c), "err", err)
-		return
-	}
-	u.TimeZone = loc.String()
-	if err := p.s.store.UpdateUser(c.Request.Context(), &u); err != nil {
-		p.s.log.Warn("remember time zone", "request_id", requestID(c), "err", err)
-	}
-}
-
 // sectionWithRule is the key of the RCA's section carrying rule.
 func sectionWithRule(r domain.RCA, rule string) string {
 	tpl, _ := domain.BuiltinTemplate(r.Template)
@@ -75,6 +58,7 @@ func (p *pages) backToRule(c *gin.Context, r domain.RCA, rule, anchor string) {
 	if key := sectionWithRule(r, rule); key != "" {
 		to += "?section=" + url.QueryEscape(key)
 	}
+	to = withEntryZone(c, to)
 	if anchor != "" {
 		to += "#" + anchor
 	}
@@ -96,7 +80,7 @@ func (p *pages) timelineAdd(c *gin.Context) {
 	if !ok {
 		return
 	}
-	p.rememberZone(c, loc)
+	keepEntryZone(c, loc)
 	p.setFlash(c, "ok", "ui.flash.entry_added")
 	p.backToRule(c, r, domain.RuleTimeline, "timeline-add")
 }
@@ -120,7 +104,7 @@ func (p *pages) timelineSave(c *gin.Context) {
 	if !ok {
 		return
 	}
-	p.rememberZone(c, loc)
+	keepEntryZone(c, loc)
 	p.setFlash(c, "ok", "ui.flash.saved")
 	p.backToRule(c, r, domain.RuleTimeline, "entry-"+eid)
 }
@@ -145,10 +129,11 @@ func (p *pages) timelineDelete(c *gin.Context) {
 func (p *pages) timelineImport(c *gin.Context) {
 	id := c.Param("id")
 	added := 0
+	ticked := c.PostFormArray("update")
 	r, err := p.mutateRCA(c, id, "timeline import", func(r *domain.RCA) error {
 		added = 0
 		for _, in := range p.incidentsOf(c.Request.Context(), r.IncidentIDs) {
-			entries := timelineFromIncident(in, r.Timeline)
+			entries := pickEntries(timelineFromIncident(in, r.Timeline), ticked)
 			added += len(entries)
 			r.Timeline = append(r.Timeline, entries...)
 		}

@@ -85,11 +85,11 @@ func (p *pages) renderView(c *gin.Context, status int, rc *rcaContext, problems 
 		d.History = append(d.History, historyRow{From: h.From, To: h.To, By: nameOf(h.By, rc.Names), At: h.At, Comment: h.Comment})
 	}
 	for _, s := range r.Sections {
-		d.Sections = append(d.Sections, viewSection{Key: s.Key, Title: s.Title, Body: s.Body, Visibility: s.Visibility,
+		d.Sections = append(d.Sections, viewSection{Key: s.Key, Title: templateText(p.localeOf(c), rc.Template, s.Key, "title", s.Title), Body: s.Body, Visibility: s.Visibility,
 			IsTimeline: rc.isTimeline(s.Key), IsActions: rc.isActions(s.Key), Comments: rc.commentsFor(s.Key)})
 	}
 	if deliveries, err := p.s.store.ListDeliveries(c.Request.Context(), r.ID); err == nil {
-		d.Deliveries = deliveries
+		d.Deliveries = p.s.redactDeliveries(c.Request.Context(), deliveries)
 	}
 	p.render(c, status, "rca_view", d)
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -37,7 +36,7 @@ func (p *pages) settingsSave(c *gin.Context) {
 	if f.Language != "" && !p.cat.Supported(f.Language) {
 		ps.add("language", domain.CodeUnknownEnum)
 	}
-	if _, err := time.LoadLocation(f.TZ); err != nil || f.TZ == "" {
+	if _, err := domain.LoadZone(f.TZ); err != nil {
 		ps.add("time_zone", domain.CodeInvalid)
 	}
 	if len(ps) > 0 {

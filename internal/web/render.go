@@ -26,6 +26,7 @@ import (
 var pageNames = []string{
 	"signin", "dashboard", "error",
 	"rca_new", "rca_view", "rca_edit", "rca_history", "rca_diff",
+	"rca_write", // area "ui": the document editor
 	"incidents", "incident_view", "incident_form",
 	"components", "users", "settings", "audit",
 }
@@ -125,7 +126,7 @@ func (p *pages) render(c *gin.Context, status int, page string, data any) {
 	h := c.Writer.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Security-Policy", pageCSP)
+	h.Set("Content-Security-Policy", pageCSPFor(c))
 	c.Status(status)
 	_, _ = c.Writer.Write(buf.Bytes())
 }

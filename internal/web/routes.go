@@ -31,6 +31,7 @@ func (s *Server) routes() *gin.Engine {
 		s.crossOrigin(),
 		s.authenticate(),
 		s.auditTokenUse(),
+		s.jsonBodies(), // hygiene: 415 and bodyless routes, before any handler
 	)
 	r.NoRoute(s.notFound)
 	r.NoMethod(s.methodNotAllowed)
@@ -79,6 +80,7 @@ func (s *Server) routes() *gin.Engine {
 	api.POST("/rcas", author, s.apiRCACreate)
 	api.GET("/rcas/:id", viewer, s.apiRCAGet)
 	api.PUT("/rcas/:id", author, s.apiRCAReplace)
+	s.setBodyLimit("PUT", "/api/v1/rcas/:id", max(s.cfg.MaxBodyBytes, maxRCABodyBytes)) // hygiene
 	api.DELETE("/rcas/:id", admin, s.apiRCADelete)
 	api.PUT("/rcas/:id/sections/:key", author, s.apiRCASectionSave)
 	api.POST("/rcas/:id/state", author, s.apiRCAState)

@@ -36,6 +36,7 @@ type auditRow struct {
 	Actor     string // display name, or "—" for anonymous
 	ActorID   string
 	Action    string
+	Label     string // area "ui": the action in the reader's language, when known
 	Target    string
 	TargetURL string // a page about the target, when there is one
 	IP        string
@@ -98,7 +99,7 @@ func (p *pages) auditList(c *gin.Context) {
 	}
 	for _, ev := range events {
 		d.Rows = append(d.Rows, auditRow{At: ev.At, Actor: nameOf(ev.Actor, names), ActorID: ev.Actor,
-			Action: ev.Action, Target: ev.Target, TargetURL: auditTargetURL(ev.Target), IP: ev.IP, Detail: auditDetail(ev.Detail)})
+			Action: ev.Action, Label: auditLabel(p.localeOf(c), ev.Action), Target: ev.Target, TargetURL: auditTargetURL(ev.Target), IP: ev.IP, Detail: auditDetail(ev.Detail)})
 	}
 	d.Pager = newPager(c.Request.URL, offset, len(events), total)
 	p.render(c, http.StatusOK, "audit", d)
@@ -133,4 +134,14 @@ func auditDetail(m map[string]string) string {
 		parts[i] = k + ": " + m[k]
 	}
 	return strings.Join(parts, "; ")
+}
+
+// auditLabel words an audit action ("rca.publish") for the reader, or ""
+// when the catalog has no words for it (area "ui").
+func auditLabel(loc *uiLocale, action string) string {
+	key := "ui.audit.label." + strings.ReplaceAll(action, ".", "_")
+	if got := loc.T(key); got != key {
+		return got
+	}
+	return ""
 }

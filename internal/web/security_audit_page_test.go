@@ -48,6 +48,11 @@ func TestAuditPage(t *testing.T) {
 			t.Error("older events shown before newer ones")
 		}
 		mustContain(t, body, `rel="next"`, "Page 1 of 2")
+		// area "ui": actions are worded for the reader, the code stays beside them.
+		mustContain(t, body, "Signed in<br><code>user.signin</code>", "RCA exported<br><code>rca.export</code>")
+		de := c.get("/admin/audit?lang=de", http.StatusOK).body
+		mustContain(t, de, "Angemeldet<br><code>user.signin</code>", "RCA exportiert<br><code>rca.export</code>")
+		c.get("/admin/audit?lang=en", http.StatusOK) // ?lang= is remembered: back to English
 	})
 
 	t.Run("filter by actor and action, paged", func(t *testing.T) {

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/hindsight-rca/hindsight/internal/auth/oidc"
+	"github.com/hindsight-rca/hindsight/internal/domain"
 	"github.com/hindsight-rca/hindsight/internal/i18n"
 	"github.com/hindsight-rca/hindsight/internal/report"
 	"github.com/hindsight-rca/hindsight/internal/store"
@@ -65,7 +66,7 @@ type Server struct {
 	metrics *metrics
 	catalog *i18n.Catalog // message catalogs for API error messages
 	csrf    *http.CrossOriginProtection
-	signIns *signInLimiter
+	signIns *signInThrottle
 	// bodyLimits overrides MaxBodyBytes per "METHOD /route/:pattern".
 	bodyLimits map[string]int64
 	setup      []error
@@ -98,7 +99,7 @@ func New(cfg Config, st store.Store, log *slog.Logger) (*Server, error) {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	s := &Server{store: st, log: log, cfg: cfg, clock: time.Now,
-		csrf: http.NewCrossOriginProtection(), signIns: newSignInLimiter()}
+		csrf: http.NewCrossOriginProtection(), signIns: newSignInThrottle()}
 	if cfg.BaseURL != "" {
 		u, _ := url.Parse(cfg.BaseURL)
 		if err := s.csrf.AddTrustedOrigin(u.Scheme + "://" + u.Host); err != nil {
@@ -169,7 +170,7 @@ func (cfg *Config) normalize() error {
 	if cfg.DefaultTimeZone == "" {
 		cfg.DefaultTimeZone = "UTC"
 	}
-	if _, err := time.LoadLocation(cfg.DefaultTimeZone); err != nil {
+	if _, err := domain.LoadZone(cfg.DefaultTimeZone); err != nil {
 		errs = append(errs, fmt.Errorf("web: default time zone %q: not an IANA time zone", cfg.DefaultTimeZone))
 	}
 	if strings.TrimSpace(cfg.StatusPageName) == "" {

@@ -30,23 +30,17 @@ var errSessionInvalid = errors.New("web: session invalid")
 
 // signIn checks an email and password. Unknown emails, disabled users and
 // wrong passwords all give errBadCredentials after the same argon2id work,
-// so timing does not tell which emails exist. Failures are audited and
-// throttled: too many for one email or from one address give a 429 error
-// (an *httpError that apiError and pageError answer as it says).
+// so timing does not tell which emails exist. Every attempt is throttled
+// before the hash (session_limit.go): past a limit the answer is a 429
+// *httpError with Retry-After, which apiError and pageError answer as it
+// says. Failures are audited.
 func (s *Server) signIn(ctx context.Context, email, password string) (domain.User, error) {
 	email = domain.NormalizeEmail(email)
-	ip := clientIPFrom(ctx)
-	now := s.now()
-	emailKey, ipKey := "email:"+email, "ip:"+ip
-	if stop, wait := s.signIns.blocked(emailKey, signInMaxPerEmail, now); stop {
-		return domain.User{}, tooManySignIns(wait)
-	}
-	if stop, wait := s.signIns.blocked(ipKey, signInMaxPerIP, now); stop {
-		return domain.User{}, tooManySignIns(wait)
+	res, err := s.signIns.password(email, clientIPFrom(ctx), s.now())
+	if err != nil {
+		return domain.User{}, err
 	}
 	fail := func(actor, target string) (domain.User, error) {
-		s.signIns.fail(emailKey, now)
-		s.signIns.fail(ipKey, now)
 		s.audit(ctx, actor, "user.signin_failed", target, nil)
 		return domain.User{}, errBadCredentials
 	}
@@ -56,13 +50,14 @@ func (s *Server) signIn(ctx context.Context, email, password string) (domain.Use
 		auth.CheckDummy(password)
 		return fail("", "email:"+email)
 	case err != nil:
+		res.Refund() // not an attempt at the password
 		return domain.User{}, fmt.Errorf("web: sign in: %w", err)
 	}
 	ok := auth.CheckPassword(u.PasswordHash, password)
 	if !ok || u.Disabled {
 		return fail(u.ID, "user:"+u.ID)
 	}
-	s.signIns.reset(emailKey)
+	res.Refund()
 	return u, nil
 }
 

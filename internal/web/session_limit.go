@@ -3,90 +3,73 @@ package web
 import (
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
+
+	"github.com/hindsight-rca/hindsight/internal/auth/throttle"
 )
 
-// Sign-in throttling: after too many failures for one email or from one
-// address within the window, sign-in answers 429 until the window passes.
-// Counting by email stops password guessing against one account from many
-// addresses; counting by address stops one client spraying many accounts.
-const (
-	signInWindow       = 15 * time.Minute
-	signInMaxPerEmail  = 10
-	signInMaxPerIP     = 50
-	signInLimiterLimit = 10_000 // keys kept before old ones are dropped
+// Sign-in throttling, one implementation for the form, the API session and
+// single sign-on (internal/auth/throttle). Every attempt reserves a token
+// before the password is checked, from three buckets:
+//
+//   - per address: stops one client trying many accounts;
+//   - per (account, address): stops one client guessing one password;
+//   - per account, looser: slows guessing spread over many addresses,
+//     without letting one address lock the account for everyone else.
+//
+// A successful sign-in gives its tokens back.
+var (
+	signInPerIP        = throttle.Rule{Burst: 30, Every: 30 * time.Second}
+	signInPerAccountIP = throttle.Rule{Burst: 5, Every: 2 * time.Minute}
+	signInPerAccount   = throttle.Rule{Burst: 50, Every: 20 * time.Second}
 )
+
+// signInKeys bounds each bucket set; the least recently used keys go first.
+const signInKeys = 10_000
 
 const codeTooManyRequests = "too_many_requests"
 
 func init() {
-	defaultMessages[codeTooManyRequests] = "Too many failed sign-ins. Wait a few minutes and try again."
+	defaultMessages[codeTooManyRequests] = "Too many sign-in attempts. Wait a few minutes and try again."
 }
 
-// signInLimiter counts recent failed sign-ins per key.
-type signInLimiter struct {
-	mu       sync.Mutex
-	failures map[string][]time.Time
+// signInThrottle is the server's set of sign-in buckets.
+type signInThrottle struct {
+	ip, accountIP, account *throttle.Limiter
 }
 
-func newSignInLimiter() *signInLimiter {
-	return &signInLimiter{failures: map[string][]time.Time{}}
-}
-
-// blocked reports whether key has max or more failures within the window,
-// and when the oldest of them leaves it.
-func (l *signInLimiter) blocked(key string, max int, now time.Time) (bool, time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	recent := l.prune(key, now)
-	if len(recent) < max {
-		return false, 0
+func newSignInThrottle() *signInThrottle {
+	return &signInThrottle{
+		ip:        throttle.New(signInPerIP, signInKeys),
+		accountIP: throttle.New(signInPerAccountIP, signInKeys),
+		account:   throttle.New(signInPerAccount, signInKeys),
 	}
-	return true, recent[len(recent)-max].Add(signInWindow).Sub(now)
 }
 
-func (l *signInLimiter) fail(key string, now time.Time) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.failures) >= signInLimiterLimit {
-		for k := range l.failures {
-			if len(l.prune(k, now)) == 0 {
-				delete(l.failures, k)
-			}
-		}
-		if len(l.failures) >= signInLimiterLimit {
-			l.failures = map[string][]time.Time{} // under attack: forget rather than grow
-		}
+// password reserves one password attempt for account from ip.
+func (t *signInThrottle) password(account, ip string, now time.Time) (*throttle.Reservation, error) {
+	res, ok, wait := throttle.Reserve(now,
+		throttle.Check{L: t.ip, Key: ip},
+		throttle.Check{L: t.accountIP, Key: account + "\x00" + ip},
+		throttle.Check{L: t.account, Key: account})
+	if !ok {
+		return nil, tooManySignIns(wait)
 	}
-	l.failures[key] = append(l.prune(key, now), now)
+	return res, nil
 }
 
-func (l *signInLimiter) reset(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.failures, key)
-}
-
-// prune drops failures older than the window; the caller holds mu.
-func (l *signInLimiter) prune(key string, now time.Time) []time.Time {
-	list := l.failures[key]
-	i := 0
-	for i < len(list) && now.Sub(list[i]) >= signInWindow {
-		i++
+// sso reserves one single sign-on callback from ip.
+func (t *signInThrottle) sso(ip string, now time.Time) (*throttle.Reservation, error) {
+	res, ok, wait := throttle.Reserve(now, throttle.Check{L: t.ip, Key: ip})
+	if !ok {
+		return nil, tooManySignIns(wait)
 	}
-	list = list[i:]
-	if len(list) == 0 {
-		delete(l.failures, key)
-		return nil
-	}
-	l.failures[key] = list
-	return list
+	return res, nil
 }
 
 // tooManySignIns is the 429 answer, with the wait in seconds.
 func tooManySignIns(wait time.Duration) error {
-	secs := int(wait.Seconds()) + 1
+	secs := int(min(wait, time.Hour).Seconds()) + 1
 	return &httpError{Status: http.StatusTooManyRequests, Code: codeTooManyRequests,
 		Extra: map[string]any{"retry_after": secs}}
 }

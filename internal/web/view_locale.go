@@ -53,9 +53,9 @@ func (u *uiLocale) Enum(kind string, v any) string {
 
 // Problem is the localized message of a validation problem.
 func (u *uiLocale) Problem(p domain.Problem) string {
-	msg := u.problemMessage(p.Code)
+	msg := u.problemMessage(p)
 	label := u.fieldLabel(p.Field)
-	if label == "" {
+	if label == "" || strings.Contains(msg, p.Field) {
 		return msg
 	}
 	return label + ": " + msg
@@ -64,6 +64,12 @@ func (u *uiLocale) Problem(p domain.Problem) string {
 // fieldLabel names a problem's field for users: the last path element,
 // looked up as ui.field.<name>; unknown fields are left unnamed.
 func (u *uiLocale) fieldLabel(field string) string {
+	// area "ui": a form's own label first ("timeline.text" is "What happened").
+	if path := indexRe.ReplaceAllString(field, ""); strings.Contains(path, ".") {
+		if got := u.l.T("ui.field." + path); got != "ui.field."+path {
+			return got
+		}
+	}
 	name := field
 	if i := strings.LastIndexByte(name, '.'); i >= 0 {
 		name = name[i+1:]
@@ -81,8 +87,8 @@ func (u *uiLocale) fieldLabel(field string) string {
 // FieldError returns the message of the first problem with field, or "".
 func (u *uiLocale) FieldError(ps []domain.Problem, field string) string {
 	for _, p := range ps {
-		if p.Field == field {
-			return u.problemMessage(p.Code)
+		if p.Field == field || strings.HasSuffix(p.Field, "."+field) {
+			return u.problemMessage(p)
 		}
 	}
 	return ""
@@ -182,7 +188,7 @@ func (p *pages) zoneFor(u domain.User) *time.Location {
 		if name == "" {
 			continue
 		}
-		if loc, err := time.LoadLocation(name); err == nil {
+		if loc, err := domain.LoadZone(name); err == nil {
 			return loc
 		}
 	}
@@ -204,12 +210,13 @@ func (p *pages) localeOf(c *gin.Context) *uiLocale {
 
 // problemMessage localizes a problem code; a stale form version has its own
 // UI message, everything else is a domain validation code.
-func (u *uiLocale) problemMessage(code string) string {
-	switch code {
+func (u *uiLocale) problemMessage(p domain.Problem) string {
+	switch p.Code {
 	case "conflict":
 		return u.l.T("ui.form.conflict")
 	case "self":
 		return u.l.T("ui.validation.self")
 	}
-	return u.l.T("error.validation." + code)
+	// hygiene: limit messages name the field and the limit
+	return u.l.T("error.validation."+p.Code, map[string]any{"Field": p.Field, "Limit": p.Limit})
 }

@@ -117,6 +117,7 @@ func (p *pages) rcaContextFor(c *gin.Context, r domain.RCA) (*rcaContext, error)
 		}
 	}
 	rc.Checks = quality.Run(quality.Input{RCA: r, Template: rc.Template, Incidents: rc.Incidents, People: people})
+	localizeFindings(rc, p.localeOf(c)) // area "ui": section names as the reader sees them
 	rc.Metrics = domain.DeriveMetrics(r.Timeline, rc.Incidents)
 	return rc, nil
 }

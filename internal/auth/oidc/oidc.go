@@ -65,17 +65,22 @@ var (
 	ErrInvalidToken = errors.New("oidc: the identity provider's answer is not valid")
 	// ErrNonce: the ID token was not issued for this sign-in.
 	ErrNonce = errors.New("oidc: the ID token's nonce does not match this sign-in")
-	// ErrEmailUnverified: the provider does not vouch for the email address.
+	// ErrEmailUnverified: the provider does not vouch for the email address,
+	// so it cannot name an account (Identity.EmailVerified is false).
 	ErrEmailUnverified = errors.New("oidc: the email address is not verified")
 	// ErrProvider: the provider could not be reached or described itself badly.
 	ErrProvider = errors.New("oidc: the identity provider is unavailable")
 )
 
-// Identity is what a verified ID token says about the user.
+// Identity is what a verified ID token says about the user. Issuer and
+// Subject name the person; the email is only a hint, to be trusted once
+// (to link an existing account) and only when EmailVerified.
 type Identity struct {
-	Subject string
-	Email   string // normalized: trimmed and lower case
-	Name    string
+	Issuer        string
+	Subject       string
+	Email         string // normalized: trimmed and lower case
+	EmailVerified bool   // email present and email_verified true
+	Name          string
 }
 
 // Client runs the flow against one provider. The provider's discovery
@@ -136,8 +141,9 @@ func (c *Client) AuthURL(ctx context.Context, f Flow) (string, error) {
 }
 
 // Exchange trades the callback's code for tokens, verifies the ID token
-// (signature, issuer, audience, expiry), its nonce against f, and that the
-// email is present and verified.
+// (signature, issuer, audience, expiry) and its nonce against f. Whether
+// the email is verified is reported in the Identity, not refused here: an
+// account already linked to the subject signs in by the subject alone.
 func (c *Client) Exchange(ctx context.Context, f Flow, code string) (Identity, error) {
 	o, v, err := c.discover(ctx)
 	if err != nil {
@@ -181,11 +187,12 @@ func (c *Client) verify(ctx context.Context, v *gooidc.IDTokenVerifier, raw stri
 	if err := idt.Claims(&claims); err != nil {
 		return Identity{}, fmt.Errorf("%w: claims: %w", ErrInvalidToken, err)
 	}
-	email := strings.ToLower(strings.TrimSpace(claims.Email))
-	if email == "" || !verified(claims.EmailVerified) {
-		return Identity{}, ErrEmailUnverified
+	if idt.Subject == "" {
+		return Identity{}, fmt.Errorf("%w: no subject", ErrInvalidToken)
 	}
-	return Identity{Subject: idt.Subject, Email: email, Name: strings.TrimSpace(claims.Name)}, nil
+	email := strings.ToLower(strings.TrimSpace(claims.Email))
+	return Identity{Issuer: idt.Issuer, Subject: idt.Subject, Email: email,
+		EmailVerified: email != "" && verified(claims.EmailVerified), Name: strings.TrimSpace(claims.Name)}, nil
 }
 
 // verified reads email_verified, which some providers send as a string.

@@ -80,6 +80,8 @@ func TestExchange(t *testing.T) {
 		// verifier replaces the flow's PKCE verifier at the exchange.
 		verifier string
 		want     error
+		// unverified: the identity comes back with EmailVerified false.
+		unverified bool
 	}{
 		{name: "success"},
 		{name: "email verified as a string", tamper: func(c map[string]any) { c["email_verified"] = "true" }},
@@ -88,9 +90,9 @@ func TestExchange(t *testing.T) {
 		{name: "wrong audience", tamper: func(c map[string]any) { c["aud"] = "some-other-app" }, want: oidc.ErrInvalidToken},
 		{name: "wrong issuer", tamper: func(c map[string]any) { c["iss"] = "https://evil.example.com" }, want: oidc.ErrInvalidToken},
 		{name: "expired", idpNow: past, want: oidc.ErrInvalidToken},
-		{name: "unverified email", user: oidctest.User{Subject: "s", Email: "x@example.com", EmailVerified: false}, want: oidc.ErrEmailUnverified},
-		{name: "email verified false as a string", tamper: func(c map[string]any) { c["email_verified"] = "false" }, want: oidc.ErrEmailUnverified},
-		{name: "no email", user: oidctest.User{Subject: "s", EmailVerified: true}, want: oidc.ErrEmailUnverified},
+		{name: "unverified email", user: oidctest.User{Subject: "sub-42", Email: "ada@example.com", EmailVerified: false, Name: "Ada"}, unverified: true},
+		{name: "email verified false as a string", tamper: func(c map[string]any) { c["email_verified"] = "false" }, unverified: true},
+		{name: "no email", user: oidctest.User{Subject: "sub-42", EmailVerified: true, Name: "Ada"}, unverified: true},
 		{name: "wrong PKCE verifier", verifier: oidc.NewFlow().Verifier, want: oidc.ErrInvalidToken},
 	}
 	for _, tt := range tests {
@@ -122,8 +124,11 @@ func TestExchange(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if id.Email != "ada@example.com" || id.Subject != "sub-42" || id.Name != "Ada" {
+			if id.Subject != "sub-42" || id.Name != "Ada" || id.Issuer != idp.URL || id.EmailVerified == tt.unverified {
 				t.Errorf("identity = %+v", id)
+			}
+			if id.EmailVerified && id.Email != "ada@example.com" {
+				t.Errorf("email = %q", id.Email)
 			}
 			// A code is good once.
 			if _, err := c.Exchange(context.Background(), f, back.Get("code")); !errors.Is(err, oidc.ErrInvalidToken) {

@@ -29,6 +29,33 @@ func TestPublic(t *testing.T) {
 		{"100.64.0.1", false},
 		{"::ffff:127.0.0.1", false}, // IPv4-mapped loopback
 		{"224.0.0.1", false},
+		// Issue 10, finding 9: ranges of the IANA special-purpose registries
+		// that the first version let through.
+		{"64:ff9b::7f00:1", false},   // NAT64 of 127.0.0.1
+		{"64:ff9b::a00:1", false},    // NAT64 of 10.0.0.1
+		{"64:ff9b::808:808", true},   // NAT64 of 8.8.8.8 is as public as 8.8.8.8
+		{"2002:7f00:1::1", false},    // 6to4 of 127.0.0.1
+		{"2002:a9fe:a9fe::1", false}, // 6to4 of 169.254.169.254
+		{"2002:808:808::1", true},    // 6to4 of 8.8.8.8
+		{"240.0.0.1", false},         // reserved
+		{"255.255.255.255", false},
+		{"192.0.2.1", false},          // TEST-NET-1
+		{"198.51.100.7", false},       // TEST-NET-2
+		{"203.0.113.9", false},        // TEST-NET-3
+		{"192.88.99.1", false},        // 6to4 relay anycast
+		{"192.0.0.8", false},          // IETF protocol assignments
+		{"198.18.0.1", false},         // benchmarking
+		{"2001:db8::1", false},        // documentation
+		{"3fff::1", false},            // documentation (RFC 9637)
+		{"2001::1", false},            // Teredo
+		{"2001:2::1", false},          // benchmarking
+		{"100::1", false},             // discard-only
+		{"5f00::1", false},            // SRv6 SIDs
+		{"fec0::1", false},            // site local
+		{"ff02::1", false},            // multicast
+		{"::7f00:1", false},           // IPv4-compatible
+		{"4000::1", false},            // outside 2000::/3, unallocated
+		{"64:ff9b:1::8.8.8.8", false}, // local-use NAT64
 	}
 	for _, tt := range tests {
 		t.Run(tt.ip, func(t *testing.T) {
@@ -52,6 +79,13 @@ func TestCheckURL(t *testing.T) {
 		{"http://localhost:8080", false, false},
 		{"http://127.0.0.1:9000", false, false},
 		{"http://[::1]/", false, false},
+		{"http://[64:ff9b::7f00:1]/", false, false},
+		{"http://[2002:7f00:1::1]/", false, false},
+		{"http://240.0.0.1/", false, false},
+		{"http://2130706433/", false, false}, // 127.0.0.1 as one number
+		{"http://0x7f.1/", false, false},
+		{"http://127.1/", false, false},
+		{"http://8.8.8.8/", false, true},
 		{"http://127.0.0.1:9000", true, true},
 		{"not a url at all", false, false},
 	}

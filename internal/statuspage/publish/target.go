@@ -105,3 +105,15 @@ var errKeyLength = errorString("publish: webhook key must be 24 to 64 bytes")
 type errorString string
 
 func (e errorString) Error() string { return string(e) }
+
+// CheckSecretFollows refuses an update that sends a target somewhere else
+// (another URL or kind) while keeping the stored secret: whoever may edit
+// the address would otherwise receive the secret with the next delivery.
+// next is the normalized update, whose Secret is empty when none was sent.
+func CheckSecretFollows(prev, next domain.Target) error {
+	if next.Secret != "" || (prev.URL == next.URL && prev.Kind == next.Kind) {
+		return nil
+	}
+	return &domain.ValidationError{Problems: []domain.Problem{{Field: "secret", Code: domain.CodeRequired,
+		Detail: "the target's address changed: send its secret again"}}}
+}

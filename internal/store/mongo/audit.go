@@ -3,7 +3,6 @@ package mongo
 import (
 	"context"
 	"regexp"
-	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -14,8 +13,8 @@ import (
 
 // AppendAudit records one event.
 func (s *Store) AppendAudit(ctx context.Context, e *domain.AuditEvent) error {
-	if strings.TrimSpace(e.Action) == "" {
-		return invalid("action", domain.CodeRequired, "")
+	if err := e.Validate(); err != nil {
+		return err
 	}
 	if e.ID == "" {
 		e.ID = domain.NewID()

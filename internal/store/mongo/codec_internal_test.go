@@ -96,7 +96,7 @@ func BenchmarkRCACodec(b *testing.B) {
 
 // FuzzRCACodec feeds arbitrary text through the BSON mapping: whatever an
 // author can type comes back byte for byte, or (keys with NUL bytes) is
-// refused by checkKeys before it reaches the encoder.
+// refused by domain validation before it reaches the encoder.
 func FuzzRCACodec(f *testing.F) {
 	f.Add("Überlast im Rechenzentrum", "**bold** and `code`\n\n- item", "de", "Zusammenfassung")
 	f.Add("👩🏽‍💻 🚨", "\x00\t\r\n", "pt-BR", "")
@@ -109,16 +109,16 @@ func FuzzRCACodec(f *testing.F) {
 		r.Sections[1].Translations = map[string]domain.SectionTranslation{key: {Title: value, Body: body}}
 		r.Timeline[0].Translations = map[string]string{key: value}
 		r.Tags = []string{title, value}
-		if err := checkKeys(&r); err != nil {
+		if err := r.Validate(); err != nil {
 			if !domain.IsValidation(err) {
-				t.Fatalf("checkKeys: %v", err)
+				t.Fatalf("Validate: %v", err)
 			}
 			return
 		}
 		d := toRCADoc(&r)
 		raw, err := bson.Marshal(d)
 		if err != nil {
-			t.Fatalf("marshal after checkKeys passed: %v", err)
+			t.Fatalf("marshal after Validate passed: %v", err)
 		}
 		var back rcaDoc
 		if err := bson.Unmarshal(raw, &back); err != nil {

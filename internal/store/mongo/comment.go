@@ -3,7 +3,6 @@ package mongo
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -15,11 +14,8 @@ import (
 
 // AddComment stores a review comment on an existing RCA.
 func (s *Store) AddComment(ctx context.Context, c *domain.Comment) error {
-	if strings.TrimSpace(c.Body) == "" {
-		return invalid("body", domain.CodeRequired, "")
-	}
-	if len(c.Body) > domain.MaxBodyLen {
-		return invalid("body", domain.CodeTooLong, "")
+	if err := c.Validate(); err != nil {
+		return err
 	}
 	ok, err := exists(ctx, s.c(colRCAs), c.RCAID)
 	if err != nil {

@@ -463,14 +463,23 @@ type userDoc struct {
 	CreatedAt         time.Time `bson:"created_at"`
 	UpdatedAt         time.Time `bson:"updated_at"`
 	PasswordChangedAt time.Time `bson:"password_changed_at"`
+	// The linked single sign-on identity; absent when none (sparse unique
+	// index on oidc_key).
+	OIDCKey     string `bson:"oidc_key,omitempty"`
+	OIDCIssuer  string `bson:"oidc_issuer,omitempty"`
+	OIDCSubject string `bson:"oidc_subject,omitempty"`
 }
 
 func toUserDoc(u *domain.User) userDoc {
-	return userDoc{
+	d := userDoc{
 		ID: u.ID, Email: u.Email, Name: u.Name, Role: string(u.Role), PasswordHash: u.PasswordHash,
 		Language: u.Language, TimeZone: u.TimeZone, Disabled: u.Disabled,
 		CreatedAt: ms(u.CreatedAt), UpdatedAt: ms(u.UpdatedAt), PasswordChangedAt: ms(u.PasswordChangedAt),
 	}
+	if u.OIDCIssuer != "" && u.OIDCSubject != "" {
+		d.OIDCKey, d.OIDCIssuer, d.OIDCSubject = domain.IdentityKey(u.OIDCIssuer, u.OIDCSubject), u.OIDCIssuer, u.OIDCSubject
+	}
+	return d
 }
 
 func (d userDoc) domain() domain.User {
@@ -478,6 +487,7 @@ func (d userDoc) domain() domain.User {
 		ID: d.ID, Email: d.Email, Name: d.Name, Role: domain.Role(d.Role), PasswordHash: d.PasswordHash,
 		Language: d.Language, TimeZone: d.TimeZone, Disabled: d.Disabled,
 		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, PasswordChangedAt: d.PasswordChangedAt,
+		OIDCIssuer: d.OIDCIssuer, OIDCSubject: d.OIDCSubject,
 	}
 }
 

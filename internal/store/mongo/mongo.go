@@ -141,7 +141,11 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 	// index name in the options it is given.
 	unique := func() *options.IndexOptionsBuilder { return options.Index().SetUnique(true) }
 	idx := map[string][]mongo.IndexModel{
-		colUsers: {{Keys: bson.D{{Key: "email", Value: 1}}, Options: unique()}},
+		colUsers: {
+			{Keys: bson.D{{Key: "email", Value: 1}}, Options: unique()},
+			// Sparse: unlinked users have no oidc_key (area edges).
+			{Keys: bson.D{{Key: "oidc_key", Value: 1}}, Options: unique().SetSparse(true)},
+		},
 		// scalesql: every list filter, then the list's sort with its
 		// tie-breaker (updated_at, _id), so a page is an index range.
 		colRCAs: {

@@ -3,7 +3,6 @@ package mongo
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -13,25 +12,9 @@ import (
 	"github.com/hindsight-rca/hindsight/internal/store"
 )
 
-func validateTarget(t *domain.Target) error {
-	var ps []domain.Problem
-	if strings.TrimSpace(t.Name) == "" {
-		ps = append(ps, domain.Problem{Field: "name", Code: domain.CodeRequired})
-	} else if len(t.Name) > domain.MaxNameLen {
-		ps = append(ps, domain.Problem{Field: "name", Code: domain.CodeTooLong})
-	}
-	if t.Kind != domain.TargetStatuspage && t.Kind != domain.TargetWebhook {
-		ps = append(ps, domain.Problem{Field: "kind", Code: domain.CodeUnknownEnum, Detail: string(t.Kind)})
-	}
-	if len(ps) > 0 {
-		return &domain.ValidationError{Problems: ps}
-	}
-	return nil
-}
-
 // CreateTarget stores a new publish target at version 1.
 func (s *Store) CreateTarget(ctx context.Context, t *domain.Target) error {
-	if err := validateTarget(t); err != nil {
+	if err := t.Validate(); err != nil {
 		return err
 	}
 	now := s.clock()
@@ -62,7 +45,7 @@ func (s *Store) ListTargets(ctx context.Context) ([]domain.Target, error) {
 // UpdateTarget replaces a target if t.Version is the stored version. An
 // empty t.Secret keeps the stored secret.
 func (s *Store) UpdateTarget(ctx context.Context, t *domain.Target) error {
-	if err := validateTarget(t); err != nil {
+	if err := t.Validate(); err != nil {
 		return err
 	}
 	next := *t
@@ -97,34 +80,13 @@ func (s *Store) DeleteTarget(ctx context.Context, tid string) error {
 	return s.deleteByID(ctx, colTargets, "delete target "+tid, tid)
 }
 
-func validateDelivery(d *domain.Delivery) error {
-	var ps []domain.Problem
-	if strings.TrimSpace(d.TargetID) == "" {
-		ps = append(ps, domain.Problem{Field: "target_id", Code: domain.CodeRequired})
-	}
-	if strings.TrimSpace(d.RCAID) == "" {
-		ps = append(ps, domain.Problem{Field: "rca_id", Code: domain.CodeRequired})
-	}
-	if !knownDeliveryState(d.State) {
-		ps = append(ps, domain.Problem{Field: "state", Code: domain.CodeUnknownEnum, Detail: string(d.State)})
-	}
-	if len(ps) > 0 {
-		return &domain.ValidationError{Problems: ps}
-	}
-	return nil
-}
-
-func knownDeliveryState(st domain.DeliveryState) bool {
-	return st == domain.DeliveryPending || st == domain.DeliverySucceeded || st == domain.DeliveryFailed
-}
-
 // CreateDelivery stores a delivery before its first attempt. An empty
 // state is pending.
 func (s *Store) CreateDelivery(ctx context.Context, d *domain.Delivery) error {
 	if d.State == "" {
 		d.State = domain.DeliveryPending
 	}
-	if err := validateDelivery(d); err != nil {
+	if err := d.Validate(); err != nil {
 		return err
 	}
 	now := s.clock()
@@ -145,7 +107,7 @@ func (s *Store) CreateDelivery(ctx context.Context, d *domain.Delivery) error {
 // it); CreatedAt stays as stored.
 func (s *Store) UpdateDelivery(ctx context.Context, d *domain.Delivery) error {
 	op := "update delivery " + d.ID
-	if err := validateDelivery(d); err != nil {
+	if err := d.Validate(); err != nil {
 		// An unknown delivery is reported as such, whatever it carries.
 		ok, xerr := exists(ctx, s.c(colDeliveries), d.ID)
 		if xerr != nil {
@@ -211,8 +173,8 @@ func (s *Store) GetSetting(ctx context.Context, key string) ([]byte, error) {
 
 // PutSetting stores a setting's value, replacing any previous one.
 func (s *Store) PutSetting(ctx context.Context, key string, value []byte) error {
-	if strings.TrimSpace(key) == "" {
-		return invalid("key", domain.CodeRequired, "")
+	if err := domain.ValidateSettingKey(key); err != nil {
+		return err
 	}
 	if value == nil {
 		value = []byte{}

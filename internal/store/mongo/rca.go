@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -41,32 +40,6 @@ func cloneRCA(r *domain.RCA) domain.RCA {
 	c.ActionItems = slices.Clone(r.ActionItems)
 	c.History = slices.Clone(r.History)
 	return c
-}
-
-// checkKeys refuses translation keys that cannot be BSON field names (a
-// dot, a leading dollar sign, a NUL byte). domain.RCA.Validate checks the
-// keys of RCA and section translations (BCP 47 tags) but not those of
-// timeline entries and action items.
-func checkKeys(r *domain.RCA) error {
-	var ps []domain.Problem
-	check := func(field string, m map[string]string) {
-		for k := range m {
-			if strings.ContainsAny(k, ".\x00") || strings.HasPrefix(k, "$") {
-				ps = append(ps, domain.Problem{Field: field + "." + k, Code: domain.CodeInvalid, Detail: "not a BCP 47 tag"})
-			}
-		}
-	}
-	for i, e := range r.Timeline {
-		check("timeline["+strconv.Itoa(i)+"].translations", e.Translations)
-	}
-	for i, a := range r.ActionItems {
-		check("action_items["+strconv.Itoa(i)+"].translations", a.Translations)
-	}
-	if len(ps) > 0 {
-		sort.Slice(ps, func(i, j int) bool { return ps[i].Field < ps[j].Field })
-		return &domain.ValidationError{Problems: ps}
-	}
-	return nil
 }
 
 // checkSize refuses an RCA too large to store, with a validation error
@@ -104,9 +77,6 @@ func (s *Store) CreateRCA(ctx context.Context, in *domain.RCA, author string) er
 	r := &c
 	r.Normalize()
 	if err := r.Validate(); err != nil {
-		return err
-	}
-	if err := checkKeys(r); err != nil {
 		return err
 	}
 	now := s.clock()
@@ -329,9 +299,6 @@ func (s *Store) SaveSection(ctx context.Context, rcaID, key string, e domain.Sec
 func (s *Store) commitRCA(ctx context.Context, next *domain.RCA, read int64, author, note string) (rcaDoc, error) {
 	op := "update rca " + next.ID
 	next.Version = read + 1
-	if err := checkKeys(next); err != nil {
-		return rcaDoc{}, err
-	}
 	d := toRCADoc(next)
 	if err := checkSize(&d); err != nil {
 		return d, err

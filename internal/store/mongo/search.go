@@ -358,9 +358,6 @@ func (s *Store) CreateRCAs(ctx context.Context, rs []domain.RCA, author string) 
 			if err := c.Validate(); err != nil {
 				return fmt.Errorf("mongo: create rcas: rca %d: %w", start+i, err)
 			}
-			if err := checkKeys(&c); err != nil {
-				return err
-			}
 			if c.ID == "" {
 				c.ID = domain.NewID()
 			}

@@ -3,7 +3,6 @@ package mongo
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -55,6 +54,18 @@ func (s *Store) UpdateUser(ctx context.Context, u *domain.User) error {
 		return err
 	}
 	next := *u
+	if next.Role != domain.RoleAdmin || next.Disabled {
+		// This update may take away an admin: decide it under the admins
+		// lock (admin_lock.go), since FerretDB has no transactions.
+		release, err := s.lockAdmins(ctx)
+		if err != nil {
+			return err
+		}
+		defer release()
+		if err := s.keepAnAdmin(ctx, next.ID); err != nil {
+			return err
+		}
+	}
 	next.UpdatedAt = s.clock()
 	d := toUserDoc(&next)
 	set := bson.D{
@@ -81,17 +92,8 @@ func (s *Store) CountUsers(ctx context.Context) (int, error) {
 
 // CreateToken stores a new API token; a taken hash is ErrDuplicate.
 func (s *Store) CreateToken(ctx context.Context, t *domain.APIToken) error {
-	if strings.TrimSpace(t.Hash) == "" {
-		return invalid("hash", domain.CodeRequired, "")
-	}
-	if strings.TrimSpace(t.UserID) == "" {
-		return invalid("user_id", domain.CodeRequired, "")
-	}
-	if !t.Scope.Valid() {
-		return invalid("scope", domain.CodeUnknownEnum, string(t.Scope))
-	}
-	if len(t.Name) > domain.MaxNameLen {
-		return invalid("name", domain.CodeTooLong, "")
+	if err := t.Validate(); err != nil {
+		return err
 	}
 	if t.ID == "" {
 		t.ID = domain.NewID()
@@ -148,11 +150,8 @@ func (s *Store) TouchToken(ctx context.Context, tid string, at time.Time) error 
 
 // CreateSession stores a new browser session; ID is the hash of its secret.
 func (s *Store) CreateSession(ctx context.Context, ss *domain.Session) error {
-	if strings.TrimSpace(ss.ID) == "" {
-		return invalid("id", domain.CodeRequired, "")
-	}
-	if strings.TrimSpace(ss.UserID) == "" {
-		return invalid("user_id", domain.CodeRequired, "")
+	if err := ss.Validate(); err != nil {
+		return err
 	}
 	if ss.CreatedAt.IsZero() {
 		ss.CreatedAt = s.clock()
@@ -208,4 +207,37 @@ func (s *Store) setFields(ctx context.Context, db *mongo.Database, col, op, docI
 		return fmt.Errorf("mongo: %s: %w", op, store.ErrNotFound)
 	}
 	return nil
+}
+
+// GetUserByIdentity loads the user linked to the OIDC identity.
+func (s *Store) GetUserByIdentity(ctx context.Context, issuer, subject string) (domain.User, error) {
+	return findOne(ctx, s.c(colUsers), "get user by identity",
+		bson.D{{Key: "oidc_key", Value: domain.IdentityKey(issuer, subject)}}, userDoc.domain)
+}
+
+// LinkIdentity links an OIDC identity to a user who has none. The unique
+// index on oidc_key keeps one identity on one user even where conditional
+// updates are not atomic (FerretDB).
+func (s *Store) LinkIdentity(ctx context.Context, userID, issuer, subject string) error {
+	if issuer == "" || subject == "" {
+		return invalid("oidc_subject", domain.CodeRequired, "")
+	}
+	key := domain.IdentityKey(issuer, subject)
+	res, err := s.c(colUsers).UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: userID}, {Key: "oidc_key", Value: bson.D{{Key: "$exists", Value: false}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "oidc_key", Value: key}, {Key: "oidc_issuer", Value: issuer}, {Key: "oidc_subject", Value: subject}}}})
+	if err != nil {
+		return wrap("link identity of "+userID, err)
+	}
+	if res.MatchedCount == 1 {
+		return nil
+	}
+	u, err := s.GetUser(ctx, userID)
+	if err != nil {
+		return err
+	}
+	if u.OIDCIssuer == issuer && u.OIDCSubject == subject {
+		return nil
+	}
+	return fmt.Errorf("mongo: link identity of %s: %w", userID, store.ErrConflict)
 }

@@ -10,6 +10,9 @@ import (
 
 // AppendAudit appends one event to the audit log.
 func (s *Store) AppendAudit(ctx context.Context, e *domain.AuditEvent) error {
+	if err := e.Validate(); err != nil {
+		return err
+	}
 	n := *e
 	if n.ID == "" {
 		n.ID = domain.NewID()

@@ -19,6 +19,11 @@ type migration struct {
 var migrations = []migration{
 	{1, "initial schema", execAll(schemaV1)},
 	{10, "lists at scale: summaries, filter indexes, full-text search", migrateV10}, // scalesql
+	// 30-39: area edges (issue 10).
+	{30, "users: single sign-on identity", execAll([]string{
+		`ALTER TABLE users ADD COLUMN oidc_key TEXT`,
+		`CREATE UNIQUE INDEX users_oidc_key ON users (oidc_key) WHERE oidc_key IS NOT NULL`,
+	})},
 }
 
 func execAll(stmts []string) func(ctx context.Context, tx *sql.Tx) error {

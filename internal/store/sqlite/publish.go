@@ -20,6 +20,9 @@ func getTarget(ctx context.Context, q queryer, id string) (domain.Target, error)
 
 // CreateTarget stores a new publish target at version 1, with its secret.
 func (s *Store) CreateTarget(ctx context.Context, t *domain.Target) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
 	n := *t
 	if n.ID == "" {
 		n.ID = domain.NewID()
@@ -54,6 +57,9 @@ func (s *Store) ListTargets(ctx context.Context) ([]domain.Target, error) {
 
 // UpdateTarget replaces a target read at t.Version; an empty Secret keeps the stored one.
 func (s *Store) UpdateTarget(ctx context.Context, t *domain.Target) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
 	n := *t
 	err := s.tx(ctx, "update target "+t.ID, func(tx *sql.Tx) error {
 		old, err := getTarget(ctx, tx, n.ID)
@@ -99,6 +105,9 @@ func (s *Store) CreateDelivery(ctx context.Context, d *domain.Delivery) error {
 	n.CreatedAt = orNow(n.CreatedAt, s.now())
 	n.UpdatedAt = orNow(n.UpdatedAt, n.CreatedAt)
 	n.NextAttemptAt = n.NextAttemptAt.UTC()
+	if err := n.Validate(); err != nil {
+		return err
+	}
 	doc, err := encode(n)
 	if err != nil {
 		return err
@@ -121,6 +130,9 @@ func (s *Store) UpdateDelivery(ctx context.Context, d *domain.Delivery) error {
 	err := s.tx(ctx, "update delivery "+d.ID, func(tx *sql.Tx) error {
 		old, err := getDoc[domain.Delivery](ctx, tx, "SELECT doc FROM deliveries WHERE id = ?", n.ID)
 		if err != nil {
+			return err
+		}
+		if err := n.Validate(); err != nil { // an unknown delivery is reported as such first
 			return err
 		}
 		n.CreatedAt = old.CreatedAt
@@ -177,6 +189,9 @@ func (s *Store) GetSetting(ctx context.Context, key string) ([]byte, error) {
 
 // PutSetting stores a named setting, replacing any earlier value.
 func (s *Store) PutSetting(ctx context.Context, key string, value []byte) error {
+	if err := domain.ValidateSettingKey(key); err != nil {
+		return err
+	}
 	if value == nil {
 		value = []byte{}
 	}

@@ -239,6 +239,9 @@ func (s *Store) GetRevision(ctx context.Context, rcaID string, version int64) (s
 
 // AddComment stores a review comment on an existing RCA.
 func (s *Store) AddComment(ctx context.Context, c *domain.Comment) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
 	n := *c
 	if n.ID == "" {
 		n.ID = domain.NewID()

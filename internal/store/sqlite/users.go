@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/store"
 )
 
 // scanUser reads a user with its password hash, which JSON never carries.
@@ -30,8 +31,8 @@ func (s *Store) CreateUser(ctx context.Context, u *domain.User) error {
 		return err
 	}
 	err = s.tx(ctx, "create user", func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, "INSERT INTO users (id, email, password_hash, doc) VALUES (?, ?, ?, ?)",
-			n.ID, n.Email, n.PasswordHash, doc)
+		_, err := tx.ExecContext(ctx, "INSERT INTO users (id, email, password_hash, doc, oidc_key) VALUES (?, ?, ?, ?, ?)",
+			n.ID, n.Email, n.PasswordHash, doc, identityKey(n))
 		return err
 	})
 	if err == nil {
@@ -69,6 +70,19 @@ func (s *Store) UpdateUser(ctx context.Context, u *domain.User) error {
 		}
 		n.CreatedAt = old.CreatedAt
 		n.UpdatedAt = s.now()
+		n.OIDCIssuer, n.OIDCSubject = old.OIDCIssuer, old.OIDCSubject // LinkIdentity's alone
+		if activeAdmin(old) && !activeAdmin(n) {
+			// Decided inside the write transaction: the single writer
+			// connection serializes parallel demotions.
+			var others int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE id <> ?
+				AND json_extract(doc, '$.role') = 'admin' AND NOT coalesce(json_extract(doc, '$.disabled'), 0)`, n.ID).Scan(&others); err != nil {
+				return err
+			}
+			if others == 0 {
+				return store.ErrLastAdmin
+			}
+		}
 		doc, err := encode(n)
 		if err != nil {
 			return err
@@ -100,6 +114,9 @@ func scanToken(r scanner) (domain.APIToken, error) {
 
 // CreateToken stores a new API token; its hash is unique.
 func (s *Store) CreateToken(ctx context.Context, t *domain.APIToken) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
 	n := *t
 	if n.ID == "" {
 		n.ID = domain.NewID()
@@ -146,6 +163,9 @@ func (s *Store) TouchToken(ctx context.Context, id string, at time.Time) error {
 
 // CreateSession stores a new browser session.
 func (s *Store) CreateSession(ctx context.Context, ss *domain.Session) error {
+	if err := ss.Validate(); err != nil {
+		return err
+	}
 	n := *ss
 	n.CreatedAt = orNow(n.CreatedAt, s.now())
 	n.LastSeenAt = orNow(n.LastSeenAt, n.CreatedAt)
@@ -202,5 +222,49 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) error 
 	return s.tx(ctx, "delete expired sessions", func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE expires_at <= ?", ts(now))
 		return err
+	})
+}
+
+// activeAdmin reports whether u counts towards keeping an admin.
+func activeAdmin(u domain.User) bool { return u.Role == domain.RoleAdmin && !u.Disabled }
+
+// identityKey is the oidc_key column of u: NULL when no identity is linked.
+func identityKey(u domain.User) any {
+	if u.OIDCIssuer == "" || u.OIDCSubject == "" {
+		return nil
+	}
+	return domain.IdentityKey(u.OIDCIssuer, u.OIDCSubject)
+}
+
+// GetUserByIdentity loads the user linked to the OIDC identity.
+func (s *Store) GetUserByIdentity(ctx context.Context, issuer, subject string) (domain.User, error) {
+	return readOne(ctx, s, "get user by identity", scanUser, "SELECT doc, password_hash FROM users WHERE oidc_key = ?",
+		domain.IdentityKey(issuer, subject))
+}
+
+// LinkIdentity links an OIDC identity to a user who has none, in one
+// conditional UPDATE.
+func (s *Store) LinkIdentity(ctx context.Context, userID, issuer, subject string) error {
+	if issuer == "" || subject == "" {
+		return &domain.ValidationError{Problems: []domain.Problem{{Field: "oidc_subject", Code: domain.CodeRequired}}}
+	}
+	return s.tx(ctx, "link identity of "+userID, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET oidc_key = ?,
+			doc = json_set(doc, '$.oidc_issuer', ?, '$.oidc_subject', ?) WHERE id = ? AND oidc_key IS NULL`,
+			domain.IdentityKey(issuer, subject), issuer, subject, userID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 1 {
+			return err
+		}
+		var key sql.NullString
+		if err := tx.QueryRowContext(ctx, "SELECT oidc_key FROM users WHERE id = ?", userID).Scan(&key); err != nil {
+			return err
+		}
+		if key.String == domain.IdentityKey(issuer, subject) {
+			return nil
+		}
+		return store.ErrConflict
 	})
 }

@@ -54,6 +54,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Settings", testSettings},
 		{"TakenIDs", testTakenIDs},
 		{"Validation", testValidation},
+		{"Limits", testLimits},   // hygiene
+		{"Hygiene", testHygiene}, // hygiene
 		{"Unicode", testUnicode},
 		{"Times", testTimes},
 		{"ConcurrentSections", testConcurrentSections},
@@ -67,6 +69,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"BulkCreates", testBulkCreates},
 		{"ManyIncidentUpdates", testManyIncidentUpdates},
 		{"Closed", testClosed},
+		// area edges (issue 10)
+		{"LastAdmin", testLastAdmin},
+		{"Identities", testIdentities},
 	}
 	for _, a := range areas {
 		t.Run(a.name, func(t *testing.T) { a.fn(t, open) })
