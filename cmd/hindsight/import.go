@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 
 	"github.com/hindsight-rca/hindsight/internal/statuspage/importer"
@@ -20,7 +19,7 @@ func (a *app) importCmd(ctx context.Context, args []string) (err error) {
 	if fs.NArg() != 1 {
 		return fmt.Errorf("%w: want exactly one FILE", errUsage)
 	}
-	var r io.Reader = a.stdin
+	r := a.stdin
 	if name := fs.Arg(0); name != "-" {
 		f, err := os.Open(name)
 		if err != nil {
