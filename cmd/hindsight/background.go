@@ -18,5 +18,11 @@ func (a *app) startBackground(ctx context.Context, srv *web.Server) (wait func()
 			a.log.Error("publish worker stopped", "err", err)
 		}
 	})
+	// scalemulti: drop the status page cache when another instance writes.
+	wg.Go(func() {
+		if err := srv.FollowChanges(ctx, 0); err != nil {
+			a.log.Error("status page change follower stopped", "err", err)
+		}
+	})
 	return wg.Wait
 }

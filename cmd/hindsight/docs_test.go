@@ -84,3 +84,33 @@ func TestDeploymentFilesUseKnownSettings(t *testing.T) {
 		}
 	}
 }
+
+// The team deployment (scalemulti): MongoDB as a replica set that compose
+// initialises, two Hindsight instances on it and a reverse proxy over both.
+// (No Docker engine runs in the tests; this checks the file says so.)
+func TestComposeRunsTwoInstancesOnAReplicaSet(t *testing.T) {
+	compose := readRepoFile(t, "docker-compose.yml")
+	for _, want := range []string{
+		`"--replSet", "rs0"`,                        // mongod starts as a replica set member
+		`rs.initiate({_id: "rs0"`,                   // and compose initialises the set
+		"condition: service_completed_successfully", // before Hindsight starts
+		"replicaSet=rs0",                            // Hindsight connects to the set
+		"hindsight-1:\n    <<: *hindsight",
+		"hindsight-2:\n    <<: *hindsight",
+		`"--to", "hindsight-1:8080", "--to", "hindsight-2:8080"`, // the proxy spreads over both
+		"image: caddy:2",
+	} {
+		if !strings.Contains(compose, want) {
+			t.Errorf("docker-compose.yml lacks %q", want)
+		}
+	}
+	if strings.Count(compose, `"${HINDSIGHT_PORT:-8080}:8080"`) != 1 {
+		t.Error("only the proxy should publish a host port")
+	}
+	readme := readRepoFile(t, "README.md")
+	for _, want := range []string{"replica set", "Atlas", "store copy"} {
+		if !strings.Contains(readme, want) {
+			t.Errorf("README does not mention %q", want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net/url"
@@ -25,6 +26,7 @@ type exportOptions struct {
 	audience         report.Audience
 	paper            report.Paper
 	branding         report.Branding
+	header           report.Header // partner header flags (metrics area)
 }
 
 func (a *app) export(ctx context.Context, args []string) error {
@@ -39,9 +41,24 @@ func (a *app) export(ctx context.Context, args []string) error {
 	paper := fs.String("paper", "", "PDF paper: a4 or letter (default: from --lang, Letter for en-US, en-CA, es-MX)")
 	outFile := fs.String("o", "", "output file for --rca; - for standard output (default: the report's own file name)")
 	outDir := fs.String("out", "", "output folder for --all (created when missing)")
+	// Partner header (metrics area): the same names as the export API's parameters.
+	headerFlags := map[string]*string{
+		"facts":       fs.String("facts", "", "header facts to show, comma-separated (e.g. date,duration,affected_services); default: the template's"),
+		"issue_date":  fs.String("issue-date", "", "issue date printed in the header, YYYY-MM-DD"),
+		"doc_version": fs.String("doc-version", "", "document version printed in the header"),
+		"contact":     fs.String("contact", "", "contact line printed in the header"),
+		"status_url":  fs.String("status-url", "", "link to the status page, printed in the header"),
+		"closing":     fs.String("closing", "", "closing paragraph (apology and contact) customers read last"),
+	}
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
+	header := map[string]string{}
+	fs.Visit(func(f *flag.Flag) {
+		if p, ok := headerFlags[strings.ReplaceAll(f.Name, "-", "_")]; ok {
+			header[strings.ReplaceAll(f.Name, "-", "_")] = *p
+		}
+	})
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
 	}
@@ -49,7 +66,7 @@ func (a *app) export(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	opt, err := a.exportOptions(cat, *format, *lang, *tz, *audience, *paper)
+	opt, err := a.exportOptions(cat, *format, *lang, *tz, *audience, *paper, header)
 	if err != nil {
 		return err
 	}
@@ -96,15 +113,19 @@ func (a *app) export(ctx context.Context, args []string) error {
 
 // exportOptions checks format, language, time zone, audience and paper
 // the way the API does (report.ParseOptions).
-func (a *app) exportOptions(cat *i18n.Catalog, format, lang, tz, audience, paper string) (exportOptions, error) {
+func (a *app) exportOptions(cat *i18n.Catalog, format, lang, tz, audience, paper string, header map[string]string) (exportOptions, error) {
 	q := url.Values{}
 	for k, v := range map[string]string{"format": format, "lang": lang, "tz": tz, "audience": audience, "paper": paper} {
 		if strings.TrimSpace(v) != "" {
 			q.Set(k, v)
 		}
 	}
+	for k, v := range header { // partner header flags (metrics area)
+		q.Set(k, v)
+	}
 	req, err := report.ParseOptions(cat, q, report.ExportDefaults{TimeZone: a.cfg.DefaultTZ})
-	o := exportOptions{format: req.Format, lang: req.Options.Lang, tz: req.Options.TimeZone, audience: req.Options.Audience, paper: req.Options.Paper}
+	o := exportOptions{format: req.Format, lang: req.Options.Lang, tz: req.Options.TimeZone, audience: req.Options.Audience, paper: req.Options.Paper,
+		header: req.Options.Header}
 	return o, err
 }
 
@@ -148,6 +169,7 @@ func (ex *exporter) render(ctx context.Context, r domain.RCA) ([]byte, string, e
 	}
 	rep, err := report.Build(r, in.Incidents, in.Components, in.Authors, ex.cat, report.Options{
 		Lang: lang, TimeZone: ex.opt.tz, Audience: ex.opt.audience, Paper: ex.opt.paper, Now: time.Now(), Branding: ex.opt.branding,
+		Header: ex.opt.header,
 	})
 	if err != nil {
 		return nil, "", err

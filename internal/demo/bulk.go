@@ -167,7 +167,7 @@ func bulkRCA(rng *rand.Rand, tpl domain.Template, now time.Time, i int) (domain.
 	r.AffectedServices = services
 	r.Tags = pickSome(rng, bulkTags, 1+rng.IntN(3))
 	r.Severity = pick(rng, domain.Severities)
-	r.IncidentDate = &startedAt
+	r.IncidentDate = ptr(domain.DateOf(startedAt))
 	states := []domain.RCAState{domain.StatePublished, domain.StatePublished, domain.StatePublished, domain.StateArchived,
 		domain.StateApproved, domain.StateInReview, domain.StateDraft, domain.StateDraft}
 	r.State = pick(rng, states)
@@ -228,7 +228,7 @@ func bulkRCA(rng *rand.Rand, tpl domain.Template, now time.Time, i int) (domain.
 		})
 	}
 	for _, m := range pickSome(rng, bulkMeasures, 2+rng.IntN(2)) {
-		due := startedAt.AddDate(0, 1, 0).Truncate(24 * time.Hour)
+		due := domain.DateOf(startedAt.AddDate(0, 1, 0))
 		vis := domain.External
 		if rng.IntN(4) == 0 {
 			vis = domain.Internal

@@ -21,7 +21,7 @@ func internalEntry(at time.Time, kind domain.TimelineKind, text string) domain.T
 	return e
 }
 
-func (s *seeder) due(days int) *time.Time { return ptr(s.day.AddDate(0, 0, days)) }
+func (s *seeder) due(days int) *domain.Date { return ptr(domain.DateOf(s.day.AddDate(0, 0, days))) }
 
 // partnerRCA is one problem that hit partners twice, three days apart: two
 // incidents, one published RCA.

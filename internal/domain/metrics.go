@@ -1,17 +1,20 @@
 package domain
 
 import (
+	"encoding/json"
 	"sort"
 	"time"
 )
 
 // Cycle is one stretch of impact: from its start to mitigation and resolution.
-// An incident that recurred has several cycles.
+// An incident whose impact came back ("recurred") has several cycles.
 type Cycle struct {
 	Start     time.Time  `json:"start"`
 	Detected  *time.Time `json:"detected,omitempty"`
 	Mitigated *time.Time `json:"mitigated,omitempty"`
 	Resolved  *time.Time `json:"resolved,omitempty"`
+	// Recurred is true when a "recurred" entry opened the cycle.
+	Recurred bool `json:"recurred,omitempty"`
 }
 
 // ImpactEnd is when impact stopped: mitigation, else resolution, else nil.
@@ -30,97 +33,257 @@ func (c Cycle) End() *time.Time {
 	return c.Mitigated
 }
 
-// Metrics are the times derived from an RCA's timeline, or from its incidents
-// when the timeline says nothing about start and end.
-type Metrics struct {
-	Cycles []Cycle `json:"cycles"`
-	// Start is the first impact; End the last resolution (nil while open).
-	Start *time.Time `json:"start"`
-	End   *time.Time `json:"end"`
-	// Impact sums the impact of every cycle (start to mitigation).
-	Impact time.Duration `json:"impact_ns"`
-	// Span is Start to End, recurrences and quiet days between them included.
-	Span time.Duration `json:"span_ns"`
-	// Time to detect, mitigate and resolve, each measured within its cycle and
-	// averaged over the cycles that have it; nil when no cycle has it.
-	TimeToDetect   *time.Duration `json:"time_to_detect_ns"`
-	TimeToMitigate *time.Duration `json:"time_to_mitigate_ns"`
-	TimeToResolve  *time.Duration `json:"time_to_resolve_ns"`
+// Occurrence is one linked incident as the RCA's metrics see it: when its
+// impact started, was detected, mitigated and resolved. Impact cycles inside
+// the incident (recurrences) belong to it and are listed in Cycles.
+type Occurrence struct {
+	IncidentID string `json:"incident_id,omitempty"`
+	Title      string `json:"title,omitempty"`
+	// Start is the first impact (never an earlier trigger).
+	Start     time.Time  `json:"start"`
+	Detected  *time.Time `json:"detected,omitempty"`
+	Mitigated *time.Time `json:"mitigated,omitempty"` // the last cycle's mitigation
+	Resolved  *time.Time `json:"resolved,omitempty"`
+	// End is when impact finally stopped; nil while it lasts.
+	End    *time.Time `json:"end,omitempty"`
+	Cycles []Cycle    `json:"cycles"`
+	// Duration is the impact: the sum of each cycle's start to its end of
+	// impact (mitigation, else resolution).
+	Duration       time.Duration  `json:"-"`
+	TimeToDetect   *time.Duration `json:"-"`
+	TimeToMitigate *time.Duration `json:"-"`
+	TimeToResolve  *time.Duration `json:"-"`
 }
 
-// Recurred reports whether impact came back after being mitigated.
-func (m Metrics) Recurred() bool { return len(m.Cycles) > 1 }
+// Ongoing reports whether the occurrence's impact has not ended.
+func (o Occurrence) Ongoing() bool { return o.End == nil }
 
-// DeriveMetrics computes cycles and derived times. Timeline entries come
-// first; the incidents' own start and resolution times are used when the
-// timeline has no entry that starts impact.
+// Aggregate says what the RCA-level TTD/TTM/TTR are.
+type Aggregate string
+
+// Aggregates: the one occurrence's own value, or the median over several.
+const (
+	AggregateSingle Aggregate = "single"
+	AggregateMedian Aggregate = "median"
+)
+
+// Metrics are an RCA's derived times: one Occurrence per linked incident
+// (or, without incidents, per impact the timeline starts afresh), and the
+// RCA-wide figures derived from them. Every output shows these numbers.
+type Metrics struct {
+	Occurrences []Occurrence `json:"occurrences"`
+	// Cycles are every occurrence's cycles in time order, for the chart.
+	Cycles []Cycle `json:"-"`
+	// Start is the first impact; End the last end of impact (nil while any
+	// occurrence is ongoing).
+	Start *time.Time `json:"start"`
+	End   *time.Time `json:"end"`
+	// Total sums the occurrences' durations: a total across N occurrences.
+	Total time.Duration `json:"-"`
+	// Span is Start to End, the quiet days between occurrences included.
+	Span time.Duration `json:"-"`
+	// Aggregate names what TimeToDetect, TimeToMitigate and TimeToResolve
+	// are: the single occurrence's value, or the median over the
+	// occurrences that have one.
+	Aggregate      Aggregate      `json:"aggregate"`
+	TimeToDetect   *time.Duration `json:"-"`
+	TimeToMitigate *time.Duration `json:"-"`
+	TimeToResolve  *time.Duration `json:"-"`
+}
+
+// Recurred reports whether the RCA covers more than one occurrence.
+func (m Metrics) Recurred() bool { return len(m.Occurrences) > 1 }
+
+// Ongoing reports whether any occurrence's impact has not ended.
+func (m Metrics) Ongoing() bool { return len(m.Occurrences) > 0 && m.End == nil }
+
+// DeriveMetrics computes occurrences and derived times from the timed
+// entries of the timeline and the linked incidents. Each linked incident is
+// one occurrence; each impact cycle of the timeline belongs to the incident
+// whose start-to-resolution interval is nearest to it. An incident the
+// timeline says nothing about takes its own start and resolution. Without
+// incidents, a cycle opened by "recurred" belongs to the occurrence before
+// it and any other cycle starts a new occurrence.
 func DeriveMetrics(timeline []TimelineEntry, incidents []Incident) Metrics {
 	cycles := cyclesFromTimeline(timeline)
-	if len(cycles) == 0 {
-		cycles = cyclesFromIncidents(incidents)
+	var occ []Occurrence
+	if len(incidents) == 0 {
+		for _, c := range cycles {
+			if !c.Recurred || len(occ) == 0 {
+				occ = append(occ, Occurrence{})
+			}
+			o := &occ[len(occ)-1]
+			o.Cycles = append(o.Cycles, c)
+		}
+	} else {
+		ins := make([]Incident, 0, len(incidents))
+		for _, in := range incidents {
+			if !in.StartedAt.IsZero() {
+				ins = append(ins, in)
+			}
+		}
+		sort.SliceStable(ins, func(i, j int) bool { return ins[i].StartedAt.Before(ins[j].StartedAt) })
+		occ = make([]Occurrence, len(ins))
+		for i, in := range ins {
+			occ[i] = Occurrence{IncidentID: in.ID, Title: in.Title}
+		}
+		for _, c := range cycles {
+			if len(ins) == 0 {
+				break
+			}
+			best, bestDist := 0, time.Duration(-1)
+			for i, in := range ins {
+				if d := distance(c.Start, in); bestDist < 0 || d < bestDist {
+					best, bestDist = i, d
+				}
+			}
+			occ[best].Cycles = append(occ[best].Cycles, c)
+		}
+		for i, in := range ins {
+			if len(occ[i].Cycles) == 0 {
+				c := Cycle{Start: in.StartedAt.UTC()}
+				if in.ResolvedAt != nil {
+					r := in.ResolvedAt.UTC()
+					c.Resolved = &r
+				}
+				occ[i].Cycles = []Cycle{c}
+			} else if last := &occ[i].Cycles[len(occ[i].Cycles)-1]; last.End() == nil && in.ResolvedAt != nil && !in.ResolvedAt.Before(last.Start) {
+				// The timeline stops early; the incident says when it ended.
+				r := in.ResolvedAt.UTC()
+				last.Resolved = &r
+			}
+		}
 	}
-	m := Metrics{Cycles: cycles}
-	if len(cycles) == 0 {
-		return m
-	}
-	start := cycles[0].Start
-	m.Start = &start
-	last := cycles[len(cycles)-1]
-	if end := last.End(); end != nil {
-		e := *end
-		m.End = &e
-		m.Span = e.Sub(start)
+	m := Metrics{Occurrences: occ, Aggregate: AggregateSingle}
+	if len(occ) > 1 {
+		m.Aggregate = AggregateMedian
 	}
 	var detect, mitigate, resolve []time.Duration
-	for _, c := range cycles {
-		if e := c.ImpactEnd(); e != nil {
-			m.Impact += e.Sub(c.Start)
+	ongoing := false
+	for i := range occ {
+		o := &occ[i]
+		finishOccurrence(o)
+		m.Cycles = append(m.Cycles, o.Cycles...)
+		m.Total += o.Duration
+		if m.Start == nil || o.Start.Before(*m.Start) {
+			s := o.Start
+			m.Start = &s
 		}
-		if c.Detected != nil {
-			detect = append(detect, c.Detected.Sub(c.Start))
+		if o.End == nil {
+			ongoing = true
+		} else if m.End == nil || o.End.After(*m.End) {
+			e := *o.End
+			m.End = &e
 		}
-		if e := c.ImpactEnd(); e != nil {
-			mitigate = append(mitigate, e.Sub(c.Start))
+		if o.TimeToDetect != nil {
+			detect = append(detect, *o.TimeToDetect)
 		}
-		if c.Resolved != nil {
-			resolve = append(resolve, c.Resolved.Sub(c.Start))
+		if o.TimeToMitigate != nil {
+			mitigate = append(mitigate, *o.TimeToMitigate)
+		}
+		if o.TimeToResolve != nil {
+			resolve = append(resolve, *o.TimeToResolve)
 		}
 	}
-	m.TimeToDetect = mean(detect)
-	m.TimeToMitigate = mean(mitigate)
-	m.TimeToResolve = mean(resolve)
+	sort.SliceStable(occ, func(i, j int) bool { return occ[i].Start.Before(occ[j].Start) })
+	sort.SliceStable(m.Cycles, func(i, j int) bool { return m.Cycles[i].Start.Before(m.Cycles[j].Start) })
+	if ongoing {
+		m.End = nil
+	}
+	if m.Start != nil && m.End != nil {
+		m.Span = m.End.Sub(*m.Start)
+	}
+	m.TimeToDetect = median(detect)
+	m.TimeToMitigate = median(mitigate)
+	m.TimeToResolve = median(resolve)
 	return m
 }
 
+// finishOccurrence derives an occurrence's times from its cycles.
+func finishOccurrence(o *Occurrence) {
+	sort.SliceStable(o.Cycles, func(i, j int) bool { return o.Cycles[i].Start.Before(o.Cycles[j].Start) })
+	first, last := o.Cycles[0], o.Cycles[len(o.Cycles)-1]
+	o.Start = first.Start
+	o.Detected = first.Detected
+	o.Mitigated = last.Mitigated
+	o.Resolved = last.Resolved
+	o.End = last.ImpactEnd()
+	for _, c := range o.Cycles {
+		if e := c.ImpactEnd(); e != nil {
+			o.Duration += e.Sub(c.Start)
+		}
+	}
+	since := func(t *time.Time) *time.Duration {
+		if t == nil {
+			return nil
+		}
+		d := t.Sub(o.Start)
+		return &d
+	}
+	o.TimeToDetect = since(o.Detected)
+	o.TimeToMitigate = since(o.End)
+	o.TimeToResolve = since(o.Resolved)
+}
+
+// distance is how far t lies from the incident's start-to-resolution
+// interval (zero inside it; an open incident reaches to the end of time).
+func distance(t time.Time, in Incident) time.Duration {
+	if t.Before(in.StartedAt) {
+		return in.StartedAt.Sub(t)
+	}
+	if in.ResolvedAt != nil && t.After(*in.ResolvedAt) {
+		return t.Sub(*in.ResolvedAt)
+	}
+	return 0
+}
+
 func cyclesFromTimeline(entries []TimelineEntry) []Cycle {
-	sorted := make([]TimelineEntry, len(entries))
-	copy(sorted, entries)
+	sorted := make([]TimelineEntry, 0, len(entries))
+	for _, e := range entries {
+		if e.Timed() {
+			sorted = append(sorted, e)
+		}
+	}
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].At.Before(sorted[j].At) })
 	var cycles []Cycle
 	var cur *Cycle
-	open := func(at time.Time) {
-		cycles = append(cycles, Cycle{Start: at.UTC()})
+	// fromTrigger: the open cycle was opened by a trigger, so a later
+	// start of impact moves its start (duration counts from impact).
+	fromTrigger := false
+	open := func(at time.Time, recurred bool) {
+		cycles = append(cycles, Cycle{Start: at, Recurred: recurred})
 		cur = &cycles[len(cycles)-1]
+		fromTrigger = false
 	}
 	for _, e := range sorted {
 		at := e.At.UTC()
+		closed := cur == nil || cur.Mitigated != nil || cur.Resolved != nil
 		switch e.Kind {
-		case KindTrigger, KindImpactStart, KindRecurred:
-			// A new cycle starts unless one is open and not yet mitigated
-			// (a trigger followed by the start of impact is one cycle).
-			if cur == nil || cur.Mitigated != nil || cur.Resolved != nil || e.Kind == KindRecurred {
-				open(at)
+		case KindTrigger:
+			if closed {
+				open(at, false)
+				fromTrigger = true
 			}
+		case KindImpactStart:
+			switch {
+			case closed:
+				open(at, false)
+			case fromTrigger:
+				cur.Start = at
+				fromTrigger = false
+			}
+		case KindRecurred:
+			open(at, true)
 		case KindDetected:
 			if cur == nil || cur.Resolved != nil {
-				open(at)
+				open(at, false)
 			}
 			if cur.Detected == nil {
 				cur.Detected = &at
 			}
 		case KindEscalated, KindIdentified:
 			if cur == nil || cur.Resolved != nil {
-				open(at)
+				open(at, false)
 			}
 		case KindMitigated:
 			if cur != nil && cur.Mitigated == nil && cur.Resolved == nil {
@@ -135,40 +298,67 @@ func cyclesFromTimeline(entries []TimelineEntry) []Cycle {
 	return cycles
 }
 
-func cyclesFromIncidents(incidents []Incident) []Cycle {
-	var cycles []Cycle
-	for _, in := range incidents {
-		if in.StartedAt.IsZero() {
-			continue
-		}
-		c := Cycle{Start: in.StartedAt.UTC()}
-		if in.ResolvedAt != nil {
-			r := in.ResolvedAt.UTC()
-			c.Resolved = &r
-		}
-		cycles = append(cycles, c)
-	}
-	sort.SliceStable(cycles, func(i, j int) bool { return cycles[i].Start.Before(cycles[j].Start) })
-	return cycles
-}
-
-func mean(ds []time.Duration) *time.Duration {
+// median is the middle value (the mean of the two middle ones for an even
+// count), nil for none.
+func median(ds []time.Duration) *time.Duration {
 	if len(ds) == 0 {
 		return nil
 	}
-	var sum time.Duration
-	for _, d := range ds {
-		sum += d
+	s := append([]time.Duration(nil), ds...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	m := s[len(s)/2]
+	if len(s)%2 == 0 {
+		m = (s[len(s)/2-1] + s[len(s)/2]) / 2
 	}
-	m := sum / time.Duration(len(ds))
 	return &m
 }
 
-// ResolvedIncidentDate is the RCA's incident date: the author's, else the
-// first impact, else nil.
-func (r *RCA) ResolvedIncidentDate(m Metrics) *time.Time {
-	if r.IncidentDate != nil {
-		return r.IncidentDate
+// OccurrenceOf returns the occurrence of the incident with id.
+func (m Metrics) OccurrenceOf(id string) (Occurrence, bool) {
+	for _, o := range m.Occurrences {
+		if o.IncidentID == id && id != "" {
+			return o, true
+		}
 	}
-	return m.Start
+	return Occurrence{}, false
+}
+
+func seconds(d *time.Duration) *int64 {
+	if d == nil {
+		return nil
+	}
+	s := int64(d.Round(time.Second) / time.Second)
+	return &s
+}
+
+// MarshalJSON adds the durations in whole seconds.
+func (o Occurrence) MarshalJSON() ([]byte, error) {
+	type plain Occurrence
+	d := o.Duration
+	return json.Marshal(struct {
+		plain
+		DurationSeconds       *int64 `json:"duration_seconds"`
+		TimeToDetectSeconds   *int64 `json:"time_to_detect_seconds"`
+		TimeToMitigateSeconds *int64 `json:"time_to_mitigate_seconds"`
+		TimeToResolveSeconds  *int64 `json:"time_to_resolve_seconds"`
+	}{plain(o), seconds(&d), seconds(o.TimeToDetect), seconds(o.TimeToMitigate), seconds(o.TimeToResolve)})
+}
+
+// MarshalJSON adds the durations in whole seconds; the TTD/TTM/TTR carry
+// the aggregate they are (single or median).
+func (m Metrics) MarshalJSON() ([]byte, error) {
+	type plain Metrics
+	if m.Occurrences == nil {
+		m.Occurrences = []Occurrence{}
+	}
+	t, s := m.Total, m.Span
+	return json.Marshal(struct {
+		plain
+		Count                 int    `json:"occurrence_count"`
+		TotalSeconds          *int64 `json:"total_duration_seconds"`
+		SpanSeconds           *int64 `json:"span_seconds"`
+		TimeToDetectSeconds   *int64 `json:"time_to_detect_seconds"`
+		TimeToMitigateSeconds *int64 `json:"time_to_mitigate_seconds"`
+		TimeToResolveSeconds  *int64 `json:"time_to_resolve_seconds"`
+	}{plain(m), len(m.Occurrences), seconds(&t), seconds(&s), seconds(m.TimeToDetect), seconds(m.TimeToMitigate), seconds(m.TimeToResolve)})
 }

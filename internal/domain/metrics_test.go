@@ -30,6 +30,8 @@ func eqDur(t *testing.T, name string, got, want *time.Duration) {
 	}
 }
 
+// Duration counts from the start of impact, not from an earlier trigger
+// (changed deliberately: it used to start at the trigger).
 func TestDeriveMetricsSingleCycle(t *testing.T) {
 	tl := []TimelineEntry{
 		entry("2026-03-09T08:05:00Z", KindTrigger),
@@ -42,27 +44,28 @@ func TestDeriveMetricsSingleCycle(t *testing.T) {
 		entry("2026-03-09T09:30:00Z", KindNote),
 	}
 	m := DeriveMetrics(tl, nil)
-	if len(m.Cycles) != 1 {
-		t.Fatalf("cycles = %d, want 1 (a trigger followed by impact start is one cycle)", len(m.Cycles))
+	if len(m.Cycles) != 1 || len(m.Occurrences) != 1 {
+		t.Fatalf("cycles = %d, occurrences = %d, want 1 and 1 (a trigger followed by impact start is one cycle)", len(m.Cycles), len(m.Occurrences))
 	}
-	if !m.Start.Equal(at("2026-03-09T08:05:00Z")) {
-		t.Errorf("start = %v", m.Start)
+	if !m.Start.Equal(at("2026-03-09T08:12:00Z")) {
+		t.Errorf("start = %v, want the impact start 08:12", m.Start)
 	}
-	if !m.End.Equal(at("2026-03-09T09:05:00Z")) {
-		t.Errorf("end = %v", m.End)
+	if !m.End.Equal(at("2026-03-09T08:50:00Z")) {
+		t.Errorf("end = %v, want the end of impact 08:50", m.End)
 	}
-	eqDur(t, "ttd", m.TimeToDetect, dur(15*time.Minute))
-	eqDur(t, "ttm", m.TimeToMitigate, dur(45*time.Minute))
-	eqDur(t, "ttr", m.TimeToResolve, dur(60*time.Minute))
-	if m.Impact != 45*time.Minute || m.Span != 60*time.Minute {
-		t.Errorf("impact %v span %v", m.Impact, m.Span)
+	eqDur(t, "ttd", m.TimeToDetect, dur(8*time.Minute))
+	eqDur(t, "ttm", m.TimeToMitigate, dur(38*time.Minute))
+	eqDur(t, "ttr", m.TimeToResolve, dur(53*time.Minute))
+	if m.Total != 38*time.Minute || m.Aggregate != AggregateSingle {
+		t.Errorf("total %v aggregate %v", m.Total, m.Aggregate)
 	}
 	if m.Recurred() {
 		t.Error("single cycle reported as recurred")
 	}
 }
 
-// A problem that came back twice over three days: three start/mitigate cycles.
+// Without linked incidents, a "recurred" cycle belongs to the occurrence
+// before it; a fresh impact start opens a new occurrence.
 func TestDeriveMetricsRecurringOverDays(t *testing.T) {
 	tl := []TimelineEntry{
 		entry("2026-03-09T08:00:00Z", KindImpactStart),
@@ -79,50 +82,90 @@ func TestDeriveMetricsRecurringOverDays(t *testing.T) {
 	// entries out of order must not matter
 	tl[0], tl[5] = tl[5], tl[0]
 	m := DeriveMetrics(tl, nil)
-	if len(m.Cycles) != 3 {
-		t.Fatalf("cycles = %d, want 3: %+v", len(m.Cycles), m.Cycles)
+	if len(m.Cycles) != 3 || len(m.Occurrences) != 2 {
+		t.Fatalf("cycles = %d, occurrences = %d, want 3 and 2: %+v", len(m.Cycles), len(m.Occurrences), m.Occurrences)
 	}
-	if !m.Recurred() {
-		t.Error("recurring timeline not reported as recurred")
+	if len(m.Occurrences[0].Cycles) != 2 {
+		t.Errorf("the recurrence should stay in the first occurrence: %+v", m.Occurrences[0])
 	}
-	if m.Impact != 30*time.Minute+20*time.Minute+60*time.Minute {
-		t.Errorf("impact = %v, want 1h50m", m.Impact)
+	if m.Total != 30*time.Minute+20*time.Minute+60*time.Minute {
+		t.Errorf("total = %v, want 1h50m", m.Total)
 	}
-	if want := at("2026-03-12T10:00:00Z").Sub(at("2026-03-09T08:00:00Z")); m.Span != want {
+	if want := at("2026-03-11T23:00:00Z").Sub(at("2026-03-09T08:00:00Z")); m.Span != want {
 		t.Errorf("span = %v, want %v", m.Span, want)
 	}
-	// mean of 10m, 2m, 30m
-	eqDur(t, "ttd", m.TimeToDetect, dur(14*time.Minute))
-	// mean of 30m, 20m, 60m
-	eqDur(t, "ttm", m.TimeToMitigate, dur(110*time.Minute/3))
-	// only the last cycle was resolved: 12h
-	eqDur(t, "ttr", m.TimeToResolve, dur(12*time.Hour))
-	if m.Cycles[2].Resolved == nil || m.Cycles[0].Resolved != nil {
-		t.Error("resolution attached to the wrong cycle")
+	if m.Aggregate != AggregateMedian {
+		t.Errorf("aggregate %v", m.Aggregate)
 	}
+	// median of 10m and 30m: 20m
+	eqDur(t, "ttd", m.TimeToDetect, dur(20*time.Minute))
+	// occurrence 1: impact ended 14:20 the next day; occurrence 2: 60m
+	o1 := at("2026-03-10T14:20:00Z").Sub(at("2026-03-09T08:00:00Z"))
+	eqDur(t, "ttm occurrence 1", m.Occurrences[0].TimeToMitigate, dur(o1))
+	eqDur(t, "ttm", m.TimeToMitigate, dur((o1+time.Hour)/2))
+	// only the second occurrence was resolved: 12h
+	eqDur(t, "ttr", m.TimeToResolve, dur(12*time.Hour))
 }
 
 func TestDeriveMetricsFallsBackToIncidents(t *testing.T) {
 	r1 := at("2026-09-02T10:45:00Z")
 	r2 := at("2026-09-16T07:20:00Z")
 	incidents := []Incident{
-		{StartedAt: at("2026-09-16T07:00:00Z"), ResolvedAt: &r2},
-		{StartedAt: at("2026-09-02T10:00:00Z"), ResolvedAt: &r1},
+		{ID: "b", StartedAt: at("2026-09-16T07:00:00Z"), ResolvedAt: &r2},
+		{ID: "a", StartedAt: at("2026-09-02T10:00:00Z"), ResolvedAt: &r1},
 	}
 	// only notes: the timeline says nothing about start and end
 	m := DeriveMetrics([]TimelineEntry{entry("2026-09-02T11:00:00Z", KindNote)}, incidents)
-	if len(m.Cycles) != 2 {
-		t.Fatalf("cycles = %d, want 2", len(m.Cycles))
+	if len(m.Occurrences) != 2 || m.Occurrences[0].IncidentID != "a" {
+		t.Fatalf("occurrences = %+v, want a then b", m.Occurrences)
 	}
 	if !m.Start.Equal(at("2026-09-02T10:00:00Z")) || !m.End.Equal(r2) {
 		t.Errorf("start %v end %v", m.Start, m.End)
 	}
-	if m.Impact != 65*time.Minute {
-		t.Errorf("impact = %v, want 1h5m", m.Impact)
+	if m.Total != 65*time.Minute {
+		t.Errorf("total = %v, want 1h5m", m.Total)
 	}
 	eqDur(t, "ttd", m.TimeToDetect, nil)
 }
 
+// The second demo seed's shape: two linked incidents 18 days apart, the
+// second with a recurrence inside it. Two occurrences, not four.
+func TestDeriveMetricsSeedShape(t *testing.T) {
+	r1, r2 := at("2024-09-12T09:40:00Z"), at("2024-09-30T18:15:00Z")
+	incidents := []Incident{
+		{ID: "one", StartedAt: at("2024-09-12T08:20:00Z"), ResolvedAt: &r1},
+		{ID: "two", StartedAt: at("2024-09-30T17:05:00Z"), ResolvedAt: &r2},
+	}
+	tl := []TimelineEntry{
+		entry("2024-09-12T07:55:00Z", KindTrigger),
+		entry("2024-09-12T08:14:00Z", KindImpactStart),
+		entry("2024-09-12T08:19:00Z", KindDetected),
+		entry("2024-09-12T09:03:00Z", KindMitigated),
+		entry("2024-09-12T09:40:00Z", KindResolved),
+		entry("2024-09-30T17:02:00Z", KindImpactStart),
+		entry("2024-09-30T17:06:00Z", KindDetected),
+		entry("2024-09-30T17:20:00Z", KindMitigated),
+		entry("2024-09-30T17:30:00Z", KindRecurred),
+		entry("2024-09-30T17:35:00Z", KindMitigated),
+		entry("2024-09-30T18:15:00Z", KindResolved),
+		{Text: "no time", Precision: PrecisionNone, Kind: KindImpactStart},
+	}
+	m := DeriveMetrics(tl, incidents)
+	if len(m.Occurrences) != 2 {
+		t.Fatalf("occurrences = %d, want 2", len(m.Occurrences))
+	}
+	o1, o2 := m.Occurrences[0], m.Occurrences[1]
+	if o1.IncidentID != "one" || o2.IncidentID != "two" || len(o2.Cycles) != 2 {
+		t.Fatalf("wrong assignment: %+v", m.Occurrences)
+	}
+	if o1.Duration != 49*time.Minute || o2.Duration != 18*time.Minute+5*time.Minute {
+		t.Errorf("durations %v %v", o1.Duration, o2.Duration)
+	}
+	if m.Total != o1.Duration+o2.Duration {
+		t.Errorf("total %v", m.Total)
+	}
+	eqDur(t, "ttd", m.TimeToDetect, dur((5*time.Minute+4*time.Minute)/2))
+}
 func TestDeriveMetricsOpenIncident(t *testing.T) {
 	m := DeriveMetrics([]TimelineEntry{entry("2026-03-09T08:00:00Z", KindDetected)}, nil)
 	if len(m.Cycles) != 1 || m.End != nil || m.Span != 0 {
@@ -130,7 +173,7 @@ func TestDeriveMetricsOpenIncident(t *testing.T) {
 	}
 	eqDur(t, "ttd", m.TimeToDetect, dur(0))
 	eqDur(t, "ttr", m.TimeToResolve, nil)
-	if empty := DeriveMetrics(nil, nil); empty.Start != nil || len(empty.Cycles) != 0 {
+	if empty := DeriveMetrics(nil, nil); empty.Start != nil || len(empty.Occurrences) != 0 {
 		t.Errorf("empty input: %+v", empty)
 	}
 }

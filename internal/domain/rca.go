@@ -20,18 +20,21 @@ type RCA struct {
 	Language string   `json:"language"` // BCP 47 tag of the text as written
 	State    RCAState `json:"state"`
 	// Version is bumped by every successful write; writers name the version they read.
-	Version          int64           `json:"version"`
-	IncidentIDs      []string        `json:"incident_ids"`
-	IncidentDate     *time.Time      `json:"incident_date"`     // nil: derived from the timeline or incidents
-	DurationOverride string          `json:"duration_override"` // an author's own wording, e.g. "~1 hour"
-	AffectedServices []string        `json:"affected_services"`
-	Severity         Severity        `json:"severity"`
-	Tags             []string        `json:"tags"`
-	Authors          []string        `json:"authors"`   // user ids
-	Reviewers        []string        `json:"reviewers"` // user ids
-	Sections         []Section       `json:"sections"`
-	Timeline         []TimelineEntry `json:"timeline"`
-	ActionItems      []ActionItem    `json:"action_items"`
+	Version          int64    `json:"version"`
+	IncidentIDs      []string `json:"incident_ids"`
+	IncidentDate     *Date    `json:"incident_date"`     // a calendar day; nil: derived from the timeline or incidents
+	DurationOverride string   `json:"duration_override"` // an author's own wording, e.g. "~1 hour"
+	// FactOverrides holds an author's own wording of a header fact (key
+	// "date", "duration", "time_to_detect", …), also per language.
+	FactOverrides    map[string]FactOverride `json:"fact_overrides,omitempty"`
+	AffectedServices []string                `json:"affected_services"`
+	Severity         Severity                `json:"severity"`
+	Tags             []string                `json:"tags"`
+	Authors          []string                `json:"authors"`   // user ids
+	Reviewers        []string                `json:"reviewers"` // user ids
+	Sections         []Section               `json:"sections"`
+	Timeline         []TimelineEntry         `json:"timeline"`
+	ActionItems      []ActionItem            `json:"action_items"`
 	// Translations holds the translated title per BCP 47 tag.
 	Translations map[string]RCATranslation `json:"translations"`
 	// History records every state change, oldest first.
@@ -71,8 +74,12 @@ type SectionTranslation struct {
 
 // TimelineEntry is one moment of an incident's story.
 type TimelineEntry struct {
-	ID           string            `json:"id"`
-	At           time.Time         `json:"at"` // UTC
+	ID string    `json:"id"`
+	At time.Time `json:"at"` // UTC; for an untimed entry only its place in the order
+	// Precision says how much of the time the author gave: a date and a
+	// time (empty), a date only ("date", in Day) or nothing ("none").
+	Precision    TimePrecision     `json:"precision,omitempty"`
+	Day          *Date             `json:"date,omitempty"` // with Precision "date"
 	Kind         TimelineKind      `json:"kind"`
 	Text         string            `json:"text"` // Markdown, one paragraph
 	Visibility   Visibility        `json:"visibility"`
@@ -84,7 +91,7 @@ type ActionItem struct {
 	ID         string      `json:"id"`
 	Title      string      `json:"title"`
 	Owner      string      `json:"owner"`
-	Due        *time.Time  `json:"due"` // a date, stored as midnight UTC
+	Due        *Date       `json:"due"` // a calendar day
 	State      ActionState `json:"state"`
 	TrackerURL string      `json:"tracker_url"`
 	Visibility Visibility  `json:"visibility"`
@@ -92,9 +99,16 @@ type ActionItem struct {
 	Translations map[string]string `json:"translations"`
 }
 
-// Overdue reports whether the item is still open past its due date.
-func (a ActionItem) Overdue(now time.Time) bool {
-	return a.Due != nil && (a.State == ActionOpen || a.State == ActionInProgress) && now.After(a.Due.Add(24*time.Hour))
+// Overdue reports whether the item is still open past its due date: the
+// due day is over in loc, the organisation's time zone (nil: UTC).
+func (a ActionItem) Overdue(now time.Time, loc *time.Location) bool {
+	if a.Due == nil || (a.State != ActionOpen && a.State != ActionInProgress) {
+		return false
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	return a.Due.Before(DateOf(now.In(loc)))
 }
 
 // StateChange is one step in an RCA's review workflow.
@@ -164,10 +178,6 @@ func (r *RCA) Normalize() {
 	r.Tags = nonNil(r.Tags)
 	r.Authors = nonNil(r.Authors)
 	r.Reviewers = nonNil(r.Reviewers)
-	if r.IncidentDate != nil {
-		d := r.IncidentDate.UTC()
-		r.IncidentDate = &d
-	}
 	if r.Sections == nil {
 		r.Sections = []Section{}
 	}
@@ -183,9 +193,24 @@ func (r *RCA) Normalize() {
 	if r.Timeline == nil {
 		r.Timeline = []TimelineEntry{}
 	}
+	anchor := time.Time{}
 	for i := range r.Timeline {
 		e := &r.Timeline[i]
 		e.At = e.At.UTC()
+		// An untimed entry keeps its place: a date-only one sorts at the
+		// start of its day, one without a time after the entry before it.
+		switch e.Precision {
+		case PrecisionMinute:
+			e.Day = nil
+		case PrecisionDay:
+			if e.Day != nil {
+				e.At = e.Day.In(time.UTC)
+			}
+		case PrecisionNone:
+			e.Day = nil
+			e.At = anchor
+		}
+		anchor = e.At
 		if e.ID == "" {
 			e.ID = NewID()
 		}
@@ -211,10 +236,6 @@ func (r *RCA) Normalize() {
 		if a.Visibility == "" {
 			a.Visibility = External
 		}
-		if a.Due != nil {
-			d := a.Due.UTC()
-			a.Due = &d
-		}
 	}
 	if r.History == nil {
 		r.History = []StateChange{}
@@ -236,6 +257,10 @@ func (r *RCA) Validate() error {
 		ps.add("severity", CodeUnknownEnum, string(r.Severity))
 	}
 	checkText(&ps, "duration_override", r.DurationOverride, false, MaxNameLen)
+	checkFactOverrides(&ps, r.FactOverrides)
+	if r.IncidentDate != nil && !r.IncidentDate.Valid() {
+		ps.add("incident_date", CodeInvalid, "YYYY-MM-DD")
+	}
 	for name, list := range map[string][]string{"incident_ids": r.IncidentIDs, "affected_services": r.AffectedServices, "tags": r.Tags} {
 		if len(list) > MaxListLen {
 			ps.add(name, CodeTooLong, "")
@@ -274,8 +299,20 @@ func (r *RCA) Validate() error {
 	}
 	for i, e := range r.Timeline {
 		f := "timeline[" + strconv.Itoa(i) + "]"
-		if e.At.IsZero() {
-			ps.add(f+".at", CodeRequired, "")
+		switch e.Precision {
+		case PrecisionMinute:
+			if e.At.IsZero() {
+				ps.add(f+".at", CodeRequired, "")
+			}
+		case PrecisionDay:
+			if e.Day == nil {
+				ps.add(f+".date", CodeRequired, "")
+			} else if !e.Day.Valid() {
+				ps.add(f+".date", CodeInvalid, "YYYY-MM-DD")
+			}
+		case PrecisionNone:
+		default:
+			ps.add(f+".precision", CodeUnknownEnum, string(e.Precision))
 		}
 		if !e.Kind.Valid() {
 			ps.add(f+".kind", CodeUnknownEnum, string(e.Kind))
@@ -302,6 +339,9 @@ func (r *RCA) Validate() error {
 		for tag, text := range a.Translations {
 			checkTag(&ps, f+".translations."+tag, tag)
 			checkTitle(&ps, f+".translations."+tag, text, false)
+		}
+		if a.Due != nil && !a.Due.Valid() {
+			ps.add(f+".due", CodeInvalid, "YYYY-MM-DD")
 		}
 		if a.TrackerURL != "" && !isWebURL(a.TrackerURL) {
 			ps.add(f+".tracker_url", CodeInvalid, "must be an http or https URL")

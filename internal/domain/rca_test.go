@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -189,17 +190,110 @@ func TestRolesAndUsers(t *testing.T) {
 }
 
 func TestActionItemOverdue(t *testing.T) {
-	due := at("2026-03-01T00:00:00Z")
+	due := NewDate(2026, time.March, 1)
 	a := ActionItem{Due: &due, State: ActionOpen}
-	if a.Overdue(at("2026-03-01T20:00:00Z")) {
+	if a.Overdue(at("2026-03-01T20:00:00Z"), nil) {
 		t.Error("overdue on its due day")
 	}
-	if !a.Overdue(at("2026-03-02T01:00:00Z")) {
+	if !a.Overdue(at("2026-03-02T01:00:00Z"), nil) {
 		t.Error("not overdue the day after")
 	}
+	// 01:00 UTC on 2 March is still 1 March in Los Angeles: not overdue
+	// there, overdue in Berlin.
+	la, _ := time.LoadLocation("America/Los_Angeles")
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	if a.Overdue(at("2026-03-02T01:00:00Z"), la) {
+		t.Error("overdue in Los Angeles while its due day lasts there")
+	}
+	if !a.Overdue(at("2026-03-01T23:30:00Z"), berlin) {
+		t.Error("not overdue in Berlin once the due day is over there")
+	}
 	a.State = ActionDone
-	if a.Overdue(at("2026-04-01T00:00:00Z")) {
+	if a.Overdue(at("2026-04-01T00:00:00Z"), nil) {
 		t.Error("done item overdue")
+	}
+}
+
+func TestDateJSONReadsOldInstantsAndRejectsBadValues(t *testing.T) {
+	var a ActionItem
+	if err := json.Unmarshal([]byte(`{"due":"2026-03-01T00:00:00Z"}`), &a); err != nil || a.Due == nil || *a.Due != NewDate(2026, 3, 1) {
+		t.Fatalf("old RFC 3339 midnight: %v %v", a.Due, err)
+	}
+	if err := json.Unmarshal([]byte(`{"due":"2026-03-01"}`), &a); err != nil || a.Due.String() != "2026-03-01" {
+		t.Fatalf("date: %v %v", a.Due, err)
+	}
+	b, _ := json.Marshal(a)
+	if !strings.Contains(string(b), `"due":"2026-03-01"`) {
+		t.Errorf("marshal: %s", b)
+	}
+	for _, bad := range []string{`"01/03/2026"`, `"2026-3-1"`, `17`} {
+		if err := json.Unmarshal([]byte(`{"due":`+bad+`}`), &a); err == nil {
+			t.Errorf("%s accepted", bad)
+		}
+	}
+	if (Date{2024, 2, 30}).Valid() || !(Date{2024, 2, 29}).Valid() {
+		t.Error("Valid")
+	}
+}
+
+func TestLoadZoneFixedOffsets(t *testing.T) {
+	for in, want := range map[string]string{"UTC+1": "UTC+1", "utc-03:30": "UTC-3:30", "GMT+5:30": "UTC+5:30", "Europe/Berlin": "Europe/Berlin", "UTC+0": "UTC"} {
+		loc, err := LoadZone(in)
+		if err != nil || loc.String() != want {
+			t.Errorf("%s: %v %v, want %s", in, loc, err, want)
+		}
+	}
+	loc, _ := LoadZone("UTC+1")
+	if _, off := at("2024-07-01T00:00:00Z").In(loc).Zone(); off != 3600 {
+		t.Errorf("offset %d", off)
+	}
+	for _, bad := range []string{"", "Local", "UTC+15", "Mars/Olympus", "UTC+1:75"} {
+		if _, err := LoadZone(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func TestUntimedTimelineEntries(t *testing.T) {
+	tpl, _ := BuiltinTemplate(TemplatePartner)
+	r := NewRCA("ok", tpl, "en", nil, "u1", time.Now())
+	d := NewDate(2024, 9, 30)
+	r.Timeline = []TimelineEntry{
+		{At: at("2024-09-30T10:00:00Z"), Kind: KindNote, Text: "timed"},
+		{Precision: PrecisionNone, Text: "then, later that day"},
+		{Precision: PrecisionDay, Day: &d, Text: "sometime that day"},
+	}
+	r.Normalize()
+	if err := r.Validate(); err != nil {
+		t.Fatalf("untimed entries refused: %v", err)
+	}
+	if r.Timeline[0].Text != "sometime that day" || r.Timeline[2].Text != "then, later that day" {
+		t.Errorf("order %q %q %q", r.Timeline[0].Text, r.Timeline[1].Text, r.Timeline[2].Text)
+	}
+	r.Timeline = append(r.Timeline, TimelineEntry{Precision: PrecisionDay, Text: "no day", Kind: KindNote, Visibility: External, ID: "x"},
+		TimelineEntry{Precision: "hour", Text: "bad", Kind: KindNote, Visibility: External, ID: "y", At: time.Now()})
+	codes := problemCodes(r.Validate())
+	if codes["timeline[3].date"] != CodeRequired || codes["timeline[4].precision"] != CodeUnknownEnum {
+		t.Errorf("codes %v", codes)
+	}
+}
+
+func TestFactWordingPerLanguage(t *testing.T) {
+	r := RCA{DurationOverride: "about an hour", FactOverrides: map[string]FactOverride{
+		"time_to_detect": {Text: "~5 minutes", Translations: map[string]string{"de": "ca. 5 Minuten"}},
+	}}
+	if w, _ := r.FactWording("time_to_detect", "de-AT"); w != "ca. 5 Minuten" {
+		t.Errorf("de-AT: %q", w)
+	}
+	if w, _ := r.FactWording("time_to_detect", "fr"); w != "~5 minutes" {
+		t.Errorf("fr: %q", w)
+	}
+	if w, ok := r.FactWording("duration", "de"); !ok || w != "about an hour" {
+		t.Errorf("legacy duration override: %q", w)
+	}
+	r.FactOverrides["nonsense"] = FactOverride{Text: "x"}
+	if codes := problemCodes(r.Validate()); codes["fact_overrides.nonsense"] != CodeUnknownEnum {
+		t.Errorf("codes %v", codes)
 	}
 }
 

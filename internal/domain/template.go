@@ -14,6 +14,18 @@ type Template struct {
 	Description string       `json:"description"`
 	Sections    []SectionDef `json:"sections"`
 	BuiltIn     bool         `json:"built_in"`
+	// Header holds the export header's defaults (metrics area).
+	Header HeaderDefaults `json:"header,omitempty"`
+}
+
+// HeaderDefaults are a template's defaults for the export header; an
+// export's own options override them.
+type HeaderDefaults struct {
+	// Facts lists the header facts shown, in FactKeys names plus "status",
+	// "linked_incidents" and "authors"; empty shows every fact.
+	Facts   []string `json:"facts,omitempty"`
+	Contact string   `json:"contact,omitempty"`
+	Closing string   `json:"closing,omitempty"`
 }
 
 // SectionDef defines one section of a template. Guidance tells the author
@@ -136,6 +148,8 @@ func standardTemplate() Template {
 func partnerTemplate() Template {
 	return Template{
 		Key: TemplatePartner, Name: "Partner RCA", BuiltIn: true,
+		// What partners read in the header, as on real partner reports.
+		Header:      HeaderDefaults{Facts: []string{"date", "occurrences", "duration", "affected_services"}},
 		Description: "A short report for partners and customers: what happened, why, and what we are changing.",
 		Sections: []SectionDef{
 			{Key: "summary", Title: "Summary", Required: true, Visibility: External,

@@ -87,6 +87,7 @@ func TestKeysHaveAreaPrefix(t *testing.T) {
 		"errors": {"error."},
 		"ui":     {"ui."},
 		"status": {"status."},
+		"facts":  {"facts."},
 	}
 	keyRe := regexp.MustCompile(`^[a-z0-9_]+(\.[A-Za-z0-9_]+)+$`)
 	for _, lang := range c.Languages() {

@@ -162,8 +162,8 @@ func (l *Localizer) ZoneLabel(t time.Time, loc *time.Location) string {
 		return "UTC"
 	}
 	off := "UTC" + formatOffset(offset)
-	if name == "" || name[0] == '+' || name[0] == '-' {
-		return off // the zone database has no abbreviation, only a number
+	if name == "" || name[0] == '+' || name[0] == '-' || name == off {
+		return off // no abbreviation, only a number (or a fixed "UTC+1" zone)
 	}
 	if key := "zone.abbr." + name; l.cat.Has(l.lang, key) {
 		name = l.T(key)

@@ -67,6 +67,7 @@ var Areas = map[string][]string{
 	"errors": nil,
 	"status": nil,
 	"ui":     nil, // area "ui": every language (issue 12)
+	"facts":  nil, // metrics area: occurrence and header-fact wording
 }
 
 // pluralForms are the CLDR plural categories a message object may use.

@@ -187,8 +187,13 @@ func timelineOrder(r domain.RCA, incidents []domain.Incident, timelineKey string
 		c.OK = true
 		return c
 	}
-	entries := make([]domain.TimelineEntry, len(r.Timeline))
-	copy(entries, r.Timeline)
+	// Untimed lines (a date only, or no time) have no order to check.
+	entries := make([]domain.TimelineEntry, 0, len(r.Timeline))
+	for _, e := range r.Timeline {
+		if e.Timed() {
+			entries = append(entries, e)
+		}
+	}
 	sort.SliceStable(entries, func(i, j int) bool { return entries[i].At.Before(entries[j].At) })
 
 	// Walk in time order. A recurrence (or a new start after a resolution)

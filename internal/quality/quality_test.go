@@ -26,7 +26,7 @@ func complete() Input {
 		{At: at(30), Kind: domain.KindMitigated, Text: "traffic moved"},
 		{At: at(47), Kind: domain.KindResolved, Text: "all clear"},
 	}
-	due := t0.Add(14 * 24 * time.Hour)
+	due := domain.DateOf(t0.Add(14 * 24 * time.Hour))
 	r.ActionItems = []domain.ActionItem{{Title: "Re-resolve endpoint", Owner: "payments team", Due: &due}}
 	r.Normalize()
 	return Input{RCA: r, Template: tpl, People: []string{"Dana Scully", "fox.mulder@example.com"}}
@@ -81,6 +81,10 @@ func TestRunFindings(t *testing.T) {
 				domain.TimelineEntry{At: at(600), Kind: domain.KindRecurred, Text: "again"},
 				domain.TimelineEntry{At: at(610), Kind: domain.KindDetected, Text: "alert again"},
 				domain.TimelineEntry{At: at(650), Kind: domain.KindResolved, Text: "fixed again"})
+		}, CheckTimelineOrder, nil, ""},
+		{"untimed lines are not checked for order", func(in *Input) {
+			in.Incidents = []domain.Incident{{StartedAt: at(0)}}
+			in.RCA.Timeline = append(in.RCA.Timeline, domain.TimelineEntry{Precision: domain.PrecisionNone, Kind: domain.KindDetected, Text: "told by a partner"})
 		}, CheckTimelineOrder, nil, ""},
 		{"detection before the incident began", func(in *Input) {
 			in.Incidents = []domain.Incident{{StartedAt: at(10)}}

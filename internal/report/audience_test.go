@@ -71,10 +71,11 @@ func TestAudienceMetrics(t *testing.T) {
 	r, _ := internalHeavyRCA()
 	ext := build(t, r, Options{Audience: External, Now: fixedNow})
 	in := build(t, r, Options{Audience: Internal, Now: fixedNow})
-	if got := fact(ext, "time_to_detect"); got != "10 minutes" {
-		t.Errorf("external time to detect = %q, want 10 minutes", got)
+	// Counted from impact start, not the trigger (changed deliberately).
+	if got := fact(ext, "time_to_detect"); got != "6 minutes" {
+		t.Errorf("external time to detect = %q, want 6 minutes", got)
 	}
-	if got := fact(in, "time_to_detect"); got != "7 minutes" {
-		t.Errorf("internal time to detect = %q, want 7 minutes (an internal entry detected it first)", got)
+	if got := fact(in, "time_to_detect"); got != "3 minutes" {
+		t.Errorf("internal time to detect = %q, want 3 minutes (an internal entry detected it first)", got)
 	}
 }

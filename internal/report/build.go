@@ -5,7 +5,6 @@ import (
 	"errors"
 	"image/png"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -79,7 +78,14 @@ func Build(r domain.RCA, incidents []domain.Incident, components []domain.Compon
 	// Metrics come from what this audience sees, so an internal-only
 	// entry cannot leak through a derived time.
 	rep.Metrics = domain.DeriveMetrics(timeline, incidents)
-	rep.IncidentDate = r.ResolvedIncidentDate(rep.Metrics)
+	if r.IncidentDate != nil {
+		d := r.IncidentDate.In(loc)
+		rep.IncidentDate = &d
+	} else {
+		rep.IncidentDate = rep.Metrics.Start
+	}
+	header := headerFor(r, opt.Header, audience)
+	rep.Closing = strings.TrimSpace(header.Closing)
 
 	rep.Labels = Labels{
 		Watermark:      l.T("report.watermark"),
@@ -98,7 +104,7 @@ func Build(r domain.RCA, incidents []domain.Incident, components []domain.Compon
 			}
 		}
 	}
-	rep.Facts = buildFacts(&rep, r, incidents, components, l, loc)
+	rep.Facts = buildFacts(&rep, r, incidents, components, l, loc, header)
 	rep.Timeline = buildTimeline(timeline, lang, l, loc)
 	rep.Actions = buildActions(r.ActionItems, audience, lang, l, loc)
 	rep.Cycles = buildCycles(rep.Metrics, timeline, l, loc)
@@ -159,6 +165,7 @@ func resolveOptions(r domain.RCA, cat *i18n.Catalog, opt Options) (string, *time
 		problems = append(problems, domain.Problem{Field: "audience", Code: domain.CodeUnknownEnum, Detail: "use external or internal"})
 	}
 	problems = append(problems, opt.Branding.problems()...)
+	problems = append(problems, opt.Header.problems()...)
 	if len(problems) > 0 {
 		return "", nil, "", &domain.ValidationError{Problems: problems}
 	}
@@ -250,70 +257,6 @@ func pickText(m map[string]string, lang string) (string, bool) {
 	return pick(m, lang, func(s string) bool { return strings.TrimSpace(s) != "" })
 }
 
-func buildFacts(rep *Report, r domain.RCA, incidents []domain.Incident, components []domain.Component, l *i18n.Localizer, loc *time.Location) []Fact {
-	var facts []Fact
-	add := func(key, value string) {
-		if strings.TrimSpace(value) != "" {
-			facts = append(facts, Fact{Key: key, Label: l.T("report.fact." + key), Value: value})
-		}
-	}
-	if rep.IncidentDate != nil {
-		add("date", l.Date(*rep.IncidentDate, loc))
-	}
-	m := rep.Metrics
-	switch {
-	case strings.TrimSpace(r.DurationOverride) != "":
-		add("duration", strings.TrimSpace(r.DurationOverride))
-	case m.Impact > 0:
-		add("duration", l.ApproxDuration(m.Impact))
-	case m.Start != nil && m.End == nil:
-		add("duration", l.T("report.ongoing"))
-	case m.Span > 0:
-		add("duration", l.ApproxDuration(m.Span))
-	}
-	sep := l.T("format.list_separator")
-	services := r.AffectedServices
-	if len(services) == 0 {
-		services = affectedComponents(r, incidents, components)
-	}
-	add("affected_services", strings.Join(services, sep))
-	var linked []string
-	for _, id := range r.IncidentIDs {
-		for _, in := range incidents {
-			if in.ID == id {
-				s := in.Title
-				if !in.StartedAt.IsZero() {
-					s += " (" + l.ShortDate(in.StartedAt, loc) + ")"
-				}
-				linked = append(linked, s)
-			}
-		}
-	}
-	add("linked_incidents", strings.Join(linked, sep))
-	if r.Severity != domain.SeverityNone && r.Severity.Valid() {
-		add("severity", l.T("enum.severity."+string(r.Severity)))
-	}
-	if m.TimeToDetect != nil {
-		add("time_to_detect", l.Duration(*m.TimeToDetect))
-	}
-	if m.TimeToMitigate != nil {
-		add("time_to_mitigate", l.Duration(*m.TimeToMitigate))
-	}
-	if m.TimeToResolve != nil {
-		add("time_to_resolve", l.Duration(*m.TimeToResolve))
-	}
-	if m.Recurred() {
-		add("occurrences", strconv.Itoa(len(m.Cycles)))
-	}
-	if r.State.Valid() {
-		add("status", l.T("enum.rca_state."+string(r.State)))
-	}
-	if len(rep.Authors) > 0 {
-		add("authors", strings.Join(rep.Authors, sep))
-	}
-	return facts
-}
-
 // affectedComponents names the components the linked incidents touched, in
 // the components' display order.
 func affectedComponents(r domain.RCA, incidents []domain.Incident, components []domain.Component) []string {
@@ -342,10 +285,29 @@ func affectedComponents(r domain.RCA, incidents []domain.Incident, components []
 func buildTimeline(entries []domain.TimelineEntry, lang string, l *i18n.Localizer, loc *time.Location) Timeline {
 	var tl Timeline
 	first := time.Now()
-	if len(entries) > 0 {
-		first = entries[0].At
+	// Offsets in effect over the timed entries: more than one (a daylight
+	// saving change) names the zone in the heading and each entry's own
+	// abbreviation beside its time.
+	var abbrs []string
+	offsets := map[int]bool{}
+	for _, e := range entries {
+		if !e.Timed() {
+			continue
+		}
+		if len(offsets) == 0 {
+			first = e.At
+		}
+		if _, off := e.At.In(loc).Zone(); !offsets[off] {
+			offsets[off] = true
+			abbrs = append(abbrs, l.ZoneAbbr(e.At, loc))
+		}
 	}
-	tl.Heading = l.TimelineHeading(first, loc)
+	multiZone := len(offsets) > 1
+	if multiZone {
+		tl.Heading = l.T("report.timeline.heading", map[string]any{"Zone": loc.String() + ", " + strings.Join(abbrs, "/")})
+	} else {
+		tl.Heading = l.TimelineHeading(first, loc)
+	}
 	tl.Labels.Date = l.T("report.timeline.date")
 	tl.Labels.Time = l.T("report.timeline.time")
 	tl.Labels.Kind = l.T("report.timeline.kind")
@@ -353,7 +315,6 @@ func buildTimeline(entries []domain.TimelineEntry, lang string, l *i18n.Localize
 	days := map[string]bool{}
 	for _, e := range entries {
 		at := e.At.In(loc)
-		days[at.Format("2006-01-02")] = true
 		text := e.Text
 		if tr, ok := pickText(e.Translations, lang); ok {
 			text = tr
@@ -362,12 +323,25 @@ func buildTimeline(entries []domain.TimelineEntry, lang string, l *i18n.Localize
 		if e.Kind.Valid() { // reportpdf: notes have a type too
 			label = l.T("enum.timeline_kind." + string(e.Kind))
 		}
-		tl.Entries = append(tl.Entries, Entry{
-			At: at, Date: l.ShortDate(at, loc), Time: l.Time(at, loc),
-			Kind: e.Kind, KindLabel: label, Markdown: oneParagraph(text), Internal: e.Visibility == domain.Internal,
-		})
+		row := Entry{At: at, Kind: e.Kind, KindLabel: label, Markdown: oneParagraph(text), Internal: e.Visibility == domain.Internal}
+		switch {
+		case e.Timed():
+			days[at.Format("2006-01-02")] = true
+			row.Date, row.Time = l.ShortDate(at, loc), l.Time(at, loc)
+			if multiZone {
+				row.Time += " " + l.ZoneAbbr(at, loc)
+			}
+		case e.Precision == domain.PrecisionDay && e.Day != nil:
+			// A calendar day as the author wrote it, in no zone.
+			days[e.Day.String()] = true
+			row.Date, row.Untimed = l.ShortDate(e.Day.In(time.UTC), time.UTC), true
+		default:
+			row.Untimed = true
+		}
+		tl.Entries = append(tl.Entries, row)
 	}
 	tl.MultiDay = len(days) > 1
+	tl.MultiZone = multiZone
 	return tl
 }
 
@@ -397,8 +371,8 @@ func buildActions(items []domain.ActionItem, audience Audience, lang string, l *
 			row.StateLabel = l.T("enum.action_state." + string(a.State))
 		}
 		if a.Due != nil {
-			// A due date is a calendar day stored as midnight UTC: show that day.
-			row.Due = l.ShortDate(*a.Due, time.UTC)
+			// A due date is a calendar day: shown as that day in any zone.
+			row.Due = l.ShortDate(a.Due.In(time.UTC), time.UTC)
 		}
 		if isWebURL(a.TrackerURL) {
 			row.TrackerURL = a.TrackerURL
@@ -412,9 +386,26 @@ func buildActions(items []domain.ActionItem, audience Audience, lang string, l *
 // cycle is marked with the first entry of each phase kind inside it.
 func buildCycles(m domain.Metrics, entries []domain.TimelineEntry, l *i18n.Localizer, loc *time.Location) []Cycle {
 	var out []Cycle
-	for i, c := range m.Cycles {
+	type numbered struct {
+		c    domain.Cycle
+		n, j int
+	}
+	var all []numbered
+	for i, o := range m.Occurrences {
+		for j, c := range o.Cycles {
+			all = append(all, numbered{c, i + 1, j})
+		}
+	}
+	for _, nc := range all {
+		c := nc.c
 		cy := Cycle{Start: c.Start.In(loc)}
-		cy.Label = l.T("report.timeline.occurrence", map[string]any{"Number": i + 1}) + " · " + l.DateTime(c.Start, loc)
+		// Cycles are numbered by their occurrence; a recurrence inside one
+		// says so instead of counting as another occurrence.
+		cy.Label = l.T("report.timeline.occurrence", map[string]any{"Number": nc.n})
+		if nc.j > 0 {
+			cy.Label += " · " + l.T("enum.timeline_kind.recurred")
+		}
+		cy.Label += " · " + l.DateTime(c.Start, loc)
 		if c.Detected != nil {
 			t := c.Detected.In(loc)
 			cy.Detected = &t
@@ -435,7 +426,7 @@ func buildCycles(m domain.Metrics, entries []domain.TimelineEntry, l *i18n.Local
 			default:
 				continue
 			}
-			if seen[e.Kind] || e.At.Before(c.Start) || e.At.After(end) {
+			if !e.Timed() || seen[e.Kind] || e.At.Before(c.Start) || e.At.After(end) {
 				continue
 			}
 			seen[e.Kind] = true

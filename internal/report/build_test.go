@@ -54,16 +54,20 @@ func TestBuildEnglish(t *testing.T) {
 	if !rep.Draft {
 		t.Error("an RCA in review is a draft")
 	}
+	// Two linked incidents are two occurrences: a date range, a labelled
+	// total, and medians over both, counted from impact start (changed
+	// deliberately from one date, an unlabelled sum and means from the
+	// trigger).
 	wantFacts := map[string]string{
-		"date":              "March 9, 2026",
-		"duration":          "~1 h 20 min",
+		"date":              "March 9–10, 2026",
+		"duration":          "~1 h 15 min",
 		"affected_services": "Templates API (Partners API)",
 		"linked_incidents":  "Templates API errors (Mar 9, 2026), Templates API errors again (Mar 10, 2026)",
 		"severity":          "SEV2",
-		"time_to_detect":    "10 minutes",
-		"time_to_mitigate":  "41 minutes",
-		"time_to_resolve":   "1 hour 13 minutes",
-		"occurrences":       "2",
+		"time_to_detect":    "6 minutes",
+		"time_to_mitigate":  "37 minutes",
+		"time_to_resolve":   "1 hour 9 minutes",
+		"occurrences":       "2 occurrences",
 		"status":            "In review",
 		"authors":           "",
 	}
@@ -74,6 +78,16 @@ func TestBuildEnglish(t *testing.T) {
 	}
 	if got := rep.Timeline.Heading; got != "Timeline (UTC)" {
 		t.Errorf("timeline heading %q", got)
+	}
+	for key, want := range map[string]string{
+		"duration":       "Total duration across 2 occurrences",
+		"time_to_detect": "Time to detect (median over 2 occurrences)",
+	} {
+		for _, f := range rep.Facts {
+			if f.Key == key && f.Label != want {
+				t.Errorf("label of %s = %q, want %q", key, f.Label, want)
+			}
+		}
 	}
 	if s := section(rep, "timeline"); s == nil || s.Title != "Timeline (UTC)" || !s.WithTimeline {
 		t.Errorf("timeline section = %+v", s)
@@ -105,7 +119,7 @@ func TestBuildGermanBerlin(t *testing.T) {
 	if got := rep.Timeline.Entries[0].Time; got != "09:05" {
 		t.Errorf("first entry at %q, want 09:05 Berlin time", got)
 	}
-	if got := fact(rep, "date"); got != "9. März 2026" {
+	if got := fact(rep, "date"); got != "9.–10. März 2026" {
 		t.Errorf("date %q", got)
 	}
 	if got := fact(rep, "authors"); got != "Ana Lima, Ben Okafor" {

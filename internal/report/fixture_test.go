@@ -80,7 +80,7 @@ func sampleRCA() domain.RCA {
 		{At: at(10, 9, 31), Kind: domain.KindMitigated, Text: "The two instances are restarted."},
 		{At: at(10, 10, 0), Kind: domain.KindResolved, Text: "Resolved."},
 	}
-	due := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
+	due := domain.NewDate(2026, 4, 1)
 	r.ActionItems = []domain.ActionItem{
 		{Title: "Add configuration components to the release checklist", Owner: "Platform team", Due: &due, State: domain.ActionDone,
 			TrackerURL: "https://tracker.example.com/PLAT-101", Translations: map[string]string{"de": "Konfigurationskomponenten in die Release-Checkliste aufnehmen"}},

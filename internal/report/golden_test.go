@@ -145,8 +145,13 @@ func TestMarkdownRoundTrip(t *testing.T) {
 		if len(tables) != 4 {
 			t.Fatalf("%s: %d tables, want 4", lang, len(tables))
 		}
-		if rows := tables[0].ChildCount() - 1; rows != len(rep.Facts) {
-			t.Errorf("%s: facts table has %d rows, want %d", lang, rows, len(rep.Facts))
+		// One row per fact, and one per occurrence line under its fact.
+		factRows := len(rep.Facts)
+		for _, f := range rep.Facts {
+			factRows += len(f.Lines)
+		}
+		if rows := tables[0].ChildCount() - 1; rows != factRows {
+			t.Errorf("%s: facts table has %d rows, want %d", lang, rows, factRows)
 		}
 		if rows := tables[2].ChildCount() - 1; rows != len(rep.Timeline.Entries) {
 			t.Errorf("%s: timeline table has %d rows, want %d", lang, rows, len(rep.Timeline.Entries))

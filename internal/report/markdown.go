@@ -39,7 +39,15 @@ func RenderMarkdown(w io.Writer, rep Report) error {
 		p("| | |\n| --- | --- |\n")
 	}
 	for _, f := range rep.Facts {
-		p("| **", mdCell(f.Label), "** | ", mdCell(f.Value), " |\n")
+		value := mdCell(f.Value)
+		if f.URL != "" {
+			value = "<" + f.URL + ">" // metrics area: the status page link
+		}
+		p("| **", mdCell(f.Label), "** | ", value, " |\n")
+		// metrics area: one row per occurrence under its fact.
+		for _, line := range f.Lines {
+			p("| | ", mdCell(line), " |\n")
+		}
 	}
 	if len(rep.Facts) > 0 {
 		p("\n")
@@ -62,6 +70,9 @@ func RenderMarkdown(w io.Writer, rep Report) error {
 		if s.WithActions && len(rep.Actions.Items) > 0 {
 			mdActions(p, rep)
 		}
+	}
+	if rep.Closing != "" {
+		p(mdInline(oneParagraph(rep.Closing)), "\n\n")
 	}
 	p("---\n\n*", mdInline(rep.Labels.Generated), "*\n")
 	return b.Flush()

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"errors"
 	"net/url"
 	"sort"
 	"strings"
@@ -12,7 +13,8 @@ import (
 // ExportParams are the parameters an export request may carry (API query,
 // page preview query, CLI flags). Anything else is an error, so a typo or
 // an option this version lacks never goes unnoticed.
-var ExportParams = []string{"format", "lang", "tz", "audience", "paper"}
+var ExportParams = append([]string{"format", "lang", "tz", "audience", "paper"},
+	HeaderParams...) // partner header (metrics area, facts.go)
 
 // ExportRequest is a checked export request.
 type ExportRequest struct {
@@ -92,6 +94,19 @@ func ParseOptions(cat *i18n.Catalog, params url.Values, def ExportDefaults) (Exp
 	if !req.Options.Paper.Valid() {
 		ps = append(ps, domain.Problem{Field: "paper", Code: domain.CodeUnknownEnum, Detail: "use a4 or letter"})
 	}
+	// Partner header parameters (metrics area).
+	header, err := ParseHeader(func(name string) (string, bool) {
+		v, ok := params[name]
+		if !ok || len(v) == 0 {
+			return "", false
+		}
+		return v[0], true
+	})
+	var ve *domain.ValidationError
+	if errors.As(err, &ve) {
+		ps = append(ps, ve.Problems...)
+	}
+	req.Options.Header = header
 	if len(ps) > 0 {
 		return req, &domain.ValidationError{Problems: ps}
 	}

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"codeberg.org/go-pdf/fpdf"
 
@@ -98,6 +99,7 @@ func RenderPDF(w io.Writer, rep Report) (err error) {
 	if err := d.f.Output(raw); err != nil {
 		return fmt.Errorf("%w: %v", ErrRender, err)
 	}
+	patchPDFDates(raw.Bytes(), d.created) // metrics area: dates with their offset, same length
 	if disablePageCompression {
 		_, err := w.Write(raw.Bytes())
 		return err
@@ -137,6 +139,7 @@ type pdfDoc struct {
 	lineH      float64
 	inTable    bool
 	pageOfText string
+	created    time.Time // the /CreationDate, in the report's zone
 }
 
 func newPDFDoc(rep Report) (*pdfDoc, error) {
@@ -167,7 +170,7 @@ func newPDFDoc(rep Report) (*pdfDoc, error) {
 	f.SetTitle(title, true)
 	f.SetSubject(d.plain(rep.Kind), true)
 	f.SetCreator("Hindsight", true)
-	f.SetProducer("Hindsight", true)
+	f.SetProducer(pdfProducer+pdfDatePad, false) // see pdf_date.go
 	if rep.Tag != "" {
 		f.SetLang(rep.Tag)
 	} else {
@@ -180,10 +183,12 @@ func newPDFDoc(rep Report) (*pdfDoc, error) {
 	if author != "" {
 		f.SetAuthor(d.plain(author), true)
 	}
-	if !rep.Generated.IsZero() {
-		f.SetCreationDate(rep.Generated)
-		f.SetModificationDate(rep.Generated)
+	if d.created = rep.Generated; d.created.IsZero() {
+		d.created = time.Now()
 	}
+	d.created = d.created.Truncate(time.Second)
+	f.SetCreationDate(d.created)
+	f.SetModificationDate(d.created)
 	f.SetHeaderFuncMode(d.header, false)
 	f.SetFooterFunc(d.footer)
 	if l := rep.Localizer(); l != nil {
@@ -489,6 +494,7 @@ func (d *pdfDoc) render() {
 		}
 		d.section(s)
 	}
+	d.closing()
 }
 
 func (d *pdfDoc) titleBlock() {
@@ -594,26 +600,56 @@ func (d *pdfDoc) facts() {
 		labelW = max(labelW, f.GetStringWidth(d.safe(fact.Label, false)))
 	}
 	labelW = min(labelW+6, 62)
+	valueW := d.cw - labelW
 	for _, fact := range d.rep.Facts {
+		// Long labels ("Time to detect (median over 2 occurrences)") wrap
+		// rather than being cut.
+		d.setFont(fonts.Sans, "", 9.5)
+		label := f.SplitText(d.safe(fact.Label, false), labelW-1)
 		d.setFont(fonts.Sans, "B", 9.5)
-		value := f.SplitText(d.safe(fact.Value, false), d.cw-labelW)
-		h := float64(max(len(value), 1)) * 5
+		value := f.SplitText(d.safe(fact.Value, false), valueW)
+		d.setFont(fonts.Sans, "", 9.5)
+		var lines []string
+		for _, l := range fact.Lines {
+			lines = append(lines, f.SplitText(d.safe("• "+l, false), valueW-2)...)
+		}
+		h := float64(max(len(label), len(value)+len(lines), 1)) * 5
 		if f.GetY()+h > d.ph-marginB {
 			f.AddPage()
 		}
 		y := f.GetY()
 		d.setFont(fonts.Sans, "", 9.5)
 		d.setColor(colMuted)
-		f.SetXY(marginL, y)
-		f.CellFormat(labelW, 5, d.fit(d.safe(fact.Label, false), labelW-1), "", 0, "L", false, 0, "")
+		for i, line := range label {
+			f.SetXY(marginL, y+float64(i)*5)
+			f.CellFormat(labelW, 5, line, "", 0, "L", false, 0, "")
+		}
 		d.setFont(fonts.Sans, "B", 9.5)
 		d.setColor(colInk)
 		for i, line := range value {
 			f.SetXY(marginL+labelW, y+float64(i)*5)
-			f.CellFormat(d.cw-labelW, 5, line, "", 0, "L", false, 0, "")
+			f.CellFormat(valueW, 5, line, "", 0, "L", false, 0, fact.URL)
+		}
+		d.setFont(fonts.Sans, "", 9.5)
+		for i, line := range lines {
+			f.SetXY(marginL+labelW+2, y+float64(len(value)+i)*5)
+			f.CellFormat(valueW-2, 5, line, "", 0, "L", false, 0, "")
 		}
 		f.SetXY(marginL, y+h)
 	}
+}
+
+// closing prints the paragraph customers read last.
+func (d *pdfDoc) closing() {
+	if d.rep.Closing == "" {
+		return
+	}
+	d.f.Ln(3)
+	d.setFont(fonts.Sans, "", 10)
+	d.setColor(colInk)
+	d.needSpace(10)
+	d.f.SetX(marginL)
+	d.block(d.safe(oneParagraph(d.rep.Closing), false), 5, false)
 }
 
 // needSpace moves to a new page unless h millimetres fit on this one.

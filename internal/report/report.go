@@ -42,6 +42,10 @@ type Options struct {
 	// Paper is the PDF's page size; empty: from the language tag (Letter
 	// for en-US, en-CA, es-MX and the other Letter countries, else A4).
 	Paper Paper
+
+	// Header: which facts show and the partner header's extras (metrics
+	// area); zero values take the template's defaults.
+	Header Header
 }
 
 // Report is an RCA resolved for one language, time zone and audience, with
@@ -71,6 +75,8 @@ type Report struct {
 	Branding     Branding
 	Generated    time.Time
 	Labels       Labels
+	// Closing is the paragraph customers read last (apology, contact), plain text.
+	Closing string
 
 	loc *time.Location
 	l   *i18n.Localizer
@@ -92,6 +98,10 @@ type Fact struct {
 	Key   string // "date", "duration", …
 	Label string
 	Value string
+	// Lines are further lines under the value: one per occurrence.
+	Lines []string
+	// URL makes the value a link (the status page).
+	URL string
 }
 
 // Section is one section of text, in template order.
@@ -119,8 +129,11 @@ type Timeline struct {
 	// MultiDay is true when the entries span more than one calendar day in
 	// the report's zone, so each row shows its date.
 	MultiDay bool
-	Entries  []Entry
-	Labels   struct{ Date, Time, Kind, Event string }
+	// MultiZone is true when the entries span more than one UTC offset;
+	// each entry's Time then carries its own abbreviation.
+	MultiZone bool
+	Entries   []Entry
+	Labels    struct{ Date, Time, Kind, Event string }
 }
 
 // Entry is one timeline row.
@@ -132,6 +145,8 @@ type Entry struct {
 	KindLabel string
 	Markdown  string // one paragraph of author Markdown
 	Internal  bool
+	// Untimed is true for a line with a date only (Date set) or no time.
+	Untimed bool
 }
 
 // ActionTable lists the action items.

@@ -58,6 +58,7 @@ type Site struct {
 	csp     string
 	cache   *pageCache
 	mux     *http.ServeMux
+	changes changeWatch // scalemulti: see changes.go
 
 	baseHost string // host name of cfg.BaseURL; "" when none is configured
 

@@ -218,19 +218,7 @@ func (s *Site) rcaView(ctx context.Context, c *Content, r domain.RCA, lang strin
 	if s.rcaText == nil {
 		return rcaView{ID: r.ID, Title: title}, nil
 	}
-	var incidents []domain.Incident
-	for _, id := range r.IncidentIDs {
-		for _, in := range c.Incidents {
-			if in.ID == id {
-				incidents = append(incidents, in)
-			}
-		}
-		if len(incidents) == 0 || incidents[len(incidents)-1].ID != id {
-			if in, err := s.store.GetIncident(ctx, id); err == nil {
-				incidents = append(incidents, in)
-			}
-		}
-	}
+	incidents := s.rcaIncidents(ctx, c, r)
 	md, err := s.rcaText(ctx, r, incidents, lang, s.loc)
 	if err != nil {
 		return rcaView{}, err
@@ -296,7 +284,7 @@ func (s *Site) month(ctx context.Context, c *Content, m time.Time, l *i18n.Local
 }
 
 // item is an incident as listed: labels, when, how long, latest update.
-func (s *Site) item(_ context.Context, c *Content, in domain.Incident, l *i18n.Localizer, now time.Time) incidentItem {
+func (s *Site) item(ctx context.Context, c *Content, in domain.Incident, l *i18n.Localizer, now time.Time) incidentItem {
 	it := incidentItem{ID: in.ID, URL: "/status/incidents/" + url.PathEscape(in.ID) + "?lang=" + url.QueryEscape(l.Lang()), Title: in.Title,
 		Impact: IncidentImpact(in), Status: c.IncidentStatus(in), StartedAt: in.StartedAt}
 	it.ImpactLabel = enumLabel(l, "enum.impact.", it.Impact)
@@ -310,7 +298,7 @@ func (s *Site) item(_ context.Context, c *Content, in domain.Incident, l *i18n.L
 	}
 	if it.Resolved {
 		it.When = l.T("status.incident.occurred", map[string]any{"Date": l.DateTime(in.StartedAt, s.loc)})
-		it.Lasted = l.Lasted(in.Duration(now))
+		it.Lasted = l.Lasted(s.lasted(ctx, c, in, now))
 	} else {
 		it.When = l.T("status.incident.ongoing", map[string]any{"Date": l.DateTime(in.StartedAt, s.loc)})
 	}

@@ -100,6 +100,10 @@ type RevisionInfo struct {
 	Author  string    `json:"author"`
 	At      time.Time `json:"at"`   // the snapshot's UpdatedAt
 	Note    string    `json:"note"` // e.g. "section root_cause", "state in_review", "restored 3"
+	// FirstAt and Saves describe a coalesced run of autosaves (scalemulti):
+	// the first save's time and how many saves the revision holds.
+	FirstAt time.Time `json:"first_at"`
+	Saves   int       `json:"saves"`
 }
 
 // Revision is a full snapshot of an RCA at one version.
@@ -259,8 +263,93 @@ type Store interface {
 	GetSetting(ctx context.Context, key string) ([]byte, error) // ErrNotFound when unset
 	PutSetting(ctx context.Context, key string, value []byte) error
 
+	// --- scalemulti: atomic publish (outbox), delivery leases, change counter ---
+
+	// PublishRCA writes r exactly as UpdateRCA does (version checked, a
+	// revision noted note) and stores deliveries in the same atomic write:
+	// one transaction on SQLite; on MongoDB an outbox inside the revision
+	// document that claims the version, moved into the deliveries by the
+	// writer at once or by MoveOutbox later. Each delivery gets an id when
+	// empty, the new version as RCAVersion, state pending and the store's
+	// times when zero; an older pending delivery of the same RCA to the same
+	// target is marked failed, "superseded by delivery <id>". Nothing is
+	// written when the RCA write fails, and the RCA is not written when the
+	// deliveries cannot be. It returns the deliveries as stored.
+	PublishRCA(ctx context.Context, r *domain.RCA, author, note string, deliveries []domain.Delivery) ([]domain.Delivery, error)
+	// MoveOutbox moves deliveries that a writer which stopped half-way left
+	// in an outbox older than grace into the deliveries, and answers how many
+	// it moved. Running it twice, or on several instances, moves each once.
+	MoveOutbox(ctx context.Context, now time.Time, grace time.Duration) (int, error)
+	// LeaseDelivery takes the lease of a delivery that is pending and due at
+	// now, for owner, until now+ttl: while it holds, no other LeaseDelivery
+	// of that delivery succeeds (ErrLeased), on any instance. An expired
+	// lease can be taken over. It answers the delivery as stored.
+	LeaseDelivery(ctx context.Context, id, owner string, now time.Time, ttl time.Duration) (domain.Delivery, Lease, error)
+	// FinishDelivery stores the outcome of an attempt made under l, like
+	// UpdateDelivery, and releases the lease. ErrLeased (nothing written)
+	// when another worker took the delivery over meanwhile.
+	FinishDelivery(ctx context.Context, d *domain.Delivery, l Lease) error
+	// Changes answers a counter that moves after every write of what the
+	// public status page shows (components, incidents, settings, RCAs that
+	// are or were published), so that instances can poll it to drop their
+	// caches. Writes of drafts need not move it.
+	Changes(ctx context.Context) (int64, error)
+
 	// scale: summaries, cursors, search and bulk seeding.
 	ScaleStore
+}
+
+// ErrLeased: another worker holds the lease of a delivery, or it is no
+// longer due (scalemulti).
+var ErrLeased = errors.New("store: delivery leased by another worker or not due")
+
+// Lease is held by the worker that took a delivery (scalemulti).
+type Lease struct {
+	DeliveryID string
+	Owner      string
+	Token      string // tells this lease from later ones
+	Until      time.Time
+}
+
+// NewDelivery fills what a store decides for a delivery written by
+// PublishRCA: an id when empty, the RCA and its new version, state pending,
+// and now for zero times (scalemulti).
+func NewDelivery(d domain.Delivery, rcaID string, version int64, now time.Time) domain.Delivery {
+	if d.ID == "" {
+		d.ID = domain.NewID()
+	}
+	d.RCAID, d.RCAVersion = rcaID, version
+	if d.State == "" {
+		d.State = domain.DeliveryPending
+	}
+	now = now.UTC()
+	if d.CreatedAt.IsZero() {
+		d.CreatedAt = now
+	}
+	if d.UpdatedAt.IsZero() {
+		d.UpdatedAt = d.CreatedAt
+	}
+	if d.NextAttemptAt.IsZero() {
+		d.NextAttemptAt = d.CreatedAt
+	}
+	d.NextAttemptAt = d.NextAttemptAt.UTC()
+	return d
+}
+
+// Importer is what `hindsight store copy` needs of a store beyond Store
+// (scalemulti). Both backends implement it.
+type Importer interface {
+	// ImportRCA stores r exactly as given (id, slug, version, times) with
+	// its revisions (oldest first, each with its snapshot and who wrote
+	// it), replacing an RCA with the same id. The RCA itself is written
+	// last, so an RCA that exists was imported whole.
+	ImportRCA(ctx context.Context, r domain.RCA, revisions []Revision) error
+	// SettingKeys lists every setting's key.
+	SettingKeys(ctx context.Context) ([]string, error)
+	// SetVersion sets the version of a component, incident or target
+	// (kind "components", "incidents", "targets") that was just created,
+	// so a copy keeps the version its source had.
+	SetVersion(ctx context.Context, kind, id string, version int64) error
 }
 
 // ---- scale (area "scalesql"): summaries, keyset cursors, search, bulk seeding ----
@@ -299,18 +388,18 @@ type RCASummary struct {
 	State            domain.RCAState `json:"state"`
 	Version          int64           `json:"version"`
 	IncidentIDs      []string        `json:"incident_ids"`
-	IncidentDate     *time.Time      `json:"incident_date"`
+	IncidentDate     *domain.Date    `json:"incident_date"`
 	AffectedServices []string        `json:"affected_services"`
 	Severity         domain.Severity `json:"severity"`
 	Tags             []string        `json:"tags"`
 	Authors          []string        `json:"authors"`
 	// OpenDue lists the due dates of the open (or in progress) action items
 	// the audience may read, so a list can count the overdue ones.
-	OpenDue     []time.Time `json:"open_due"`
-	CreatedAt   time.Time   `json:"created_at"`
-	UpdatedAt   time.Time   `json:"updated_at"`
-	PublishedAt *time.Time  `json:"published_at"`
-	Snippet     string      `json:"snippet,omitempty"`
+	OpenDue     []domain.Date `json:"open_due"` // calendar days (old RFC 3339 midnights still read)
+	CreatedAt   time.Time     `json:"created_at"`
+	UpdatedAt   time.Time     `json:"updated_at"`
+	PublishedAt *time.Time    `json:"published_at"`
+	Snippet     string        `json:"snippet,omitempty"`
 }
 
 // Summarize makes the summary of r as the audience may read it (external:
@@ -320,7 +409,7 @@ func Summarize(r *domain.RCA, audience domain.Visibility) RCASummary {
 		ID: r.ID, Slug: r.Slug, Title: r.Title, Template: r.Template, Language: r.Language, State: r.State,
 		Version: r.Version, IncidentIDs: nonNil(r.IncidentIDs), IncidentDate: r.IncidentDate,
 		AffectedServices: nonNil(r.AffectedServices), Severity: r.Severity, Tags: nonNil(r.Tags),
-		Authors: nonNil(r.Authors), OpenDue: []time.Time{}, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		Authors: nonNil(r.Authors), OpenDue: []domain.Date{}, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		PublishedAt: r.PublishedAt,
 	}
 	for _, a := range r.ActionItems {
@@ -328,17 +417,22 @@ func Summarize(r *domain.RCA, audience domain.Visibility) RCASummary {
 			continue
 		}
 		if a.Due != nil && (a.State == domain.ActionOpen || a.State == domain.ActionInProgress) {
-			s.OpenDue = append(s.OpenDue, a.Due.UTC())
+			s.OpenDue = append(s.OpenDue, *a.Due)
 		}
 	}
 	return s
 }
 
-// Overdue counts the summary's open action items past their due day at now.
-func (s RCASummary) Overdue(now time.Time) int {
+// Overdue counts the summary's open action items past their due day at
+// now in loc, the organisation's time zone (nil: UTC).
+func (s RCASummary) Overdue(now time.Time, loc *time.Location) int {
+	if loc == nil {
+		loc = time.UTC
+	}
+	today := domain.DateOf(now.In(loc))
 	n := 0
 	for _, d := range s.OpenDue {
-		if now.After(d.Add(24 * time.Hour)) {
+		if d.Before(today) {
 			n++
 		}
 	}

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/hindsight-rca/hindsight/internal/domain"
 )
 
 // bindJSON decodes the request body into v strictly: unknown fields, more
@@ -58,6 +60,13 @@ func decodeStrict(c *gin.Context, body []byte, v any) bool {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		// A calendar day that is not YYYY-MM-DD is an invalid value of a
+		// named field, not broken JSON (metrics area).
+		if field, ok := domain.IsDateError(err); ok {
+			abortJSONExtra(c, http.StatusUnprocessableEntity, codeInvalid, fmt.Sprintf("Field %q must be a date as YYYY-MM-DD.", field),
+				map[string]any{"problems": []domain.Problem{{Field: field, Code: domain.CodeInvalid, Detail: "YYYY-MM-DD"}}})
+			return false
+		}
 		abortJSONExtra(c, http.StatusBadRequest, codeInvalidJSON, decodeMessage(err), decodeDetail(err))
 		return false
 	}

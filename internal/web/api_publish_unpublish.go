@@ -1,13 +1,11 @@
 package web
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
-	"github.com/hindsight-rca/hindsight/internal/statuspage/publish"
 )
 
 // apiRCAUnpublish takes a published RCA back to draft (a reason is
@@ -18,7 +16,7 @@ func (s *Server) apiRCAUnpublish(c *gin.Context) {
 	if !bindJSON(c, &in) {
 		return
 	}
-	ctx := context.WithValue(c.Request.Context(), publishingKey{}, true)
+	ctx := c.Request.Context()
 	u := mustUser(c)
 	r, err := s.store.GetRCA(ctx, c.Param("id"))
 	if err != nil {
@@ -35,5 +33,5 @@ func (s *Server) apiRCAUnpublish(c *gin.Context) {
 		s.apiError(c, err)
 		return
 	}
-	s.enqueueAndAnswer(ctx, c, u, r, publish.EventUnpublished, "rca.unpublish")
+	s.enqueueAndAnswer(ctx, c, u, r, "rca.unpublish")
 }

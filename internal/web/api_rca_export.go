@@ -20,6 +20,10 @@ type exportQuery struct {
 	format, lang, tz string
 	audience         report.Audience
 	paper            report.Paper
+
+	// Partner header parameters (metrics area): facts, issue_date,
+	// doc_version, contact, status_url, closing.
+	header report.Header
 }
 
 // apiRCAExport answers a report file:
@@ -49,6 +53,7 @@ func (s *Server) apiRCAExport(c *gin.Context) {
 	}
 	rep, err := report.Build(r, in.Incidents, in.Components, in.Authors, s.catalog, report.Options{
 		Lang: q.lang, TimeZone: q.tz, Audience: q.audience, Paper: q.paper, Now: s.now(), Branding: s.cfg.Branding,
+		Header: q.header,
 	})
 	if err != nil {
 		s.apiError(c, err)
@@ -80,7 +85,8 @@ func (s *Server) apiRCAExport(c *gin.Context) {
 func (s *Server) exportQuery(c *gin.Context) (exportQuery, error) {
 	l := s.catalog.Localizer(s.requestLang(c))
 	req, err := report.ParseOptions(s.catalog, c.Request.URL.Query(), report.ExportDefaults{TimeZone: s.cfg.DefaultTimeZone})
-	q := exportQuery{format: req.Format, lang: req.Options.Lang, tz: req.Options.TimeZone, audience: req.Options.Audience, paper: req.Options.Paper}
+	q := exportQuery{format: req.Format, lang: req.Options.Lang, tz: req.Options.TimeZone, audience: req.Options.Audience, paper: req.Options.Paper,
+		header: req.Options.Header}
 	if err != nil {
 		return q, exportProblem(l, c.Request.URL.Query(), err)
 	}
@@ -103,6 +109,9 @@ func exportProblem(l *i18n.Localizer, query url.Values, err error) error {
 	case "format", "tz", "audience", "paper":
 	case "lang":
 		data["Choices"] = l.Catalog().SupportedTags()
+	case "facts", "issue_date", "doc_version", "contact", "status_url", "closing": // partner header (metrics area)
+		key = "facts.error.param"
+		data["Field"], data["Detail"] = p.Field, p.Detail
 	default:
 		key = "error.export.unknown_param"
 		data["Value"] = quote(p.Field)

@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/statuspage/publish"
 )
 
 // stateChange is the body of POST /api/v1/rcas/{id}/state.
@@ -55,7 +56,14 @@ func (s *Server) transitionRCA(ctx context.Context, u domain.User, role domain.R
 		if err := r.Transition(in.To, u.ID, role, in.Comment, s.now()); err != nil {
 			return err
 		}
-		return s.store.UpdateRCA(ctx, &r, u.ID, "state "+string(in.To))
+		note := "state " + string(in.To)
+		if ev := publish.EventOf(from, in.To); ev != "" {
+			// scalemulti: into or out of published, the state change and
+			// its deliveries are one atomic store write.
+			_, err := publish.Publish(ctx, s.store, &r, u.ID, note, ev, s.now())
+			return err
+		}
+		return s.store.UpdateRCA(ctx, &r, u.ID, note)
 	}
 	// Without a version the caller asked to move the RCA as it is now, so a
 	// save that slipped in between is no reason to fail: read again and retry

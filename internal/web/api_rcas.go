@@ -26,6 +26,7 @@ type rcaCreate struct {
 // are accepted so a GET document can be sent back; state must not differ.
 type rcaReplace struct {
 	domain.RCA
+	metricsEcho // metrics area: derived, ignored
 }
 
 func (s *Server) apiRCAList(c *gin.Context) {
@@ -162,7 +163,7 @@ func (s *Server) apiRCAGet(c *gin.Context) {
 		s.apiError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, r)
+	c.JSON(http.StatusOK, s.withMetrics(ctx, r))
 }
 
 // apiRCAReplace replaces the whole RCA. The body names the version it was
@@ -225,7 +226,7 @@ func (s *Server) apiRCAReplace(c *gin.Context) {
 		s.apiError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, next)
+	c.JSON(http.StatusOK, s.withMetrics(ctx, next))
 }
 
 // mergeRCA takes what an author may write from in and keeps what the server
@@ -242,6 +243,7 @@ func mergeRCA(cur, in domain.RCA) domain.RCA {
 	next.IncidentIDs = in.IncidentIDs
 	next.IncidentDate = in.IncidentDate
 	next.DurationOverride = in.DurationOverride
+	next.FactOverrides = in.FactOverrides
 	next.AffectedServices = in.AffectedServices
 	next.Severity = in.Severity
 	next.Tags = in.Tags

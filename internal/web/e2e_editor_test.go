@@ -210,7 +210,7 @@ func TestE2EAuthoringReviewInBrowser(t *testing.T) {
 			chromedp.WaitVisible(chromedp.CSS(".flash.ok")),
 		)
 		items := getRCA().ActionItems
-		if len(items) != 1 || items[0].Owner != "Payments team" || items[0].Due == nil || items[0].Due.Format(time.DateOnly) != "2026-04-01" {
+		if len(items) != 1 || items[0].Owner != "Payments team" || items[0].Due == nil || items[0].Due.String() != "2026-04-01" {
 			t.Fatalf("action items = %+v", items)
 		}
 		checks := eval[string](t, author, `document.querySelector('[data-check="action_owner_due"]').className`)

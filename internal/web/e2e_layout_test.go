@@ -31,7 +31,7 @@ func TestE2EPagesFitDesktopAndPhone(t *testing.T) {
 	env.incident("Search latency")
 	r := env.rca("Checkout Partial Service Disruption", in.ID)
 	r.Timeline = timelineFromIncident(in, nil)
-	due := uiT0.Add(30 * 24 * time.Hour)
+	due := domain.DateOf(uiT0.Add(30 * 24 * time.Hour))
 	r.ActionItems = []domain.ActionItem{{Title: "Re-resolve the database endpoint on failover", Owner: "Payments team", Due: &due}}
 	r.Section("summary").Body = "For 47 minutes, one in five checkout requests failed with a timeout."
 	r.Section("root_cause").Body = "Human error: the failover script was run by hand."

@@ -75,7 +75,7 @@ func requiredLocal(c *gin.Context, field string, loc *time.Location, ps *formPro
 }
 
 // optionalDate parses an optional YYYY-MM-DD field as midnight UTC.
-func optionalDate(c *gin.Context, field string, ps *formProblems) *time.Time {
+func optionalDate(c *gin.Context, field string, ps *formProblems) *domain.Date {
 	v := strings.TrimSpace(c.PostForm(field))
 	if v == "" {
 		return nil
@@ -85,7 +85,8 @@ func optionalDate(c *gin.Context, field string, ps *formProblems) *time.Time {
 		ps.add(field, domain.CodeInvalid)
 		return nil
 	}
-	return &t
+	d := domain.DateOf(t)
+	return &d
 }
 
 // validationProblems returns the problems of a validation error, with

@@ -104,6 +104,28 @@ func (s *Server) RunDeliveries(ctx context.Context) error {
 	return a.worker.Run(ctx)
 }
 
+// FollowChanges keeps the public page's cache coherent with other
+// instances on the same store until ctx ends: it polls the store's change
+// counter every interval (statuspage.DefaultChangePoll when zero) and drops
+// the cache when another instance wrote (scalemulti).
+func (s *Server) FollowChanges(ctx context.Context, every time.Duration) error {
+	a := s.status()
+	if a == nil {
+		return errors.New("web: status area not set up")
+	}
+	a.site.FollowChanges(ctx, every)
+	return nil
+}
+
+// SyncStatusPage polls the change counter once (FollowChanges' step).
+func (s *Server) SyncStatusPage(ctx context.Context) (bool, error) {
+	a := s.status()
+	if a == nil {
+		return false, errors.New("web: status area not set up")
+	}
+	return a.site.SyncChanges(ctx)
+}
+
 // InvalidateStatusPage drops the public page's cache (after writes made
 // outside this server, such as a CLI import into the same data folder).
 func (s *Server) InvalidateStatusPage() {
@@ -112,37 +134,16 @@ func (s *Server) InvalidateStatusPage() {
 	}
 }
 
-// publishingKey marks a state change made by the publish endpoints, which
-// enqueue deliveries themselves and report errors to the caller.
-type publishingKey struct{}
-
-// publishOnStateChange enqueues deliveries when an RCA is published or
-// leaves the published state through any route (the state endpoint, the
-// pages), and refreshes the public page.
+// publishOnStateChange refreshes the public page after a state change and
+// wakes the worker when the change was into or out of published: its
+// deliveries were stored with it (publish.Publish in transitionRCA).
 func (s *Server) publishOnStateChange(ctx context.Context, r domain.RCA, from domain.RCAState, by domain.User) {
 	a := s.status()
 	if a == nil {
 		return
 	}
 	a.site.Invalidate()
-	if ctx.Value(publishingKey{}) != nil {
-		return
-	}
-	event := ""
-	switch {
-	case r.State == domain.StatePublished:
-		event = publish.EventPublished
-	case from == domain.StatePublished:
-		event = publish.EventUnpublished
-	default:
-		return
-	}
-	ds, err := publish.Enqueue(ctx, s.store, r, event, s.now())
-	if err != nil {
-		s.log.Error("publish: enqueue deliveries", "rca", r.ID, "event", event, "err", err)
-		return
-	}
-	if len(ds) > 0 {
+	if publish.EventOf(from, r.State) != "" {
 		a.worker.Wake()
 	}
 }
@@ -248,4 +249,10 @@ func (s *Server) publishReport(ctx context.Context, r domain.RCA, incidents []do
 		return publish.Report{}, err
 	}
 	return publish.Report{Title: rep.Title, Markdown: md.String(), HTML: html.String()}, nil
+}
+
+// PublishRCA refreshes the page after an atomic publish (scalemulti).
+func (s *invalidatingStore) PublishRCA(ctx context.Context, r *domain.RCA, author, note string, ds []domain.Delivery) ([]domain.Delivery, error) {
+	out, err := s.Store.PublishRCA(ctx, r, author, note, ds)
+	return out, s.after(err)
 }

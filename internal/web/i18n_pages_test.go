@@ -25,7 +25,7 @@ func TestPagesHaveNoEnglishLeftInOtherLanguages(t *testing.T) {
 	in := e.incident("Checkout Partial Service Disruption", comp)
 	r := e.rca("Checkout Partial Service Disruption", in.ID)
 	r.Timeline = timelineFromIncident(in, nil)
-	due := uiT0.Add(30 * 24 * time.Hour)
+	due := domain.DateOf(uiT0.Add(30 * 24 * time.Hour))
 	r.ActionItems = []domain.ActionItem{{Title: "Re-resolve the endpoint", Owner: "Payments", Due: &due}}
 	r.Normalize()
 	if err := e.st.UpdateRCA(t.Context(), &r, e.users[domain.RoleAuthor].ID, "fixture"); err != nil {

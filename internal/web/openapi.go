@@ -97,8 +97,8 @@ func coreOps() []apiOp {
 
 		{Method: "GET", Path: "/rcas", Tag: "rcas", Role: domain.RoleViewer, Summary: "List or search RCAs (summaries), most recently updated first", Query: rcaQuery, Response: cursorEnvelope[store.RCASummary]{}},
 		{Method: "POST", Path: "/rcas", Tag: "rcas", Role: domain.RoleAuthor, Summary: "Create an RCA from a template", Request: rcaCreate{}, Response: domain.RCA{}, Status: http.StatusCreated},
-		{Method: "GET", Path: "/rcas/{id}", Tag: "rcas", Role: domain.RoleViewer, Summary: "Read an RCA (by id or slug)", Response: domain.RCA{}},
-		{Method: "PUT", Path: "/rcas/{id}", Tag: "rcas", Role: domain.RoleAuthor, Summary: "Replace an RCA (with version; 409 with the current document when stale)", Request: domain.RCA{}, Response: domain.RCA{}},
+		{Method: "GET", Path: "/rcas/{id}", Tag: "rcas", Role: domain.RoleViewer, Summary: "Read an RCA (by id or slug), with its derived metrics", Response: rcaWithMetrics{}},
+		{Method: "PUT", Path: "/rcas/{id}", Tag: "rcas", Role: domain.RoleAuthor, Summary: "Replace an RCA (with version; 409 with the current document when stale)", Request: domain.RCA{}, Response: rcaWithMetrics{}},
 		{Method: "DELETE", Path: "/rcas/{id}", Tag: "rcas", Role: domain.RoleAdmin, Summary: "Delete an RCA with its revisions and comments", Status: http.StatusNoContent},
 		{Method: "PUT", Path: "/rcas/{id}/sections/{key}", Tag: "rcas", Role: domain.RoleAuthor, Summary: "Save one section (409 with the current section when base_revision is stale)", Request: sectionSave{}, Response: domain.RCA{}},
 		{Method: "POST", Path: "/rcas/{id}/state", Tag: "rcas", Role: domain.RoleAuthor, Summary: "Move to another workflow state", Request: stateChange{}, Response: domain.RCA{}},
@@ -292,6 +292,7 @@ func newSchemaBuilder() *schemaBuilder {
 
 var (
 	timeType = reflect.TypeOf(time.Time{})
+	dateType = reflect.TypeOf(domain.Date{})
 	// enumValues lists the values of the domain's string enums.
 	enumValues = map[reflect.Type][]string{
 		reflect.TypeOf(domain.Impact("")):          stringsOf(domain.Impacts),
@@ -305,6 +306,7 @@ var (
 		reflect.TypeOf(domain.Severity("")):        append([]string{""}, stringsOf(domain.Severities)...),
 		reflect.TypeOf(domain.Role("")):            stringsOf(domain.Roles),
 		reflect.TypeOf(domain.TokenScope("")):      {"read", "write", "admin"},
+		reflect.TypeOf(domain.TimePrecision("")):   stringsOf(domain.TimePrecisions),
 	}
 )
 
@@ -325,6 +327,8 @@ func (sb *schemaBuilder) schema(t reflect.Type) map[string]any {
 	switch {
 	case t == timeType:
 		out = map[string]any{"type": "string", "format": "date-time"}
+	case t == dateType: // metrics area: calendar days
+		out = map[string]any{"type": "string", "format": "date"}
 	case enumValues[t] != nil:
 		out = map[string]any{"type": "string", "enum": enumValues[t]}
 	default:

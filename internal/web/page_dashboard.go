@@ -85,7 +85,7 @@ func (p *pages) dashboard(c *gin.Context) {
 	rows := make([]dashboardRow, 0, len(rcas))
 	for _, r := range rcas {
 		row := dashboardRow{ID: r.ID, Title: r.Title, State: r.State, Services: r.AffectedServices,
-			Authors: namesOf(r.Authors, names), Updated: r.UpdatedAt, Overdue: r.Overdue(now), Snippet: snippetParts(r.Snippet)}
+			Authors: namesOf(r.Authors, names), Updated: r.UpdatedAt, Overdue: r.Overdue(now, p.s.orgZone()), Snippet: snippetParts(r.Snippet)}
 		for _, id := range r.IncidentIDs {
 			in, ok := incidents[id]
 			if !ok {

@@ -19,7 +19,7 @@ func TestDashboardListsFiltersAndPages(t *testing.T) {
 	ctx := context.Background()
 	linked := e.incident("Payments down")
 	e.incident("Search slow") // no RCA: listed as needing one
-	overdue := time.Now().Add(-72 * time.Hour)
+	overdue := domain.DateOf(time.Now().Add(-72 * time.Hour))
 	a := e.rca("Payments outage", linked.ID)
 	a.AffectedServices, a.Tags = []string{"Payments"}, []string{"database"}
 	a.ActionItems = []domain.ActionItem{{Title: "Add failover test", Owner: "SRE", Due: &overdue}}

@@ -123,7 +123,7 @@ func (p *pages) renderEdit(c *gin.Context, status int, rc *rcaContext, st editSt
 		if st.tlForm != nil {
 			d.TLForm = *st.tlForm
 		}
-		d.ActionRows = actionRows(r, p.s.now())
+		d.ActionRows = actionRows(r, p.s.now(), p.s.orgZone())
 		d.AIForm = actionFormValues{State: string(domain.ActionOpen), Visibility: string(domain.External)}
 		if st.aiForm != nil {
 			d.AIForm = *st.aiForm
@@ -150,7 +150,7 @@ func (p *pages) fillFacts(c *gin.Context, rc *rcaContext, d *editPage, st editSt
 	d.Facts = factsForm{Title: r.Title, DurationOverride: r.DurationOverride, Severity: string(r.Severity),
 		Services: joinList(r.AffectedServices), Tags: joinList(r.Tags)}
 	if r.IncidentDate != nil {
-		d.Facts.IncidentDate = r.IncidentDate.UTC().Format("2006-01-02")
+		d.Facts.IncidentDate = r.IncidentDate.String()
 	}
 	if st.facts != nil {
 		d.Facts = *st.facts

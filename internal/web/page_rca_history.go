@@ -90,7 +90,7 @@ func rcaText(r domain.RCA) string {
 	line := func(parts ...string) { b.WriteString(strings.Join(parts, "")); b.WriteByte('\n') }
 	line("# ", r.Title)
 	if r.IncidentDate != nil {
-		line("incident date: ", r.IncidentDate.UTC().Format(time.DateOnly))
+		line("incident date: ", r.IncidentDate.String())
 	}
 	if r.DurationOverride != "" {
 		line("duration: ", r.DurationOverride)
@@ -120,7 +120,7 @@ func rcaText(r domain.RCA) string {
 	for _, a := range r.ActionItems {
 		due := ""
 		if a.Due != nil {
-			due = a.Due.UTC().Format(time.DateOnly)
+			due = a.Due.String()
 		}
 		line("- ", a.Title, " | owner: ", a.Owner, " | due: ", due, " | ", string(a.State), " | ", a.TrackerURL, " | ", string(a.Visibility))
 	}

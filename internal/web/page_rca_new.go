@@ -98,10 +98,8 @@ func (p *pages) rcaCreate(c *gin.Context) {
 // from its start and its updates.
 func prefillFromIncident(r *domain.RCA, in domain.Incident, componentNames map[string]string) {
 	r.LinkIncident(in.ID)
-	if !in.StartedAt.IsZero() {
-		d := in.StartedAt.UTC()
-		r.IncidentDate = &d
-	}
+	// The incident date is not copied: it derives from the linked
+	// incidents (a range once several are linked) unless an author writes one.
 	for _, ac := range in.Components {
 		name := componentNames[ac.ComponentID]
 		if name == "" {

@@ -54,7 +54,8 @@ func (p *pages) rcaReport(c *gin.Context) {
 		p.s.pageError(c, err)
 		return
 	}
-	rep, err := report.Build(r, in.Incidents, in.Components, in.Authors, p.cat, report.Options{Lang: lang, TimeZone: tz, Audience: audience, Paper: req.Options.Paper, Now: p.s.now(), Branding: p.s.cfg.Branding})
+	rep, err := report.Build(r, in.Incidents, in.Components, in.Authors, p.cat, report.Options{Lang: lang, TimeZone: tz, Audience: audience, Paper: req.Options.Paper, Now: p.s.now(), Branding: p.s.cfg.Branding,
+		Header: req.Options.Header}) // partner header (metrics area)
 	if err != nil {
 		p.s.pageError(c, err)
 		return

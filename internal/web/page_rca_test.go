@@ -35,8 +35,10 @@ func TestCreateRCAFromIncident(t *testing.T) {
 	if len(got.IncidentIDs) != 1 || got.IncidentIDs[0] != in.ID {
 		t.Errorf("incident ids = %v", got.IncidentIDs)
 	}
-	if got.IncidentDate == nil || !got.IncidentDate.Equal(uiT0) {
-		t.Errorf("incident date = %v, want %v", got.IncidentDate, uiT0)
+	// The date is derived from the linked incidents, not copied (changed
+	// deliberately: a copied date hid the range once more were linked).
+	if got.IncidentDate != nil {
+		t.Errorf("incident date = %v, want none (derived)", got.IncidentDate)
 	}
 	if len(got.AffectedServices) != 1 || got.AffectedServices[0] != "Checkout API" {
 		t.Errorf("affected services = %v", got.AffectedServices)
@@ -199,7 +201,7 @@ func TestActionItems(t *testing.T) {
 		t.Fatalf("action items = %+v", got.ActionItems)
 	}
 	a := got.ActionItems[0]
-	if a.Owner != "SRE team" || a.Due == nil || a.Due.Format(time.DateOnly) != "2026-04-01" || a.TrackerURL != "https://tracker.example/T-1" {
+	if a.Owner != "SRE team" || a.Due == nil || a.Due.String() != "2026-04-01" || a.TrackerURL != "https://tracker.example/T-1" {
 		t.Errorf("stored item = %+v", a)
 	}
 	// Editing with a bad date keeps the row's input and stores nothing.
@@ -324,7 +326,9 @@ func TestHistoryDiffAndRestore(t *testing.T) {
 	c := e.as(domain.RoleAuthor)
 	c.get("/rcas/"+rc.ID+"/edit", http.StatusOK)
 	c.post("/rcas/"+rc.ID+"/sections/summary", url.Values{"body": {"line one\nline two"}, "base_revision": {"1"}}, http.StatusSeeOther)
-	c.post("/rcas/"+rc.ID+"/sections/summary", url.Values{"body": {"line one\nline 2"}, "base_revision": {"2"}}, http.StatusSeeOther)
+	// Another user's save: one author's autosaves within 10 minutes fold
+	// into one revision (scalemulti), another's make a new one.
+	e.as(domain.RoleAdmin).post("/rcas/"+rc.ID+"/sections/summary", url.Values{"body": {"line one\nline 2"}, "base_revision": {"2"}}, http.StatusSeeOther)
 
 	r := c.get("/rcas/"+rc.ID+"/history", http.StatusOK)
 	mustContain(t, r.body, `name="from" value="2"`, `name="to" value="3"`, "Author Person", "Restore this version")

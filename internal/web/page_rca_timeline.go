@@ -17,14 +17,29 @@ import (
 
 func timelineFormFrom(c *gin.Context) timelineForm {
 	return timelineForm{At: strings.TrimSpace(c.PostForm("at")), Kind: c.PostForm("kind"),
-		Text: strings.TrimSpace(c.PostForm("text")), Visibility: c.PostForm("visibility")}
+		Text: strings.TrimSpace(c.PostForm("text")), Visibility: c.PostForm("visibility"), Precision: c.PostForm("precision")}
 }
 
 // parseTimelineEntry checks a timeline form and returns the entry in UTC.
 func (p *pages) parseTimelineEntry(c *gin.Context, f timelineForm, ps *formProblems) (domain.TimelineEntry, *time.Location) {
 	loc := zoneFromForm(c, p.localeOf(c).zone, ps)
-	e := domain.TimelineEntry{Kind: domain.TimelineKind(f.Kind), Text: f.Text, Visibility: domain.Visibility(f.Visibility)}
-	e.At = requiredLocal(c, "at", loc, ps)
+	e := domain.TimelineEntry{Kind: domain.TimelineKind(f.Kind), Text: f.Text, Visibility: domain.Visibility(f.Visibility),
+		Precision: domain.TimePrecision(f.Precision)}
+	// Untimed lines (metrics area): a date only, or no time at all.
+	switch e.Precision {
+	case domain.PrecisionMinute:
+		e.At = requiredLocal(c, "at", loc, ps)
+	case domain.PrecisionDay:
+		day, _, _ := strings.Cut(f.At, "T")
+		if d, err := time.Parse(time.DateOnly, day); err != nil {
+			ps.add("at", domain.CodeInvalid)
+		} else {
+			e.Day = domain.DatePtr(domain.DateOf(d))
+		}
+	case domain.PrecisionNone:
+	default:
+		ps.add("precision", domain.CodeUnknownEnum)
+	}
 	if !e.Kind.Valid() {
 		ps.add("kind", domain.CodeUnknownEnum)
 	}

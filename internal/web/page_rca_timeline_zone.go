@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/hindsight-rca/hindsight/internal/domain"
 )
 
 // entryZoneKey holds, in the gin context, the zone a timeline form was
@@ -46,8 +48,8 @@ func entryLocale(c *gin.Context, loc *uiLocale) *uiLocale {
 	if name == "" || name == loc.Zone() {
 		return loc
 	}
-	z, err := time.LoadLocation(name)
-	if err != nil || name == "Local" {
+	z, err := domain.LoadZone(name) // hygiene: the one zone check
+	if err != nil {
 		return loc
 	}
 	out := *loc

@@ -23,7 +23,10 @@ type historyRow struct {
 	At          time.Time
 }
 
-type viewFacts struct{ Date, Duration string }
+type viewFacts struct {
+	Date, Duration string
+	Metrics        []labelValue // every metric fact, labelled as in the exports
+}
 
 type rcaViewPage struct {
 	PageData
@@ -67,10 +70,10 @@ func (p *pages) renderView(c *gin.Context, status int, rc *rcaContext, problems 
 		CanEdit:    u.Role.Allows(domain.RoleAuthor) && r.Editable(),
 		CanComment: u.Role.Allows(domain.RoleAuthor),
 		CanPublish: u.Role.Allows(domain.RoleReviewer) && (r.State == domain.StateApproved || r.State == domain.StatePublished),
-		Facts:      viewFacts{Date: shownDate(rc, loc), Duration: shownDuration(rc, loc)},
+		Facts:      shownFacts(rc, loc),
 		Authors:    namesOf(r.Authors, rc.Names), Reviewers: namesOf(r.Reviewers, rc.Names),
 		Problems: problems, StateComment: comment, Languages: p.languages(),
-		Timeline: timelineRows(r, loc), ActionRows: actionRows(r, p.s.now()), Checks: rc.Checks,
+		Timeline: timelineRows(r, loc), ActionRows: actionRows(r, p.s.now(), p.s.orgZone()), Checks: rc.Checks,
 	}
 	d.Zones = zoneChoices(d.TimeZone)
 	for _, to := range domain.NextStates(r.State) {

@@ -112,9 +112,18 @@ func (u *uiLocale) Date(v any) string {
 	return u.l.Date(t, u.zone)
 }
 
-// Day formats a calendar day stored as midnight UTC (due dates, incident
-// dates), in UTC so that no zone moves it to the day before.
+// Day formats a calendar day (due dates, incident dates): a domain.Date,
+// never moved by the display zone.
 func (u *uiLocale) Day(v any) string {
+	switch d := v.(type) {
+	case domain.Date:
+		return u.l.Date(d.In(time.UTC), time.UTC)
+	case *domain.Date:
+		if d == nil {
+			return ""
+		}
+		return u.l.Date(d.In(time.UTC), time.UTC)
+	}
 	t, ok := timeOf(v)
 	if !ok {
 		return ""

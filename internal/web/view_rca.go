@@ -3,13 +3,13 @@ package web
 import (
 	"context"
 	"errors"
-	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
 	"github.com/hindsight-rca/hindsight/internal/quality"
+	"github.com/hindsight-rca/hindsight/internal/report"
 	"github.com/hindsight-rca/hindsight/internal/store"
 )
 
@@ -43,7 +43,10 @@ type factsForm struct {
 	Title, IncidentDate, DurationOverride, Severity, Services, Tags string
 }
 
-type labelValue struct{ Label, Value string }
+type labelValue struct {
+	Key, Label, Value string
+	Lines             []string // one per occurrence
+}
 
 type derivedView struct {
 	Date, Duration string
@@ -52,10 +55,12 @@ type derivedView struct {
 
 type timelineForm struct {
 	At, Kind, Text, Visibility string
+	Precision                  string // "", "date" or "none"
 }
 
 type timelineRow struct {
 	ID               string
+	Precision        string
 	Local            string // datetime-local value in the display zone
 	Kind             string
 	Text, Visibility string
@@ -69,7 +74,7 @@ type actionFormValues struct {
 
 type actionRow struct {
 	ID       string
-	Due      *time.Time
+	Due      *domain.Date
 	Form     actionFormValues
 	Overdue  bool
 	Problems []domain.Problem
@@ -162,63 +167,63 @@ func (rc *rcaContext) commentsFor(key string) []commentView {
 	return out
 }
 
+// derive words the derived facts for the editor: the metrics model's
+// facts without the author's own wording, as placeholders and hints.
 func derive(rc *rcaContext, loc *uiLocale) derivedView {
-	m := rc.Metrics
+	bare := rc.RCA
+	bare.IncidentDate, bare.DurationOverride, bare.FactOverrides = nil, "", nil
 	d := derivedView{Date: "—", Duration: "—"}
-	if m.Start != nil {
-		d.Date = loc.Date(*m.Start)
-	}
-	switch {
-	case m.Impact > 0:
-		d.Duration = loc.l.ApproxDuration(m.Impact)
-	case m.Span > 0:
-		d.Duration = loc.l.ApproxDuration(m.Span)
-	}
-	add := func(key string, v *time.Duration) {
-		if v != nil {
-			d.Metrics = append(d.Metrics, labelValue{Label: loc.T(key), Value: loc.l.Duration(*v)})
+	d.Metrics = metricFacts(bare, rc.Metrics, loc)
+	for _, f := range d.Metrics {
+		switch f.Key {
+		case "date":
+			d.Date = f.Value
+		case "duration":
+			d.Duration = f.Value
 		}
-	}
-	if m.Impact > 0 {
-		d.Metrics = append(d.Metrics, labelValue{Label: loc.T("ui.facts.impact_total"), Value: loc.l.Duration(m.Impact)})
-	}
-	add("ui.facts.time_to_detect", m.TimeToDetect)
-	add("ui.facts.time_to_mitigate", m.TimeToMitigate)
-	add("ui.facts.time_to_resolve", m.TimeToResolve)
-	if m.Recurred() {
-		d.Metrics = append(d.Metrics, labelValue{Label: loc.T("ui.facts.cycles"), Value: strconv.Itoa(len(m.Cycles))})
 	}
 	return d
 }
 
-// shownDuration is the duration as readers see it: the author's wording,
-// else the derived one.
-func shownDuration(rc *rcaContext, loc *uiLocale) string {
-	if rc.RCA.DurationOverride != "" {
-		return rc.RCA.DurationOverride
+// metricFacts are the facts every output shows, from the one metrics
+// model (report.MetricFacts), with the author's wording where given.
+func metricFacts(r domain.RCA, m domain.Metrics, loc *uiLocale) []labelValue {
+	var out []labelValue
+	for _, f := range report.MetricFacts(r, m, loc.l, loc.zone) {
+		out = append(out, labelValue{Key: f.Key, Label: f.Label, Value: f.Value, Lines: f.Lines})
 	}
-	return derive(rc, loc).Duration
+	return out
 }
 
-// shownDate is the incident date: the author's (a calendar day, stored as
-// midnight UTC, so shown in UTC), else the first impact in the display zone.
-func shownDate(rc *rcaContext, loc *uiLocale) string {
-	if rc.RCA.IncidentDate != nil {
-		return loc.Day(*rc.RCA.IncidentDate)
+// shownFacts are the RCA page's derived facts as readers see them.
+func shownFacts(rc *rcaContext, loc *uiLocale) viewFacts {
+	v := viewFacts{Date: "—", Duration: "—", Metrics: metricFacts(rc.RCA, rc.Metrics, loc)}
+	for i, f := range v.Metrics {
+		switch f.Key {
+		case "date":
+			v.Date = f.Value
+			v.Metrics[i].Label = loc.T("ui.field.incident_date")
+		case "duration":
+			v.Duration = f.Value
+		}
 	}
-	if t := rc.RCA.ResolvedIncidentDate(rc.Metrics); t != nil {
-		return loc.Date(*t)
-	}
-	return "—"
+	return v
 }
 
 func timelineRows(r domain.RCA, loc *uiLocale) []timelineRow {
 	rows := make([]timelineRow, 0, len(r.Timeline))
 	for _, e := range r.Timeline {
-		rows = append(rows, timelineRow{
-			ID: e.ID, Local: e.At.In(loc.zone).Format(localLayout), Kind: string(e.Kind), Text: e.Text,
+		row := timelineRow{
+			ID: e.ID, Precision: string(e.Precision), Local: e.At.In(loc.zone).Format(localLayout), Kind: string(e.Kind), Text: e.Text,
 			Visibility: string(e.Visibility), UTC: e.At.UTC().Format(time.RFC3339), Display: loc.DateTime(e.At),
-		})
+		}
+		switch {
+		case e.Precision == domain.PrecisionDay && e.Day != nil:
+			row.Local, row.UTC, row.Display = e.Day.String()+"T00:00", e.Day.String(), loc.Day(e.Day)
+		case e.Precision == domain.PrecisionNone:
+			row.Local, row.UTC, row.Display = "", "", ""
+		}
+		rows = append(rows, row)
 	}
 	return rows
 }
@@ -226,15 +231,15 @@ func timelineRows(r domain.RCA, loc *uiLocale) []timelineRow {
 func actionValues(a domain.ActionItem) actionFormValues {
 	v := actionFormValues{Title: a.Title, Owner: a.Owner, State: string(a.State), TrackerURL: a.TrackerURL, Visibility: string(a.Visibility)}
 	if a.Due != nil {
-		v.Due = a.Due.UTC().Format(time.DateOnly)
+		v.Due = a.Due.String()
 	}
 	return v
 }
 
-func actionRows(r domain.RCA, now time.Time) []actionRow {
+func actionRows(r domain.RCA, now time.Time, org *time.Location) []actionRow {
 	rows := make([]actionRow, 0, len(r.ActionItems))
 	for _, a := range r.ActionItems {
-		rows = append(rows, actionRow{ID: a.ID, Due: a.Due, Form: actionValues(a), Overdue: a.Overdue(now)})
+		rows = append(rows, actionRow{ID: a.ID, Due: a.Due, Form: actionValues(a), Overdue: a.Overdue(now, org)})
 	}
 	return rows
 }

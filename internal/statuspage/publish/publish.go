@@ -5,9 +5,10 @@
 // runs them with bounded, exponentially spaced retries, so pending work
 // survives a restart.
 //
-// Usage from the web layer:
+// Usage from the service layer, for a state change into or out of
+// published (or a re-publish):
 //
-//	deliveries, err := publish.Enqueue(ctx, st, rca, publish.EventPublished, now)
+//	deliveries, err := publish.Publish(ctx, st, &rca, actor, note, publish.EventOf(from, to), now)
 //	worker.Wake()
 //
 // and at start-up `go worker.Run(ctx)`.
@@ -45,14 +46,12 @@ type Renderer func(ctx context.Context, r domain.RCA, incidents []domain.Inciden
 // ErrNotPublishable is returned by Enqueue for an RCA that is not published.
 var ErrNotPublishable = errors.New("publish: rca is not published")
 
-// Enqueue stores one pending delivery of event for every enabled target and
-// returns them. For a published RCA, the event is rca.updated for targets
-// that already received (or are about to receive) this RCA, so re-publishing
-// an edited RCA updates each target instead of duplicating it. Older pending
-// deliveries of the same RCA to the same target are superseded: marked
-// failed with a note, so a target never gets an out-of-date version after a
-// newer one.
-func Enqueue(ctx context.Context, st store.Store, r domain.RCA, event string, now time.Time) ([]domain.Delivery, error) {
+// Plan returns the deliveries of event for every enabled target, not yet
+// stored. For a published RCA, the event is rca.updated for targets that
+// already received (or are about to receive) this RCA, so re-publishing an
+// edited RCA updates each target instead of duplicating it; rca.unpublished
+// goes only to targets that have the RCA.
+func Plan(ctx context.Context, st store.Store, r domain.RCA, event string, now time.Time) ([]domain.Delivery, error) {
 	now = now.UTC()
 	if event != EventUnpublished && r.State != domain.StatePublished {
 		return nil, ErrNotPublishable
@@ -77,18 +76,61 @@ func Enqueue(ctx context.Context, st store.Store, r domain.RCA, event string, no
 		if event == EventUnpublished && !wasSent(previous, t.ID) {
 			continue // nothing out there to take back
 		}
-		d := domain.Delivery{
+		out = append(out, domain.Delivery{
 			ID: domain.NewID(), TargetID: t.ID, RCAID: r.ID, RCAVersion: r.Version, Event: ev,
 			State: domain.DeliveryPending, NextAttemptAt: now, CreatedAt: now, UpdatedAt: now,
-		}
+		})
+	}
+	return out, nil
+}
+
+// Publish writes r (the RCA as read, with its new state; r.Version names
+// the version read) and the deliveries of event to every target in one
+// atomic store write (store.PublishRCA): the state change never lands
+// without its deliveries. Older pending deliveries of the RCA to the same
+// targets are superseded. On success r is the RCA as stored.
+func Publish(ctx context.Context, st store.Store, r *domain.RCA, author, note, event string, now time.Time) ([]domain.Delivery, error) {
+	plan, err := Plan(ctx, st, *r, event, now)
+	if err != nil {
+		return nil, err
+	}
+	return st.PublishRCA(ctx, r, author, note, plan)
+}
+
+// EventOf is the event a state change sends, "" when it sends none: into
+// published, rca.published; out of it, rca.unpublished.
+func EventOf(from, to domain.RCAState) string {
+	switch {
+	case to == domain.StatePublished:
+		return EventPublished
+	case from == domain.StatePublished:
+		return EventUnpublished
+	}
+	return ""
+}
+
+// Enqueue stores the deliveries Plan makes, one write each, and supersedes
+// older pending ones. It is not atomic with the RCA's state change: use
+// Publish, which is.
+func Enqueue(ctx context.Context, st store.Store, r domain.RCA, event string, now time.Time) ([]domain.Delivery, error) {
+	plan, err := Plan(ctx, st, r, event, now)
+	if err != nil {
+		return nil, err
+	}
+	previous, err := st.ListDeliveries(ctx, r.ID)
+	if err != nil {
+		return nil, fmt.Errorf("publish: list deliveries: %w", err)
+	}
+	out := []domain.Delivery{}
+	for _, d := range plan {
 		if err := st.CreateDelivery(ctx, &d); err != nil {
 			return out, fmt.Errorf("publish: create delivery: %w", err)
 		}
 		for _, p := range previous {
-			if p.TargetID == t.ID && p.State == domain.DeliveryPending {
+			if p.TargetID == d.TargetID && p.State == domain.DeliveryPending {
 				p.State = domain.DeliveryFailed
 				p.LastError = "superseded by delivery " + d.ID
-				p.UpdatedAt = now
+				p.UpdatedAt = d.CreatedAt
 				if err := st.UpdateDelivery(ctx, &p); err != nil {
 					return out, fmt.Errorf("publish: supersede delivery: %w", err)
 				}

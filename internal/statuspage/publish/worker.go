@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
@@ -32,6 +33,17 @@ type Worker struct {
 	Backoff, MaxBackoff time.Duration
 	// Timeout bounds each HTTP request (default 30s).
 	Timeout time.Duration
+	// Instance names this worker in delivery leases (default: host name,
+	// process id and a random suffix). Several instances on one store each
+	// send a delivery only while they hold its lease.
+	Instance string
+	// LeaseTTL is how long a lease holds before another instance may take
+	// the delivery over (default 5 minutes, well above Timeout): the time a
+	// crashed instance's deliveries wait.
+	LeaseTTL time.Duration
+	// OutboxGrace is how old a publish's outbox must be before this worker
+	// moves it for a writer that stopped half-way (default 30s).
+	OutboxGrace time.Duration
 
 	limiter *KeyLimiter
 	wake    chan struct{}
@@ -63,6 +75,17 @@ func (w *Worker) init() {
 	if w.clients == nil {
 		w.clients = map[bool]*http.Client{}
 	}
+	if w.Instance == "" {
+		host, _ := os.Hostname()
+		w.Instance = fmt.Sprintf("%s/%d/%s", host, os.Getpid(), domain.NewID()[:8])
+	}
+}
+
+func (w *Worker) leaseTTL() time.Duration {
+	if w.LeaseTTL > 0 {
+		return w.LeaseTTL
+	}
+	return 5 * time.Minute
 }
 
 // SetLimiter replaces the shared Statuspage limiter (tests).
@@ -124,6 +147,13 @@ func (w *Worker) Run(ctx context.Context) error {
 // RunOnce runs every delivery due now and reports how many it attempted.
 func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	w.init()
+	grace := w.OutboxGrace
+	if grace <= 0 {
+		grace = 30 * time.Second
+	}
+	if _, err := w.Store.MoveOutbox(ctx, w.now(), grace); err != nil {
+		return 0, fmt.Errorf("publish: move outbox: %w", err)
+	}
 	n := 0
 	for {
 		due, err := w.Store.DueDeliveries(ctx, w.now(), 20)
@@ -133,27 +163,43 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 		if len(due) == 0 {
 			return n, nil
 		}
+		leased := 0
 		for _, d := range due {
 			if ctx.Err() != nil {
 				return n, ctx.Err()
 			}
-			if err := w.Attempt(ctx, d); err != nil {
+			err := w.Attempt(ctx, d)
+			if errors.Is(err, store.ErrLeased) {
+				continue // another instance has it
+			}
+			if err != nil {
 				return n, err
 			}
 			n++
+			leased++
 		}
-		if len(due) < 20 {
+		if len(due) < 20 || leased == 0 {
 			return n, nil
 		}
 	}
 }
 
-// Attempt makes one attempt at d and stores the outcome. It returns an
-// error only when the outcome cannot be stored.
+// Attempt takes the lease of d, makes one attempt and stores the outcome.
+// It returns store.ErrLeased when another worker holds d (or d is no longer
+// due), and other errors only when the outcome cannot be stored.
 func (w *Worker) Attempt(ctx context.Context, d domain.Delivery) error {
+	w.init()
+	d, lease, err := w.Store.LeaseDelivery(ctx, d.ID, w.Instance, w.now(), w.leaseTTL())
+	if err != nil {
+		return err
+	}
 	summary, status, err := w.send(ctx, d)
 	if ctx.Err() != nil && err != nil {
-		return ctx.Err() // stopping: leave the delivery due, untouched
+		// Stopping: leave the delivery due, untouched, and free for the
+		// next start or another instance.
+		untouched := d
+		_ = w.Store.FinishDelivery(context.WithoutCancel(ctx), &untouched, lease)
+		return ctx.Err()
 	}
 	now := w.now()
 	d.Attempts++
@@ -179,7 +225,11 @@ func (w *Worker) Attempt(ctx context.Context, d domain.Delivery) error {
 	}
 	w.Log.Info("publish: delivery attempt", "delivery", d.ID, "target", d.TargetID, "rca", d.RCAID,
 		"event", d.Event, "attempt", d.Attempts, "state", d.State, "status", status, "error", d.LastError)
-	if err := w.Store.UpdateDelivery(ctx, &d); err != nil {
+	if err := w.Store.FinishDelivery(ctx, &d, lease); err != nil {
+		if errors.Is(err, store.ErrLeased) {
+			w.Log.Warn("publish: lease of delivery lost during the attempt; the new holder stores the outcome", "delivery", d.ID)
+			return nil
+		}
 		return fmt.Errorf("publish: store delivery %s: %w", d.ID, err)
 	}
 	return nil

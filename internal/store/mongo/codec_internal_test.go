@@ -16,7 +16,9 @@ func codecRCA(t testing.TB) domain.RCA {
 	tpl, _ := domain.BuiltinTemplate(domain.TemplatePartner)
 	start := time.Date(2026, 3, 2, 14, 2, 0, 0, time.UTC)
 	r := domain.NewRCA("SMS notifications delayed", tpl, "en", []string{"inc-1", "inc-2"}, "u-ana", start)
-	r.IncidentDate = &start
+	day := domain.DateOf(start)
+	r.IncidentDate = &day
+	r.FactOverrides = map[string]domain.FactOverride{"duration": {Text: "~40 minutes", Translations: map[string]string{"de": "ca. 40 Minuten"}}}
 	r.AffectedServices = []string{"Notifications"}
 	r.Tags = []string{"third-party"}
 	r.Severity = domain.Sev3
@@ -28,7 +30,8 @@ func codecRCA(t testing.TB) domain.RCA {
 	for i := range 12 {
 		r.Timeline = append(r.Timeline, domain.TimelineEntry{ID: fmt.Sprint("t", i), At: start.Add(time.Duration(i) * 3 * time.Minute), Kind: domain.KindNote, Text: fmt.Sprintf("Step %d.", i), Visibility: domain.External, Translations: map[string]string{"de": "Schritt."}})
 	}
-	due := start.Add(14 * 24 * time.Hour)
+	r.Timeline[0].Precision, r.Timeline[0].Day = domain.PrecisionDay, &day
+	due := day.AddDays(14)
 	r.ActionItems = []domain.ActionItem{{ID: "a1", Title: "Add a second SMS provider", Owner: "team-messaging", Due: &due, State: domain.ActionOpen, Visibility: domain.External}}
 	r.History = []domain.StateChange{{From: domain.StateDraft, To: domain.StateInReview, By: "u-ana", At: start.Add(time.Hour)}}
 	r.Version, r.CreatedAt, r.UpdatedAt = 4, start, start.Add(2*time.Hour)
@@ -128,4 +131,24 @@ func FuzzRCACodec(f *testing.F) {
 			t.Fatalf("round trip changed the RCA: title %q body %q", got.Title, got.Sections[1].Body)
 		}
 	})
+}
+
+// TestOldDatesStillLoad: documents written before Date existed hold due and
+// incident dates as midnight UTC; they load as the same calendar days.
+func TestOldDatesStillLoad(t *testing.T) {
+	midnight := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
+	raw, err := bson.Marshal(bson.M{"_id": "r1", "incident_date": midnight,
+		"action_items": bson.A{bson.M{"id": "a1", "title": "x", "due": midnight}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d rcaDoc
+	if err := bson.Unmarshal(raw, &d); err != nil {
+		t.Fatal(err)
+	}
+	r := d.domain()
+	want := domain.NewDate(2026, 4, 1)
+	if r.IncidentDate == nil || *r.IncidentDate != want || r.ActionItems[0].Due == nil || *r.ActionItems[0].Due != want {
+		t.Fatalf("old dates: %v %v", r.IncidentDate, r.ActionItems[0].Due)
+	}
 }

@@ -29,6 +29,7 @@ func (s *Store) CreateComponent(ctx context.Context, c *domain.Component) error 
 		return wrap("create component", err)
 	}
 	*c = d.domain()
+	s.changed(ctx)
 	return nil
 }
 
@@ -67,6 +68,7 @@ func (s *Store) UpdateComponent(ctx context.Context, c *domain.Component) error 
 		return s.casMiss(ctx, colComponents, "update component "+c.ID, c.ID, err)
 	}
 	*c = got.domain()
+	s.changed(ctx)
 	return nil
 }
 
@@ -101,5 +103,6 @@ func (s *Store) deleteByID(ctx context.Context, col, op, docID string) error {
 	if res.DeletedCount == 0 {
 		return fmt.Errorf("mongo: %s: %w", op, store.ErrNotFound)
 	}
+	s.changed(ctx)
 	return nil
 }

@@ -207,6 +207,7 @@ type rcaDoc struct {
 	IncidentIDs      []string                     `bson:"incident_ids"`
 	IncidentDate     *time.Time                   `bson:"incident_date"`
 	DurationOverride string                       `bson:"duration_override"`
+	FactOverrides    map[string]factOverrideDoc   `bson:"fact_overrides,omitempty"`
 	AffectedServices []string                     `bson:"affected_services"`
 	Severity         string                       `bson:"severity"`
 	Tags             []string                     `bson:"tags"`
@@ -231,6 +232,30 @@ type rcaDoc struct {
 	// entries and items); see searchFields.
 	SearchExt string `bson:"search_ext"`
 	SearchInt string `bson:"search_int"`
+}
+
+// factOverrideDoc is an author's wording of a header fact (metrics area).
+type factOverrideDoc struct {
+	Text         string            `bson:"text"`
+	Translations map[string]string `bson:"translations,omitempty"`
+}
+
+// dateDoc stores a calendar day as midnight UTC, the shape older documents
+// already have, so they still load.
+func dateDoc(d *domain.Date) *time.Time {
+	if d == nil {
+		return nil
+	}
+	t := d.In(time.UTC)
+	return &t
+}
+
+func docDate(t *time.Time) *domain.Date {
+	if t == nil {
+		return nil
+	}
+	d := domain.DateOf(t.UTC())
+	return &d
 }
 
 type rcaTranslationDoc struct {
@@ -262,6 +287,8 @@ type timelineEntryDoc struct {
 	Text         string            `bson:"text"`
 	Visibility   string            `bson:"visibility"`
 	Translations map[string]string `bson:"translations"`
+	Precision    string            `bson:"precision,omitempty"`
+	Day          *time.Time        `bson:"day,omitempty"`
 }
 
 type actionItemDoc struct {
@@ -287,7 +314,7 @@ func toRCADoc(r *domain.RCA) rcaDoc {
 	d := rcaDoc{
 		ID: r.ID, Slug: r.Slug, Title: r.Title, Template: r.Template, Language: r.Language,
 		State: string(r.State), Version: r.Version, IncidentIDs: r.IncidentIDs,
-		IncidentDate: msPtr(r.IncidentDate), DurationOverride: r.DurationOverride,
+		IncidentDate: dateDoc(r.IncidentDate), DurationOverride: r.DurationOverride,
 		AffectedServices: r.AffectedServices, Severity: string(r.Severity), Tags: r.Tags,
 		Authors: r.Authors, Reviewers: r.Reviewers,
 		CreatedBy: r.CreatedBy, CreatedAt: ms(r.CreatedAt), UpdatedAt: ms(r.UpdatedAt),
@@ -316,6 +343,7 @@ func toRCADoc(r *domain.RCA) rcaDoc {
 			d.Timeline[i] = timelineEntryDoc{
 				ID: e.ID, At: ms(e.At), Kind: string(e.Kind), Text: e.Text,
 				Visibility: string(e.Visibility), Translations: e.Translations,
+				Precision: string(e.Precision), Day: dateDoc(e.Day),
 			}
 		}
 	}
@@ -323,9 +351,15 @@ func toRCADoc(r *domain.RCA) rcaDoc {
 		d.ActionItems = make([]actionItemDoc, len(r.ActionItems))
 		for i, a := range r.ActionItems {
 			d.ActionItems[i] = actionItemDoc{
-				ID: a.ID, Title: a.Title, Owner: a.Owner, Due: msPtr(a.Due), State: string(a.State),
+				ID: a.ID, Title: a.Title, Owner: a.Owner, Due: dateDoc(a.Due), State: string(a.State),
 				TrackerURL: a.TrackerURL, Visibility: string(a.Visibility), Translations: a.Translations,
 			}
+		}
+	}
+	if r.FactOverrides != nil {
+		d.FactOverrides = make(map[string]factOverrideDoc, len(r.FactOverrides))
+		for k, v := range r.FactOverrides {
+			d.FactOverrides[k] = factOverrideDoc{Text: v.Text, Translations: v.Translations}
 		}
 	}
 	if r.Translations != nil {
@@ -353,7 +387,7 @@ func (d rcaDoc) domain() domain.RCA {
 	r := domain.RCA{
 		ID: d.ID, Slug: d.Slug, Title: d.Title, Template: d.Template, Language: d.Language,
 		State: domain.RCAState(d.State), Version: d.Version, IncidentIDs: d.IncidentIDs,
-		IncidentDate: d.IncidentDate, DurationOverride: d.DurationOverride,
+		IncidentDate: docDate(d.IncidentDate), DurationOverride: d.DurationOverride,
 		AffectedServices: d.AffectedServices, Severity: domain.Severity(d.Severity), Tags: d.Tags,
 		Authors: d.Authors, Reviewers: d.Reviewers,
 		CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, PublishedAt: d.PublishedAt,
@@ -381,6 +415,7 @@ func (d rcaDoc) domain() domain.RCA {
 			r.Timeline[i] = domain.TimelineEntry{
 				ID: e.ID, At: e.At, Kind: domain.TimelineKind(e.Kind), Text: e.Text,
 				Visibility: domain.Visibility(e.Visibility), Translations: e.Translations,
+				Precision: domain.TimePrecision(e.Precision), Day: docDate(e.Day),
 			}
 		}
 	}
@@ -388,9 +423,15 @@ func (d rcaDoc) domain() domain.RCA {
 		r.ActionItems = make([]domain.ActionItem, len(d.ActionItems))
 		for i, a := range d.ActionItems {
 			r.ActionItems[i] = domain.ActionItem{
-				ID: a.ID, Title: a.Title, Owner: a.Owner, Due: a.Due, State: domain.ActionState(a.State),
+				ID: a.ID, Title: a.Title, Owner: a.Owner, Due: docDate(a.Due), State: domain.ActionState(a.State),
 				TrackerURL: a.TrackerURL, Visibility: domain.Visibility(a.Visibility), Translations: a.Translations,
 			}
+		}
+	}
+	if d.FactOverrides != nil {
+		r.FactOverrides = make(map[string]domain.FactOverride, len(d.FactOverrides))
+		for k, v := range d.FactOverrides {
+			r.FactOverrides[k] = domain.FactOverride{Text: v.Text, Translations: v.Translations}
 		}
 	}
 	if d.Translations != nil {
@@ -420,6 +461,20 @@ type revisionDoc struct {
 	Snapshot *rcaDoc   `bson:"snapshot,omitempty"`
 	// Token tells the writer that claimed this version from any other.
 	Token string `bson:"token"`
+
+	// scalemulti: once applied, the snapshot is replaced by Packed, the
+	// RCA's JSON packed against version Base (0: a keyframe; see
+	// internal/store/history). FirstAt and Saves describe a run of
+	// coalesced autosaves; a revision folded into a later one keeps its
+	// claim (the document) with MergedInto set and no snapshot. Outbox holds
+	// the deliveries of a publish until they are moved out.
+	Packed     []byte        `bson:"packed,omitempty"`
+	Base       int64         `bson:"base,omitempty"`
+	Depth      int           `bson:"depth,omitempty"`
+	FirstAt    time.Time     `bson:"first_at,omitempty"`
+	Saves      int           `bson:"saves,omitempty"`
+	MergedInto int64         `bson:"merged_into,omitempty"`
+	Outbox     []deliveryDoc `bson:"outbox,omitempty"`
 }
 
 // --- comments ---

@@ -32,6 +32,7 @@ func (s *Store) CreateIncident(ctx context.Context, in *domain.Incident) error {
 	if _, err := s.c(colIncidents).InsertOne(ctx, d); err != nil {
 		return wrap("create incident", err)
 	}
+	s.changed(ctx)
 	links, err := s.linkedRCAs(ctx, d.ID)
 	if err != nil {
 		return err
@@ -155,6 +156,7 @@ func (s *Store) UpdateIncident(ctx context.Context, in *domain.Incident) error {
 	if err != nil {
 		return s.casMiss(ctx, colIncidents, "update incident "+in.ID, in.ID, err)
 	}
+	s.changed(ctx)
 	links, err := s.linkedRCAs(ctx, in.ID)
 	if err != nil {
 		return err

@@ -29,6 +29,7 @@ import (
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
 	"github.com/hindsight-rca/hindsight/internal/store"
+	"github.com/hindsight-rca/hindsight/internal/store/history"
 )
 
 // DefaultDatabase is used when the URI names no database.
@@ -53,6 +54,8 @@ type Store struct {
 	claimGrace time.Duration
 	// textIndex: the server has the RCA text index (scalesql, see search.go).
 	textIndex bool
+	// revCache holds recent revisions' JSON, delta bases (scalemulti).
+	revCache *history.Cache
 }
 
 var _ store.Store = (*Store)(nil)
@@ -71,6 +74,9 @@ const (
 	colTargets    = "targets"
 	colDeliveries = "deliveries"
 	colSettings   = "settings"
+	// scalemulti
+	colLeases   = "leases"
+	colCounters = "counters"
 )
 
 // Open connects to the MongoDB named by uri, checks that it answers and
@@ -102,6 +108,7 @@ func Open(ctx context.Context, uri string) (*Store, error) {
 		now:    time.Now,
 
 		claimGrace: defaultClaimGrace,
+		revCache:   history.NewCache(32 << 20),
 	}
 	if err := s.Ping(ctx); err != nil {
 		_ = client.Disconnect(context.Background())
@@ -183,6 +190,9 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 			{Keys: bson.D{{Key: "state", Value: 1}, {Key: "next_attempt_at", Value: 1}}},
 		},
 		colComponents: {{Keys: bson.D{{Key: "group", Value: 1}, {Key: "position", Value: 1}, {Key: "name", Value: 1}}}},
+	}
+	for col, models := range scalemultiIndexes() {
+		idx[col] = append(idx[col], models...)
 	}
 	// One at a time: FerretDB 1.24 panics on a createIndexes command that
 	// names several indexes which all exist already.

@@ -180,5 +180,8 @@ func (s *Store) PutSetting(ctx context.Context, key string, value []byte) error 
 		value = []byte{}
 	}
 	_, err := s.c(colSettings).ReplaceOne(ctx, id(key), settingDoc{Key: key, Value: value}, options.Replace().SetUpsert(true))
+	if err == nil {
+		s.changed(ctx)
+	}
 	return wrap("put setting "+key, err)
 }

@@ -102,6 +102,7 @@ func (s *Store) CreateRCA(ctx context.Context, in *domain.RCA, author string) er
 		_, err := s.c(colRCAs).InsertOne(ctx, d)
 		if err == nil {
 			*in = d.domain()
+			s.changed(ctx)
 			return s.putRevision(ctx, &d, author, "created")
 		}
 		if !isDuplicate(err) {
@@ -182,6 +183,12 @@ func (s *Store) ListRCAs(ctx context.Context, f store.RCAFilter) ([]domain.RCA, 
 // bumps the version and the revision of every section whose content
 // changed, and stores a revision. A stale version is a *store.ConflictError.
 func (s *Store) UpdateRCA(ctx context.Context, r *domain.RCA, author, note string) error {
+	return s.updateRCA(ctx, r, author, note, nil)
+}
+
+// updateRCA is UpdateRCA; outbox, when not nil, makes the deliveries for
+// the new version and goes into its revision document (PublishRCA).
+func (s *Store) updateRCA(ctx context.Context, r *domain.RCA, author, note string, outbox func(version int64, now time.Time) ([]deliveryDoc, error)) error {
 	cur, err := s.GetRCA(ctx, r.ID)
 	if err != nil {
 		return err
@@ -206,7 +213,13 @@ func (s *Store) UpdateRCA(ctx context.Context, r *domain.RCA, author, note strin
 	next.CreatedAt, next.CreatedBy = cur.CreatedAt, cur.CreatedBy
 	next.UpdatedAt = s.clock()
 
-	d, err := s.commitRCA(ctx, &next, cur.Version, author, note)
+	var box []deliveryDoc
+	if outbox != nil {
+		if box, err = outbox(cur.Version+1, next.UpdatedAt); err != nil {
+			return err
+		}
+	}
+	d, err := s.commitRCA(ctx, &next, cur.Version, author, note, box...)
 	if err != nil {
 		return err
 	}
@@ -296,14 +309,15 @@ func (s *Store) SaveSection(ctx context.Context, rcaID, key string, e domain.Sec
 // RCA lag behind its revisions anyway, the next writer repairs it.
 //
 // A lost claim is a *store.ConflictError carrying the newest committed RCA.
-func (s *Store) commitRCA(ctx context.Context, next *domain.RCA, read int64, author, note string) (rcaDoc, error) {
+func (s *Store) commitRCA(ctx context.Context, next *domain.RCA, read int64, author, note string, outbox ...deliveryDoc) (rcaDoc, error) {
 	op := "update rca " + next.ID
 	next.Version = read + 1
 	d := toRCADoc(next)
 	if err := checkSize(&d); err != nil {
 		return d, err
 	}
-	rev := newRevision(&d, author, note)
+	rev, claim := s.claimRevision(ctx, &d, author, note) // history.go
+	rev.Outbox = outbox
 	if _, err := s.c(colRevisions).InsertOne(ctx, rev); err != nil {
 		if !isDuplicate(err) {
 			return d, wrap(op, err)
@@ -325,6 +339,7 @@ func (s *Store) commitRCA(ctx context.Context, next *domain.RCA, read int64, aut
 		// The claim stays; a later writer rolls it forward.
 		return d, wrap(op, err)
 	case res.MatchedCount == 1:
+		s.committed(ctx, &rev, claim)
 		return d, nil
 	}
 	// Nothing older than our version: another writer already rolled our
@@ -335,6 +350,7 @@ func (s *Store) commitRCA(ctx context.Context, next *domain.RCA, read int64, aut
 		}
 		return d, err
 	}
+	s.committed(ctx, &rev, claim)
 	return d, nil
 }
 
@@ -358,6 +374,12 @@ func (s *Store) lostClaim(ctx context.Context, rcaID string, v int64) (domain.RC
 	op := "read claim " + revisionID(rcaID, v)
 	var rev revisionDoc
 	err := s.c(colRevisions).FindOne(ctx, id(revisionID(rcaID, v))).Decode(&rev)
+	if err == nil && rev.Snapshot == nil && (rev.Packed != nil || rev.MergedInto != 0) {
+		// Applied and packed (scalemulti): normally the RCA is past it, but
+		// FerretDB's non-atomic writes can leave the RCA behind; roll
+		// forward from the packed snapshot.
+		return s.rollPacked(ctx, rev)
+	}
 	if errors.Is(err, mongo.ErrNoDocuments) || (err == nil && rev.Snapshot == nil) {
 		return s.GetRCA(ctx, rcaID) // dropped in between
 	}
@@ -407,6 +429,7 @@ func revisionID(rcaID string, version int64) string {
 
 // DeleteRCA removes an RCA with its revisions and review comments.
 func (s *Store) DeleteRCA(ctx context.Context, rid string) error {
+	defer s.revCache.Forget(rid)
 	if err := s.deleteByID(ctx, colRCAs, "delete rca "+rid, rid); err != nil {
 		return err
 	}
@@ -417,29 +440,4 @@ func (s *Store) DeleteRCA(ctx context.Context, rid string) error {
 		return wrap("delete comments of rca "+rid, err)
 	}
 	return nil
-}
-
-// ListRevisions describes an RCA's revisions, newest first.
-func (s *Store) ListRevisions(ctx context.Context, rcaID string) ([]store.RevisionInfo, error) {
-	opts := options.Find().
-		SetProjection(bson.D{{Key: "snapshot", Value: 0}}).
-		SetSort(bson.D{{Key: "version", Value: -1}})
-	return findAll(ctx, s.c(colRevisions), "list revisions of rca "+rcaID,
-		bson.D{{Key: "rca_id", Value: rcaID}}, opts, revisionDoc.info)
-}
-
-// GetRevision loads one snapshot.
-func (s *Store) GetRevision(ctx context.Context, rcaID string, version int64) (store.Revision, error) {
-	return findOne(ctx, s.c(colRevisions), "get revision "+revisionID(rcaID, version),
-		id(revisionID(rcaID, version)), func(d revisionDoc) store.Revision {
-			rev := store.Revision{RevisionInfo: d.info()}
-			if d.Snapshot != nil {
-				rev.Snapshot = d.Snapshot.domain()
-			}
-			return rev
-		})
-}
-
-func (d revisionDoc) info() store.RevisionInfo {
-	return store.RevisionInfo{RCAID: d.RCAID, Version: d.Version, Author: d.Author, At: d.At, Note: d.Note}
 }

@@ -160,12 +160,12 @@ var rcaSummaryProjection = bson.D{
 func (d rcaSummaryDoc) summary(audience domain.Visibility) store.RCASummary {
 	r := domain.RCA{
 		ID: d.ID, Slug: d.Slug, Title: d.Title, Template: d.Template, Language: d.Language, State: domain.RCAState(d.State),
-		Version: d.Version, IncidentIDs: d.IncidentIDs, IncidentDate: d.IncidentDate, AffectedServices: d.AffectedServices,
+		Version: d.Version, IncidentIDs: d.IncidentIDs, IncidentDate: docDate(d.IncidentDate), AffectedServices: d.AffectedServices,
 		Severity: domain.Severity(d.Severity), Tags: d.Tags, Authors: d.Authors,
 		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, PublishedAt: d.PublishedAt,
 	}
 	for _, a := range d.ActionItems {
-		r.ActionItems = append(r.ActionItems, domain.ActionItem{Due: a.Due, State: domain.ActionState(a.State), Visibility: domain.Visibility(a.Visibility)})
+		r.ActionItems = append(r.ActionItems, domain.ActionItem{Due: docDate(a.Due), State: domain.ActionState(a.State), Visibility: domain.Visibility(a.Visibility)})
 	}
 	return store.Summarize(&r, audience)
 }

@@ -19,6 +19,9 @@ type migration struct {
 var migrations = []migration{
 	{1, "initial schema", execAll(schemaV1)},
 	{10, "lists at scale: summaries, filter indexes, full-text search", migrateV10}, // scalesql
+	// scalemulti: 20-29
+	{20, "packed and coalesced revisions", execAll(schemaV20)},
+	{21, "delivery leases and change counter", execAll(schemaV21)},
 	// 30-39: area edges (issue 10).
 	{30, "users: single sign-on identity", execAll([]string{
 		`ALTER TABLE users ADD COLUMN oidc_key TEXT`,

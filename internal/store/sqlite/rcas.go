@@ -15,7 +15,7 @@ import (
 // creation time when the RCA has none.
 func dateKey(r *domain.RCA) string {
 	if r.IncidentDate != nil {
-		return ts(*r.IncidentDate)
+		return ts(r.IncidentDate.In(time.UTC))
 	}
 	return ts(r.CreatedAt)
 }
@@ -52,9 +52,7 @@ func putRCA(ctx context.Context, tx *sql.Tx, r *domain.RCA, insert bool, author,
 			return err
 		}
 	}
-	_, err = tx.ExecContext(ctx, "INSERT INTO rca_revisions (rca_id, version, author, at, note, doc) VALUES (?, ?, ?, ?, ?, ?)",
-		r.ID, r.Version, author, ts(r.UpdatedAt), note, doc)
-	return err
+	return writeRevision(ctx, tx, r, doc, author, note) // history.go
 }
 
 // freeSlug returns want when no RCA has it, else want-2, want-3, … the
@@ -137,26 +135,32 @@ func (s *Store) UpdateRCA(ctx context.Context, r *domain.RCA, author, note strin
 		return err
 	}
 	err := s.tx(ctx, "update rca "+r.ID, func(tx *sql.Tx) error {
-		old, err := loadForWrite(ctx, tx, n.ID)
-		if err != nil {
-			return err
-		}
-		if old.Version != n.Version {
-			return &store.ConflictError{Current: old}
-		}
-		if r.Slug == "" { // Normalize made one from the title; an update keeps the stored one
-			n.Slug = old.Slug
-		}
-		n.BumpChangedSections(&old)
-		n.CreatedAt, n.CreatedBy = old.CreatedAt, old.CreatedBy
-		n.UpdatedAt = s.now()
-		n.Version = old.Version + 1
-		return putRCA(ctx, tx, &n, false, author, note)
+		return s.updateRCA(ctx, tx, &n, r.Slug == "", author, note)
 	})
 	if err == nil {
 		*r = n
 	}
 	return err
+}
+
+// updateRCA writes n, normalized and valid, over the stored version it was
+// read at, inside tx. keepSlug keeps the stored slug.
+func (s *Store) updateRCA(ctx context.Context, tx *sql.Tx, n *domain.RCA, keepSlug bool, author, note string) error {
+	old, err := loadForWrite(ctx, tx, n.ID)
+	if err != nil {
+		return err
+	}
+	if old.Version != n.Version {
+		return &store.ConflictError{Current: old}
+	}
+	if keepSlug { // Normalize made one from the title; an update keeps the stored one
+		n.Slug = old.Slug
+	}
+	n.BumpChangedSections(&old)
+	n.CreatedAt, n.CreatedBy = old.CreatedAt, old.CreatedBy
+	n.UpdatedAt = s.now()
+	n.Version = old.Version + 1
+	return putRCA(ctx, tx, n, false, author, note)
 }
 
 // SaveSection applies one section edit if e.BaseRevision is the section's
@@ -199,42 +203,6 @@ func (s *Store) DeleteRCA(ctx context.Context, id string) error {
 	return s.tx(ctx, "delete rca "+id, func(tx *sql.Tx) error {
 		return mustAffect(tx.ExecContext(ctx, "DELETE FROM rcas WHERE id = ?", id))
 	})
-}
-
-// ListRevisions lists an RCA's revisions, newest first.
-func (s *Store) ListRevisions(ctx context.Context, rcaID string) ([]store.RevisionInfo, error) {
-	return readAll(ctx, s, "list revisions of rca "+rcaID, func(r scanner) (store.RevisionInfo, error) {
-		ri := store.RevisionInfo{RCAID: rcaID}
-		var at string
-		err := r.Scan(&ri.Version, &ri.Author, &at, &ri.Note)
-		if err == nil {
-			ri.At, err = parseTS(at)
-		}
-		return ri, err
-	}, "SELECT version, author, at, note FROM rca_revisions WHERE rca_id = ? ORDER BY version DESC", rcaID)
-}
-
-// GetRevision loads the snapshot of one version of an RCA.
-func (s *Store) GetRevision(ctx context.Context, rcaID string, version int64) (store.Revision, error) {
-	db, err := s.reader()
-	if err != nil {
-		return store.Revision{}, err
-	}
-	op := fmt.Sprintf("get revision %d of rca %s", version, rcaID)
-	rev := store.Revision{RevisionInfo: store.RevisionInfo{RCAID: rcaID, Version: version}}
-	var at, doc string
-	err = db.QueryRowContext(ctx, "SELECT author, at, note, doc FROM rca_revisions WHERE rca_id = ? AND version = ?", rcaID, version).
-		Scan(&rev.Author, &at, &rev.Note, &doc)
-	if err == nil {
-		rev.At, err = parseTS(at)
-	}
-	if err == nil {
-		err = decode(doc, &rev.Snapshot)
-	}
-	if err != nil {
-		return store.Revision{}, s.fail(op, err)
-	}
-	return rev, nil
 }
 
 // AddComment stores a review comment on an existing RCA.

@@ -239,6 +239,7 @@ func ftsQuery(q string) string {
 // rcaList is a list query under construction.
 type rcaList struct {
 	from   string
+	count  string // the FROM of the count, when it needs no RCA rows
 	w      where
 	k1, k2 string // the recent order's key columns
 	match  string // the FTS5 query, when searching through the index
@@ -256,7 +257,7 @@ func planRCAs(f store.RCAFilter) rcaList {
 	}
 	l := rcaList{from: "rcas r", k1: "r.updated_at", k2: "r.id", fts: ftsTable(aud)}
 	q := strings.TrimSpace(f.Query)
-	service, tag := f.Service, f.Tag
+	service, tag, incident := f.Service, f.Tag, f.IncidentID
 	var filters where
 	switch {
 	case q != "":
@@ -267,12 +268,19 @@ func planRCAs(f store.RCAFilter) rcaList {
 			l.from = "rcas r JOIN rca_search m ON m.rca_id = r.id JOIN " + l.fts + " x ON x.rowid = m.rid"
 			l.w.add("instr(x.title || char(10) || x.body, ?) > 0", q)
 		}
+	case incident != "":
+		// Few RCAs link one incident: sorting them is cheap.
+		l.from = "rca_incidents ri JOIN rcas r ON r.id = ri.rca_id"
+		l.w.add("ri.incident_id = ?", incident)
+		incident = ""
 	case service != "":
 		l.from, l.k1, l.k2 = "rca_services x JOIN rcas r ON r.id = x.rca_id", "x.updated_at", "x.rca_id"
+		l.count = "rca_services x"
 		l.w.add("x.service = ?", service)
 		service = ""
 	case tag != "":
 		l.from, l.k1, l.k2 = "rca_tags x JOIN rcas r ON r.id = x.rca_id", "x.updated_at", "x.rca_id"
+		l.count = "rca_tags x"
 		l.w.add("x.tag = ?", tag)
 		tag = ""
 	}
@@ -289,8 +297,8 @@ func planRCAs(f store.RCAFilter) rcaList {
 	if tag != "" {
 		filters.add("EXISTS (SELECT 1 FROM rca_tags t2 WHERE t2.rca_id = r.id AND t2.tag = ?)", tag)
 	}
-	if f.IncidentID != "" {
-		filters.add("EXISTS (SELECT 1 FROM rca_incidents ri WHERE ri.rca_id = r.id AND ri.incident_id = ?)", f.IncidentID)
+	if incident != "" {
+		filters.add("EXISTS (SELECT 1 FROM rca_incidents ri2 WHERE ri2.rca_id = r.id AND ri2.incident_id = ?)", incident)
 	}
 	if f.Since != nil {
 		filters.add("r.date_key >= ?", ts(*f.Since))
@@ -306,6 +314,9 @@ func planRCAs(f store.RCAFilter) rcaList {
 			l.joined = true
 			l.from += " JOIN rca_search m ON m.rid = f.rowid JOIN rcas r ON r.id = m.rca_id"
 		}
+	}
+	if len(filters.conds) > 0 {
+		l.count = "" // the filters read the RCA rows
 	}
 	l.w.conds = append(l.w.conds, filters.conds...)
 	l.w.args = append(l.w.args, filters.args...)
@@ -344,7 +355,11 @@ func pageRCAsAt(ctx context.Context, q queryer, l rcaList, cur *store.Cursor, p 
 			total, capped = searchCountCap, true
 		}
 	} else {
-		err = q.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+l.from+l.w.String(), l.w.args...).Scan(&total)
+		from := l.from
+		if l.count != "" {
+			from = l.count
+		}
+		err = q.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+from+l.w.String(), l.w.args...).Scan(&total)
 	}
 	if err != nil {
 		return nil, 0, false, 0, err

@@ -162,22 +162,28 @@ func testTimes(t *testing.T, open Opener) {
 	wantIDs(t, "ListIncidents by instant", list, incidentID, in.ID)
 
 	r := newRCA(t, "Times")
-	r.IncidentDate = ptr(start.In(newYork))
+	// A calendar day stays that day whoever reads it (metrics area).
+	r.IncidentDate = ptr(domain.NewDate(2026, 1, 31))
 	r.Timeline = []domain.TimelineEntry{{ID: "t1", At: start.In(berlin), Kind: domain.KindDetected, Text: "x", Visibility: domain.External}}
 	r.CreatedAt = time.Date(1999, 12, 31, 23, 59, 59, 999_000_000, time.UTC)
 	r.UpdatedAt = r.CreatedAt
-	due := time.Date(2100, 2, 28, 0, 0, 0, 0, time.UTC)
+	due := domain.NewDate(2100, 2, 28)
 	r.ActionItems = []domain.ActionItem{{ID: "a1", Title: "Far future", Due: &due, State: domain.ActionOpen, Visibility: domain.External}}
 	must(t, s.CreateRCA(ctx, &r, "u"), "CreateRCA")
 	gr, err := s.GetRCA(ctx, r.ID)
 	must(t, err, "GetRCA")
-	wantUTC(t, "IncidentDate", *gr.IncidentDate)
-	sameInstant(t, "IncidentDate", *gr.IncidentDate, start)
+	if *gr.IncidentDate != domain.NewDate(2026, 1, 31) {
+		t.Errorf("IncidentDate = %v, want 2026-01-31", *gr.IncidentDate)
+	}
 	wantUTC(t, "Timeline[0].At", gr.Timeline[0].At)
 	sameInstant(t, "Timeline[0].At", gr.Timeline[0].At, start)
 	sameInstant(t, "CreatedAt 1999", gr.CreatedAt, r.CreatedAt)
-	sameInstant(t, "Due 2100", *gr.ActionItems[0].Due, due)
-	rs, _, err := s.ListRCAs(ctx, store.RCAFilter{Since: ptr(start.Add(-time.Millisecond)), Until: ptr(start.Add(time.Second))})
+	if *gr.ActionItems[0].Due != due {
+		t.Errorf("Due = %v, want %v", *gr.ActionItems[0].Due, due)
+	}
+	// Date filters compare the day's start in UTC.
+	dayStart := time.Date(2026, 1, 31, 0, 0, 0, 0, time.UTC)
+	rs, _, err := s.ListRCAs(ctx, store.RCAFilter{Since: ptr(dayStart), Until: ptr(dayStart.Add(time.Second))})
 	must(t, err, "ListRCAs by incident date")
 	wantIDs(t, "ListRCAs by incident date", rs, rcaID, r.ID)
 

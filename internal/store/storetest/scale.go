@@ -27,13 +27,16 @@ func testRCASummaryFilters(t *testing.T, open Opener) {
 	mk := func(title string, state domain.RCAState, services, tags []string, date *time.Time, created time.Time, summary string, incidents ...string) domain.RCA {
 		r := newRCA(t, title, incidents...)
 		r.State = state
-		r.AffectedServices, r.Tags, r.IncidentDate = services, tags, date
+		r.AffectedServices, r.Tags = services, tags
+		if date != nil { // a calendar day (metrics area)
+			r.IncidentDate = ptr(domain.DateOf(date.UTC()))
+		}
 		r.CreatedAt, r.UpdatedAt = created, created
 		r.Section("summary").Body = summary
 		r.ActionItems = []domain.ActionItem{
-			{Title: "Add an alert", State: domain.ActionOpen, Due: ptr(at(-10 * day)), Visibility: domain.External},
-			{Title: "Rotate the key", State: domain.ActionOpen, Due: ptr(at(-9 * day)), Visibility: domain.Internal},
-			{Title: "Done one", State: domain.ActionDone, Due: ptr(at(-9 * day)), Visibility: domain.External},
+			{Title: "Add an alert", State: domain.ActionOpen, Due: ptr(domain.DateOf(at(-10 * day))), Visibility: domain.External},
+			{Title: "Rotate the key", State: domain.ActionOpen, Due: ptr(domain.DateOf(at(-9 * day))), Visibility: domain.Internal},
+			{Title: "Done one", State: domain.ActionDone, Due: ptr(domain.DateOf(at(-9 * day))), Visibility: domain.External},
 		}
 		must(t, s.CreateRCA(ctx, &r, "u"), "CreateRCA "+title)
 		return r
@@ -58,8 +61,9 @@ func testRCASummaryFilters(t *testing.T, open Opener) {
 		{"tag", store.RCAFilter{Tag: "db"}, []string{c.ID, a.ID}, 2},
 		{"service and tag", store.RCAFilter{Service: "Database", Tag: "failover"}, []string{a.ID}, 1},
 		{"incident", store.RCAFilter{IncidentID: "inc-1"}, []string{c.ID, a.ID}, 2},
-		{"since", store.RCAFilter{Since: ptr(at(2 * day))}, []string{c.ID, d.ID, b.ID}, 3},
-		{"until", store.RCAFilter{Until: ptr(at(2 * day))}, []string{e.ID, a.ID}, 2},
+		// Incident dates are calendar days, compared from their start in UTC.
+		{"since", store.RCAFilter{Since: ptr(domain.DateOf(at(2 * day)).In(time.UTC))}, []string{c.ID, d.ID, b.ID}, 3},
+		{"until", store.RCAFilter{Until: ptr(domain.DateOf(at(2 * day)).In(time.UTC))}, []string{e.ID, a.ID}, 2},
 		{"query word", store.RCAFilter{Query: "frankfurt"}, []string{b.ID}, 1},
 		{"query whole words", store.RCAFilter{Query: "cdn latency"}, []string{b.ID}, 1},
 		{"query is no prefix", store.RCAFilter{Query: "cdn late"}, nil, 0},
@@ -93,12 +97,12 @@ func testRCASummaryFilters(t *testing.T, open Opener) {
 		strings.Join(sum.IncidentIDs, ",") != "inc-1,inc-3" || sum.Snippet != "" {
 		t.Fatalf("summary: %+v", sum)
 	}
-	if n := sum.Overdue(at(0)); n != 2 {
+	if n := sum.Overdue(at(0), nil); n != 2 {
 		t.Fatalf("internal summary: %d overdue action items, want 2 (the done one does not count)", n)
 	}
 	got, err = s.ListRCASummaries(ctx, store.RCAFilter{IncidentID: "inc-3", Audience: domain.External})
 	must(t, err, "ListRCASummaries external")
-	if n := got.Items[0].Overdue(at(0)); n != 1 {
+	if n := got.Items[0].Overdue(at(0), nil); n != 1 {
 		t.Fatalf("external summary: %d overdue action items, want 1 (the internal one is not shown)", n)
 	}
 

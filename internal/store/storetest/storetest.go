@@ -69,6 +69,11 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"BulkCreates", testBulkCreates},
 		{"ManyIncidentUpdates", testManyIncidentUpdates},
 		{"Closed", testClosed},
+		// scalemulti
+		{"History", testHistory},
+		{"PublishRCA", testPublishRCA},
+		{"Leases", testLeases},
+		{"Changes", testChanges},
 		// area edges (issue 10)
 		{"LastAdmin", testLastAdmin},
 		{"Identities", testIdentities},

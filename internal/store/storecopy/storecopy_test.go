@@ -1,0 +1,143 @@
+package storecopy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/store"
+	"github.com/hindsight-rca/hindsight/internal/store/mongo"
+	"github.com/hindsight-rca/hindsight/internal/store/mongo/mongotest"
+	"github.com/hindsight-rca/hindsight/internal/store/sqlite"
+)
+
+func openSQLite(t *testing.T) *sqlite.Store {
+	t.Helper()
+	s, err := sqlite.Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// seed fills a store with one of everything, and RCAs with a history of
+// several authors, coalesced autosaves and a publish.
+func seed(t *testing.T, s *sqlite.Store, rcas int) {
+	t.Helper()
+	ctx := context.Background()
+	clock := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
+	s.SetClock(func() time.Time { return clock })
+	u := domain.User{Email: "ana@example.com", Name: "Ana", Role: domain.RoleAdmin, PasswordHash: "$argon2id$v=19$m=65536,t=3,p=2$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo"}
+	must(t, s.CreateUser(ctx, &u))
+	must(t, s.CreateToken(ctx, &domain.APIToken{UserID: u.ID, Name: "ci", Hash: "ab12", Scope: domain.ScopeAdmin}))
+	cp := domain.Component{Name: "API", Status: domain.ComponentPartialOutage}
+	must(t, s.CreateComponent(ctx, &cp))
+	cp.Status = domain.ComponentOperational
+	must(t, s.UpdateComponent(ctx, &cp)) // version 2: the copy keeps it
+	tg := domain.Target{Name: "hook", Kind: domain.TargetWebhook, URL: "https://hooks.example.com/x", Secret: "whsec_secret", Enabled: true}
+	must(t, s.CreateTarget(ctx, &tg))
+	must(t, s.PutSetting(ctx, "status.name", []byte(`"Acme status"`)))
+	tpl, _ := domain.BuiltinTemplate(domain.TemplateStandard)
+	for i := range rcas {
+		in := domain.Incident{Title: fmt.Sprintf("Outage %d", i), Impact: domain.ImpactMajor, Status: domain.StatusResolved, StartedAt: clock.Add(-time.Hour)}
+		must(t, s.CreateIncident(ctx, &in))
+		r := domain.NewRCA(fmt.Sprintf("Outage %d", i), tpl, "en", []string{in.ID}, u.ID, clock)
+		must(t, s.CreateRCA(ctx, &r, u.ID))
+		for j, who := range []string{"u-ana", "u-ana", "u-ben", "u-ana"} {
+			clock = clock.Add(time.Minute)
+			cur, err := s.GetRCA(ctx, r.ID)
+			must(t, err)
+			_, err = s.SaveSection(ctx, r.ID, "summary", domain.SectionEdit{Body: fmt.Sprintf("draft %d by %s", j, who), BaseRevision: cur.Section("summary").Revision}, who)
+			must(t, err)
+		}
+		cur, _ := s.GetRCA(ctx, r.ID)
+		cur.State = domain.StatePublished
+		_, err := s.PublishRCA(ctx, &cur, u.ID, "state published", []domain.Delivery{{TargetID: tg.ID, Event: "rca.published"}})
+		must(t, err)
+		must(t, s.AddComment(ctx, &domain.Comment{RCAID: r.ID, AuthorID: u.ID, Body: "Numbers?"}))
+		must(t, s.AppendAudit(ctx, &domain.AuditEvent{Actor: u.ID, Action: "rca.publish", Target: "rca:" + r.ID}))
+	}
+}
+
+// TestCopyBothWays copies SQLite → MongoDB (the in-process FerretDB) →
+// SQLite, with revision histories, and checks each copy; refuses a
+// non-empty target; and finishes a copy that was interrupted.
+func TestCopyBothWays(t *testing.T) {
+	ctx := context.Background()
+	a := openSQLite(t)
+	seed(t, a, 4)
+	b, err := mongo.Open(ctx, mongotest.Start(t))
+	must(t, err)
+	t.Cleanup(func() { _ = b.Close() })
+
+	rep, err := Copy(ctx, a, b, Options{})
+	must(t, err)
+	t.Logf("sqlite → mongo:\n%s", rep)
+	for kind, want := range map[string]int{"users": 1, "tokens": 1, "components": 1, "incidents": 4, "rcas": 4, "comments": 4,
+		"deliveries": 4, "audit events": 4, "targets": 1, "settings": 1} {
+		if c := rep[kind]; c == nil || c.Source != want || c.Copied != want {
+			t.Errorf("%s: %+v, want %d copied", kind, c, want)
+		}
+	}
+	if c := rep["revisions"]; c.Copied != 4*5 { // created, ana's two saves folded into one, ben, ana, published
+		t.Errorf("revisions copied %d, want 20", c.Copied)
+	}
+	must(t, Verify(ctx, a, b, rep, 0))
+
+	// A second copy into the same target is refused; with Merge it adds nothing.
+	if _, err := Copy(ctx, a, b, Options{}); !errors.Is(err, ErrNotEmpty) {
+		t.Fatalf("copy into a non-empty target: %v, want ErrNotEmpty", err)
+	}
+	rep, err = Copy(ctx, a, b, Options{Merge: true})
+	must(t, err)
+	if rep["rcas"].Copied != 0 || rep["rcas"].Present != 4 || rep["users"].Present != 1 {
+		t.Fatalf("merge copied again: %s", rep)
+	}
+
+	// Back to SQLite, interrupted after two RCAs, then run again.
+	c := openSQLite(t)
+	stop, cancel := context.WithCancel(ctx)
+	_, err = Copy(stop, b, c, Options{Progress: func(kind string, done, total int) {
+		if kind == "rcas" && done == 2 {
+			cancel()
+		}
+	}})
+	if err == nil {
+		t.Fatal("the interrupted copy reported success")
+	}
+	rep, err = Copy(ctx, b, c, Options{})
+	must(t, err)
+	t.Logf("mongo → sqlite, second run:\n%s", rep)
+	if rep["rcas"].Present != 2 || rep["rcas"].Copied != 2 {
+		t.Errorf("resumed copy: rcas %+v, want 2 kept and 2 copied", rep["rcas"])
+	}
+	must(t, Verify(ctx, b, c, Report{}, 0))
+	must(t, Verify(ctx, a, c, Report{}, 0))
+
+	// People sign in as before: the password hash came along.
+	u, err := c.GetUserByEmail(ctx, "ana@example.com")
+	must(t, err)
+	if u.PasswordHash == "" {
+		t.Fatal("the password hash was not copied")
+	}
+	tg, _ := c.ListTargets(ctx)
+	if len(tg) != 1 || tg[0].Secret != "whsec_secret" {
+		t.Fatalf("targets after the round trip: %+v", tg)
+	}
+	cs, _ := c.ListComponents(ctx)
+	if len(cs) != 1 || cs[0].Version != 2 || cs[0].Status != domain.ComponentOperational {
+		t.Fatalf("components after the round trip: %+v", cs)
+	}
+	var _ store.Importer = c
+}
