@@ -38,7 +38,7 @@ var (
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if buildDir != "" {
-		os.RemoveAll(buildDir)
+		_ = os.RemoveAll(buildDir)
 	}
 	os.Exit(code)
 }
@@ -107,7 +107,7 @@ func freeAddr(t *testing.T) string {
 		t.Fatal(err)
 	}
 	addr := ln.Addr().String()
-	ln.Close()
+	_ = ln.Close()
 	return addr
 }
 
@@ -131,7 +131,7 @@ func startServer(t *testing.T, dir, addr string, env []string, args ...string) *
 	for {
 		res, err := http.Get(s.url + "/healthz")
 		if err == nil {
-			res.Body.Close()
+			_ = res.Body.Close()
 			if res.StatusCode == http.StatusOK {
 				return s
 			}
@@ -218,7 +218,7 @@ func api(client *http.Client, method, url, token, body string) (int, []byte, err
 	if err != nil {
 		return 0, nil, err
 	}
-	defer res.Body.Close()
+	defer func() { _ = res.Body.Close() }()
 	b, err := io.ReadAll(res.Body)
 	return res.StatusCode, b, err
 }
@@ -257,7 +257,7 @@ func TestServeSmokeNoFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res.Body.Close()
+	_ = res.Body.Close()
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("/readyz = %d", res.StatusCode)
 	}
@@ -660,7 +660,7 @@ func signedInPage(t *testing.T, base, email, password string) string {
 		t.Fatal(err)
 	}
 	b, _ := io.ReadAll(res.Body)
-	res.Body.Close()
+	_ = res.Body.Close()
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("sign in as %s: %d %s", email, res.StatusCode, b)
 	}
@@ -668,7 +668,7 @@ func signedInPage(t *testing.T, base, email, password string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer res.Body.Close()
+	defer func() { _ = res.Body.Close() }()
 	b, _ = io.ReadAll(res.Body)
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("dashboard: %d", res.StatusCode)
@@ -711,7 +711,7 @@ func TestServeGracefulShutdownFinishesRequests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
+	defer func() { _ = conn.Close() }()
 	head := fmt.Sprintf("POST /api/v1/incidents HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n", addr, token, len(body))
 	half := len(body) / 2
 	if _, err := io.WriteString(conn, head+body[:half]); err != nil {
@@ -744,7 +744,7 @@ func TestServeGracefulShutdownFinishesRequests(t *testing.T) {
 		t.Fatalf("no answer to the request in progress: %v", err)
 	}
 	b, _ := io.ReadAll(res.Body)
-	res.Body.Close()
+	_ = res.Body.Close()
 	if res.StatusCode != http.StatusCreated {
 		t.Fatalf("request in progress answered %d: %s", res.StatusCode, b)
 	}

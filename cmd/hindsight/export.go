@@ -102,7 +102,7 @@ func (a *app) export(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer func() { _ = st.Close() }() // export only reads the store
 	svc, err := service.New(service.Config{Store: st, Catalog: cat, Branding: opt.branding})
 	if err != nil {
 		return err
@@ -190,7 +190,9 @@ func (a *app) exportOne(ctx context.Context, ex *exporter, id, out string) error
 	if err := writeFileAtomic(out, doc); err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stderr, "wrote %s (%d bytes)\n", out, len(doc))
+	// Notes on stderr are for the operator; the file is written, so a failed
+	// note does not fail the export.
+	_, _ = fmt.Fprintf(a.stderr, "wrote %s (%d bytes)\n", out, len(doc))
 	return nil
 }
 
@@ -211,7 +213,7 @@ func (a *app) exportAll(ctx context.Context, ex *exporter, states []domain.RCASt
 		}
 	}
 	if len(rcas) == 0 {
-		fmt.Fprintln(a.stderr, "no RCAs to export")
+		_, _ = fmt.Fprintln(a.stderr, "no RCAs to export") // operator note, see exportOne
 		return nil
 	}
 	bar := newProgress(a.stderr, len(rcas))
@@ -233,10 +235,10 @@ func (a *app) exportAll(ctx context.Context, ex *exporter, states []domain.RCASt
 		bar.step(name)
 	}
 	bar.done()
-	fmt.Fprintf(a.stderr, "exported %d of %d RCAs to %s\n", len(rcas)-len(failed), len(rcas), dir)
+	_, _ = fmt.Fprintf(a.stderr, "exported %d of %d RCAs to %s\n", len(rcas)-len(failed), len(rcas), dir)
 	if len(failed) > 0 {
 		for _, f := range failed {
-			fmt.Fprintln(a.stderr, "  failed:", f)
+			_, _ = fmt.Fprintln(a.stderr, "  failed:", f) // the error below reports the failure
 		}
 		return fmt.Errorf("%d of %d exports failed", len(failed), len(rcas))
 	}
@@ -263,13 +265,15 @@ func writeFileAtomic(path string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	defer os.Remove(f.Name())
+	// Clean up the temporary file on failure; after the rename it is gone and
+	// Remove fails with nothing to clean up.
+	defer func() { _ = os.Remove(f.Name()) }()
 	if _, err := f.Write(data); err != nil {
-		f.Close()
+		_ = f.Close() // the write error above is the one to report
 		return err
 	}
 	if err := f.Chmod(0o644); err != nil {
-		f.Close()
+		_ = f.Close() // the write error above is the one to report
 		return err
 	}
 	if err := f.Close(); err != nil {
@@ -301,19 +305,21 @@ const barWidth = 30
 
 func (p *progress) step(label string) {
 	p.n++
+	// The progress display is a courtesy on stderr: a failed write must not
+	// stop the export.
 	if !p.tty {
-		fmt.Fprintf(p.w, "[%d/%d] %s\n", p.n, p.total, label)
+		_, _ = fmt.Fprintf(p.w, "[%d/%d] %s\n", p.n, p.total, label)
 		return
 	}
 	filled := barWidth * p.n / p.total
 	if len(label) > 40 {
 		label = label[:37] + "..."
 	}
-	fmt.Fprintf(p.w, "\r[%s%s] %d/%d %-40s", strings.Repeat("#", filled), strings.Repeat(".", barWidth-filled), p.n, p.total, label)
+	_, _ = fmt.Fprintf(p.w, "\r[%s%s] %d/%d %-40s", strings.Repeat("#", filled), strings.Repeat(".", barWidth-filled), p.n, p.total, label)
 }
 
 func (p *progress) done() {
 	if p.tty && p.n > 0 {
-		fmt.Fprintln(p.w)
+		_, _ = fmt.Fprintln(p.w)
 	}
 }

@@ -21,7 +21,7 @@ func seededFolder(t *testing.T) (string, demo.Summary) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	defer func() { _ = st.Close() }()
 	sum, err := demo.Seed(context.Background(), st, time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC))
 	if err != nil {
 		t.Fatal(err)

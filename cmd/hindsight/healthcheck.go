@@ -34,10 +34,10 @@ func (a *app) healthcheck(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("unhealthy: %w", err)
 	}
-	defer res.Body.Close()
+	defer func() { _ = res.Body.Close() }() // only the status is read
 	if res.StatusCode != http.StatusOK {
 		return fmt.Errorf("unhealthy: %s answered %s", url, res.Status)
 	}
-	fmt.Fprintln(a.stdout, "ok")
-	return nil
+	_, err = fmt.Fprintln(a.stdout, "ok")
+	return err
 }

@@ -109,29 +109,32 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		case errors.Is(err, flag.ErrHelp):
 			return 0
 		case errors.Is(err, errUsage):
-			fmt.Fprintf(stderr, "hindsight %s: %v\n", name, err)
+			_, _ = fmt.Fprintf(stderr, "hindsight %s: %v\n", name, err) // stderr: nowhere left to report to
 			return 2
 		default:
-			fmt.Fprintf(stderr, "hindsight %s: %s\n", name, describe(err))
+			_, _ = fmt.Fprintf(stderr, "hindsight %s: %s\n", name, describe(err))
 			return 1
 		}
 	}
-	fmt.Fprintf(stderr, "hindsight: unknown command %q (run \"hindsight help\")\n", name)
+	_, _ = fmt.Fprintf(stderr, "hindsight: unknown command %q (run \"hindsight help\")\n", name)
 	return 2
 }
 
 func (a *app) usage(fs *flag.FlagSet) {
-	w := a.stderr
-	fmt.Fprintln(w, "Hindsight: write, review, export and publish RCAs (postmortems).")
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Usage: hindsight [global flags] <command> [flags]")
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Commands:")
+	var w strings.Builder
+	fmt.Fprintln(&w, "Hindsight: write, review, export and publish RCAs (postmortems).")
+	fmt.Fprintln(&w)
+	fmt.Fprintln(&w, "Usage: hindsight [global flags] <command> [flags]")
+	fmt.Fprintln(&w)
+	fmt.Fprintln(&w, "Commands:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
+		fmt.Fprintf(&w, "  %-12s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Global flags (also accepted after the command; a flag wins over its environment variable):")
+	fmt.Fprintln(&w)
+	fmt.Fprintln(&w, "Global flags (also accepted after the command; a flag wins over its environment variable):")
+	// Usage goes to stderr like the flag package's own: a failed write has
+	// nowhere to be reported.
+	_, _ = io.WriteString(a.stderr, w.String())
 	fs.PrintDefaults()
 }
 
@@ -141,7 +144,7 @@ func (a *app) flags(name string) *flag.FlagSet {
 	fs.SetOutput(a.stderr)
 	a.cfg.Register(fs)
 	fs.Usage = func() {
-		fmt.Fprintf(a.stderr, "Usage: hindsight %s [flags]\n\nFlags, the global ones included:\n", name)
+		_, _ = fmt.Fprintf(a.stderr, "Usage: hindsight %s [flags]\n\nFlags, the global ones included:\n", name) // like flag's own usage
 		fs.PrintDefaults()
 	}
 	return fs
@@ -214,6 +217,6 @@ func (a *app) versionCmd(ctx context.Context, args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: version takes no arguments", errUsage)
 	}
-	fmt.Fprintf(a.stdout, "hindsight %s\n", buildVersion())
-	return nil
+	_, err := fmt.Fprintf(a.stdout, "hindsight %s\n", buildVersion())
+	return err
 }

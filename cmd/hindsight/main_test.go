@@ -114,7 +114,7 @@ func TestUserAddListAndToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	defer func() { _ = st.Close() }()
 	ada, err := st.GetUserByEmail(context.Background(), "ada@example.com")
 	if err != nil {
 		t.Fatal(err)
@@ -151,7 +151,7 @@ func TestTokenScopeFollowsRole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	defer func() { _ = st.Close() }()
 	tok, err := st.GetTokenByHash(context.Background(), auth.HashToken(strings.TrimSpace(r.stdout)))
 	if err != nil || tok.Scope != domain.ScopeRead {
 		t.Fatalf("viewer token scope %q, %v; want read", tok.Scope, err)

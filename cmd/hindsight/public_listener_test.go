@@ -15,7 +15,7 @@ func getStatus(url string) int {
 	if err != nil {
 		return 0
 	}
-	res.Body.Close()
+	_ = res.Body.Close()
 	return res.StatusCode
 }
 
@@ -87,7 +87,7 @@ func TestServePublicListener(t *testing.T) {
 			}
 			for _, a := range []string{addr, pubAddr} {
 				if conn, err := net.Dial("tcp", a); err == nil {
-					conn.Close()
+					_ = conn.Close()
 					t.Errorf("%s still accepts connections after shutdown", a)
 				}
 			}
@@ -103,7 +103,7 @@ func TestServePublicOptionErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer busy.Close()
+	defer func() { _ = busy.Close() }()
 	for _, tc := range []struct {
 		name string
 		args []string

@@ -21,7 +21,7 @@ import (
 // after SIGINT or SIGTERM.
 const shutdownTimeout = 15 * time.Second
 
-func (a *app) serve(ctx context.Context, args []string) error {
+func (a *app) serve(ctx context.Context, args []string) (err error) {
 	fs := a.flags("serve")
 	withDemo := fs.Bool("demo", false, "fill an empty store with demo data and print the demo sign-in")
 	pub := publicFlags(fs)
@@ -41,20 +41,22 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
 	}
-	defer ln.Close()
+	// The HTTP server closes its listeners on shutdown; this Close only
+	// matters on an early return and then has nothing to report.
+	defer func() { _ = ln.Close() }()
 	pln, err := pub.listen()
 	if err != nil {
 		return err
 	}
 	if pln != nil {
-		defer pln.Close()
+		defer func() { _ = pln.Close() }() // as ln above
 	}
 
 	st, err := a.openStore(ctx)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer closeInto(&err, st)
 
 	demoMode := false
 	if *withDemo {
@@ -150,7 +152,7 @@ func (a *app) firstStartHint(ctx context.Context, st store.Store) error {
 	if n > 0 {
 		return nil
 	}
-	fmt.Fprintf(a.stdout, `
+	_, err = fmt.Fprintf(a.stdout, `
 No users yet. Create the first admin, in another terminal, with:
 
   %s
@@ -163,7 +165,7 @@ Then sign in at %s/ with that email and password.
 
 `, a.commandLine("user add --email you@example.com --role admin --password-stdin"),
 		a.commandLine("user add --email you@example.com --role admin --password-stdin"), a.siteURL())
-	return nil
+	return err
 }
 
 // commandLine is a hindsight command that works on the same store as this one.
@@ -183,13 +185,16 @@ func (a *app) commandLine(sub string) string {
 func (a *app) seedDemo(ctx context.Context, st store.Store) (bool, error) {
 	sum, err := demo.Seed(ctx, st, time.Now())
 	if errors.Is(err, demo.ErrNotEmpty) {
-		fmt.Fprintln(a.stdout, "\nThis store already holds data, so no demo data was added: the demo only fills an empty store.\nStarting with the data you have.")
+		if _, err := fmt.Fprintln(a.stdout, "\nThis store already holds data, so no demo data was added: the demo only fills an empty store.\nStarting with the data you have."); err != nil {
+			return false, err
+		}
 		return demo.Present(ctx, st)
 	}
 	if err != nil {
 		return false, err
 	}
-	fmt.Fprintf(a.stdout, `
+	// The demo password is printed only here: a failed write is an error.
+	if _, err := fmt.Fprintf(a.stdout, `
 Demo data added: %d components, %d incidents, %d RCAs, %d users.
 Sign in at %s/ with
 
@@ -198,7 +203,9 @@ Sign in at %s/ with
 
 The password is printed only this once.
 
-`, sum.Components, sum.Incidents, sum.RCAs, sum.Users, a.siteURL(), sum.Emails[0], sum.Emails[1], sum.Emails[2], sum.Password)
+`, sum.Components, sum.Incidents, sum.RCAs, sum.Users, a.siteURL(), sum.Emails[0], sum.Emails[1], sum.Emails[2], sum.Password); err != nil {
+		return false, err
+	}
 	return true, nil
 }
 
@@ -222,7 +229,8 @@ func (a *app) siteURL() string {
 func shellQuote(s string) string {
 	safe := s != ""
 	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:@=+,", r)) {
+		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:@=+,", r)
+		if !ok {
 			safe = false
 			break
 		}

@@ -17,7 +17,7 @@ import (
 )
 
 // storeCmd runs "store copy --from SRC --to DST [--merge]".
-func (a *app) storeCmd(ctx context.Context, args []string) error {
+func (a *app) storeCmd(ctx context.Context, args []string) (err error) {
 	if len(args) == 0 || args[0] != "copy" {
 		return fmt.Errorf("%w: want \"store copy --from SRC --to DST\" (each sqlite:DIR or a mongodb:// URI)", errUsage)
 	}
@@ -42,12 +42,12 @@ func (a *app) storeCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer src.Close()
+	defer func() { _ = src.Close() }() // only read
 	dst, err := openStoreAt(ctx, *to)
 	if err != nil {
 		return err
 	}
-	defer dst.Close()
+	defer closeInto(&err, dst) // written: a failed Close fails the copy
 
 	opt := storecopy.Options{Merge: *merge, Sample: *sample}
 	if isTerminal(a.stderr) {
@@ -55,10 +55,11 @@ func (a *app) storeCmd(ctx context.Context, args []string) error {
 	}
 	rep, err := storecopy.Copy(ctx, src, dst, opt)
 	if opt.Progress != nil {
-		fmt.Fprintln(a.stderr)
+		_, _ = fmt.Fprintln(a.stderr) // ends the progress line; a courtesy
 	}
+	var werr error // the report is the command's output: a failed write fails it
 	if rep != nil {
-		fmt.Fprint(a.stdout, rep.String())
+		_, werr = fmt.Fprint(a.stdout, rep.String())
 	}
 	if errors.Is(err, storecopy.ErrNotEmpty) {
 		return fmt.Errorf("%s holds data already: pass --merge to add to it", *to)
@@ -66,11 +67,14 @@ func (a *app) storeCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%w (run the same command again to finish the copy)", err)
 	}
+	if werr != nil {
+		return werr
+	}
 	if err := storecopy.Verify(ctx, src, dst, rep, *sample); err != nil {
 		return err
 	}
-	fmt.Fprintln(a.stdout, "verified: counts match and the sampled records are the same in both stores")
-	return nil
+	_, err = fmt.Fprintln(a.stdout, "verified: counts match and the sampled records are the same in both stores")
+	return err
 }
 
 // openStoreAt opens "sqlite:DIR" or a MongoDB URI.
@@ -110,7 +114,7 @@ func progressBar(w io.Writer) func(kind string, done, total int) {
 	last := ""
 	return func(kind string, done, total int) {
 		if kind != last && last != "" {
-			fmt.Fprintln(w)
+			_, _ = fmt.Fprintln(w) // progress on stderr is a courtesy
 		}
 		last = kind
 		const width = 30
@@ -118,6 +122,6 @@ func progressBar(w io.Writer) func(kind string, done, total int) {
 		if total > 0 {
 			filled = min(width, done*width/total)
 		}
-		fmt.Fprintf(w, "\r%-13s [%s%s] %d/%d", kind, strings.Repeat("#", filled), strings.Repeat(" ", width-filled), done, total)
+		_, _ = fmt.Fprintf(w, "\r%-13s [%s%s] %d/%d", kind, strings.Repeat("#", filled), strings.Repeat(" ", width-filled), done, total)
 	}
 }

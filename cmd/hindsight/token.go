@@ -12,7 +12,7 @@ import (
 	"github.com/hindsight-rca/hindsight/internal/store"
 )
 
-func (a *app) token(ctx context.Context, args []string) error {
+func (a *app) token(ctx context.Context, args []string) (err error) {
 	if len(args) == 0 || args[0] != "create" {
 		return fmt.Errorf("%w: want \"token create --email E\"", errUsage)
 	}
@@ -49,7 +49,7 @@ func (a *app) token(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer closeInto(&err, st)
 	u, err := st.GetUserByEmail(ctx, *email)
 	if errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("no user with email %s (create one with \"hindsight user add\")", domain.NormalizeEmail(*email))
@@ -80,8 +80,8 @@ func (a *app) token(ctx context.Context, args []string) error {
 	_ = st.AppendAudit(ctx, &domain.AuditEvent{At: now, Actor: u.ID, Action: "token.create", Target: "token:" + t.ID,
 		Detail: map[string]string{"via": "cli", "scope": string(sc), "name": t.Name}})
 	// Only the token goes to standard output, so scripts can capture it.
-	fmt.Fprintln(a.stdout, secret)
-	return nil
+	_, err = fmt.Fprintln(a.stdout, secret)
+	return err
 }
 
 // scopeRole is the least role a user needs to hold a token of scope s.

@@ -115,9 +115,11 @@ func TestTrustGracefulShutdown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
-	fmt.Fprintf(conn, "PUT /api/v1/rcas/%s/sections/summary HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\n"+
-		"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", r.ID, addr, token, len(payload), payload[:10])
+	defer func() { _ = conn.Close() }()
+	if _, err := fmt.Fprintf(conn, "PUT /api/v1/rcas/%s/sections/summary HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\n"+
+		"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", r.ID, addr, token, len(payload), payload[:10]); err != nil {
+		t.Fatal(err)
+	}
 	time.Sleep(200 * time.Millisecond) // the server has read the headers: the request is active
 
 	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
@@ -130,7 +132,7 @@ func TestTrustGracefulShutdown(t *testing.T) {
 		if err != nil {
 			return true
 		}
-		c.Close()
+		_ = c.Close()
 		return false
 	})
 	t.Logf("new connections refused %v after SIGTERM", time.Since(signalled).Round(time.Millisecond))
@@ -149,7 +151,7 @@ func TestTrustGracefulShutdown(t *testing.T) {
 		t.Fatalf("the in-flight request got no answer: %v\n%s", err, s.stderr)
 	}
 	answer, _ := io.ReadAll(res.Body)
-	res.Body.Close()
+	_ = res.Body.Close()
 	if res.StatusCode != http.StatusOK || !strings.Contains(string(answer), text) {
 		t.Fatalf("in-flight save answered %d: %s", res.StatusCode, answer)
 	}

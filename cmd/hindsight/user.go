@@ -29,7 +29,7 @@ func (a *app) user(ctx context.Context, args []string) error {
 	return fmt.Errorf("%w: unknown user command %q (want add or list)", errUsage, args[0])
 }
 
-func (a *app) userAdd(ctx context.Context, args []string) error {
+func (a *app) userAdd(ctx context.Context, args []string) (err error) {
 	fs := a.flags("user add")
 	email := fs.String("email", "", "email address, used to sign in (required)")
 	name := fs.String("name", "", "display name")
@@ -70,7 +70,7 @@ func (a *app) userAdd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer closeInto(&err, st)
 	if err := st.CreateUser(ctx, &u); err != nil {
 		if errors.Is(err, store.ErrDuplicate) {
 			return fmt.Errorf("a user with email %s already exists", u.Email)
@@ -79,9 +79,13 @@ func (a *app) userAdd(ctx context.Context, args []string) error {
 	}
 	_ = st.AppendAudit(ctx, &domain.AuditEvent{At: now, Action: "user.create", Target: "user:" + u.ID,
 		Detail: map[string]string{"via": "cli", "role": string(u.Role)}})
-	fmt.Fprintf(a.stdout, "created %s %s (id %s)\n", u.Role, u.Email, u.ID)
+	if _, err := fmt.Fprintf(a.stdout, "created %s %s (id %s)\n", u.Role, u.Email, u.ID); err != nil {
+		return err
+	}
 	if generated {
-		fmt.Fprintf(a.stdout, "password: %s\n", password)
+		if _, err := fmt.Fprintf(a.stdout, "password: %s\n", password); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -100,7 +104,7 @@ func readPassword(r io.Reader) (string, error) {
 	return line, nil
 }
 
-func (a *app) userList(ctx context.Context, args []string) error {
+func (a *app) userList(ctx context.Context, args []string) (err error) {
 	fs := a.flags("user list")
 	if err := a.parse(fs, args); err != nil {
 		return err
@@ -109,19 +113,21 @@ func (a *app) userList(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer closeInto(&err, st)
 	users, err := st.ListUsers(ctx)
 	if err != nil {
 		return fmt.Errorf("list users: %w", err)
 	}
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "EMAIL\tNAME\tROLE\tSTATE\tCREATED")
+	// Every line has cells, so tw only buffers until Flush, whose error is
+	// returned below.
+	_, _ = fmt.Fprintln(tw, "EMAIL\tNAME\tROLE\tSTATE\tCREATED")
 	for _, u := range users {
 		state := "active"
 		if u.Disabled {
 			state = "disabled"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", u.Email, u.Name, u.Role, state, u.CreatedAt.UTC().Format("2006-01-02 15:04"))
+		_, _ = fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", u.Email, u.Name, u.Role, state, u.CreatedAt.UTC().Format("2006-01-02 15:04"))
 	}
 	return tw.Flush()
 }

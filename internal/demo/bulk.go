@@ -129,7 +129,9 @@ func incRef(i int) string { return fmt.Sprintf("#%d", i) }
 
 func incIndex(ref string) int {
 	var i int
-	fmt.Sscanf(ref, "#%d", &i)
+	if _, err := fmt.Sscanf(ref, "#%d", &i); err != nil {
+		return 0 // not one of incRef's references
+	}
 	return i
 }
 

@@ -16,7 +16,7 @@ func TestLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	defer func() { _ = st.Close() }()
 	now := time.Now().UTC().Truncate(time.Second)
 	author := domain.User{Email: "ada@example.com", Name: "Ada", Role: domain.RoleAuthor}
 	gone := domain.User{Email: "gone@example.com", Role: domain.RoleAuthor}
@@ -60,7 +60,7 @@ func TestLoad(t *testing.T) {
 		t.Fatalf("internal authors: %v", in.Authors)
 	}
 
-	st.Close()
+	_ = st.Close()
 	if _, err := Load(ctx, st, r, report.External); err == nil {
 		t.Fatal("Load on a closed store did not fail")
 	}

@@ -469,7 +469,8 @@ func buildSections(r domain.RCA, audience Audience, lang string, sameLang bool, 
 			sec.BodyLang = r.Language
 		}
 		empty := strings.TrimSpace(sec.Markdown) == ""
-		if empty && !(sec.WithTimeline && hasTimeline) && !(sec.WithActions && hasActions) {
+		placesTable := sec.WithTimeline && hasTimeline || sec.WithActions && hasActions
+		if empty && !placesTable {
 			// An empty section says nothing to a reader; a placed table
 			// keeps its section.
 			if sec.WithTimeline {

@@ -115,9 +115,10 @@ func TestMarkdownRoundTrip(t *testing.T) {
 			switch n := n.(type) {
 			case *ast.Heading:
 				text := markdown.PlainText(n, src)
-				if n.Level == 1 {
+				switch n.Level {
+				case 1:
 					h1 = append(h1, text)
-				} else if n.Level == 2 {
+				case 2:
 					h2 = append(h2, text)
 				}
 			case *extast.Table:

@@ -146,7 +146,7 @@ func mdInline(s string) string {
 		switch {
 		case strings.ContainsRune("\\`*[]<>|", r):
 			b.WriteByte('\\')
-		case r == '_' && !(isWordRune(prev) && isWordRune(next)):
+		case r == '_' && (!isWordRune(prev) || !isWordRune(next)):
 			b.WriteByte('\\')
 		case r == '~' && tildes:
 			b.WriteByte('\\')

@@ -114,7 +114,7 @@ func inkOnPage1(t *testing.T, pdf []byte) float64 {
 		for len(rest) > 0 && (rest[0] == ' ' || rest[0] == '\n' || rest[0] == '\r' || rest[0] == '\t') {
 			rest = rest[1:]
 		}
-		for len(rest) > 0 && !(rest[0] == ' ' || rest[0] == '\n' || rest[0] == '\r' || rest[0] == '\t') {
+		for len(rest) > 0 && !strings.ContainsRune(" \n\r\t", rune(rest[0])) {
 			rest = rest[1:]
 		}
 		fields++

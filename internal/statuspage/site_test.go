@@ -473,7 +473,7 @@ func BenchmarkOverviewCached(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer st.Close()
+	defer func() { _ = st.Close() }()
 	cat, _ := i18n.Load()
 	site, err := NewSite(st, cat, templates.FS, Config{Name: "Bench", TimeZone: "UTC", Now: func() time.Time { return siteNow }}, fakeRCAText, nil)
 	if err != nil {
@@ -507,7 +507,7 @@ func BenchmarkOverviewUncached(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer st.Close()
+	defer func() { _ = st.Close() }()
 	cat, _ := i18n.Load()
 	site, err := NewSite(st, cat, templates.FS, Config{Name: "Bench", TimeZone: "UTC", Now: func() time.Time { return siteNow }}, fakeRCAText, nil)
 	if err != nil {
@@ -584,7 +584,7 @@ func TestEmptyPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	defer func() { _ = st.Close() }()
 	cat, _ := i18n.Load()
 	site, err := NewSite(st, cat, templates.FS, Config{Now: func() time.Time { return siteNow }}, nil, nil)
 	if err != nil {

@@ -95,7 +95,7 @@ func fetchDocument(ctx context.Context, u string) ([]byte, error) {
 		}
 		return nil, &httpError{Status: http.StatusBadGateway, Code: codeBadRequest, Message: "The document could not be fetched.", Err: err}
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }() // read only
 	if resp.StatusCode != http.StatusOK {
 		return nil, &httpError{Status: http.StatusBadGateway, Code: codeBadRequest,
 			Message: fmt.Sprintf("Fetching the document answered HTTP %d.", resp.StatusCode)}

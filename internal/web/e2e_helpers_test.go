@@ -61,7 +61,7 @@ func startE2EServer(t *testing.T) *e2eServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { st.Close() })
+	t.Cleanup(func() { _ = st.Close() })
 	logs := &uiLogWriter{t: t}
 	srv, err := New(Config{Version: "e2e"}, st, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelError})))
 	if err != nil {
@@ -77,7 +77,7 @@ func startE2EServer(t *testing.T) *e2eServer {
 		if e.down.Load() {
 			if hj, ok := w.(http.Hijacker); ok {
 				if conn, _, err := hj.Hijack(); err == nil {
-					conn.Close()
+					_ = conn.Close()
 					return
 				}
 			}
@@ -86,8 +86,8 @@ func startE2EServer(t *testing.T) *e2eServer {
 		}
 		h.ServeHTTP(w, r)
 	}), ReadHeaderTimeout: 10 * time.Second}
-	go hs.Serve(ln)
-	t.Cleanup(func() { hs.Close() })
+	go func() { _ = hs.Serve(ln) }() // returns http.ErrServerClosed on Close
+	t.Cleanup(func() { _ = hs.Close() })
 	t.Cleanup(logs.stop)
 	env := &uiEnv{t: t, st: st}
 	for _, role := range domain.Roles {

@@ -24,7 +24,7 @@ func TestE2EStatusPageWithoutJavaScript(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { st.Close() })
+	t.Cleanup(func() { _ = st.Close() })
 	sum, err := demo.Seed(context.Background(), st, time.Now())
 	if err != nil {
 		t.Fatal(err)

@@ -82,7 +82,7 @@ func newCapture(t *testing.T, status int) *capture {
 		c.mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(status)
-		io.WriteString(w, `{}`)
+		_, _ = io.WriteString(w, `{}`)
 	}))
 	t.Cleanup(c.Close)
 	return c

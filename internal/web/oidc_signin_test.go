@@ -37,7 +37,7 @@ func newOIDCEnv(t *testing.T, autoCreate bool) *oidcEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { st.Close() })
+	t.Cleanup(func() { _ = st.Close() })
 	ts := httptest.NewUnstartedServer(nil)
 	base := "http://" + ts.Listener.Addr().String()
 	logs := &uiLogWriter{t: t}
@@ -81,7 +81,7 @@ func (e *oidcEnv) get(hc *http.Client, path string) (string, string) {
 	if err != nil {
 		e.t.Fatalf("GET %s: %v", path, err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	b, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusOK {
 		e.t.Fatalf("GET %s ended at %s with %d: %s", path, resp.Request.URL, resp.StatusCode, snippet(string(b)))
@@ -96,7 +96,7 @@ func (e *oidcEnv) me(hc *http.Client) (email string, role domain.Role) {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	if resp.StatusCode == http.StatusUnauthorized {
 		return "", ""
 	}
@@ -225,7 +225,7 @@ func TestOIDCCallbackForgery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	toIdP := resp.Header.Get("Location")
 	if resp.StatusCode != http.StatusFound || !strings.HasPrefix(toIdP, e.idp.URL+"/authorize?") {
 		t.Fatalf("start answered %d to %q", resp.StatusCode, toIdP)
@@ -234,7 +234,7 @@ func TestOIDCCallbackForgery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	back, _ := url.Parse(resp.Header.Get("Location"))
 	if back.Path != OIDCCallbackPath {
 		t.Fatalf("provider redirected to %s", back)
@@ -298,7 +298,7 @@ func TestOIDCConfigErrors(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer st.Close()
+			defer func() { _ = st.Close() }()
 			_, err = New(tt.cfg, st, nil)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("New error = %v; want mention of %q", err, tt.want)
@@ -331,7 +331,7 @@ func TestOIDCFlowDetails(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		if got := resp.Request.URL; got.Host != strings.TrimPrefix(e.url, "http://") || got.Path != "/" {
 			t.Errorf("next=%q ended at %s; want this site's dashboard", next, got)
 		}
@@ -343,7 +343,7 @@ func TestOIDCFlowDetails(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	var flow *http.Cookie
 	for _, c := range resp.Cookies() {
 		if c.Name == oidcCookie {
@@ -369,7 +369,7 @@ func TestOIDCFlowDetails(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.Body.Close()
+	_ = r.Body.Close()
 	if r.StatusCode != http.StatusUnauthorized {
 		t.Errorf("password sign-in of an SSO user answered %d; want 401", r.StatusCode)
 	}

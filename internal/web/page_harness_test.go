@@ -46,7 +46,7 @@ func newUIEnvWrapped(t testing.TB, wrap func(store.Store) store.Store) *uiEnv {
 	if err != nil {
 		t.Fatalf("open sqlite: %v", err)
 	}
-	t.Cleanup(func() { real.Close() })
+	t.Cleanup(func() { _ = real.Close() })
 	var st store.Store = real
 	if wrap != nil {
 		st = wrap(real)
@@ -134,7 +134,7 @@ func (c *uiClient) do(method, path string, form url.Values, want int) uiResp {
 	if err != nil {
 		c.t.Fatalf("%s %s: %v", method, path, err)
 	}
-	defer res.Body.Close()
+	defer func() { _ = res.Body.Close() }()
 	b, _ := io.ReadAll(res.Body)
 	r := uiResp{status: res.StatusCode, body: string(b), header: res.Header}
 	if m := csrfMetaRe.FindStringSubmatch(r.body); m != nil && m[1] != "" {

@@ -112,7 +112,7 @@ type conflictingStore struct {
 func (s *conflictingStore) UpdateRCA(ctx context.Context, r *domain.RCA, author, note string) error {
 	if s.n > 0 {
 		s.n--
-		cur, _ := s.Store.GetRCA(ctx, r.ID)
+		cur, _ := s.GetRCA(ctx, r.ID)
 		return &store.ConflictError{Current: cur}
 	}
 	return s.Store.UpdateRCA(ctx, r, author, note)
@@ -141,8 +141,12 @@ func TestEntryFormsRetryOnConcurrentSaves(t *testing.T) {
 func TestHTMLReportPreview(t *testing.T) {
 	e := newUIEnv(t)
 	rc := e.rca("Preview me")
-	e.st.SaveSection(context.Background(), rc.ID, "summary", domain.SectionEdit{Body: "Partners saw **errors**.", BaseRevision: 1}, "")
-	e.st.SaveSection(context.Background(), rc.ID, "lessons_learned", domain.SectionEdit{Body: "Internal-only lesson.", BaseRevision: 1}, "")
+	if _, err := e.st.SaveSection(context.Background(), rc.ID, "summary", domain.SectionEdit{Body: "Partners saw **errors**.", BaseRevision: 1}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.st.SaveSection(context.Background(), rc.ID, "lessons_learned", domain.SectionEdit{Body: "Internal-only lesson.", BaseRevision: 1}, ""); err != nil {
+		t.Fatal(err)
+	}
 	c := e.as(domain.RoleViewer)
 	page := c.get("/rcas/"+rc.ID, http.StatusOK)
 	mustContain(t, page.body, `formaction="/rcas/`+rc.ID+`/report"`)
@@ -174,8 +178,12 @@ func TestEveryPageRendersInEveryUILanguage(t *testing.T) {
 	in := e.incident("API down", comp)
 	rc := e.rca("API outage", in.ID)
 	ctx := context.Background()
-	e.st.SaveSection(ctx, rc.ID, "summary", domain.SectionEdit{Body: "one", BaseRevision: 1}, "")
-	e.st.SaveSection(ctx, rc.ID, "summary", domain.SectionEdit{Body: "two", BaseRevision: 2}, "")
+	if _, err := e.st.SaveSection(ctx, rc.ID, "summary", domain.SectionEdit{Body: "one", BaseRevision: 1}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.st.SaveSection(ctx, rc.ID, "summary", domain.SectionEdit{Body: "two", BaseRevision: 2}, ""); err != nil {
+		t.Fatal(err)
+	}
 	third := domain.NewRCA("Provider outage", mustTemplate(t, domain.TemplateThirdParty), "en", nil, "", time.Now())
 	if err := e.st.CreateRCA(ctx, &third, ""); err != nil {
 		t.Fatal(err)

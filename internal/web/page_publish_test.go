@@ -44,7 +44,7 @@ func TestPublishButton(t *testing.T) {
 
 	// Sending it back to draft goes through the same transition (with its
 	// reason and its hooks) as the API.
-	res = reviewer.post("/rcas/"+rc.ID+"/state", url.Values{"to": {"draft"}, "comment": {"Wrong numbers"}}, http.StatusSeeOther)
+	reviewer.post("/rcas/"+rc.ID+"/state", url.Values{"to": {"draft"}, "comment": {"Wrong numbers"}}, http.StatusSeeOther)
 	if got := e.getRCA(rc.ID); got.State != domain.StateDraft || got.PublishedAt != nil {
 		t.Fatalf("after unpublish: state %s", got.State)
 	}

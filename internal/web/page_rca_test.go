@@ -355,7 +355,9 @@ func TestRCAPageShowsDocumentAndExports(t *testing.T) {
 	rc := e.rca("Search slowness", in.ID)
 	ctx := context.Background()
 	author := e.users[domain.RoleAuthor].ID
-	e.st.SaveSection(ctx, rc.ID, "summary", domain.SectionEdit{Body: "Search was **slow**.", BaseRevision: 1}, author)
+	if _, err := e.st.SaveSection(ctx, rc.ID, "summary", domain.SectionEdit{Body: "Search was **slow**.", BaseRevision: 1}, author); err != nil {
+		t.Fatal(err)
+	}
 	c := e.as(domain.RoleViewer)
 	r := c.get("/rcas/"+rc.ID, http.StatusOK)
 	mustContain(t, r.body, "<strong>slow</strong>", "Search slow", `action="/api/v1/rcas/`+rc.ID+`/export"`, `formaction="/rcas/`+rc.ID+`/report"`)

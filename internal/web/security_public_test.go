@@ -151,7 +151,7 @@ func TestPublicHTTPServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res.Body.Close()
+	_ = res.Body.Close()
 	if res.StatusCode != 200 {
 		t.Fatalf("status.json over HTTP: %d", res.StatusCode)
 	}

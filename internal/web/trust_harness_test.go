@@ -52,7 +52,7 @@ func trustDo(ctx context.Context, hc *http.Client, method, url, token string, bo
 	if err != nil {
 		return trustAnswer{err: err, took: time.Since(start)}
 	}
-	defer res.Body.Close()
+	defer func() { _ = res.Body.Close() }()
 	b, err := io.ReadAll(res.Body)
 	return trustAnswer{status: res.StatusCode, header: res.Header, body: b, took: time.Since(start), err: err}
 }

@@ -199,7 +199,7 @@ func trustPage(ctx context.Context, hc *http.Client, url string) trustAnswer {
 	if err != nil {
 		return trustAnswer{err: err, took: time.Since(start)}
 	}
-	defer res.Body.Close()
+	defer func() { _ = res.Body.Close() }()
 	b, err := io.ReadAll(res.Body)
 	return trustAnswer{status: res.StatusCode, header: res.Header, body: b, took: time.Since(start), err: err}
 }

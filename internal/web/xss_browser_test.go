@@ -211,7 +211,7 @@ func TestXSSHooksPositiveControl(t *testing.T) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		switch r.URL.Path {
 		case "/control":
-			fmt.Fprint(w, `<!doctype html><title>control</title>
+			_, _ = fmt.Fprint(w, `<!doctype html><title>control</title>
 <script>xss('control-script')</script>
 <img src="/missing.png" onerror="alert('control-img')">
 <svg onload="print('control-print'); confirm('control-confirm'); prompt('control-prompt')"></svg>
@@ -220,11 +220,11 @@ func TestXSSHooksPositiveControl(t *testing.T) {
 <p onclick="xss('hxqcontrol-handler')">p</p>`)
 		case "/control-csp":
 			w.Header().Set("Content-Security-Policy", "default-src 'none'; script-src 'none'")
-			fmt.Fprint(w, `<!doctype html><title>csp</title><script>xss('control-csp')</script>`)
+			_, _ = fmt.Fprint(w, `<!doctype html><title>csp</title><script>xss('control-csp')</script>`)
 		case "/control-dialog":
-			fmt.Fprint(w, `<!doctype html><title>dialog</title><script>alert('control-dialog')</script>`)
+			_, _ = fmt.Fprint(w, `<!doctype html><title>dialog</title><script>alert('control-dialog')</script>`)
 		case "/clean":
-			fmt.Fprint(w, `<!doctype html><title>clean</title><p>&lt;script&gt;xss('hxqclean')&lt;/script&gt;</p>`)
+			_, _ = fmt.Fprint(w, `<!doctype html><title>clean</title><p>&lt;script&gt;xss('hxqclean')&lt;/script&gt;</p>`)
 		default:
 			http.NotFound(w, r)
 		}

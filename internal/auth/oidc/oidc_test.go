@@ -37,7 +37,7 @@ func authorize(t *testing.T, c *oidc.Client, f oidc.Flow) url.Values {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	loc, err := url.Parse(resp.Header.Get("Location"))
 	if resp.StatusCode != http.StatusFound || err != nil || !strings.HasPrefix(loc.String(), redirect+"?") {
 		t.Fatalf("authorize answered %d to %q", resp.StatusCode, resp.Header.Get("Location"))

@@ -37,12 +37,12 @@ func FuzzImportIdempotent(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer os.RemoveAll(dir)
+		defer func() { _ = os.RemoveAll(dir) }()
 		st, err := sqlite.Open(context.Background(), dir)
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer st.Close()
+		defer func() { _ = st.Close() }()
 		first, err := Import(context.Background(), st, bytes.NewReader(doc), Options{MaxSize: 1 << 16})
 		if err != nil {
 			return // refused as a whole: fine, as long as it did not panic

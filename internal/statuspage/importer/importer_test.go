@@ -26,7 +26,7 @@ var backends = []struct {
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { st.Close() })
+		t.Cleanup(func() { _ = st.Close() })
 		return st
 	}},
 	{"mongo", func(t *testing.T) store.Store {
@@ -34,7 +34,7 @@ var backends = []struct {
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { st.Close() })
+		t.Cleanup(func() { _ = st.Close() })
 		return st
 	}},
 }

@@ -108,7 +108,7 @@ func TestClientRefusesLoopbackAtDial(t *testing.T) {
 	for _, u := range []string{srv.URL, "http://localhost:" + port + "/"} {
 		resp, err := Client(false, 5*time.Second).Get(u)
 		if err == nil {
-			resp.Body.Close()
+			_ = resp.Body.Close()
 			t.Fatalf("GET %s: want refusal, got %d", u, resp.StatusCode)
 		}
 		if !errors.Is(err, ErrPrivateAddress) {
@@ -119,7 +119,7 @@ func TestClientRefusesLoopbackAtDial(t *testing.T) {
 	if err != nil {
 		t.Fatalf("allowPrivate client: %v", err)
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close()
 }
 
 func splitPort(u string) (string, string, error) {

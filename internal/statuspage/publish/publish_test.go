@@ -281,8 +281,8 @@ func restartOn(t *testing.T, addr string, fs *fakeServer) {
 		t.Fatalf("listen again on %s: %v", addr, err)
 	}
 	fs.Server = httptest.NewUnstartedServer(http.HandlerFunc(fs.handle))
-	fs.Server.Listener.Close()
-	fs.Server.Listener = l
-	fs.Server.Start()
-	t.Cleanup(fs.Server.Close)
+	_ = fs.Listener.Close()
+	fs.Listener = l
+	fs.Start()
+	t.Cleanup(fs.Close)
 }

@@ -65,7 +65,7 @@ func do(ctx context.Context, c *http.Client, method, url string, header http.Hea
 		}
 		return 0, &sendError{Reason: cleanNetError(err)}
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }() // read only
 	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {

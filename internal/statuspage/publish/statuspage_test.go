@@ -205,7 +205,7 @@ func TestStatuspageWithoutMappedIncidentFails(t *testing.T) {
 	if err := f.st.UpdateTarget(context.Background(), &tg[0]); err != nil {
 		t.Fatal(err)
 	}
-	ds = f.enqueue(EventPublished)
+	f.enqueue(EventPublished)
 	f.runOnce(f.worker())
 	if reqs := srv.got(); len(reqs) != 2 || reqs[0].Path != "/v1/pages/another-page/incidents/remote-77/postmortem" {
 		t.Fatalf("mapped requests %+v", reqs)

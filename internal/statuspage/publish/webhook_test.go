@@ -94,7 +94,7 @@ func TestWebhookSignedAndIdempotentAcrossRetries(t *testing.T) {
 	}
 
 	// Unpublish sends rca.unpublished without the report.
-	ds = f.enqueue(EventUnpublished)
+	f.enqueue(EventUnpublished)
 	f.runOnce(w)
 	reqs = srv.got()
 	ev = decode(t, reqs[len(reqs)-1].Body)

@@ -109,7 +109,7 @@ func Pack(base, cur []byte) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("history: delta encoder: %w", err)
 	}
-	defer enc.Close()
+	defer func() { _ = enc.Close() }() // EncodeAll only: nothing buffered to flush
 	return enc.EncodeAll(cur, nil), nil
 }
 

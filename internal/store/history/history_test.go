@@ -20,7 +20,7 @@ func prose(seed uint64, n int) string {
 	for b.Len() < n {
 		b.WriteString(words[r.IntN(len(words))])
 		if r.IntN(12) == 0 {
-			b.WriteString(fmt.Sprintf(" %d.%d. ", r.IntN(1000), r.IntN(100)))
+			fmt.Fprintf(&b, " %d.%d. ", r.IntN(1000), r.IntN(100))
 		} else {
 			b.WriteByte(' ')
 		}

@@ -55,6 +55,6 @@ func BenchmarkAutosave45KB(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer s.Close()
+	defer func() { _ = s.Close() }()
 	storetest.BenchAutosave(b, s)
 }

@@ -29,7 +29,7 @@ func BenchmarkScale(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer s.Close()
+	defer func() { _ = s.Close() }()
 	marker := filepath.Join(dir, "seeded")
 	if _, err := os.Stat(marker); err != nil {
 		n := 10_000

@@ -43,7 +43,7 @@ func TestAutosaveStorageBudget(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer s.Close()
+			defer func() { _ = s.Close() }()
 			r := storetest.AutosaveRCA(t, s)
 			doc, _ := encode(r)
 			before := usedBytes(t, s)
@@ -66,6 +66,6 @@ func BenchmarkAutosave45KB(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer s.Close()
+	defer func() { _ = s.Close() }()
 	storetest.BenchAutosave(b, s)
 }

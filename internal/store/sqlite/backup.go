@@ -32,7 +32,7 @@ func (s *Store) Backup(ctx context.Context, dir string) error {
 	if err != nil {
 		return s.fail("backup", err)
 	}
-	defer conn.Close()
+	defer func() { _ = conn.Close() }() // returns the connection to the pool
 	if _, err := conn.ExecContext(ctx, "PRAGMA query_only = 0"); err != nil {
 		return s.fail("backup", err)
 	}

@@ -88,7 +88,7 @@ func fillRCAIDs(ctx context.Context, q queryer, list []domain.Incident) error {
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }() // read only; rows.Err is checked
 	for rows.Next() {
 		var inc, rca string
 		if err := rows.Scan(&inc, &rca); err != nil {

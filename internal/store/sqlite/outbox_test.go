@@ -16,7 +16,7 @@ func TestPublishNeverWithoutDeliveries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	defer func() { _ = s.Close() }()
 	tpl, _ := domain.BuiltinTemplate(domain.TemplateStandard)
 	r := domain.NewRCA("Publish with a broken outbox", tpl, "en", nil, "u", s.now())
 	if err := s.CreateRCA(ctx, &r, "u"); err != nil {

@@ -34,7 +34,7 @@ func TestSignInChecksDoNotWaitForReaders(t *testing.T) {
 	}
 	t.Cleanup(func() {
 		for _, tx := range held {
-			tx.Rollback()
+			_ = tx.Rollback()
 		}
 	})
 	// The reader pool is now exhausted: a list would wait.

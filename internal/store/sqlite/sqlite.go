@@ -66,7 +66,9 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: create %s: %w: %w", path, store.ErrUnavailable, err)
 	}
-	f.Close()
+	if err := f.Close(); err != nil {
+		return nil, fmt.Errorf("sqlite: create %s: %w: %w", path, store.ErrUnavailable, err)
+	}
 	common := "_busy_timeout=10000&_foreign_keys=1"
 	w, err := sql.Open("sqlite", path+"?"+common+"&_journal_mode=WAL&_synchronous=FULL&_txlock=immediate")
 	if err != nil {
@@ -79,23 +81,23 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	s := &Store{w: w, path: path, now: func() time.Time { return time.Now().UTC() }}
 	// The writer opens first: it switches the file to WAL, which readers need.
 	if err := w.PingContext(ctx); err != nil {
-		w.Close()
+		_ = w.Close() // the error below is the one to report
 		return nil, s.fail("open "+path, err)
 	}
 	if err := s.migrate(ctx); err != nil {
-		w.Close()
+		_ = w.Close() // the error below is the one to report
 		return nil, err
 	}
 	r, err := sql.Open("sqlite", path+"?"+common+"&_query_only=1")
 	if err != nil {
-		w.Close()
+		_ = w.Close() // the error below is the one to report
 		return nil, fmt.Errorf("sqlite: open %s for reading: %w", path, err)
 	}
 	r.SetMaxOpenConns(4)
 	r.SetMaxIdleConns(4)
 	if err := r.PingContext(ctx); err != nil {
-		w.Close()
-		r.Close()
+		_ = w.Close() // the error below is the one to report
+		_ = r.Close()
 		return nil, s.fail("open "+path+" for reading", err)
 	}
 	s.r = r
@@ -103,8 +105,8 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	// searches holding every reader never delays a request's session lookup.
 	a, err := sql.Open("sqlite", path+"?"+common+"&_query_only=1")
 	if err != nil {
-		w.Close()
-		r.Close()
+		_ = w.Close() // the error below is the one to report
+		_ = r.Close()
 		return nil, fmt.Errorf("sqlite: open %s for sign-in reads: %w", path, err)
 	}
 	a.SetMaxOpenConns(2)
@@ -160,7 +162,7 @@ func (s *Store) snapshot(ctx context.Context, op string, fn func(q queryer) erro
 	if err != nil {
 		return s.fail(op, err)
 	}
-	defer tx.Rollback()
+	defer func() { _ = tx.Rollback() }() // read-only: nothing to keep or lose
 	return s.fail(op, fn(tx))
 }
 
@@ -204,10 +206,10 @@ func (s *Store) fail(op string, err error) error {
 	var se *sqlite.Error
 	if errors.As(err, &se) {
 		code := se.Code()
-		switch {
-		case code == sqlite3.SQLITE_CONSTRAINT_UNIQUE || code == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+		switch code {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
 			return fmt.Errorf("sqlite: %s: %w: %w", op, store.ErrDuplicate, err)
-		case code == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
 			return fmt.Errorf("sqlite: %s: %w: %w", op, store.ErrNotFound, err)
 		}
 		switch code & 0xff {
@@ -281,7 +283,7 @@ func queryAll[T any](ctx context.Context, q queryer, scan func(scanner) (T, erro
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }() // rows.Err below reports read errors
 	out := []T{}
 	for rows.Next() {
 		v, err := scan(rows)

@@ -99,7 +99,7 @@ func TestWALOnDisk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer raw.Close()
+	defer func() { _ = raw.Close() }()
 	if got := pragma(t, raw, "journal_mode"); got != "wal" {
 		t.Fatalf("journal_mode seen by another connection: %s", got)
 	}
@@ -112,7 +112,7 @@ func schemaOf(t *testing.T, path string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer raw.Close()
+	defer func() { _ = raw.Close() }()
 	var b strings.Builder
 	rows, err := raw.Query("SELECT type, name, COALESCE(sql, '') FROM sqlite_master ORDER BY type, name")
 	if err != nil {
@@ -125,12 +125,12 @@ func schemaOf(t *testing.T, path string) string {
 		}
 		fmt.Fprintf(&b, "%s %s %s\n", typ, name, q)
 	}
-	rows.Close()
+	_ = rows.Close()
 	rows, err = raw.Query("SELECT version, name, applied_at FROM schema_migrations ORDER BY version")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	for rows.Next() {
 		var v int
 		var name, applied string
@@ -149,7 +149,7 @@ func TestMigrationsRerun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.Close()
+	_ = s.Close()
 	first := schemaOf(t, path)
 	if n := strings.Count(first, "migration "); n != len(migrations) {
 		t.Fatalf("%d migrations recorded, want %d:\n%s", n, len(migrations), first)
@@ -159,7 +159,7 @@ func TestMigrationsRerun(t *testing.T) {
 		if err != nil {
 			t.Fatalf("reopen %d: %v", i+1, err)
 		}
-		s.Close()
+		_ = s.Close()
 		if again := schemaOf(t, path); again != first {
 			t.Fatalf("reopen %d changed the schema:\nbefore:\n%s\nafter:\n%s", i+1, first, again)
 		}
@@ -185,7 +185,7 @@ func TestNewerSchemaRefused(t *testing.T) {
 	if _, err := s.w.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'from the future', 'x')"); err != nil {
 		t.Fatal(err)
 	}
-	s.Close()
+	_ = s.Close()
 	_, err := Open(t.Context(), dir)
 	if err == nil || !strings.Contains(err.Error(), "newer") {
 		t.Fatalf("Open of a database from a newer binary: %v, want a clear refusal", err)
@@ -325,7 +325,7 @@ func TestTwoWritersOnOneFile(t *testing.T) {
 					continue
 				}
 				key := cur.Sections[(si*perStore+i)%len(cur.Sections)].Key
-				_, err = s.SaveSection(ctx, r.ID, key, domain.SectionEdit{Body: fmt.Sprint(si, i), BaseRevision: cur.Section(key).Revision}, "u")
+				_, err = s.SaveSection(ctx, r.ID, key, domain.SectionEdit{Body: fmt.Sprint(si, i), BaseRevision: cur.Section(key).Revision}, fmt.Sprintf("u%d-%d", si, i)) // one author per save: nothing coalesces
 				if errors.Is(err, store.ErrConflict) {
 					err = nil // the other store saved the same section in between: a real conflict, not a failure
 				}
@@ -489,7 +489,7 @@ func TestReadsDoNotWaitForWriters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer tx.Rollback()
+	defer func() { _ = tx.Rollback() }()
 	if _, err := tx.Exec("UPDATE settings SET value = CAST('uncommitted' AS BLOB) WHERE key = 'k'"); err != nil {
 		t.Fatal(err)
 	}
@@ -576,7 +576,7 @@ func TestMigrationUpgrade(t *testing.T) {
 	if err := s.PutSetting(ctx, "before", []byte("kept")); err != nil {
 		t.Fatal(err)
 	}
-	s.Close()
+	_ = s.Close()
 
 	saved := migrations
 	t.Cleanup(func() { migrations = saved })
@@ -614,7 +614,7 @@ func TestMigrationUpgrade(t *testing.T) {
 		if err != nil || string(v) != "kept" {
 			t.Fatalf("data from before the upgrade: %q, %v", v, err)
 		}
-		s.Close()
+		_ = s.Close()
 	}
 	if runs != 2 {
 		t.Fatalf("the step ran %d times, want 2 (the failed try and the one that stuck)", runs)
@@ -724,7 +724,7 @@ func TestBackup(t *testing.T) {
 		if v != "1" {
 			t.Fatalf("reader connection %d is writable after Backup", i)
 		}
-		c.Close()
+		_ = c.Close()
 	}
 
 	b := openDir(t, dst)
