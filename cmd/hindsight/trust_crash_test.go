@@ -101,8 +101,9 @@ type publishedAck struct {
 }
 
 // approveAndPublish creates an RCA, moves it through review and approval and
-// publishes it. It returns false (and no error) once the server is gone.
-func approveAndPublish(client *http.Client, base, token string, i int) (publishedAck, bool, error) {
+// publishes it. The approver is another user, since nobody approves an RCA
+// they wrote. It returns false (and no error) once the server is gone.
+func approveAndPublish(client *http.Client, base, token, approver string, i int) (publishedAck, bool, error) {
 	code, body, err := api(client, "POST", base+"/api/v1/rcas", token,
 		fmt.Sprintf(`{"title":"Published before the crash %d","template":"standard"}`, i))
 	if err != nil {
@@ -116,15 +117,23 @@ func approveAndPublish(client *http.Client, base, token string, i int) (publishe
 		return publishedAck{}, false, err
 	}
 	for _, to := range []string{"in_review", "approved"} {
-		code, body, err = api(client, "POST", base+"/api/v1/rcas/"+r.ID+"/state", token, fmt.Sprintf(`{"to":%q}`, to))
+		// A state change names the version it acts on (issue 10, finding 5).
+		who := token
+		if to == "approved" {
+			who = approver
+		}
+		code, body, err = api(client, "POST", base+"/api/v1/rcas/"+r.ID+"/state", who, fmt.Sprintf(`{"to":%q,"version":%d}`, to, r.Version))
 		if err != nil {
 			return publishedAck{}, false, nil
 		}
 		if code != http.StatusOK {
 			return publishedAck{}, false, fmt.Errorf("state %s: %d %s", to, code, body)
 		}
+		if err := json.Unmarshal(body, &r); err != nil {
+			return publishedAck{}, false, err
+		}
 	}
-	code, body, err = api(client, "POST", base+"/api/v1/rcas/"+r.ID+"/publish", token, "")
+	code, body, err = api(client, "POST", base+"/api/v1/rcas/"+r.ID+"/publish", approver, "")
 	if err != nil {
 		return publishedAck{}, false, nil
 	}
@@ -156,6 +165,7 @@ func TestTrustCrashSavesAndPublishes(t *testing.T) {
 	addr := freeAddr(t)
 	s := startServer(t, t.TempDir(), addr, nil, "serve", "--data", data, "--addr", addr)
 	token := adminScopeToken(t, data, "crash-publish@example.com")
+	approver := adminScopeToken(t, data, "crash-approver@example.com")
 	client := &http.Client{Timeout: 10 * time.Second}
 	targetID := createWebhookTarget(t, client, s.url, token, hook.URL)
 
@@ -217,7 +227,7 @@ func TestTrustCrashSavesAndPublishes(t *testing.T) {
 	}
 	wg.Go(func() {
 		for i := 0; ctx.Err() == nil; i++ {
-			ack, ok, err := approveAndPublish(client, s.url, token, i)
+			ack, ok, err := approveAndPublish(client, s.url, token, approver, i)
 			if err != nil {
 				t.Error(err)
 				return
@@ -270,6 +280,15 @@ func TestTrustCrashSavesAndPublishes(t *testing.T) {
 		if sec.Revision == sv.revision+1 {
 			t.Logf("rca %s: the save in flight at the kill was stored too", sv.rcaID)
 			code, body, err := api(client, "GET", fmt.Sprintf("%s/api/v1/rcas/%s/revisions/%d", s2.url, sv.rcaID, sv.version), token, "")
+			if err == nil && code == http.StatusNotFound {
+				// One author's saves of one section within 10 minutes fold
+				// into one revision: the acknowledged save may have been
+				// folded into the later one, which then holds both.
+				if !foldedIntoLaterSave(t, client, s2.url, token, sv.rcaID, sv.version) {
+					t.Errorf("revision %d of %s is neither listed nor folded into a later save of the summary", sv.version, sv.rcaID)
+				}
+				continue
+			}
 			if err != nil || code != http.StatusOK {
 				t.Errorf("revision %d of %s: %d %v", sv.version, sv.rcaID, code, err)
 				continue
@@ -308,4 +327,32 @@ func TestTrustCrashSavesAndPublishes(t *testing.T) {
 			t.Errorf("rca %s (published at version %d): deliveries after restart %+v, want one pending to the target", p.rcaID, p.version, ds)
 		}
 	}
+}
+
+// foldedIntoLaterSave reports whether the RCA's history lists, at the first
+// listed version after v, a save of the summary that holds several saves.
+func foldedIntoLaterSave(t *testing.T, client *http.Client, base, token, rcaID string, v int64) bool {
+	t.Helper()
+	code, body, err := api(client, "GET", base+"/api/v1/rcas/"+rcaID+"/revisions", token, "")
+	if err != nil || code != http.StatusOK {
+		t.Fatalf("revisions of %s: %d %v", rcaID, code, err)
+	}
+	var list struct {
+		Items []struct {
+			Version int64  `json:"version"`
+			Note    string `json:"note"`
+			Saves   int    `json:"saves"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal(body, &list); err != nil {
+		t.Fatal(err)
+	}
+	next := list.Items[0]
+	found := false
+	for _, it := range list.Items {
+		if it.Version > v && it.Version <= next.Version {
+			next, found = it, true
+		}
+	}
+	return found && next.Note == "section summary" && next.Saves >= 2
 }

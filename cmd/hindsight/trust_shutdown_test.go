@@ -85,6 +85,7 @@ func TestTrustGracefulShutdown(t *testing.T) {
 	addr := freeAddr(t)
 	s := startServer(t, t.TempDir(), addr, nil, "serve", "--data", data, "--addr", addr)
 	token := adminScopeToken(t, data, "shutdown@example.com")
+	approver := adminScopeToken(t, data, "shutdown-approver@example.com")
 	client := &http.Client{Timeout: 10 * time.Second}
 	createWebhookTarget(t, client, s.url, token, hook.URL)
 
@@ -92,7 +93,7 @@ func TestTrustGracefulShutdown(t *testing.T) {
 	// second waits behind it.
 	var published []publishedAck
 	for i := range 2 {
-		ack, ok, err := approveAndPublish(client, s.url, token, i)
+		ack, ok, err := approveAndPublish(client, s.url, token, approver, i)
 		if err != nil || !ok {
 			t.Fatalf("publish %d: %v %v", i, ok, err)
 		}
