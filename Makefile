@@ -22,7 +22,7 @@ build:
 
 ## test: the whole test suite, the same command as README.md and .ci/run
 test:
-	$(GO) test -count=1 -timeout 25m ./...
+	$(GO) test -race -count=1 -timeout 25m ./...
 
 ## lint: gofmt, go vet and golangci-lint (.golangci.yml: errcheck plus the default set)
 lint:

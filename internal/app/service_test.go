@@ -19,7 +19,7 @@ func newService(t *testing.T) (*Service, store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { st.Close() })
+	t.Cleanup(func() { _ = st.Close() })
 	svc, err := New(Config{Store: st})
 	if err != nil {
 		t.Fatal(err)
