@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
 	"github.com/hindsight-rca/hindsight/internal/store"
@@ -606,30 +607,46 @@ const bulkBatch = 500
 
 // CreateRCAs stores new RCAs like CreateRCA, bulkBatch per transaction.
 func (s *Store) CreateRCAs(ctx context.Context, rs []domain.RCA, author string) error {
+	return createInBatches(ctx, s, rs, "rca", func(n *domain.RCA, now time.Time) error {
+		stampNew(&n.ID, &n.CreatedAt, &n.UpdatedAt, &n.Version, now)
+		n.Normalize()
+		return n.Validate()
+	}, func(ctx context.Context, tx *sql.Tx, n *domain.RCA) error {
+		slug, err := freeSlug(ctx, tx, n.Slug)
+		if err != nil {
+			return err
+		}
+		n.Slug = slug
+		return putRCA(ctx, tx, n, true, author, "created")
+	})
+}
+
+// CreateIncidents stores new incidents like CreateIncident, bulkBatch per
+// transaction.
+func (s *Store) CreateIncidents(ctx context.Context, list []domain.Incident) error {
+	return createInBatches(ctx, s, list, "incident", func(n *domain.Incident, now time.Time) error {
+		stampNew(&n.ID, &n.CreatedAt, &n.UpdatedAt, &n.Version, now)
+		n.Normalize()
+		return n.Validate()
+	}, insertIncident)
+}
+
+// createInBatches readies every record of list with prepare (stamping and
+// validating it) and stores them with put, bulkBatch per transaction. A
+// record that fails prepare stops the write before its batch is stored.
+func createInBatches[T any](ctx context.Context, s *Store, list []T, what string,
+	prepare func(*T, time.Time) error, put func(context.Context, *sql.Tx, *T) error) error {
 	now := s.now()
-	for start := 0; start < len(rs); start += bulkBatch {
-		batch := rs[start:min(start+bulkBatch, len(rs))]
+	for start := 0; start < len(list); start += bulkBatch {
+		batch := list[start:min(start+bulkBatch, len(list))]
 		for i := range batch {
-			n := &batch[i]
-			if n.ID == "" {
-				n.ID = domain.NewID()
-			}
-			n.CreatedAt = orNow(n.CreatedAt, now)
-			n.UpdatedAt = orNow(n.UpdatedAt, n.CreatedAt)
-			n.Version = 1
-			n.Normalize()
-			if err := n.Validate(); err != nil {
-				return fmt.Errorf("sqlite: create rcas: rca %d: %w", start+i, err)
+			if err := prepare(&batch[i], now); err != nil {
+				return fmt.Errorf("sqlite: create %ss: %s %d: %w", what, what, start+i, err)
 			}
 		}
-		err := s.tx(ctx, "create rcas", func(tx *sql.Tx) error {
+		err := s.tx(ctx, "create "+what+"s", func(tx *sql.Tx) error {
 			for i := range batch {
-				slug, err := freeSlug(ctx, tx, batch[i].Slug)
-				if err != nil {
-					return err
-				}
-				batch[i].Slug = slug
-				if err := putRCA(ctx, tx, &batch[i], true, author, "created"); err != nil {
+				if err := put(ctx, tx, &batch[i]); err != nil {
 					return err
 				}
 			}
@@ -642,36 +659,13 @@ func (s *Store) CreateRCAs(ctx context.Context, rs []domain.RCA, author string) 
 	return nil
 }
 
-// CreateIncidents stores new incidents like CreateIncident, bulkBatch per
-// transaction.
-func (s *Store) CreateIncidents(ctx context.Context, list []domain.Incident) error {
-	now := s.now()
-	for start := 0; start < len(list); start += bulkBatch {
-		batch := list[start:min(start+bulkBatch, len(list))]
-		for i := range batch {
-			n := &batch[i]
-			if n.ID == "" {
-				n.ID = domain.NewID()
-			}
-			n.CreatedAt = orNow(n.CreatedAt, now)
-			n.UpdatedAt = orNow(n.UpdatedAt, n.CreatedAt)
-			n.Version = 1
-			n.Normalize()
-			if err := n.Validate(); err != nil {
-				return fmt.Errorf("sqlite: create incidents: incident %d: %w", start+i, err)
-			}
-		}
-		err := s.tx(ctx, "create incidents", func(tx *sql.Tx) error {
-			for i := range batch {
-				if err := insertIncident(ctx, tx, &batch[i]); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
+// stampNew gives a new record of a bulk create what CreateRCA and
+// CreateIncident give one: an id when empty, times when zero, version 1.
+func stampNew(id *string, created, updated *time.Time, version *int64, now time.Time) {
+	if *id == "" {
+		*id = domain.NewID()
 	}
-	return nil
+	*created = orNow(*created, now)
+	*updated = orNow(*updated, *created)
+	*version = 1
 }
