@@ -256,40 +256,49 @@ func (c *copier) incidents(ctx context.Context) error {
 // incidentIDs walks every incident of st with keyset cursors.
 func incidentIDs(ctx context.Context, st store.Store, each func(id string, total int) error) error {
 	f := store.IncidentFilter{Page: store.Page{Limit: 500}}
-	for {
+	return walkPages(func(cursor string) ([]string, int, string, error) {
+		f.Cursor = cursor
 		page, err := st.ListIncidentSummaries(ctx, f)
-		if err != nil {
-			return err
+		ids := make([]string, len(page.Items))
+		for i, it := range page.Items {
+			ids[i] = it.ID
 		}
-		for _, it := range page.Items {
-			if err := each(it.ID, page.Total); err != nil {
-				return err
-			}
-		}
-		if page.Next == "" || len(page.Items) == 0 {
-			return nil
-		}
-		f.Cursor = page.Next
-	}
+		return ids, page.Total, page.Next, err
+	}, each)
 }
 
 // rcaIDs walks every RCA of st with keyset cursors.
 func rcaIDs(ctx context.Context, st store.Store, each func(id string, total int) error) error {
 	f := store.RCAFilter{Page: store.Page{Limit: 500}, Audience: domain.Internal}
-	for {
+	return walkPages(func(cursor string) ([]string, int, string, error) {
+		f.Cursor = cursor
 		page, err := st.ListRCASummaries(ctx, f)
+		ids := make([]string, len(page.Items))
+		for i, it := range page.Items {
+			ids[i] = it.ID
+		}
+		return ids, page.Total, page.Next, err
+	}, each)
+}
+
+// walkPages calls each for every id of every page that page answers,
+// starting at the empty cursor and following next until it is empty.
+func walkPages(page func(cursor string) (ids []string, total int, next string, err error), each func(id string, total int) error) error {
+	cursor := ""
+	for {
+		ids, total, next, err := page(cursor)
 		if err != nil {
 			return err
 		}
-		for _, it := range page.Items {
-			if err := each(it.ID, page.Total); err != nil {
+		for _, id := range ids {
+			if err := each(id, total); err != nil {
 				return err
 			}
 		}
-		if page.Next == "" || len(page.Items) == 0 {
+		if next == "" || len(ids) == 0 {
 			return nil
 		}
-		f.Cursor = page.Next
+		cursor = next
 	}
 }
 
