@@ -488,19 +488,22 @@ type commentDoc struct {
 	CreatedAt  time.Time     `bson:"created_at"`
 	ResolvedAt *time.Time    `bson:"resolved_at"`
 	Seq        bson.ObjectID `bson:"seq"`
+	Quote      string        `bson:"quote,omitempty"`     // collab
+	ParentID   string        `bson:"parent_id,omitempty"` // collab
 }
 
 func toCommentDoc(c *domain.Comment) commentDoc {
 	return commentDoc{
 		ID: c.ID, RCAID: c.RCAID, SectionKey: c.SectionKey, AuthorID: c.AuthorID, Body: c.Body,
 		CreatedAt: ms(c.CreatedAt), ResolvedAt: msPtr(c.ResolvedAt), Seq: bson.NewObjectID(),
+		Quote: c.Quote, ParentID: c.ParentID,
 	}
 }
 
 func (d commentDoc) domain() domain.Comment {
 	return domain.Comment{
 		ID: d.ID, RCAID: d.RCAID, SectionKey: d.SectionKey, AuthorID: d.AuthorID, Body: d.Body,
-		CreatedAt: d.CreatedAt, ResolvedAt: d.ResolvedAt,
+		CreatedAt: d.CreatedAt, ResolvedAt: d.ResolvedAt, Quote: d.Quote, ParentID: d.ParentID,
 	}
 }
 

@@ -27,6 +27,8 @@ var migrations = []migration{
 		`ALTER TABLE users ADD COLUMN oidc_key TEXT`,
 		`CREATE UNIQUE INDEX users_oidc_key ON users (oidc_key) WHERE oidc_key IS NOT NULL`,
 	})},
+	// 90-94: area collab (issue 12).
+	{90, "presence in documents and the document counter", execAll(schemaV90)},
 }
 
 func execAll(stmts []string) func(ctx context.Context, tx *sql.Tx) error {

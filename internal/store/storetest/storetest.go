@@ -77,6 +77,10 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		// area edges (issue 10)
 		{"LastAdmin", testLastAdmin},
 		{"Identities", testIdentities},
+		// collab (issue 12)
+		{"Presence", testPresence},
+		{"DocChanges", testDocChanges},
+		{"CommentThreads", testCommentThreads},
 	}
 	for _, a := range areas {
 		t.Run(a.name, func(t *testing.T) { a.fn(t, open) })
