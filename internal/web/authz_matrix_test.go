@@ -241,6 +241,9 @@ func matrixRows(e *env, f matrixFixtures) []matrixRow {
 		{route: "POST /api/v1/rcas/:id/restore/:version", path: "/api/v1/rcas/" + rca + "/restore/1", need: author},
 		{route: "GET /api/v1/rcas/:id/comments", path: "/api/v1/rcas/" + rca + "/comments", need: viewer},
 		{route: "POST /api/v1/rcas/:id/comments", path: "/api/v1/rcas/" + rca + "/comments", body: map[string]any{"body": "Looks good"}, need: author},
+		// collab: without a client id the stream answers 422 once the guard let it through.
+		{route: "GET /api/v1/rcas/:id/events", path: "/api/v1/rcas/" + rca + "/events", need: author, except: map[string]string{"read": exp403}}, // a write action: presence is written
+		{route: "PUT /api/v1/rcas/:id/presence", path: "/api/v1/rcas/" + rca + "/presence", body: map[string]any{"client": "x", "section": ""}, need: author},
 		{route: "POST /api/v1/rcas/:id/comments/:cid/resolve", path: "/api/v1/rcas/" + rca + "/comments/" + f.comment.ID + "/resolve", need: author},
 		{route: "POST /api/v1/rcas/:id/incidents", path: "/api/v1/rcas/" + rca + "/incidents", body: map[string]any{"incident_id": inc}, need: author},
 		{route: "DELETE /api/v1/rcas/:id/incidents/:incident_id", path: "/api/v1/rcas/" + rca + "/incidents/" + f.doomedInc.ID, need: author},

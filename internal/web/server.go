@@ -50,6 +50,9 @@ type Config struct {
 	OIDC oidc.Config
 	// Branding personalises every exported report (API, preview, publish).
 	Branding report.Branding
+	// CollabPoll is how often open documents poll the store for other
+	// editors' changes (area collab); zero: app.DefaultCollabPoll.
+	CollabPoll time.Duration
 }
 
 // DefaultMaxBodyBytes is the request body limit when Config.MaxBodyBytes is 0.
@@ -143,6 +146,7 @@ func (s *Server) wire() error {
 		Store: s.store, Catalog: s.catalog, Branding: s.cfg.Branding,
 		DefaultLanguage: s.cfg.DefaultLanguage, Now: s.now, Log: s.log, Audit: s.audit,
 		Changed: a.site.Invalidate, Enqueued: a.worker.Wake,
+		CollabPoll: s.cfg.CollabPoll,
 	})
 	return err
 }
