@@ -78,6 +78,7 @@ type collabDoc struct {
 	version  int64
 	revs     map[string]int64
 	comments string
+	seen     bool // comments was read once
 	presence string
 }
 
@@ -133,7 +134,7 @@ func (h *Collab) Subscribe(ctx context.Context, a policy.Actor, rcaID, client st
 	if start {
 		go h.loop()
 	}
-	h.refresh(context.WithoutCancel(ctx), r.ID, false)
+	h.refresh(context.WithoutCancel(ctx), r.ID, true)
 	go func() {
 		<-ctx.Done()
 		h.mu.Lock()
@@ -308,12 +309,11 @@ func (h *Collab) refresh(ctx context.Context, rcaID string, withComments bool) {
 		for _, c := range comments {
 			fmt.Fprintf(&b, "%s/%v;", c.ID, c.ResolvedAt != nil)
 		}
-		if fp := b.String(); fp != d.comments {
-			first := d.comments == ""
-			d.comments = fp
-			if !first {
+		if fp := b.String(); fp != d.comments || !d.seen {
+			if d.seen {
 				send(CollabEvent{"comments", VersionEvent{Version: r.Version}}, nil)
 			}
+			d.comments, d.seen = fp, true
 		}
 	}
 }
