@@ -324,4 +324,3 @@ func nameOr(names map[string]string, id string) string {
 	}
 	return id
 }
-
