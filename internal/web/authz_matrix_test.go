@@ -244,6 +244,10 @@ func matrixRows(e *env, f matrixFixtures) []matrixRow {
 		// collab: without a client id the stream answers 422 once the guard let it through.
 		{route: "GET /api/v1/rcas/:id/events", path: "/api/v1/rcas/" + rca + "/events", need: author, except: map[string]string{"read": exp403}}, // a write action: presence is written
 		{route: "PUT /api/v1/rcas/:id/presence", path: "/api/v1/rcas/" + rca + "/presence", body: map[string]any{"client": "x", "section": ""}, need: author},
+		{route: "POST /api/v1/rcas/:id/timeline", path: "/api/v1/rcas/" + rca + "/timeline", body: map[string]any{"precision": "none", "text": ""}, need: author},
+		{route: "PUT /api/v1/rcas/:id/timeline/:eid", path: "/api/v1/rcas/" + rca + "/timeline/nope", body: map[string]any{"precision": "none", "text": "x"}, need: author},
+		{route: "DELETE /api/v1/rcas/:id/timeline/:eid", path: "/api/v1/rcas/" + rca + "/timeline/nope", need: author},
+		{route: "PUT /api/v1/rcas/:id/timeline-order", path: "/api/v1/rcas/" + rca + "/timeline-order", body: map[string]any{"ids": []string{}}, need: author},
 		{route: "POST /api/v1/rcas/:id/comments/:cid/resolve", path: "/api/v1/rcas/" + rca + "/comments/" + f.comment.ID + "/resolve", need: author},
 		{route: "POST /api/v1/rcas/:id/incidents", path: "/api/v1/rcas/" + rca + "/incidents", body: map[string]any{"incident_id": inc}, need: author},
 		{route: "DELETE /api/v1/rcas/:id/incidents/:incident_id", path: "/api/v1/rcas/" + rca + "/incidents/" + f.doomedInc.ID, need: author},
