@@ -116,3 +116,10 @@ func (s *Service) UserNames(ctx context.Context) (map[string]string, error) {
 	}
 	return names, nil
 }
+
+// IncidentTitle answers an incident's title (for naming it in the audit
+// log, area collab).
+func (s *Service) IncidentTitle(ctx context.Context, id string) (string, error) {
+	in, err := s.st.GetIncident(ctx, id)
+	return in.Title, err
+}
