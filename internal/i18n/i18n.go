@@ -68,6 +68,7 @@ var Areas = map[string][]string{
 	"status": nil,
 	"ui":     nil, // area "ui": every language (issue 12)
 	"facts":  nil, // metrics area: occurrence and header-fact wording
+	"collab": nil, // area collab (issue 12): co-authors, comments, timeline grid, diffs
 }
 
 // pluralForms are the CLDR plural categories a message object may use.
