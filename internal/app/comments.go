@@ -75,7 +75,7 @@ func (s *Service) AddCommentIn(ctx context.Context, a policy.Actor, id string, i
 			add("quote", domain.CodeTooLong, "")
 		case sec == nil:
 			add("quote", domain.CodeInvalid, "a quote needs a section")
-		case !strings.Contains(sec.Body, quote):
+		case !quoteIn(sec.Body, quote):
 			add("quote", domain.CodeInvalid, "not a passage of the section")
 		default:
 			cm.Quote = quote
@@ -122,4 +122,23 @@ func (s *Service) UserNames(ctx context.Context) (map[string]string, error) {
 func (s *Service) IncidentTitle(ctx context.Context, id string) (string, error) {
 	in, err := s.st.GetIncident(ctx, id)
 	return in.Title, err
+}
+
+// quoteIn reports whether quote is a passage of the Markdown body, as
+// written or as read on the rendered page (without emphasis, code and link
+// marks, white space folded).
+func quoteIn(body, quote string) bool {
+	if strings.Contains(body, quote) {
+		return true
+	}
+	plain := func(s string) string {
+		s = strings.Map(func(r rune) rune {
+			if strings.ContainsRune("*_`~#>[]", r) {
+				return -1
+			}
+			return r
+		}, s)
+		return strings.Join(strings.Fields(s), " ")
+	}
+	return strings.Contains(plain(body), plain(quote))
 }

@@ -1,6 +1,9 @@
 package web
 
 import (
+	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
@@ -59,4 +62,39 @@ func TestCommentsAnchoredAndThreaded(t *testing.T) {
 	if len(list.Items) != 3 || list.Items[0].Quote != "configuration component" || list.Items[1].AuthorName != "author" {
 		t.Fatalf("list: %+v", list.Items)
 	}
+}
+
+// TestCommentWhileReading: on the RCA page a reviewer quotes a passage as
+// the page shows it (Markdown marks gone), starts a thread and replies, all
+// without JavaScript; the thread shows its quote and reply and resolves in
+// place.
+func TestCommentWhileReading(t *testing.T) {
+	e := newUIEnv(t)
+	r := e.rca("Read and commented")
+	cur := e.getRCA(r.ID)
+	if _, err := e.st.SaveSection(t.Context(), r.ID, "root_cause", domain.SectionEdit{Body: "The **connection pool** was capped at 5.", BaseRevision: cur.Section("root_cause").Revision}, e.users[domain.RoleAuthor].ID); err != nil {
+		t.Fatal(err)
+	}
+	rev := e.as(domain.RoleReviewer)
+	rev.get("/rcas/"+r.ID, http.StatusOK)
+	res := rev.post("/rcas/"+r.ID+"/comments", url.Values{"section": {"root_cause"}, "quote": {"connection pool was capped"}, "body": {"Who set 5?"}}, http.StatusSeeOther)
+	if loc := location(t, res); !strings.HasPrefix(loc, "/rcas/"+r.ID+"#cm-") {
+		t.Fatalf("back to %q", loc)
+	}
+	cms, _ := e.st.ListComments(t.Context(), r.ID)
+	if len(cms) != 1 || cms[0].Quote != "connection pool was capped" {
+		t.Fatalf("stored: %+v", cms)
+	}
+	rev.post("/rcas/"+r.ID+"/comments", url.Values{"section": {"root_cause"}, "parent": {cms[0].ID}, "body": {"Found it: the migration."}, "from": {"write"}}, http.StatusSeeOther)
+	page := rev.get("/rcas/"+r.ID, http.StatusOK).body
+	mustContain(t, page, `<blockquote class="quote"><span class="sr-only">Quoted: </span>connection pool was capped</blockquote>`,
+		"Found it: the migration.", `action="/rcas/`+r.ID+`/comments/`+cms[0].ID+`/resolve"`)
+	// A quote the section does not hold is refused and stores nothing.
+	rev.post("/rcas/"+r.ID+"/comments", url.Values{"section": {"root_cause"}, "quote": {"not there"}, "body": {"?"}}, http.StatusSeeOther)
+	if cms, _ := e.st.ListComments(t.Context(), r.ID); len(cms) != 2 {
+		t.Fatalf("a bad quote stored a comment: %d", len(cms))
+	}
+	rev.post("/rcas/"+r.ID+"/comments/"+cms[0].ID+"/resolve", nil, http.StatusSeeOther)
+	page = rev.get("/rcas/"+r.ID, http.StatusOK).body
+	mustContain(t, page, `class="thread resolved" id="cm-`+cms[0].ID+`"`)
 }
