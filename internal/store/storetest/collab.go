@@ -112,3 +112,41 @@ func testCommentThreads(t *testing.T, open Opener) {
 	must(t, err, "ListComments")
 	wantEqual(t, "threaded comments", list, []domain.Comment{root, reply})
 }
+
+// testTranslationSource: a translation remembers the source revision it
+// was written against, so a later change of the source marks it outdated
+// (both stores keep the revisions).
+func testTranslationSource(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := ctxOf(t)
+	r := createRCA(t, s, "Translated")
+	save := func(e domain.SectionEdit) domain.Section {
+		t.Helper()
+		cur, err := s.GetRCA(ctx, r.ID)
+		must(t, err, "GetRCA")
+		e.BaseRevision = cur.Section("summary").Revision
+		got, err := s.SaveSection(ctx, r.ID, "summary", e, "u")
+		must(t, err, "SaveSection")
+		back, err := s.GetRCA(ctx, got.ID)
+		must(t, err, "GetRCA")
+		return *back.Section("summary")
+	}
+	sec := save(domain.SectionEdit{Body: "The cache was cold."})
+	if sec.SourceRevision != sec.Revision {
+		t.Fatalf("source revision %d after a body change at revision %d", sec.SourceRevision, sec.Revision)
+	}
+	de := map[string]domain.SectionTranslation{"de": {Body: "Der Cache war kalt."}}
+	sec = save(domain.SectionEdit{Body: "The cache was cold.", Translations: de})
+	if sec.Translations["de"].SourceRevision != sec.SourceRevision || sec.TranslationOutdated("de") {
+		t.Fatalf("fresh translation: %+v (section source %d)", sec.Translations["de"], sec.SourceRevision)
+	}
+	// The source changes; the translation, sent back unchanged, is outdated.
+	sec = save(domain.SectionEdit{Body: "The cache was cold after the deploy.", Translations: de})
+	if !sec.TranslationOutdated("de") {
+		t.Fatalf("translation not outdated after the source changed: %+v, source %d", sec.Translations["de"], sec.SourceRevision)
+	}
+	sec = save(domain.SectionEdit{Body: "The cache was cold after the deploy.", Translations: map[string]domain.SectionTranslation{"de": {Body: "Der Cache war nach dem Deploy kalt."}}})
+	if sec.TranslationOutdated("de") {
+		t.Fatal("an updated translation is still outdated")
+	}
+}

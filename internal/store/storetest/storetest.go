@@ -81,6 +81,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Presence", testPresence},
 		{"DocChanges", testDocChanges},
 		{"CommentThreads", testCommentThreads},
+		{"TranslationSource", testTranslationSource},
 	}
 	for _, a := range areas {
 		t.Run(a.name, func(t *testing.T) { a.fn(t, open) })
