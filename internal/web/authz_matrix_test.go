@@ -308,6 +308,9 @@ func matrixRows(e *env, f matrixFixtures) []matrixRow {
 		{route: "POST /rcas/:id/timeline/import", path: "/rcas/" + rca + "/timeline/import", need: author},
 		// area "ui": the document editor and pasted timeline lines
 		{route: "GET /rcas/:id/write", path: "/rcas/" + rca + "/write", need: author, except: formOfAWrite},
+		// area collab: the translation editor
+		{route: "GET /rcas/:id/translate", path: "/rcas/" + rca + "/translate?to=de", need: author, except: formOfAWrite},
+		{route: "POST /rcas/:id/translate/:key", path: "/rcas/" + rca + "/translate/summary", body: form("to", "de", "body", "Übersetzt", "base_revision", "99"), need: author},
 		{route: "POST /rcas/:id/timeline/paste", path: "/rcas/" + rca + "/timeline/paste", body: form("lines", "09:14 Alerts fired", "date", "2026-01-01", "do", "preview"), need: author},
 		{route: "POST /rcas/:id/timeline/:eid", path: "/rcas/" + rca + "/timeline/" + f.entryID, body: form("at", "2026-01-01T10:00", "kind", "detected", "text", "Alerts fired."), need: author},
 		{route: "POST /rcas/:id/timeline/:eid/delete", path: "/rcas/" + rca + "/timeline/missing-entry/delete", need: author},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"testing"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
@@ -38,5 +39,44 @@ func TestDiffPageWordsAndNames(t *testing.T) {
 		`<ins><span class="sr-only">[added: </span>The cache was cold.<span class="sr-only">]</span></ins>`)
 	de := c.get(fmt.Sprintf("/rcas/%s/diff?from=%d&to=%d&lang=de", r.ID, from, to), http.StatusOK).body
 	mustContain(t, de, "Änderungen je Abschnitt, Wort für Wort", "Geändert von "+reviewer.Name)
+	c.get("/?lang=en", http.StatusOK)
+}
+
+// TestTranslationEditor: the source and its translation side by side; a
+// saved translation is stored for its language, and marked outdated once
+// the source changes after it (area collab).
+func TestTranslationEditor(t *testing.T) {
+	e := newUIEnv(t)
+	ctx := context.Background()
+	r := e.rca("Translated RCA")
+	cur := e.getRCA(r.ID)
+	if _, err := e.st.SaveSection(ctx, r.ID, "summary", domain.SectionEdit{Body: "The cache was cold.", BaseRevision: cur.Section("summary").Revision}, e.users[domain.RoleAuthor].ID); err != nil {
+		t.Fatal(err)
+	}
+	c := e.as(domain.RoleAuthor)
+	page := c.get("/rcas/"+r.ID+"/translate?to=de", http.StatusOK).body
+	mustContain(t, page, `<option value="de" selected>`, "The cache was cold.", "Not translated")
+	fresh := func() *domain.Section { x := e.getRCA(r.ID); return x.Section("summary") }
+	rev := fresh().Revision
+	c.post("/rcas/"+r.ID+"/translate/summary", url.Values{"to": {"de"}, "base_revision": {fmt.Sprint(rev)}, "title": {"Zusammenfassung"}, "body": {"Der Cache war kalt."}}, http.StatusSeeOther)
+	got := fresh()
+	if got.Translations["de"].Body != "Der Cache war kalt." || got.Body != "The cache was cold." || got.TranslationOutdated("de") {
+		t.Fatalf("after saving the translation: %+v", got)
+	}
+	// A stale form changes nothing.
+	c.post("/rcas/"+r.ID+"/translate/summary", url.Values{"to": {"de"}, "base_revision": {fmt.Sprint(rev)}, "body": {"Überschrieben"}}, http.StatusSeeOther)
+	if fresh().Translations["de"].Body != "Der Cache war kalt." {
+		t.Fatal("a stale translation form overwrote the translation")
+	}
+	page = c.get("/rcas/"+r.ID+"/translate?to=de", http.StatusOK).body
+	mustNotContain(t, page, "Outdated")
+	now := fresh()
+	if _, err := e.st.SaveSection(ctx, r.ID, "summary", domain.SectionEdit{Body: "The cache was cold after the deploy.", Translations: now.Translations, BaseRevision: now.Revision}, e.users[domain.RoleAuthor].ID); err != nil {
+		t.Fatal(err)
+	}
+	page = c.get("/rcas/"+r.ID+"/translate?to=de", http.StatusOK).body
+	mustContain(t, page, `<span class="badge outdated">Outdated</span>`, "Der Cache war kalt.", "The cache was cold after the deploy.")
+	de := c.get("/rcas/"+r.ID+"/translate?to=de&lang=de", http.StatusOK).body
+	mustContain(t, de, "Veraltet")
 	c.get("/?lang=en", http.StatusOK)
 }
