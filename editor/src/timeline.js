@@ -35,6 +35,7 @@ export function startTimeline(root) {
   const tpl = root.querySelector("template.tl-row");
   const status = root.querySelector(".tl-status");
   let rows = [];
+  let shown = 0; // the RCA version the rows show
   let busy = false;
   root.hidden = false;
 
@@ -55,7 +56,12 @@ export function startTimeline(root) {
 
   // render shows rows: a row whose entry did not change keeps its element
   // (and the focus, and what is typed in it); rows not yet saved stay last.
-  function render(list) {
+  function render(list, version) {
+    // An answer older than what is shown (a read that crossed a save) is dropped.
+    if (version !== undefined) {
+      if (version < shown) { return; }
+      shown = version;
+    }
     rows = list;
     const act = document.activeElement;
     let target = act;
@@ -131,6 +137,7 @@ export function startTimeline(root) {
         if (res.status === 409 && data.error && data.error.current_entry) {
           const cur = data.error.current_entry;
           render(rows.map((x) => (x.id === cur.id ? cur : x)));
+          reload();
           say(root.dataset.labelConflict);
           return;
         }
@@ -142,25 +149,26 @@ export function startTimeline(root) {
         if (!tr.dataset.id && data.entry) { tr.dataset.id = data.entry.id; }
         tr.entry = (data.timeline || []).find((x) => x.id === tr.dataset.id) || tr.entry;
         delete tr.dataset.state;
-        last = data.timeline;
+        last = data;
       } while (tr.again);
     } finally {
       tr.saving = false;
     }
     if (last) {
-      render(last);
+      render(last.timeline, last.version);
       say(root.dataset.labelSaved);
     }
   }
 
   async function move(tr, by) {
-    const ids = rows.map((x) => x.id);
+    // The order the reader sees is the order moved.
+    const ids = Array.from(tbody.querySelectorAll("tr"), (x) => x.dataset.id).filter(Boolean);
     const i = ids.indexOf(tr.dataset.id), j = i + by;
     if (i < 0 || j < 0 || j >= ids.length) { return; }
     [ids[i], ids[j]] = [ids[j], ids[i]];
     try {
       const { res, data } = await call("PUT", api + "/timeline-order", { ids });
-      if (res.ok) { render(data.timeline); say(root.dataset.labelMoved); return; }
+      if (res.ok) { render(data.timeline, data.version); say(root.dataset.labelMoved); return; }
       say((data.error && data.error.message) || root.dataset.labelError);
     } catch (e) {
       say(root.dataset.labelError + " " + e);
@@ -173,7 +181,7 @@ export function startTimeline(root) {
     const nextID = next ? next.dataset.id : null;
     const { res, data } = await call("DELETE", api + "/timeline/" + encodeURIComponent(tr.dataset.id));
     if (res.ok || res.status === 404) {
-      if (res.ok) { render(data.timeline); }
+      if (res.ok) { render(data.timeline, data.version); }
       const row = nextID ? tbody.querySelector("tr[data-id='" + CSS.escape(nextID) + "']") : null;
       (row ? row.querySelector("[data-delete]") : root.querySelector("[data-add]")).focus();
       say(root.dataset.labelDeleted);
@@ -202,16 +210,22 @@ export function startTimeline(root) {
     tr.querySelector("[name=local]").focus();
   });
 
+  // reload reads the rows again (another editor changed the RCA); a
+  // change announced while a read is under way reads once more after it.
+  let again = false;
   async function reload() {
-    if (busy) { return; }
+    if (busy) { again = true; return; }
     busy = true;
-    try {
-      const res = await fetch(api, { credentials: "same-origin", headers: { Accept: "application/json" } });
-      if (res.ok) {
-        const r = await res.json();
-        render(r.timeline || []);
-      }
-    } catch (e) { /* offline: keep what is shown */ }
+    do {
+      again = false;
+      try {
+        const res = await fetch(api, { credentials: "same-origin", headers: { Accept: "application/json" } });
+        if (res.ok) {
+          const r = await res.json();
+          render(r.timeline || [], r.version);
+        }
+      } catch (e) { /* offline: keep what is shown */ }
+    } while (again);
     busy = false;
   }
   reload();

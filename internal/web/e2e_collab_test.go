@@ -2,6 +2,9 @@ package web
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -102,6 +105,11 @@ func TestE2ECoAuthors(t *testing.T) {
 		poll(t, author, "two rows", `document.querySelectorAll(".tl-grid tbody tr[data-id]:not([data-id=''])").length === 2`)
 		do(t, author, "move it up with the keyboard", chromedp.Focus(chromedp.CSS(".tl-grid tbody tr:nth-child(2) [name=text]")),
 			chromedp.KeyEvent(kb.ArrowUp, chromedp.KeyModifiers(chromedp.ModifierAlt)))
+		defer func() {
+			if t.Failed() {
+				t.Logf("grid: %s", eval[string](t, author, `JSON.stringify([...document.querySelectorAll(".tl-grid tbody tr")].map(r => [r.dataset.id, r.querySelector("[name=text]").value])) + " active=" + document.activeElement.outerHTML.slice(0, 80) + " status=" + document.querySelector(".tl-status").textContent`))
+			}
+		}()
 		poll(t, author, "moved", `document.querySelector(".tl-grid tbody tr:first-child [name=text]").value === "Someone asked in chat" && document.activeElement.value === "Someone asked in chat"`)
 		do(t, author, "edit a row", chromedp.SetValue(chromedp.CSS(".tl-grid tbody tr:nth-child(2) [name=text]"), "Alerts fired in PagerDuty"),
 			chromedp.Evaluate[chromedp.Void](`document.querySelector(".tl-grid tbody tr:nth-child(2) [name=text]").dispatchEvent(new Event("change", {bubbles: true}))`))
@@ -120,6 +128,33 @@ func TestE2ECoAuthors(t *testing.T) {
 		if len(got.Timeline) != 1 {
 			t.Fatalf("timeline after delete: %+v", got.Timeline)
 		}
+	})
+
+	step(t, "fits a phone; screenshots", func(t *testing.T) {
+		// HINDSIGHT_SCREENSHOTS=$PWD/docs/screenshots refreshes the pictures.
+		dir := os.Getenv("HINDSIGHT_SCREENSHOTS")
+		if dir == "" {
+			dir = t.TempDir()
+		}
+		shots := []struct{ name, path, at string }{
+			{"collab-editor", write, "#s-summary"},
+			{"collab-timeline", write, ".tl-editor"},
+			{"translate", srv.url + "/rcas/" + r.ID + "/translate?to=de", "#t-summary"},
+		}
+		for _, sh := range shots {
+			for _, w := range []int64{375, 1280} {
+				do(t, author, "open "+sh.name, chromedp.EmulateViewport(w, 900), chromedp.Navigate(sh.path), chromedp.WaitVisible(chromedp.CSS(sh.at)),
+					chromedp.Evaluate[chromedp.Void](`document.querySelector(`+strconv.Quote(sh.at)+`).scrollIntoView()`))
+				if sh.path == write {
+					poll(t, author, "presence and grid", `!document.getElementById("doc-presence").hidden && document.querySelectorAll(".tl-grid tbody tr").length > 0`)
+				}
+				if over := eval[int](t, author, `document.documentElement.scrollWidth - window.innerWidth`); over > 0 {
+					t.Errorf("%s at %dpx overflows by %dpx", sh.name, w, over)
+				}
+				shootViewport(t, author, filepath.Join(dir, sh.name+"-"+strconv.FormatInt(w, 10)+".png"))
+			}
+		}
+		do(t, author, "back", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(write), chromedp.WaitVisible(chromedp.CSS(`#doc[data-ready]`)))
 	})
 
 	step(t, "the reviewer leaves", func(t *testing.T) {
