@@ -119,6 +119,7 @@ func mergeRCA(cur, in domain.RCA) domain.RCA {
 	next.Timeline = in.Timeline
 	next.ActionItems = in.ActionItems
 	next.Translations = in.Translations
+	next.ContributingFactors = in.ContributingFactors // tmpl area
 	next.Sections = make([]domain.Section, len(in.Sections))
 	tpl, _ := domain.BuiltinTemplate(cur.Template)
 	for i, sec := range in.Sections {

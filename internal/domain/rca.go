@@ -37,6 +37,9 @@ type RCA struct {
 	ActionItems      []ActionItem            `json:"action_items"`
 	// Translations holds the translated title per BCP 47 tag.
 	Translations map[string]RCATranslation `json:"translations"`
+	// ContributingFactors holds keys of the factor taxonomy (tmpl area,
+	// issue 14); the service checks them against the taxonomy.
+	ContributingFactors []string `json:"contributing_factors"`
 	// History records every state change, oldest first.
 	History     []StateChange `json:"history"`
 	CreatedBy   string        `json:"created_by"`
@@ -178,6 +181,7 @@ func (r *RCA) Normalize() {
 	r.Tags = nonNil(r.Tags)
 	r.Authors = nonNil(r.Authors)
 	r.Reviewers = nonNil(r.Reviewers)
+	r.ContributingFactors = nonNil(r.ContributingFactors) // tmpl area
 	if r.Sections == nil {
 		r.Sections = []Section{}
 	}
@@ -277,6 +281,7 @@ func (r *RCA) Validate() error {
 		checkTag(&ps, "translations."+tag, tag)
 		checkTitle(&ps, "translations."+tag+".title", tr.Title, false)
 	}
+	checkFactorList(&ps, r.ContributingFactors) // tmpl area
 	seen := map[string]bool{}
 	for i, s := range r.Sections {
 		f := "sections[" + strconv.Itoa(i) + "]"

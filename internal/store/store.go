@@ -297,6 +297,9 @@ type Store interface {
 
 	// scale: summaries, cursors, search and bulk seeding.
 	ScaleStore
+
+	// tmpl (issue 14): custom templates and contributing factors.
+	TemplateStore
 }
 
 // ErrLeased: another worker holds the lease of a delivery, or it is no

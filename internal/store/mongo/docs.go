@@ -222,6 +222,8 @@ type rcaDoc struct {
 	CreatedAt        time.Time                    `bson:"created_at"`
 	UpdatedAt        time.Time                    `bson:"updated_at"`
 	PublishedAt      *time.Time                   `bson:"published_at"`
+	// tmpl area (issue 14).
+	ContributingFactors []string `bson:"contributing_factors"`
 
 	// SortDate is derived, for RCAFilter.Since/Until: the incident date, or
 	// created_at when unset. It is never read back into the domain.
@@ -318,7 +320,7 @@ func toRCADoc(r *domain.RCA) rcaDoc {
 		AffectedServices: r.AffectedServices, Severity: string(r.Severity), Tags: r.Tags,
 		Authors: r.Authors, Reviewers: r.Reviewers,
 		CreatedBy: r.CreatedBy, CreatedAt: ms(r.CreatedAt), UpdatedAt: ms(r.UpdatedAt),
-		PublishedAt: msPtr(r.PublishedAt),
+		PublishedAt: msPtr(r.PublishedAt), ContributingFactors: r.ContributingFactors, // tmpl area
 	}
 	if r.Sections != nil {
 		d.Sections = make([]sectionDoc, len(r.Sections))
@@ -391,6 +393,7 @@ func (d rcaDoc) domain() domain.RCA {
 		AffectedServices: d.AffectedServices, Severity: domain.Severity(d.Severity), Tags: d.Tags,
 		Authors: d.Authors, Reviewers: d.Reviewers,
 		CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, PublishedAt: d.PublishedAt,
+		ContributingFactors: append([]string{}, d.ContributingFactors...), // tmpl area: never nil
 	}
 	if d.Sections != nil {
 		r.Sections = make([]domain.Section, len(d.Sections))

@@ -77,6 +77,9 @@ const (
 	// scalemulti
 	colLeases   = "leases"
 	colCounters = "counters"
+	// tmpl (issue 14): keyed by the template's or factor's key.
+	colTemplates = "templates"
+	colFactors   = "factors"
 )
 
 // Open connects to the MongoDB named by uri, checks that it answers and

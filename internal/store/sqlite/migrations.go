@@ -27,6 +27,19 @@ var migrations = []migration{
 		`ALTER TABLE users ADD COLUMN oidc_key TEXT`,
 		`CREATE UNIQUE INDEX users_oidc_key ON users (oidc_key) WHERE oidc_key IS NOT NULL`,
 	})},
+	// 40-49: area tmpl (issue 14). The id column holds the key.
+	{40, "custom templates and contributing factors", execAll([]string{
+		`CREATE TABLE templates (
+			id      TEXT PRIMARY KEY,
+			version INTEGER NOT NULL,
+			doc     TEXT NOT NULL
+		) STRICT`,
+		`CREATE TABLE factors (
+			id      TEXT PRIMARY KEY,
+			version INTEGER NOT NULL,
+			doc     TEXT NOT NULL
+		) STRICT`,
+	})},
 }
 
 func execAll(stmts []string) func(ctx context.Context, tx *sql.Tx) error {

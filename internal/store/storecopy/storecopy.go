@@ -20,7 +20,7 @@ import (
 )
 
 // Kinds are the kinds of records copied, in the order they are copied.
-var Kinds = []string{"users", "tokens", "components", "incidents", "rcas", "revisions", "comments", "deliveries", "audit events", "targets", "settings"}
+var Kinds = []string{"users", "tokens", "components", "incidents", "rcas", "revisions", "comments", "deliveries", "audit events", "targets", "templates", "factors", "settings"}
 
 // markerKey is the setting a copy writes first in the target, and sets to
 // "done" at the end: a target holding an unfinished copy's marker may be
@@ -102,7 +102,7 @@ func Copy(ctx context.Context, src, dst store.Store, opt Options) (Report, error
 		return nil, err
 	}
 	c := &copier{src: src, dst: dst, srcImp: srcImp, dstImp: dstImp, opt: opt, rep: Report{}}
-	for _, step := range []func(context.Context) error{c.users, c.components, c.incidents, c.rcas, c.audit, c.targets, c.settings} {
+	for _, step := range []func(context.Context) error{c.users, c.components, c.incidents, c.rcas, c.audit, c.targets, c.templates, c.factors, c.settings} {
 		if err := step(ctx); err != nil {
 			return c.rep, err
 		}
@@ -130,6 +130,12 @@ func isEmpty(ctx context.Context, dst store.Store, imp store.Importer) (bool, er
 		return false, err
 	}
 	if ts, err := dst.ListTargets(ctx); err != nil || len(ts) > 0 {
+		return false, err
+	}
+	if ts, err := dst.ListTemplates(ctx); err != nil || len(ts) > 0 { // tmpl area
+		return false, err
+	}
+	if fs, err := dst.ListFactors(ctx); err != nil || len(fs) > 0 {
 		return false, err
 	}
 	keys, err := imp.SettingKeys(ctx)
@@ -413,6 +419,39 @@ func (c *copier) targets(ctx context.Context) error {
 	for _, t := range list {
 		v := t.Version
 		if err := c.put("targets", func() error { return c.versioned(ctx, "targets", t.ID, v, c.dst.CreateTarget(ctx, &t)) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// templates copies the custom templates, retired ones included, with their
+// versions (tmpl area, issue 14).
+func (c *copier) templates(ctx context.Context) error {
+	list, err := c.src.ListTemplates(ctx)
+	if err != nil {
+		return err
+	}
+	c.rep.add("templates").Source = len(list)
+	for _, t := range list {
+		v := t.Version
+		if err := c.put("templates", func() error { return c.versioned(ctx, "templates", t.Key, v, c.dst.CreateTemplate(ctx, &t)) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// factors copies the stored factors (custom ones and edited built-ins).
+func (c *copier) factors(ctx context.Context) error {
+	list, err := c.src.ListFactors(ctx)
+	if err != nil {
+		return err
+	}
+	c.rep.add("factors").Source = len(list)
+	for _, f := range list {
+		v := f.Version
+		if err := c.put("factors", func() error { return c.versioned(ctx, "factors", f.Key, v, c.dst.CreateFactor(ctx, &f)) }); err != nil {
 			return err
 		}
 	}
