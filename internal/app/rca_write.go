@@ -84,6 +84,9 @@ func (s *Service) ReplaceRCA(ctx context.Context, a policy.Actor, id string, in 
 	if err := next.Validate(); err != nil {
 		return domain.RCA{}, err
 	}
+	if err := s.checkFactors(ctx, cur.ContributingFactors, next.ContributingFactors); err != nil { // tmpl area
+		return domain.RCA{}, err
+	}
 	if _, err := s.loadIncidents(ctx, next.IncidentIDs); err != nil {
 		return domain.RCA{}, err
 	}

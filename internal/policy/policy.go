@@ -104,6 +104,13 @@ const (
 	UserManage       Action = "user.manage"
 	AuditRead        Action = "audit.read"
 	TargetManage     Action = "target.manage"
+
+	// Custom templates and the contributing-factor taxonomy (tmpl area,
+	// issue 14): everyone signed in reads (TemplateRead, FactorRead), admins
+	// create, edit, retire, import.
+	TemplateManage Action = "template.manage"
+	FactorRead     Action = "factor.read"
+	FactorManage   Action = "factor.manage"
 )
 
 // rule is what an action needs: a role (none for public actions) and
@@ -149,6 +156,11 @@ var rules = map[Action]rule{
 	UserManage:       {role: domain.RoleAdmin, write: true},
 	AuditRead:        {role: domain.RoleAdmin},
 	TargetManage:     {role: domain.RoleAdmin, write: true},
+
+	// tmpl area (issue 14)
+	TemplateManage: {role: domain.RoleAdmin, write: true},
+	FactorRead:     {role: domain.RoleViewer},
+	FactorManage:   {role: domain.RoleAdmin, write: true},
 }
 
 // Actions lists every action, for tests that walk them all.

@@ -25,6 +25,8 @@ var want = map[Action]struct {
 	RCAExport: {domain.RoleViewer, false}, RCAExportInternal: {domain.RoleAuthor, false}, RCADeliveries: {domain.RoleAuthor, false},
 	ImportIncidents: {domain.RoleAuthor, true}, ImportComponents: {domain.RoleAdmin, true}, ImportURL: {domain.RoleAdmin, true},
 	UserManage: {domain.RoleAdmin, true}, AuditRead: {domain.RoleAdmin, false}, TargetManage: {domain.RoleAdmin, true},
+	// tmpl area (issue 14)
+	TemplateManage: {domain.RoleAdmin, true}, FactorRead: {domain.RoleViewer, false}, FactorManage: {domain.RoleAdmin, true},
 }
 
 func TestEveryActionHasARule(t *testing.T) {

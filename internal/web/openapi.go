@@ -80,7 +80,8 @@ func coreOps() []apiOp {
 		{Method: "DELETE", Path: "/session", Tag: "auth", Summary: "Sign out", Status: http.StatusNoContent},
 		{Method: "GET", Path: "/me", Tag: "auth", Role: domain.RoleViewer, Summary: "The caller", Response: map[string]any{}},
 		{Method: "PUT", Path: "/me", Tag: "auth", Role: domain.RoleViewer, Summary: "Change the caller's name, language, time zone or password", Request: meUpdate{}, Response: map[string]any{}},
-		{Method: "GET", Path: "/templates", Tag: "templates", Role: domain.RoleViewer, Summary: "Built-in templates with sections and guidance", Response: listOf[domain.Template]{}},
+		{Method: "GET", Path: "/templates", Tag: "templates", Role: domain.RoleViewer, Summary: "Built-in (read-only, built_in true) and custom templates with sections and guidance", Response: listOf[domain.Template]{},
+			Query: []queryParam{{Name: "include_retired", Type: "boolean", Description: "also list retired custom templates"}}}, // tmpl area
 
 		{Method: "GET", Path: "/components", Tag: "components", Role: domain.RoleViewer, Summary: "List components", Response: listOf[domain.Component]{}},
 		{Method: "POST", Path: "/components", Tag: "components", Role: domain.RoleAdmin, Summary: "Create a component", Request: componentInput{}, Response: domain.Component{}, Status: http.StatusCreated},

@@ -106,5 +106,6 @@ func (s *Server) routes() *gin.Engine {
 	s.registerStatus(r, api)
 	s.registerPages(r)
 	s.registerOIDC(r)
+	s.registerTemplates(api) // tmpl area (issue 14): custom templates, factors
 	return r
 }
