@@ -5,6 +5,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -14,11 +15,18 @@ import (
 
 // tmplMatrixRows are the authorization matrix rows of the template and
 // factor routes: everyone signed in reads, admins manage.
-func tmplMatrixRows(e *env) []matrixRow {
+func tmplMatrixRows(e *env, f matrixFixtures) []matrixRow {
 	e.must(domain.RoleAdmin, "POST", "/api/v1/templates", tmplBody("matrix"), 201, nil)
 	e.must(domain.RoleAdmin, "POST", "/api/v1/templates", tmplBody("matrix-doomed"), 201, nil)
 	e.must(domain.RoleAdmin, "POST", "/api/v1/factors", map[string]any{"key": "matrix_factor", "name": "Matrix"}, 201, nil)
-	viewer, admin := domain.RoleViewer, domain.RoleAdmin
+	viewer, author, admin := domain.RoleViewer, domain.RoleAuthor, domain.RoleAdmin
+	form := func(kv ...string) url.Values {
+		v := url.Values{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			v.Add(kv[i], kv[i+1])
+		}
+		return v
+	}
 	put := tmplBody("matrix")
 	put["version"] = 1
 	var exp map[string]any
@@ -36,6 +44,19 @@ func tmplMatrixRows(e *env) []matrixRow {
 		{route: "GET /api/v1/factors/:key", path: "/api/v1/factors/deploy", need: viewer},
 		{route: "PUT /api/v1/factors/:key", path: "/api/v1/factors/matrix_factor", body: map[string]any{"name": "Matrix 2", "version": 1}, need: admin},
 		{route: "DELETE /api/v1/factors/:key", path: "/api/v1/factors/matrix_factor", need: admin},
+		// Pages.
+		{route: "GET /admin/templates", path: "/admin/templates", need: admin},
+		{route: "GET /admin/templates/new", path: "/admin/templates/new", need: admin},
+		{route: "POST /admin/templates", path: "/admin/templates", body: form("key", "page-new", "name", "Page", "rows", "1", "s.0.key", "summary", "s.0.title", "Summary", "s.0.visibility", "external"), need: admin},
+		{route: "POST /admin/templates/import", path: "/admin/templates/import", body: form("json", "{}"), need: admin},
+		{route: "GET /admin/templates/:key", path: "/admin/templates/matrix", need: admin},
+		{route: "POST /admin/templates/:key", path: "/admin/templates/matrix", body: form("name", "Matrix", "version", "99", "rows", "1", "s.0.key", "summary", "s.0.title", "Summary", "s.0.visibility", "external"), need: admin},
+		{route: "POST /admin/templates/:key/retire", path: "/admin/templates/matrix-doomed/retire", need: admin},
+		{route: "POST /admin/templates/:key/restore", path: "/admin/templates/matrix-doomed/restore", need: admin},
+		{route: "GET /admin/factors", path: "/admin/factors", need: admin},
+		{route: "POST /admin/factors", path: "/admin/factors", body: form("key", "page_factor", "name", "Page factor"), need: admin},
+		{route: "POST /admin/factors/:key", path: "/admin/factors/matrix_factor", body: form("name", "Matrix", "version", "99"), need: admin},
+		{route: "POST /rcas/:id/factors", path: "/rcas/" + f.rca.ID + "/factors", body: form("factor", "deploy"), need: author},
 	}
 }
 

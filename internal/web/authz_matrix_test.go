@@ -357,7 +357,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		c.OIDC = oidc.Config{Issuer: idp.URL, ClientID: "hindsight-matrix", ClientSecret: "matrix-secret"}
 	})
 	f := matrixSetup(t, e)
-	rows := append(matrixRows(e, f), tmplMatrixRows(e)...) // tmpl area
+	rows := append(matrixRows(e, f), tmplMatrixRows(e, f)...) // tmpl area
 
 	// Coverage first: the table and the engine name the same routes.
 	table := map[string]bool{}

@@ -96,6 +96,20 @@ func (s *Server) registerPages(r *gin.Engine) {
 	s.handle(ui, "POST", "/admin/users", policy.UserManage, p.userCreate)
 	s.handle(ui, "POST", "/admin/users/:id", policy.UserManage, p.userSave)
 	s.handle(ui, "GET", "/admin/audit", policy.AuditRead, p.auditList)
+
+	// Custom templates and contributing factors (tmpl area, issue 14).
+	s.handle(ui, "GET", "/admin/templates", policy.TemplateManage, p.templateList)
+	s.handle(ui, "GET", "/admin/templates/new", policy.TemplateManage, p.templateNew)
+	s.handle(ui, "POST", "/admin/templates", policy.TemplateManage, p.templateCreate)
+	s.handle(ui, "POST", "/admin/templates/import", policy.TemplateManage, p.templateImport)
+	s.handle(ui, "GET", "/admin/templates/:key", policy.TemplateManage, p.templateEdit)
+	s.handle(ui, "POST", "/admin/templates/:key", policy.TemplateManage, p.templateSave)
+	s.handle(ui, "POST", "/admin/templates/:key/retire", policy.TemplateManage, p.templateRetire)
+	s.handle(ui, "POST", "/admin/templates/:key/restore", policy.TemplateManage, p.templateRestore)
+	s.handle(ui, "GET", "/admin/factors", policy.FactorManage, p.factorList)
+	s.handle(ui, "POST", "/admin/factors", policy.FactorManage, p.factorCreate)
+	s.handle(ui, "POST", "/admin/factors/:key", policy.FactorManage, p.factorSave)
+	s.handle(ui, "POST", "/rcas/:id/factors", policy.RCAEdit, p.rcaFactorsSave)
 }
 
 func newPages(s *Server) (*pages, error) {

@@ -39,6 +39,7 @@ type editPage struct {
 	IdleMS       int
 	Problems     []domain.Problem
 	ProblemForm  string
+	Factors      *factorsView // tmpl area: the contributing-factors multi-select (facts view)
 }
 
 // ProblemsFor returns the problems when they belong to form.
@@ -108,6 +109,7 @@ func (p *pages) renderEdit(c *gin.Context, status int, rc *rcaContext, st editSt
 	if key == factsSection || r.Section(key) == nil {
 		d.FactsView = true
 		p.fillFacts(c, rc, &d, st)
+		d.Factors = p.factorsFor(c, r, "edit")
 	} else {
 		d.Current = p.sectionView(rc, key, loc)
 		if st.mine != nil {

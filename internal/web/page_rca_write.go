@@ -24,6 +24,7 @@ type writePage struct {
 	IdleMS    int
 	// StyleNonce lets CodeMirror add its own stylesheet under the CSP.
 	StyleNonce string
+	Factors    *factorsView // tmpl area: the contributing-factors multi-select
 }
 
 // writeSection is one section as the document editor shows it.
@@ -43,7 +44,7 @@ func (p *pages) rcaWrite(c *gin.Context) {
 	loc := p.localeOf(c)
 	r := rc.RCA
 	d := writePage{PageData: p.base(c, ""), RCA: r, Editable: r.Editable(), Checks: rc.Checks, IdleMS: autosaveIdleMS,
-		StyleNonce: styleNonce(c)}
+		StyleNonce: styleNonce(c), Factors: p.factorsFor(c, rc.RCA, "write")}
 	in := rc.input()
 	for _, s := range r.Sections {
 		ws := writeSection{sectionView: *p.sectionView(rc, s.Key, loc), Required: s.Required, Complete: quality.SectionComplete(in, s)}

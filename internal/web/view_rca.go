@@ -105,7 +105,7 @@ func (p *pages) loadRCA(c *gin.Context, id string) (*rcaContext, error) {
 func (p *pages) rcaContextFor(c *gin.Context, r domain.RCA) (*rcaContext, error) {
 	ctx := c.Request.Context()
 	rc := &rcaContext{RCA: r, Names: p.userNames(c)}
-	rc.Template, _ = domain.BuiltinTemplate(r.Template)
+	rc.Template, _ = p.s.app.TemplateOf(ctx, r.Template) // tmpl area: custom templates too
 	rc.Incidents = p.incidentsOf(ctx, r.IncidentIDs)
 	comments, err := p.s.app.Comments(ctx, actorOf(c), r.ID)
 	if err != nil {
