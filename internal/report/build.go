@@ -105,10 +105,14 @@ func Build(r domain.RCA, incidents []domain.Incident, components []domain.Compon
 		}
 	}
 	rep.Facts = buildFacts(&rep, r, incidents, components, l, loc, header)
+
 	rep.Timeline = buildTimeline(timeline, lang, l, loc)
 	rep.Actions = buildActions(r.ActionItems, audience, lang, l, loc)
 	rep.Cycles = buildCycles(rep.Metrics, timeline, l, loc)
 	rep.Sections = buildSections(r, audience, lang, sameLang, cat, l, len(rep.Timeline.Entries) > 0, len(rep.Actions.Items) > 0)
+	if audience == Internal && len(opt.Factors) > 0 { // tmpl area: never in the external edition
+		rep.Sections = append(rep.Sections, factorsSection(opt.Factors, l, lang))
+	}
 	// A timeline section left at its default title is headed with the
 	// zone instead: "Zeitablauf (MEZ, UTC+1)".
 	for i := range rep.Sections {

@@ -46,6 +46,17 @@ type Options struct {
 	// Header: which facts show and the partner header's extras (metrics
 	// area); zero values take the template's defaults.
 	Header Header
+
+	// Factors are the RCA's contributing factors, named in the report's
+	// language, when its template shows them (tmpl area). Only the internal
+	// edition shows them, as an internal section at the end.
+	Factors []FactorLine
+}
+
+// FactorLine is one contributing factor as a report shows it.
+type FactorLine struct {
+	Name        string
+	Description string
 }
 
 // Report is an RCA resolved for one language, time zone and audience, with

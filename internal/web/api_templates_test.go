@@ -455,3 +455,60 @@ func TestRCAContributingFactors(t *testing.T) {
 		t.Fatalf("replaced factors %v", r.ContributingFactors)
 	}
 }
+
+// TestReportShowsFactorsInternalOnly: a template with show_factors puts the
+// RCA's factors (named in the report's language) into the internal
+// Markdown, HTML and PDF reports, never into the external editions; a
+// template without it shows none.
+func TestReportShowsFactorsInternalOnly(t *testing.T) {
+	e := newEnv(t)
+	body := tmplBody("with-factors")
+	body["show_factors"] = true
+	e.must(domain.RoleAdmin, "POST", "/api/v1/templates", body, 201, nil)
+	e.must(domain.RoleAdmin, "POST", "/api/v1/templates", tmplBody("without"), 201, nil)
+	var r, plain domain.RCA
+	e.must(domain.RoleAuthor, "POST", "/api/v1/rcas", map[string]any{"title": "Checkout down", "template": "with-factors",
+		"contributing_factors": []string{"deploy", "monitoring_gap"}}, 201, &r)
+	e.must(domain.RoleAuthor, "POST", "/api/v1/rcas", map[string]any{"title": "Search down", "template": "without",
+		"contributing_factors": []string{"deploy"}}, 201, &plain)
+	get := func(id, q string) string {
+		t.Helper()
+		w := e.as(domain.RoleAuthor, "GET", "/api/v1/rcas/"+id+"/export?"+q, nil)
+		if w.Code != 200 {
+			t.Fatalf("export %s: %d %s", q, w.Code, w.Body.String())
+		}
+		return w.Body.String()
+	}
+	exe, skipPDF := pdftotext(t)
+	for _, tc := range []struct{ lang, name, label string }{
+		{"en", "Deployment", "Contributing factors"},
+		{"de", "Bereitstellung", "Beitragende Faktoren"},
+		{"pt-BR", "Implantação", "Fatores contribuintes"},
+	} {
+		for _, format := range []string{"md", "html", "pdf"} {
+			if format == "pdf" && exe == "" {
+				continue
+			}
+			read := func(id, audience string) string {
+				out := get(id, "format="+format+"&lang="+tc.lang+"&audience="+audience)
+				if format == "pdf" {
+					return pdfText(t, exe, []byte(out))
+				}
+				return out
+			}
+			in := read(r.ID, "internal")
+			if !strings.Contains(in, tc.label) || !strings.Contains(in, tc.name) {
+				t.Errorf("%s %s internal: factors missing", tc.lang, format)
+			}
+			if out := read(r.ID, "external"); strings.Contains(out, tc.label) || strings.Contains(out, tc.name) {
+				t.Errorf("%s %s external: factors leaked", tc.lang, format)
+			}
+			if out := read(plain.ID, "internal"); strings.Contains(out, tc.label) {
+				t.Errorf("%s %s: a template without show_factors shows them", tc.lang, format)
+			}
+		}
+	}
+	if skipPDF != "" {
+		t.Skip(skipPDF)
+	}
+}
