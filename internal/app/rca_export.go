@@ -80,13 +80,22 @@ func (s *Service) ExportLoaded(ctx context.Context, a policy.Actor, r domain.RCA
 	if in.Branding != nil {
 		br = *in.Branding
 	}
-	factors, err := s.reportFactors(ctx, r, in) // tmpl area
+	// tmpl area: a custom template's rules and header; its factors.
+	tpl, err := s.TemplateOf(ctx, r.Template)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return Exported{}, err
+	}
+	var custom *domain.Template
+	if err == nil && !tpl.BuiltIn {
+		custom = &tpl
+	}
+	factors, err := s.reportFactors(ctx, r, tpl, in)
 	if err != nil {
 		return Exported{}, err
 	}
 	rep, err := report.Build(r, loaded.Incidents, loaded.Components, loaded.Authors, s.cfg.Catalog, report.Options{
 		Lang: in.Lang, TimeZone: in.TimeZone, Audience: in.Audience, Paper: in.Paper, Header: in.Header, Now: s.now(), Branding: br,
-		Factors: factors,
+		Factors: factors, Template: custom,
 	})
 	if err != nil {
 		return Exported{}, err
@@ -107,16 +116,9 @@ func (s *Service) ExportLoaded(ctx context.Context, a policy.Actor, r domain.RCA
 // reportFactors names the RCA's contributing factors in the report's
 // language when its template shows them (show_factors) and the edition is
 // internal; external editions never get them (tmpl area, issue 14).
-func (s *Service) reportFactors(ctx context.Context, r domain.RCA, in ExportRequest) ([]report.FactorLine, error) {
-	if in.Audience != report.Internal || len(r.ContributingFactors) == 0 {
+func (s *Service) reportFactors(ctx context.Context, r domain.RCA, tpl domain.Template, in ExportRequest) ([]report.FactorLine, error) {
+	if in.Audience != report.Internal || len(r.ContributingFactors) == 0 || !tpl.ShowFactors {
 		return nil, nil
-	}
-	tpl, err := s.TemplateOf(ctx, r.Template)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && !tpl.ShowFactors) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
 	}
 	all, err := s.taxonomy(ctx)
 	if err != nil {

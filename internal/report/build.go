@@ -84,7 +84,7 @@ func Build(r domain.RCA, incidents []domain.Incident, components []domain.Compon
 	} else {
 		rep.IncidentDate = rep.Metrics.Start
 	}
-	header := headerFor(r, opt.Header, audience)
+	header := headerFor(r, opt.Template, opt.Header, audience)
 	rep.Closing = strings.TrimSpace(header.Closing)
 
 	rep.Labels = Labels{
@@ -109,7 +109,7 @@ func Build(r domain.RCA, incidents []domain.Incident, components []domain.Compon
 	rep.Timeline = buildTimeline(timeline, lang, l, loc)
 	rep.Actions = buildActions(r.ActionItems, audience, lang, l, loc)
 	rep.Cycles = buildCycles(rep.Metrics, timeline, l, loc)
-	rep.Sections = buildSections(r, audience, lang, sameLang, cat, l, len(rep.Timeline.Entries) > 0, len(rep.Actions.Items) > 0)
+	rep.Sections = buildSections(r, opt.Template, audience, lang, sameLang, cat, l, len(rep.Timeline.Entries) > 0, len(rep.Actions.Items) > 0)
 	if audience == Internal && len(opt.Factors) > 0 { // tmpl area: never in the external edition
 		rep.Sections = append(rep.Sections, factorsSection(opt.Factors, l, lang))
 	}
@@ -441,8 +441,8 @@ func buildCycles(m domain.Metrics, entries []domain.TimelineEntry, l *i18n.Local
 	return out
 }
 
-func buildSections(r domain.RCA, audience Audience, lang string, sameLang bool, cat *i18n.Catalog, l *i18n.Localizer, hasTimeline, hasActions bool) []Section {
-	tpl, builtin := domain.BuiltinTemplate(r.Template)
+func buildSections(r domain.RCA, custom *domain.Template, audience Audience, lang string, sameLang bool, cat *i18n.Catalog, l *i18n.Localizer, hasTimeline, hasActions bool) []Section {
+	tpl, builtin := templateOf(r, custom) // builtin: the template's definitions are known
 	var out []Section
 	timelinePlaced, actionsPlaced := false, false
 	noted := false // the untranslated notice shows once, on the first such section

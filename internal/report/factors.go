@@ -3,8 +3,21 @@ package report
 import (
 	"strings"
 
+	"github.com/hindsight-rca/hindsight/internal/domain"
 	"github.com/hindsight-rca/hindsight/internal/i18n"
 )
+
+// templateOf is the RCA's template: a built-in one, or custom when the
+// caller passed it (tmpl area); false when neither is known.
+func templateOf(r domain.RCA, custom *domain.Template) (domain.Template, bool) {
+	if t, ok := domain.BuiltinTemplate(r.Template); ok {
+		return t, true
+	}
+	if custom != nil && custom.Key == r.Template {
+		return *custom, true
+	}
+	return domain.Template{}, false
+}
 
 // factorsSection is the internal section listing an RCA's contributing
 // factors (tmpl area, issue 14): one list item per factor, its name in

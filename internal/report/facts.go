@@ -245,8 +245,8 @@ func buildFacts(rep *Report, r domain.RCA, incidents []domain.Incident, componen
 // headerFor merges an export's header options over the template's defaults.
 // Template defaults shape the external edition only: the internal edition
 // shows every fact.
-func headerFor(r domain.RCA, h Header, audience Audience) Header {
-	tpl, _ := domain.BuiltinTemplate(r.Template)
+func headerFor(r domain.RCA, custom *domain.Template, h Header, audience Audience) Header {
+	tpl, _ := templateOf(r, custom)
 	if h.Facts == nil && audience != Internal && len(tpl.Header.Facts) > 0 {
 		h.Facts = tpl.Header.Facts
 	}

@@ -51,6 +51,9 @@ type Options struct {
 	// language, when its template shows them (tmpl area). Only the internal
 	// edition shows them, as an internal section at the end.
 	Factors []FactorLine
+	// Template is the RCA's custom template (tmpl area), for its section
+	// rules and header defaults; nil or another key: built-ins only.
+	Template *domain.Template
 }
 
 // FactorLine is one contributing factor as a report shows it.

@@ -512,3 +512,26 @@ func TestReportShowsFactorsInternalOnly(t *testing.T) {
 		t.Skip(skipPDF)
 	}
 }
+
+// TestCustomTemplateRulesReachEditorAndReport: a custom template's section
+// rules work like a built-in's: the timeline table follows the section
+// carrying the timeline rule in the report, and the editor's timeline form
+// returns to that section.
+func TestCustomTemplateRulesReachEditorAndReport(t *testing.T) {
+	e := newEnv(t)
+	e.must(domain.RoleAdmin, "POST", "/api/v1/templates", map[string]any{"key": "story", "name": "Story", "sections": []any{
+		map[string]any{"key": "what", "title": "What happened", "visibility": "external", "rules": []string{"timeline"}},
+		map[string]any{"key": "next", "title": "What we change", "visibility": "external"},
+	}}, 201, nil)
+	var r map[string]any
+	e.must(domain.RoleAuthor, "POST", "/api/v1/rcas", map[string]any{"title": "Queue stalled", "template": "story"}, 201, &r)
+	r["timeline"] = []any{map[string]any{"at": "2026-03-01T10:00:00Z", "kind": "detected", "text": "Alert QZX fired", "visibility": "external"}}
+	r["sections"].([]any)[1].(map[string]any)["body"] = "Alerts page the owner."
+	e.must(domain.RoleAuthor, "PUT", "/api/v1/rcas/"+r["id"].(string), r, 200, nil)
+	w := e.as(domain.RoleAuthor, "GET", "/api/v1/rcas/"+r["id"].(string)+"/export?format=md&audience=internal", nil)
+	md := w.Body.String()
+	what, entry, next := strings.Index(md, "## What happened"), strings.Index(md, "Alert QZX fired"), strings.Index(md, "## What we change")
+	if w.Code != 200 || what < 0 || entry < what || next < entry {
+		t.Fatalf("timeline not placed after the rule's section (%d %d %d):\n%s", what, entry, next, md)
+	}
+}
