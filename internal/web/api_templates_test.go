@@ -535,3 +535,20 @@ func TestCustomTemplateRulesReachEditorAndReport(t *testing.T) {
 		t.Fatalf("timeline not placed after the rule's section (%d %d %d):\n%s", what, entry, next, md)
 	}
 }
+
+// TestFactorsHiddenFromExternalEdition: viewers read the external edition,
+// which carries no contributing factors; authors see them.
+func TestFactorsHiddenFromExternalEdition(t *testing.T) {
+	e := newEnv(t)
+	var r domain.RCA
+	e.must(domain.RoleAuthor, "POST", "/api/v1/rcas", map[string]any{"title": "Checkout down", "contributing_factors": []string{"deploy"}}, 201, &r)
+	var got domain.RCA
+	e.must(domain.RoleViewer, "GET", "/api/v1/rcas/"+r.ID, nil, 200, &got)
+	if got.ContributingFactors == nil || len(got.ContributingFactors) != 0 {
+		t.Fatalf("viewer sees factors: %v", got.ContributingFactors)
+	}
+	e.must(domain.RoleAuthor, "GET", "/api/v1/rcas/"+r.ID, nil, 200, &got)
+	if !slices.Equal(got.ContributingFactors, []string{"deploy"}) {
+		t.Fatalf("author: %v", got.ContributingFactors)
+	}
+}
