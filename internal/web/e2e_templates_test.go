@@ -27,7 +27,7 @@ func TestE2ETemplatePages(t *testing.T) {
 	srv := startE2EServer(t)
 	ctx := context.Background()
 	tpl := domain.Template{Key: "security-review", Name: "Security incident review", ShowFactors: true,
-		Description: "For incidents where data or credentials may have been exposed.",
+		Description:  "For incidents where data or credentials may have been exposed.",
 		Translations: map[string]domain.TemplateTranslation{"de": {Name: "Sicherheitsvorfall"}},
 		Sections: []domain.SectionDef{
 			{Key: "summary", Title: "Summary", Guidance: "What happened, in three sentences.", Required: true, Visibility: domain.External,
