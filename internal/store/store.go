@@ -297,6 +297,8 @@ type Store interface {
 
 	// scale: summaries, cursors, search and bulk seeding.
 	ScaleStore
+	// actions: action items across RCAs, claims (issue 14).
+	ActionItemStore
 }
 
 // ErrLeased: another worker holds the lease of a delivery, or it is no
