@@ -88,8 +88,8 @@ type TimelineEntry struct {
 
 // ActionItem is a preventive measure someone owns.
 type ActionItem struct {
-	ID         string      `json:"id"`
-	Title      string      `json:"title"`
+	ID    string `json:"id"`
+	Title string `json:"title"`
 	// Owner is who does it: a name as written (someone outside Hindsight),
 	// or, with OwnerID set, the display name of that user when it was chosen.
 	Owner string `json:"owner"`
