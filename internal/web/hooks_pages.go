@@ -96,6 +96,8 @@ func (s *Server) registerPages(r *gin.Engine) {
 	s.handle(ui, "POST", "/admin/users", policy.UserManage, p.userCreate)
 	s.handle(ui, "POST", "/admin/users/:id", policy.UserManage, p.userSave)
 	s.handle(ui, "GET", "/admin/audit", policy.AuditRead, p.auditList)
+
+	p.registerActionPages(ui) // area actions (issue 14)
 }
 
 func newPages(s *Server) (*pages, error) {

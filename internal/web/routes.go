@@ -106,5 +106,6 @@ func (s *Server) routes() *gin.Engine {
 	s.registerStatus(r, api)
 	s.registerPages(r)
 	s.registerOIDC(r)
+	s.registerActions(api) // area actions (issue 14)
 	return r
 }
