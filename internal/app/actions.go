@@ -122,9 +122,9 @@ func (s *Service) ActionOwners(ctx context.Context, a policy.Actor) ([]domain.Us
 	return out, nil
 }
 
-// checkOwners refuses an owner_id that names no user (422) and gives an item
-// owned by a user without an owner text that user's name, so reports that
-// print the owner show one.
+// checkOwners refuses an owner_id that names no user (422) and sets the
+// owner text of an item owned by a user to that user's name, so reports
+// that print the owner show who it is.
 func (s *Service) checkOwners(ctx context.Context, r *domain.RCA) error {
 	var ps []domain.Problem
 	seen := map[string]domain.User{}
@@ -147,9 +147,7 @@ func (s *Service) checkOwners(ctx context.Context, r *domain.RCA) error {
 			}
 			seen[it.OwnerID] = u
 		}
-		if it.Owner == "" {
-			it.Owner = u.DisplayName()
-		}
+		it.Owner = u.DisplayName() // the owner text follows the chosen user
 	}
 	if len(ps) > 0 {
 		return &domain.ValidationError{Problems: ps}

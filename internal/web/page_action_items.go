@@ -64,15 +64,7 @@ func (p *pages) actionItemList(c *gin.Context) {
 		p.s.pageError(c, err)
 		return
 	}
-	users, err := p.s.app.ActionOwners(ctx, actorOf(c))
-	if err != nil {
-		p.s.pageError(c, err)
-		return
-	}
-	owners := make([]ownerView, 0, len(users))
-	for _, u := range users {
-		owners = append(owners, ownerView{ID: u.ID, Name: u.DisplayName()})
-	}
+	owners := p.actionOwnerViews(c)
 	withParam := func(name, value string) string {
 		v := url.Values{}
 		for k, vs := range query {
@@ -119,4 +111,19 @@ func (p *pages) actionItemState(c *gin.Context) {
 		}
 	}
 	redirect(c, to)
+}
+
+// actionOwners lists the owner picker's users (empty when they cannot be
+// read: the text field still works).
+func (p *pages) actionOwnerViews(c *gin.Context) []ownerView {
+	users, err := p.s.app.ActionOwners(c.Request.Context(), actorOf(c))
+	if err != nil {
+		p.s.log.Warn("list action owners", "err", err)
+		return nil
+	}
+	out := make([]ownerView, 0, len(users))
+	for _, u := range users {
+		out = append(out, ownerView{ID: u.ID, Name: u.DisplayName()})
+	}
+	return out
 }

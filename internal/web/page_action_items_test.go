@@ -57,3 +57,31 @@ func TestPageActionItems(t *testing.T) {
 		}
 	}
 }
+
+// TestPageActionOwnerPicker: the editor's action item form offers the users
+// as owners; the chosen user is stored as owner_id (and the owner text is
+// that user's name); a forged id is refused and nothing changes.
+func TestPageActionOwnerPicker(t *testing.T) {
+	e := newUIEnv(t)
+	r := e.rca("Disk full")
+	a := e.as(domain.RoleAuthor)
+	reviewer := e.users[domain.RoleReviewer]
+	page := a.get("/rcas/"+r.ID+"/edit?section=preventive_measures", http.StatusOK)
+	mustContain(t, page.body, `name="owner_id"`, `<option value="`+reviewer.ID+`"`, "Someone outside Hindsight")
+	a.post("/rcas/"+r.ID+"/actions", url.Values{"title": {"Alert on disk"}, "owner_id": {reviewer.ID}, "owner": {"typed text"}, "state": {"open"}}, http.StatusSeeOther)
+	got := e.getRCA(r.ID)
+	if len(got.ActionItems) != 1 || got.ActionItems[0].OwnerID != reviewer.ID || got.ActionItems[0].Owner != reviewer.DisplayName() {
+		t.Fatalf("items = %+v", got.ActionItems)
+	}
+	res := a.post("/rcas/"+r.ID+"/actions", url.Values{"title": {"Forged"}, "owner_id": {"no-such-user"}, "state": {"open"}}, 0)
+	if res.status < 400 {
+		t.Errorf("forged owner: status %d", res.status)
+	}
+	if got := e.getRCA(r.ID); len(got.ActionItems) != 1 {
+		t.Errorf("a refused form added an item: %+v", got.ActionItems)
+	}
+	a.post("/rcas/"+r.ID+"/actions", url.Values{"title": {"Ask the vendor"}, "owner": {"Bob at Vendor"}, "state": {"open"}}, http.StatusSeeOther)
+	if got := e.getRCA(r.ID); got.ActionItems[1].Owner != "Bob at Vendor" || got.ActionItems[1].OwnerID != "" {
+		t.Errorf("free-text owner: %+v", got.ActionItems[1])
+	}
+}
