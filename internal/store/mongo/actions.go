@@ -237,3 +237,29 @@ func (s *Store) Unclaim(ctx context.Context, scope, key string) error {
 	_, err := s.c(colClaims).DeleteOne(ctx, bson.D{{Key: "_id", Value: scope + "\n" + key}})
 	return wrap("unclaim "+scope, err)
 }
+
+// backfillDueKeys gives the action items of RCA documents written before
+// the list existed their derived due_key (at start-up; a document written
+// meanwhile by a newer writer has it already and is left alone).
+func (s *Store) backfillDueKeys(ctx context.Context) error {
+	filter := bson.D{{Key: "action_items.0", Value: bson.D{{Key: "$exists", Value: true}}},
+		{Key: "action_items.due_key", Value: bson.D{{Key: "$exists", Value: false}}}}
+	for {
+		docs, err := findAll(ctx, s.c(colRCAs), "find rcas without due keys", filter, options.Find().SetLimit(200),
+			func(d rcaDoc) rcaDoc { return d })
+		if err != nil || len(docs) == 0 {
+			return err
+		}
+		for _, d := range docs {
+			r := d.domain()
+			fresh := toRCADoc(&r)
+			if _, err := s.c(colRCAs).UpdateOne(ctx, bson.D{{Key: "_id", Value: d.ID}, {Key: "version", Value: d.Version}},
+				bson.D{{Key: "$set", Value: bson.D{{Key: "action_items", Value: fresh.ActionItems}}}}); err != nil {
+				return wrap("backfill due keys", err)
+			}
+		}
+		if len(docs) < 200 {
+			return nil
+		}
+	}
+}

@@ -206,6 +206,9 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 			}
 		}
 	}
+	if err := s.backfillDueKeys(ctx); err != nil { // actions (issue 14)
+		return err
+	}
 	return s.ensureTextIndex(ctx) // scalesql
 }
 
