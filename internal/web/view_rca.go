@@ -232,9 +232,6 @@ func timelineRows(r domain.RCA, loc *uiLocale) []timelineRow {
 func actionValues(a domain.ActionItem) actionFormValues {
 	v := actionFormValues{Title: a.Title, Owner: a.Owner, State: string(a.State), TrackerURL: a.TrackerURL, Visibility: string(a.Visibility),
 		OwnerID: a.OwnerID}
-	if a.OwnerID != "" {
-		v.Owner = "" // the text field is for owners outside Hindsight
-	}
 	if a.Due != nil {
 		v.Due = a.Due.String()
 	}
