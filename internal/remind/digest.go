@@ -21,28 +21,15 @@ import (
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
 	"github.com/hindsight-rca/hindsight/internal/i18n"
+	"github.com/hindsight-rca/hindsight/internal/mail"
 	"github.com/hindsight-rca/hindsight/internal/store"
 )
-
-// Mail is one digest as the sender gets it.
-type Mail struct {
-	To      string // address
-	Name    string // display name
-	Lang    string
-	Subject string
-	Text    string
-}
-
-// Sender delivers one message.
-type Sender interface {
-	Send(ctx context.Context, m Mail) error
-}
 
 // Config is what the digest job needs.
 type Config struct {
 	Store   store.Store
 	Catalog *i18n.Catalog
-	Sender  Sender
+	Sender  mail.Sender // internal/mail: the SMTP relay
 	BaseURL string         // for the link to the list; empty: no link
 	Zone    *time.Location // the organisation's day (nil: UTC)
 	Lang    string         // for users without a language
@@ -55,8 +42,8 @@ type Digest struct{ cfg Config }
 
 // New makes the job; Store, Catalog and Sender are required.
 func New(cfg Config) (*Digest, error) {
-	if cfg.Store == nil || cfg.Catalog == nil || cfg.Sender == nil {
-		return nil, errors.New("remind: store, catalog and sender are required")
+	if cfg.Store == nil || cfg.Catalog == nil || !mail.Enabled(cfg.Sender) {
+		return nil, errors.New("remind: store, catalog and an enabled mail sender are required")
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -138,7 +125,7 @@ func (d *Digest) RunOnce(ctx context.Context) (Result, error) {
 }
 
 // compose writes the digest of u's overdue items in u's language.
-func (d *Digest) compose(u domain.User, items []store.ActionItemRow) Mail {
+func (d *Digest) compose(u domain.User, items []store.ActionItemRow) mail.Message {
 	lang := u.Language
 	if lang == "" {
 		lang = d.cfg.Lang
@@ -167,7 +154,7 @@ func (d *Digest) compose(u domain.User, items []store.ActionItemRow) Mail {
 		b.WriteString(l.T("actions.digest.list_link", map[string]any{"URL": strings.TrimRight(d.cfg.BaseURL, "/") + "/action-items?owner=me&overdue=true"}))
 		b.WriteString("\n")
 	}
-	return Mail{To: u.Email, Name: u.DisplayName(), Lang: l.Lang(),
+	return mail.Message{To: u.Email, Lang: l.Lang(),
 		Subject: l.N("actions.digest.subject", n, map[string]any{"Count": n}), Text: b.String()}
 }
 

@@ -10,17 +10,18 @@ import (
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
 	"github.com/hindsight-rca/hindsight/internal/i18n"
+	"github.com/hindsight-rca/hindsight/internal/mail"
 	"github.com/hindsight-rca/hindsight/internal/store"
 	"github.com/hindsight-rca/hindsight/internal/store/sqlite"
 )
 
 type recorder struct {
 	mu   sync.Mutex
-	sent []Mail
+	sent []mail.Message
 	fail bool
 }
 
-func (r *recorder) Send(_ context.Context, m Mail) error {
+func (r *recorder) Send(_ context.Context, m mail.Message) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.fail {
@@ -109,7 +110,7 @@ func TestDigestOncePerOwnerPerDay(t *testing.T) {
 	if len(rec.sent) != 2 || results[0].Sent+results[1].Sent != 2 || results[0].Skipped+results[1].Skipped != 2 {
 		t.Fatalf("sent %d (%v, %v), want one digest each to ana and jonas", len(rec.sent), results[0], results[1])
 	}
-	by := map[string]Mail{}
+	by := map[string]mail.Message{}
 	for _, m := range rec.sent {
 		by[m.To] = m
 	}

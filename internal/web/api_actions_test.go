@@ -12,6 +12,8 @@ import (
 
 	"github.com/hindsight-rca/hindsight/internal/app"
 	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/mail"
+	"github.com/hindsight-rca/hindsight/internal/mail/mailtest"
 	"github.com/hindsight-rca/hindsight/internal/tracker"
 )
 
@@ -269,5 +271,36 @@ func TestAPITrackerHook(t *testing.T) {
 	}
 	if !actors["tracker:github"] || !actors["tracker:gitlab"] || !actors["tracker:jira"] {
 		t.Errorf("audit actors = %v", actors)
+	}
+}
+
+// TestRunReminders: with an SMTP relay configured the server's reminder
+// job sends the owner of an overdue item a digest over SMTP; without one
+// it returns at once.
+func TestRunReminders(t *testing.T) {
+	if err := newEnv(t).srv.RunReminders(context.Background(), time.Hour); err != nil {
+		t.Fatalf("without SMTP: %v", err)
+	}
+	relay := mailtest.Start(t)
+	sender, err := mail.New(relay.Config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, func(c *Config) { c.Mail = sender; c.BaseURL = "https://hindsight.example.com" })
+	owner := e.users[domain.RoleAuthor]
+	past := domain.Date{Year: 2020, Month: 1, Day: 1}
+	actionFixture(t, e.st, "Payments outage", owner.ID,
+		domain.ActionItem{Title: "Renew certs", OwnerID: owner.ID, Owner: owner.DisplayName(), Due: &past, State: domain.ActionOpen, Visibility: domain.External})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- e.srv.RunReminders(ctx, time.Hour) }()
+	msgs := relay.Wait(t, 1)
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("RunReminders: %v", err)
+	}
+	if len(msgs) != 1 || msgs[0].To[0] != owner.Email || !strings.Contains(msgs[0].Text, "Renew certs") ||
+		!strings.Contains(msgs[0].Text, "https://hindsight.example.com/action-items?owner=me&overdue=true") {
+		t.Errorf("messages = %+v", msgs)
 	}
 }

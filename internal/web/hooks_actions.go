@@ -4,13 +4,18 @@ package web
 // hooks, the /action-items page.
 
 import (
+	"context"
+	"errors"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/hindsight-rca/hindsight/internal/app"
 	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/mail"
 	"github.com/hindsight-rca/hindsight/internal/policy"
+	"github.com/hindsight-rca/hindsight/internal/remind"
 	"github.com/hindsight-rca/hindsight/internal/tracker"
 )
 
@@ -73,3 +78,22 @@ func actionOps() []apiOp {
 }
 
 func init() { bodyless["DELETE /api/v1/tracker-hooks/:name"] = true } // hygiene rule for the route above
+
+// RunReminders sends the daily overdue digests (internal/remind) until ctx
+// ends, checking every interval (15 minutes when zero). Without an SMTP
+// relay it does nothing and returns nil at once.
+func (s *Server) RunReminders(ctx context.Context, every time.Duration) error {
+	if !mail.Enabled(s.cfg.Mail) {
+		return nil
+	}
+	d, err := remind.New(remind.Config{Store: s.store, Catalog: s.catalog, Sender: s.cfg.Mail, BaseURL: s.cfg.BaseURL,
+		Zone: s.orgZone(), Lang: s.cfg.DefaultLanguage, Now: s.now, Log: s.log})
+	if err != nil {
+		return err
+	}
+	err = d.Run(ctx, every)
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}
