@@ -29,7 +29,7 @@ import (
 type Config struct {
 	Store   store.Store
 	Catalog *i18n.Catalog
-	Sender  mail.Sender // internal/mail: the SMTP relay
+	Sender  mail.Sender    // internal/mail: the SMTP relay
 	BaseURL string         // for the link to the list; empty: no link
 	Zone    *time.Location // the organisation's day (nil: UTC)
 	Lang    string         // for users without a language
