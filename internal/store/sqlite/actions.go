@@ -46,9 +46,36 @@ var schemaV50 = []string{
 	) STRICT, WITHOUT ROWID`,
 }
 
-// migrateV50 creates the side table and fills it from the stored RCAs.
-func migrateV50(ctx context.Context, tx *sql.Tx) error {
-	if err := execAll(schemaV50)(ctx, tx); err != nil {
+// schemaV51 makes the owner filter one equality: owner_key is the owner's
+// user id, or the owner text for owners outside Hindsight (user ids are
+// random hex, so they do not meet a name), with an index per sort.
+var schemaV51 = []string{
+	`ALTER TABLE action_items ADD COLUMN owner_key TEXT NOT NULL DEFAULT ''`,
+	`UPDATE action_items SET owner_key = CASE WHEN owner_id != '' THEN owner_id ELSE owner END`,
+	`DROP INDEX action_items_owner_id`,
+	`DROP INDEX action_items_owner`,
+	`CREATE INDEX action_items_owner_due ON action_items (owner_key, due_key, rca_id, item_id)`,
+	`CREATE INDEX action_items_owner_open ON action_items (owner_key, due_key, rca_id, item_id) WHERE state IN ('open', 'in_progress')`,
+	`CREATE INDEX action_items_owner_title ON action_items (owner_key, title, rca_id, item_id)`,
+	`CREATE INDEX action_items_state_title ON action_items (state, title, rca_id, item_id)`,
+}
+
+// ownerKey is the owner filter's key of an item.
+func ownerKey(a store.ActionItemRow) string {
+	if a.OwnerID != "" {
+		return a.OwnerID
+	}
+	return a.Owner
+}
+
+// migrateV51 adds the owner key and, when the side table is still empty,
+// fills it from the stored RCAs (step 50 only makes the table).
+func migrateV51(ctx context.Context, tx *sql.Tx) error {
+	if err := execAll(schemaV51)(ctx, tx); err != nil {
+		return err
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM action_items LIMIT 1)").Scan(&n); err != nil || n > 0 {
 		return err
 	}
 	after := ""
@@ -79,9 +106,9 @@ func indexActions(ctx context.Context, tx *sql.Tx, r *domain.RCA, fresh bool) er
 			done = ts(*a.DoneAt)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO action_items (rca_id, item_id, rca_title, rca_slug, title,
-			owner, owner_id, due_key, state, tracker_url, visibility, done_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			owner, owner_id, due_key, state, tracker_url, visibility, done_at, owner_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			a.RCAID, a.ID, a.RCATitle, a.RCASlug, a.Title, a.Owner, a.OwnerID, store.DueKey(a.Due), string(a.State),
-			a.TrackerURL, string(a.Visibility), done); err != nil {
+			a.TrackerURL, string(a.Visibility), done, ownerKey(a)); err != nil {
 			return err
 		}
 	}
@@ -140,8 +167,8 @@ func (s *Store) ListActionItems(ctx context.Context, f store.ActionItemFilter) (
 		args = append(args, f.OverdueBefore.String())
 	}
 	if f.Owner != "" {
-		where = append(where, "(owner_id = ? OR (owner_id = '' AND owner = ?))")
-		args = append(args, f.Owner, f.Owner)
+		where = append(where, "owner_key = ?")
+		args = append(args, f.Owner)
 	}
 	if f.RCAID != "" {
 		where = append(where, "rca_id = ?")

@@ -28,7 +28,8 @@ var migrations = []migration{
 		`CREATE UNIQUE INDEX users_oidc_key ON users (oidc_key) WHERE oidc_key IS NOT NULL`,
 	})},
 	// 50-59: area actions (issue 14).
-	{50, "action items across rcas, claims", migrateV50},
+	{50, "action items across rcas, claims", execAll(schemaV50)},
+	{51, "action items: one owner key, indexes per sort", migrateV51},
 }
 
 func execAll(stmts []string) func(ctx context.Context, tx *sql.Tx) error {
