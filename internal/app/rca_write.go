@@ -91,6 +91,10 @@ func (s *Service) ReplaceRCA(ctx context.Context, a policy.Actor, id string, in 
 		return domain.RCA{}, err
 	}
 	next.BumpChangedSections(&cur)
+	if err := s.checkOwners(ctx, &next); err != nil { // actions: owners are users
+		return domain.RCA{}, err
+	}
+	next.StampActionsDone(&cur, s.now())
 	next.UpdatedAt = s.now()
 	credit(&next, a)
 	if err := s.st.UpdateRCA(ctx, &next, a.UserID, "replaced"); err != nil {
@@ -195,6 +199,10 @@ func (s *Service) EditRCA(ctx context.Context, a policy.Actor, id, note string, 
 		if err := r.Validate(); err != nil {
 			return err
 		}
+		if err := s.checkOwners(ctx, &r); err != nil { // actions: owners are users
+			return err
+		}
+		r.StampActionsDone(&before, s.now())
 		credit(&r, a)
 		r.UpdatedAt = s.now()
 		return s.st.UpdateRCA(ctx, &r, a.UserID, note)

@@ -62,12 +62,13 @@ const DefaultLanguage = "en"
 // Areas lists the catalog areas and the languages each must be complete in
 // (nil: every language).
 var Areas = map[string][]string{
-	"common": nil,
-	"report": nil,
-	"errors": nil,
-	"status": nil,
-	"ui":     nil, // area "ui": every language (issue 12)
-	"facts":  nil, // metrics area: occurrence and header-fact wording
+	"common":  nil,
+	"report":  nil,
+	"errors":  nil,
+	"status":  nil,
+	"ui":      nil, // area "ui": every language (issue 12)
+	"facts":   nil, // metrics area: occurrence and header-fact wording
+	"actions": nil, // area actions (issue 14): action items, tracker hooks, reminders
 }
 
 // pluralForms are the CLDR plural categories a message object may use.

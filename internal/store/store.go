@@ -300,6 +300,8 @@ type Store interface {
 
 	// tmpl (issue 14): custom templates and contributing factors.
 	TemplateStore
+	// actions: action items across RCAs, claims (issue 14).
+	ActionItemStore
 }
 
 // ErrLeased: another worker holds the lease of a delivery, or it is no

@@ -328,6 +328,20 @@ func matrixRows(e *env, f matrixFixtures) []matrixRow {
 		{route: "POST /admin/users", path: "/admin/users", body: form("email", "page.person@example.com", "role", "viewer", "password", "glacier orbit lantern"), need: admin},
 		{route: "POST /admin/users/:id", path: "/admin/users/" + f.bystander.ID, body: form("name", "Bystander", "role", "viewer"), need: admin},
 		{route: "GET /admin/audit", path: "/admin/audit", need: admin},
+
+		// area actions (issue 14): action items across RCAs, tracker hooks.
+		{route: "GET /api/v1/action-items", path: "/api/v1/action-items?overdue=true", need: viewer},
+		{route: "GET /api/v1/action-owners", path: "/api/v1/action-owners", need: viewer},
+		{route: "POST /api/v1/rcas/:id/action-items/:aid/state", path: "/api/v1/rcas/" + rca + "/action-items/" + f.actionID + "/state", body: map[string]any{"state": "in_progress"}, need: author},
+		{route: "GET /api/v1/tracker-hooks", path: "/api/v1/tracker-hooks", need: admin},
+		{route: "POST /api/v1/tracker-hooks", path: "/api/v1/tracker-hooks", body: map[string]any{"name": "gh", "kind": "github", "secret": "0123456789abcdef"}, need: admin},
+		{route: "PUT /api/v1/tracker-hooks/:name", path: "/api/v1/tracker-hooks/gh", body: map[string]any{"kind": "github", "version": 1}, need: admin},
+		{route: "DELETE /api/v1/tracker-hooks/:name", path: "/api/v1/tracker-hooks/missing", need: admin},
+		// Trackers sign their deliveries; no session or token opens the hook
+		// (an unknown hook is 404 for every caller).
+		{route: "POST /api/v1/hooks/tracker/:target", path: "/api/v1/hooks/tracker/missing", body: map[string]any{"action": "closed"}, need: pub, except: everyone(exp404)},
+		{route: "GET /action-items", path: "/action-items?state=open", need: viewer},
+		{route: "POST /action-items/state", path: "/action-items/state", body: form("rca", rca, "item", f.actionID, "state", "in_progress"), need: author},
 	}
 }
 

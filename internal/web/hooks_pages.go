@@ -110,6 +110,7 @@ func (s *Server) registerPages(r *gin.Engine) {
 	s.handle(ui, "POST", "/admin/factors", policy.FactorManage, p.factorCreate)
 	s.handle(ui, "POST", "/admin/factors/:key", policy.FactorManage, p.factorSave)
 	s.handle(ui, "POST", "/rcas/:id/factors", policy.RCAEdit, p.rcaFactorsSave)
+	p.registerActionPages(ui) // area actions (issue 14)
 }
 
 func newPages(s *Server) (*pages, error) {

@@ -107,5 +107,6 @@ func (s *Server) routes() *gin.Engine {
 	s.registerPages(r)
 	s.registerOIDC(r)
 	s.registerTemplates(api) // tmpl area (issue 14): custom templates, factors
+	s.registerActions(api) // area actions (issue 14)
 	return r
 }

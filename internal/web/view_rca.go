@@ -70,6 +70,7 @@ type timelineRow struct {
 
 type actionFormValues struct {
 	Title, Owner, Due, State, TrackerURL, Visibility string
+	OwnerID                                          string // actions: a user chosen from the list
 }
 
 type actionRow struct {
@@ -229,7 +230,8 @@ func timelineRows(r domain.RCA, loc *uiLocale) []timelineRow {
 }
 
 func actionValues(a domain.ActionItem) actionFormValues {
-	v := actionFormValues{Title: a.Title, Owner: a.Owner, State: string(a.State), TrackerURL: a.TrackerURL, Visibility: string(a.Visibility)}
+	v := actionFormValues{Title: a.Title, Owner: a.Owner, State: string(a.State), TrackerURL: a.TrackerURL, Visibility: string(a.Visibility),
+		OwnerID: a.OwnerID}
 	if a.Due != nil {
 		v.Due = a.Due.String()
 	}

@@ -7,6 +7,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/store"
 )
 
 // The BSON shapes of Hindsight's records live here and nowhere else. Field
@@ -302,6 +303,12 @@ type actionItemDoc struct {
 	TrackerURL   string            `bson:"tracker_url"`
 	Visibility   string            `bson:"visibility"`
 	Translations map[string]string `bson:"translations"`
+	// actions area (issue 14): the owning user and when it became done;
+	// DueKey is derived (the due day as YYYY-MM-DD, "~" for none) for the
+	// action-item list's sort and is never read back.
+	OwnerID string     `bson:"owner_id"`
+	DoneAt  *time.Time `bson:"done_at,omitempty"`
+	DueKey  string     `bson:"due_key"`
 }
 
 type stateChangeDoc struct {
@@ -355,6 +362,7 @@ func toRCADoc(r *domain.RCA) rcaDoc {
 			d.ActionItems[i] = actionItemDoc{
 				ID: a.ID, Title: a.Title, Owner: a.Owner, Due: dateDoc(a.Due), State: string(a.State),
 				TrackerURL: a.TrackerURL, Visibility: string(a.Visibility), Translations: a.Translations,
+				OwnerID: a.OwnerID, DoneAt: msPtr(a.DoneAt), DueKey: store.DueKey(a.Due),
 			}
 		}
 	}
@@ -428,6 +436,7 @@ func (d rcaDoc) domain() domain.RCA {
 			r.ActionItems[i] = domain.ActionItem{
 				ID: a.ID, Title: a.Title, Owner: a.Owner, Due: docDate(a.Due), State: domain.ActionState(a.State),
 				TrackerURL: a.TrackerURL, Visibility: domain.Visibility(a.Visibility), Translations: a.Translations,
+				OwnerID: a.OwnerID, DoneAt: msPtr(a.DoneAt),
 			}
 		}
 	}

@@ -40,6 +40,9 @@ var migrations = []migration{
 			doc     TEXT NOT NULL
 		) STRICT`,
 	})},
+	// 50-59: area actions (issue 14).
+	{50, "action items across rcas, claims", execAll(schemaV50)},
+	{51, "action items: one owner key, indexes per sort", migrateV51},
 }
 
 func execAll(stmts []string) func(ctx context.Context, tx *sql.Tx) error {

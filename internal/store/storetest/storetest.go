@@ -81,6 +81,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Templates", testTemplates},
 		{"Factors", testFactors},
 		{"RCAFactors", testRCAFactors},
+		// actions (issue 14)
+		{"ActionItems", testActionItems},
+		{"Claims", testClaims},
 	}
 	for _, a := range areas {
 		t.Run(a.name, func(t *testing.T) { a.fn(t, open) })
