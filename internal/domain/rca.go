@@ -26,15 +26,16 @@ type RCA struct {
 	DurationOverride string   `json:"duration_override"` // an author's own wording, e.g. "~1 hour"
 	// FactOverrides holds an author's own wording of a header fact (key
 	// "date", "duration", "time_to_detect", …), also per language.
-	FactOverrides    map[string]FactOverride `json:"fact_overrides,omitempty"`
-	AffectedServices []string                `json:"affected_services"`
-	Severity         Severity                `json:"severity"`
-	Tags             []string                `json:"tags"`
-	Authors          []string                `json:"authors"`   // user ids
-	Reviewers        []string                `json:"reviewers"` // user ids
-	Sections         []Section               `json:"sections"`
-	Timeline         []TimelineEntry         `json:"timeline"`
-	ActionItems      []ActionItem            `json:"action_items"`
+	FactOverrides       map[string]FactOverride `json:"fact_overrides,omitempty"`
+	AffectedServices    []string                `json:"affected_services"`
+	Severity            Severity                `json:"severity"`
+	Tags                []string                `json:"tags"`
+	ContributingFactors []string                `json:"contributing_factors"`
+	Authors             []string                `json:"authors"`   // user ids
+	Reviewers           []string                `json:"reviewers"` // user ids
+	Sections            []Section               `json:"sections"`
+	Timeline            []TimelineEntry         `json:"timeline"`
+	ActionItems         []ActionItem            `json:"action_items"`
 	// Translations holds the translated title per BCP 47 tag.
 	Translations map[string]RCATranslation `json:"translations"`
 	// History records every state change, oldest first.
@@ -94,6 +95,7 @@ type ActionItem struct {
 	Due        *Date       `json:"due"` // a calendar day
 	State      ActionState `json:"state"`
 	TrackerURL string      `json:"tracker_url"`
+	DoneAt     *time.Time  `json:"done_at"`
 	Visibility Visibility  `json:"visibility"`
 	// Translations holds the translated title per BCP 47 tag.
 	Translations map[string]string `json:"translations"`

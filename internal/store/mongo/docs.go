@@ -197,31 +197,32 @@ func (d incidentDoc) domain() domain.Incident {
 // --- RCAs ---
 
 type rcaDoc struct {
-	ID               string                       `bson:"_id"`
-	Slug             string                       `bson:"slug"`
-	Title            string                       `bson:"title"`
-	Template         string                       `bson:"template"`
-	Language         string                       `bson:"language"`
-	State            string                       `bson:"state"`
-	Version          int64                        `bson:"version"`
-	IncidentIDs      []string                     `bson:"incident_ids"`
-	IncidentDate     *time.Time                   `bson:"incident_date"`
-	DurationOverride string                       `bson:"duration_override"`
-	FactOverrides    map[string]factOverrideDoc   `bson:"fact_overrides,omitempty"`
-	AffectedServices []string                     `bson:"affected_services"`
-	Severity         string                       `bson:"severity"`
-	Tags             []string                     `bson:"tags"`
-	Authors          []string                     `bson:"authors"`
-	Reviewers        []string                     `bson:"reviewers"`
-	Sections         []sectionDoc                 `bson:"sections"`
-	Timeline         []timelineEntryDoc           `bson:"timeline"`
-	ActionItems      []actionItemDoc              `bson:"action_items"`
-	Translations     map[string]rcaTranslationDoc `bson:"translations"`
-	History          []stateChangeDoc             `bson:"history"`
-	CreatedBy        string                       `bson:"created_by"`
-	CreatedAt        time.Time                    `bson:"created_at"`
-	UpdatedAt        time.Time                    `bson:"updated_at"`
-	PublishedAt      *time.Time                   `bson:"published_at"`
+	ID                  string                       `bson:"_id"`
+	Slug                string                       `bson:"slug"`
+	Title               string                       `bson:"title"`
+	Template            string                       `bson:"template"`
+	Language            string                       `bson:"language"`
+	State               string                       `bson:"state"`
+	Version             int64                        `bson:"version"`
+	IncidentIDs         []string                     `bson:"incident_ids"`
+	IncidentDate        *time.Time                   `bson:"incident_date"`
+	DurationOverride    string                       `bson:"duration_override"`
+	FactOverrides       map[string]factOverrideDoc   `bson:"fact_overrides,omitempty"`
+	AffectedServices    []string                     `bson:"affected_services"`
+	Severity            string                       `bson:"severity"`
+	Tags                []string                     `bson:"tags"`
+	ContributingFactors []string                     `bson:"contributing_factors"`
+	Authors             []string                     `bson:"authors"`
+	Reviewers           []string                     `bson:"reviewers"`
+	Sections            []sectionDoc                 `bson:"sections"`
+	Timeline            []timelineEntryDoc           `bson:"timeline"`
+	ActionItems         []actionItemDoc              `bson:"action_items"`
+	Translations        map[string]rcaTranslationDoc `bson:"translations"`
+	History             []stateChangeDoc             `bson:"history"`
+	CreatedBy           string                       `bson:"created_by"`
+	CreatedAt           time.Time                    `bson:"created_at"`
+	UpdatedAt           time.Time                    `bson:"updated_at"`
+	PublishedAt         *time.Time                   `bson:"published_at"`
 
 	// SortDate is derived, for RCAFilter.Since/Until: the incident date, or
 	// created_at when unset. It is never read back into the domain.
@@ -298,6 +299,7 @@ type actionItemDoc struct {
 	Due          *time.Time        `bson:"due"`
 	State        string            `bson:"state"`
 	TrackerURL   string            `bson:"tracker_url"`
+	DoneAt       *time.Time        `bson:"done_at"`
 	Visibility   string            `bson:"visibility"`
 	Translations map[string]string `bson:"translations"`
 }
@@ -354,8 +356,10 @@ func toRCADoc(r *domain.RCA) rcaDoc {
 				ID: a.ID, Title: a.Title, Owner: a.Owner, Due: dateDoc(a.Due), State: string(a.State),
 				TrackerURL: a.TrackerURL, Visibility: string(a.Visibility), Translations: a.Translations,
 			}
+			d.ActionItems[i].DoneAt = msPtr(a.DoneAt) // insights (and actions)
 		}
 	}
+	d.ContributingFactors = r.ContributingFactors // insights (and tmpl)
 	if r.FactOverrides != nil {
 		d.FactOverrides = make(map[string]factOverrideDoc, len(r.FactOverrides))
 		for k, v := range r.FactOverrides {
@@ -426,8 +430,10 @@ func (d rcaDoc) domain() domain.RCA {
 				ID: a.ID, Title: a.Title, Owner: a.Owner, Due: docDate(a.Due), State: domain.ActionState(a.State),
 				TrackerURL: a.TrackerURL, Visibility: domain.Visibility(a.Visibility), Translations: a.Translations,
 			}
+			r.ActionItems[i].DoneAt = a.DoneAt // insights (and actions)
 		}
 	}
+	r.ContributingFactors = d.ContributingFactors // insights (and tmpl)
 	if d.FactOverrides != nil {
 		r.FactOverrides = make(map[string]domain.FactOverride, len(d.FactOverrides))
 		for k, v := range d.FactOverrides {

@@ -27,6 +27,8 @@ var migrations = []migration{
 		`ALTER TABLE users ADD COLUMN oidc_key TEXT`,
 		`CREATE UNIQUE INDEX users_oidc_key ON users (oidc_key) WHERE oidc_key IS NOT NULL`,
 	})},
+	// 100-109: area insights (issue 14).
+	{100, "insights: per-RCA occurrence, factor and action-item rows", migrateV100},
 }
 
 func execAll(stmts []string) func(ctx context.Context, tx *sql.Tx) error {
