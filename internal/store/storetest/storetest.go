@@ -77,6 +77,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		// area edges (issue 10)
 		{"LastAdmin", testLastAdmin},
 		{"Identities", testIdentities},
+		// area insights (issue 14)
+		{"Insights", testInsights},
 	}
 	for _, a := range areas {
 		t.Run(a.name, func(t *testing.T) { a.fn(t, open) })
