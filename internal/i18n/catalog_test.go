@@ -82,12 +82,13 @@ func TestCatalogComplete(t *testing.T) {
 func TestKeysHaveAreaPrefix(t *testing.T) {
 	c := mustLoad(t)
 	prefixes := map[string][]string{
-		"common": {"enum.", "duration.", "format.", "zone.", "lang."},
-		"report": {"report."},
-		"errors": {"error."},
-		"ui":     {"ui."},
-		"status": {"status."},
-		"facts":  {"facts."},
+		"common":   {"enum.", "duration.", "format.", "zone.", "lang."},
+		"report":   {"report."},
+		"errors":   {"error."},
+		"ui":       {"ui."},
+		"status":   {"status."},
+		"facts":    {"facts."},
+		"insights": {"insights."}, // area insights
 	}
 	keyRe := regexp.MustCompile(`^[a-z0-9_]+(\.[A-Za-z0-9_]+)+$`)
 	for _, lang := range c.Languages() {

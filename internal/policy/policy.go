@@ -104,6 +104,11 @@ const (
 	UserManage       Action = "user.manage"
 	AuditRead        Action = "audit.read"
 	TargetManage     Action = "target.manage"
+
+	// InsightsRead: trends across RCAs (issue 14). They sum internal data
+	// (action items, factors, every RCA whatever its state), so they need
+	// the role that reads internal editions: authors and above.
+	InsightsRead Action = "insights.read"
 )
 
 // rule is what an action needs: a role (none for public actions) and
@@ -149,6 +154,8 @@ var rules = map[Action]rule{
 	UserManage:       {role: domain.RoleAdmin, write: true},
 	AuditRead:        {role: domain.RoleAdmin},
 	TargetManage:     {role: domain.RoleAdmin, write: true},
+
+	InsightsRead: {role: domain.RoleAuthor}, // area insights
 }
 
 // Actions lists every action, for tests that walk them all.

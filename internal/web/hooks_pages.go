@@ -96,6 +96,10 @@ func (s *Server) registerPages(r *gin.Engine) {
 	s.handle(ui, "POST", "/admin/users", policy.UserManage, p.userCreate)
 	s.handle(ui, "POST", "/admin/users/:id", policy.UserManage, p.userSave)
 	s.handle(ui, "GET", "/admin/audit", policy.AuditRead, p.auditList)
+
+	// Insights (area insights, issue 14): charts and their CSV.
+	s.handle(ui, "GET", "/insights", policy.InsightsRead, p.insights)
+	s.handle(ui, "GET", "/insights.csv", policy.InsightsRead, p.insightsCSV)
 }
 
 func newPages(s *Server) (*pages, error) {
