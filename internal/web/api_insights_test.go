@@ -35,10 +35,10 @@ func TestAPIInsightsFigures(t *testing.T) {
 		// one on 1 November in Berlin, 31 October in UTC), RCA B's
 		// timeline in September, RCA D's unresolved one in November;
 		// August and October are empty and still listed.
-		IncidentsByMonth: []app.MonthCount{{"2024-08", 0}, {"2024-09", 3}, {"2024-10", 0}, {"2024-11", 2}},
+		IncidentsByMonth: []app.MonthCount{mc("2024-08", 0), mc("2024-09", 3), mc("2024-10", 0), mc("2024-11", 2)},
 		// (30 + 60 + 120) / 3 = 70 in September; November: only the resolved one, 60.
-		MTTRByMonth: []app.MonthMTTR{{"2024-08", 0, 0}, {"2024-09", 70, 3}, {"2024-10", 0, 0}, {"2024-11", 60, 1}},
-		Factors: []app.FactorCount{{"capacity", 1}, {"config_change", 1}, {"deploy", 1}, {"monitoring_gap", 1}, {"third_party", 1}},
+		MTTRByMonth: []app.MonthMTTR{mm("2024-08", 0, 0), mm("2024-09", 70, 3), mm("2024-10", 0, 0), mm("2024-11", 60, 1)},
+		Factors: []app.FactorCount{fc("capacity", 1), fc("config_change", 1), fc("deploy", 1), fc("monitoring_gap", 1), fc("third_party", 1)},
 		ActionItems: app.ActionCounts{Open: 4, Overdue: 2, Done: 3, DoneOnTime: 2},
 	}
 	if !reflect.DeepEqual(got, want) {
@@ -48,9 +48,9 @@ func TestAPIInsightsFigures(t *testing.T) {
 	var api app.Insights
 	e.must(domain.RoleAuthor, "GET", "/api/v1/insights?from=2024-08-01&to=2024-11-30&service=api", nil, http.StatusOK, &api)
 	wantAPI := app.Insights{From: "2024-08-01", To: "2024-11-30", Service: "api", TimeZone: "Europe/Berlin",
-		IncidentsByMonth: []app.MonthCount{{"2024-08", 0}, {"2024-09", 2}, {"2024-10", 0}, {"2024-11", 2}},
-		MTTRByMonth:      []app.MonthMTTR{{"2024-08", 0, 0}, {"2024-09", 45, 2}, {"2024-10", 0, 0}, {"2024-11", 60, 1}},
-		Factors:          []app.FactorCount{{"config_change", 1}, {"deploy", 1}, {"third_party", 1}},
+		IncidentsByMonth: []app.MonthCount{mc("2024-08", 0), mc("2024-09", 2), mc("2024-10", 0), mc("2024-11", 2)},
+		MTTRByMonth:      []app.MonthMTTR{mm("2024-08", 0, 0), mm("2024-09", 45, 2), mm("2024-10", 0, 0), mm("2024-11", 60, 1)},
+		Factors:          []app.FactorCount{fc("config_change", 1), fc("deploy", 1), fc("third_party", 1)},
 		ActionItems:      app.ActionCounts{Open: 2, Overdue: 1, Done: 2, DoneOnTime: 1},
 	}
 	if !reflect.DeepEqual(api, wantAPI) {
@@ -184,3 +184,11 @@ func TestInsightsCSV(t *testing.T) {
 		t.Errorf("csvSafe: %q", got)
 	}
 }
+
+func mc(m string, n int) app.MonthCount { return app.MonthCount{Month: m, Count: n} }
+
+func mm(m string, minutes float64, resolved int) app.MonthMTTR {
+	return app.MonthMTTR{Month: m, Minutes: minutes, Resolved: resolved}
+}
+
+func fc(k string, n int) app.FactorCount { return app.FactorCount{Key: k, Count: n} }
