@@ -5,6 +5,7 @@ package storetest
 // RCA writes (single, bulk, import) and incident changes.
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -207,4 +208,54 @@ func recompute(t testing.TB, s store.Store, w domain.InsightWindow) domain.Insig
 		tally.Add(w, domain.InsightFactsOf(&r, linked))
 	}
 	return tally
+}
+
+// BenchInsights times Insights on a store seeded with `hindsight demo
+// --rcas N` (five years of RCAs): the last 12 months, the whole 60, and
+// both for one service, reporting ms/median and ms/p99 of a call.
+func BenchInsights(b *testing.B, s store.Store) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		b.Fatal(err)
+	}
+	today := domain.DateOf(time.Now().In(berlin))
+	window := func(months int, service string) domain.InsightWindow {
+		from := domain.NewDate(today.Year, today.Month, 1).AddMonths(1 - months)
+		bounds, _, err := domain.InsightMonths(from, today, berlin)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return domain.InsightWindow{Bounds: bounds, Service: service, Today: today, Loc: berlin}
+	}
+	for _, q := range []struct {
+		name string
+		w    domain.InsightWindow
+	}{
+		{"12-months", window(12, "")},
+		{"60-months", window(60, "")},
+		{"12-months-service", window(12, "Payments")},
+		{"60-months-service", window(60, "Payments")},
+	} {
+		b.Run(q.name, func(b *testing.B) {
+			var took []time.Duration
+			occurrences := 0
+			for b.Loop() {
+				start := time.Now()
+				t, err := s.Insights(b.Context(), q.w)
+				took = append(took, time.Since(start))
+				if err != nil {
+					b.Fatal(err)
+				}
+				occurrences = 0
+				for _, m := range t.Months {
+					occurrences += m.Count
+				}
+			}
+			slices.Sort(took)
+			ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+			b.ReportMetric(ms(took[len(took)/2]), "ms/median")
+			b.ReportMetric(ms(took[min(len(took)-1, len(took)*99/100)]), "ms/p99")
+			b.ReportMetric(float64(occurrences), "occurrences")
+		})
+	}
 }
