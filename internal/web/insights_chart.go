@@ -30,6 +30,7 @@ type chartText struct {
 	X, Y   float64
 	Text   string
 	Anchor string // start, middle, end
+	Minor  bool   // hidden on narrow screens, where every other label would collide
 }
 
 type chartGrid struct {
@@ -66,22 +67,25 @@ const (
 	chartH      = 240
 	chartLeft   = 48.0
 	chartRight  = 12.0
-	chartTop    = 12.0
+	chartTop    = 14.0
 	chartBottom = 44.0
 )
 
-// niceMax rounds m up to 1, 2, 2.5 or 5 times a power of ten (at least 1).
-func niceMax(m float64) float64 {
-	if m <= 1 {
-		return 1
+// gridTop is the top of a value axis with four steps: the smallest
+// 4×step at or above m with a round step (1, 2, 3, 4, 5, 6 or 8 times a
+// power of ten, at least 1), so every grid line is a whole number.
+func gridTop(m float64) float64 {
+	step := m / 4
+	if step <= 1 {
+		return 4
 	}
-	p := math.Pow(10, math.Floor(math.Log10(m)))
-	for _, f := range []float64{1, 2, 2.5, 5, 10} {
-		if m <= f*p {
-			return f * p
+	p := math.Pow(10, math.Floor(math.Log10(step)))
+	for _, f := range []float64{1, 2, 3, 4, 5, 6, 8, 10} {
+		if step <= f*p {
+			return 4 * f * p
 		}
 	}
-	return 10 * p
+	return 40 * p
 }
 
 // monthAxis places the month labels under n slots: every k-th month so
@@ -93,10 +97,11 @@ func monthAxis(l *i18n.Localizer, months []domain.Date, slot float64) []chartTex
 		if i%step != 0 {
 			continue
 		}
+		minor := (i/step)%2 == 1
 		x := chartLeft + slot*(float64(i)+0.5)
-		out = append(out, chartText{X: x, Y: chartH - chartBottom + 16, Text: l.MonthShort(m.Month), Anchor: "middle"})
+		out = append(out, chartText{X: x, Y: chartH - chartBottom + 18, Text: l.MonthShort(m.Month), Anchor: "middle", Minor: minor})
 		if i == 0 || m.Month <= time.Month(step) {
-			out = append(out, chartText{X: x, Y: chartH - chartBottom + 32, Text: strconv.Itoa(m.Year), Anchor: "middle"})
+			out = append(out, chartText{X: x, Y: chartH - chartBottom + 38, Text: strconv.Itoa(m.Year), Anchor: "middle", Minor: minor && i != 0})
 		}
 	}
 	return out
@@ -136,10 +141,7 @@ func buildInsightCharts(l *i18n.Localizer, res app.Insights, csv func(chart stri
 	for _, m := range res.IncidentsByMonth {
 		peak = max(peak, m.Count)
 	}
-	top := niceMax(float64(peak))
-	if top < 4 {
-		top = 4 // whole numbers on four grid lines
-	}
+	top := gridTop(float64(peak))
 	inc.Grid = valueGrid(top, integer)
 	total := 0
 	for i, m := range res.IncidentsByMonth {
@@ -161,7 +163,7 @@ func buildInsightCharts(l *i18n.Localizer, res app.Insights, csv func(chart stri
 	for _, m := range res.MTTRByMonth {
 		peakM = max(peakM, m.Minutes)
 	}
-	topM := niceMax(peakM)
+	topM := gridTop(peakM)
 	minutes := func(v float64) string { return l.Number(v, 0) }
 	mttr.Grid = valueGrid(topM, minutes)
 	var seg []string
@@ -189,8 +191,8 @@ func buildInsightCharts(l *i18n.Localizer, res app.Insights, csv func(chart stri
 	mttr.Labels = monthAxis(l, res.Months, slot)
 	mttr.Empty = len(mttr.Points) == 0
 	mttr.Desc = l.T("insights.desc.mttr", map[string]any{"Period": period, "Months": l.Number(float64(len(mttr.Points)), 0)})
-	// The y axis is in minutes; say so in the first tick.
-	mttr.Grid[len(mttr.Grid)-1].Text += " " + l.T("insights.minutes_unit")
+	// The y axis is in minutes; say so above it.
+	mttr.Labels = append(mttr.Labels, chartText{X: chartLeft + 4, Y: chartTop + 14, Text: l.T("insights.minutes_unit"), Anchor: "start"})
 
 	// Factors and action items: horizontal bars.
 	factorRows := make([]chartRow, 0, len(res.Factors))
@@ -221,25 +223,26 @@ func buildInsightCharts(l *i18n.Localizer, res app.Insights, csv func(chart stri
 	return charts
 }
 
-// hbars draws one horizontal bar per row, labels left of the bars.
+// hbars draws one horizontal bar per row, its label above it (so long
+// names in any language fit, on a phone too) and its value after it.
 func hbars(id, title string, rows []chartRow, values []int) insightsChart {
-	const rowH, labelW, valueW = 30.0, 210.0, 56.0
-	c := insightsChart{ID: id, Title: title, Width: chartW, Height: int(rowH*float64(max(len(rows), 1)) + 8), Rows: rows}
+	const rowH, valueW = 52.0, 64.0
+	c := insightsChart{ID: id, Title: title, Width: chartW, Height: int(rowH*float64(max(len(rows), 1)) + 4), Rows: rows}
 	peak := 0
 	for _, v := range values {
 		peak = max(peak, v)
 	}
-	span := chartW - labelW - valueW
+	span := chartW - valueW
 	for i, r := range rows {
-		y := 4 + rowH*float64(i)
+		y := rowH * float64(i)
 		w := 0.0
 		if peak > 0 {
 			w = span * float64(values[i]) / float64(peak)
 		}
-		c.Bars = append(c.Bars, chartBar{X: labelW, Y: y + 6, W: w, H: rowH - 12, Tip: r.Label + ": " + r.Value})
+		c.Bars = append(c.Bars, chartBar{X: 0, Y: y + 26, W: w, H: 18, Tip: r.Label + ": " + r.Value})
 		c.Labels = append(c.Labels,
-			chartText{X: labelW - 8, Y: y + rowH/2 + 5, Text: r.Label, Anchor: "end"},
-			chartText{X: labelW + w + 6, Y: y + rowH/2 + 5, Text: r.Value, Anchor: "start"})
+			chartText{X: 0, Y: y + 20, Text: r.Label, Anchor: "start"},
+			chartText{X: w + 6, Y: y + 41, Text: r.Value, Anchor: "start"})
 	}
 	c.Empty = peak == 0
 	return c

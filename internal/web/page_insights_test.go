@@ -102,10 +102,10 @@ func TestInsightsPageBadInput(t *testing.T) {
 	v.get("/insights", http.StatusForbidden)
 }
 
-func TestNiceMaxAndBuckets(t *testing.T) {
-	for in, want := range map[float64]float64{0: 1, 0.5: 1, 3: 5, 7: 10, 12: 20, 21: 25, 70: 100, 120: 200} {
-		if got := niceMax(in); got != want {
-			t.Errorf("niceMax(%v) = %v, want %v", in, got, want)
+func TestGridTop(t *testing.T) {
+	for in, want := range map[float64]float64{0: 4, 3: 4, 5: 8, 10: 12, 13: 16, 21: 24, 70: 80, 120: 120, 244: 320} {
+		if got := gridTop(in); got != want {
+			t.Errorf("gridTop(%v) = %v, want %v", in, got, want)
 		}
 	}
 }
