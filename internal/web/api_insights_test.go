@@ -38,7 +38,7 @@ func TestAPIInsightsFigures(t *testing.T) {
 		IncidentsByMonth: []app.MonthCount{mc("2024-08", 0), mc("2024-09", 3), mc("2024-10", 0), mc("2024-11", 2)},
 		// (30 + 60 + 120) / 3 = 70 in September; November: only the resolved one, 60.
 		MTTRByMonth: []app.MonthMTTR{mm("2024-08", 0, 0), mm("2024-09", 70, 3), mm("2024-10", 0, 0), mm("2024-11", 60, 1)},
-		Factors: []app.FactorCount{fc("capacity", 1), fc("config_change", 1), fc("deploy", 1), fc("monitoring_gap", 1), fc("third_party", 1)},
+		Factors:     []app.FactorCount{fc("capacity", 1), fc("config_change", 1), fc("deploy", 1), fc("monitoring_gap", 1), fc("third_party", 1)},
 		ActionItems: app.ActionCounts{Open: 4, Overdue: 2, Done: 3, DoneOnTime: 2},
 	}
 	if !reflect.DeepEqual(got, want) {
