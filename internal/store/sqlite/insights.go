@@ -40,10 +40,10 @@ var schemaV100 = []string{
 		service    TEXT NOT NULL,
 		at_ms      INTEGER NOT NULL,
 		state      TEXT NOT NULL,
-		due        TEXT,
+		due_end_ms INTEGER, -- the due day's end as midnight UTC after it: zone-free
 		done_at_ms INTEGER
 	)`,
-	`CREATE INDEX insight_items_window ON insight_items (service, at_ms, state, due, done_at_ms)`,
+	`CREATE INDEX insight_items_window ON insight_items (service, at_ms, state, due_end_ms, done_at_ms)`,
 	`CREATE INDEX insight_items_rca ON insight_items (rca_id)`,
 }
 
@@ -129,12 +129,12 @@ func writeInsights(ctx context.Context, tx *sql.Tx, r *domain.RCA, fresh bool) e
 		for _, it := range f.Items {
 			var due, done any
 			if it.Due != nil {
-				due = it.Due.String()
+				due = it.Due.AddDays(1).In(time.UTC).UnixMilli()
 			}
 			if it.DoneAt != nil {
 				done = it.DoneAt.UnixMilli()
 			}
-			if _, err := tx.ExecContext(ctx, "INSERT INTO insight_items (rca_id, service, at_ms, state, due, done_at_ms) VALUES (?, ?, ?, ?, ?, ?)",
+			if _, err := tx.ExecContext(ctx, "INSERT INTO insight_items (rca_id, service, at_ms, state, due_end_ms, done_at_ms) VALUES (?, ?, ?, ?, ?, ?)",
 				r.ID, svc, at, string(it.State), due, done); err != nil {
 				return err
 			}
@@ -198,47 +198,55 @@ func (s *Store) Insights(ctx context.Context, w domain.InsightWindow) (domain.In
 		if err := factors.Err(); err != nil {
 			return err
 		}
-		today := w.Today.String()
+		// Overdue: due < today, that is due's end (midnight UTC after it)
+		// at or before today's midnight UTC. Done on time: done before the
+		// end of the due day in the organisation's zone, which lies within
+		// 14 hours before and 12 hours after due_end_ms (UTC+14 to UTC-12):
+		// earlier is on time, later is late in any zone, and the few items
+		// done in between are decided in Go.
+		today := w.Today.In(time.UTC).UnixMilli()
 		if err := q.QueryRowContext(ctx, `SELECT
 				COALESCE(SUM(state IN ('open', 'in_progress')), 0),
-				COALESCE(SUM(state IN ('open', 'in_progress') AND due < ?), 0),
-				COALESCE(SUM(state = 'done'), 0)
-			FROM insight_items WHERE service = ? AND at_ms >= ? AND at_ms < ?`, today, w.Service, lo, hi).
-			Scan(&t.Actions.Open, &t.Actions.Overdue, &t.Actions.Done); err != nil {
+				COALESCE(SUM(state IN ('open', 'in_progress') AND due_end_ms <= ?), 0),
+				COALESCE(SUM(state = 'done'), 0),
+				COALESCE(SUM(state = 'done' AND done_at_ms < due_end_ms - ?), 0)
+			FROM insight_items WHERE service = ? AND at_ms >= ? AND at_ms < ?`, today, zoneAhead, w.Service, lo, hi).
+			Scan(&t.Actions.Open, &t.Actions.Overdue, &t.Actions.Done, &t.Actions.DoneOnTime); err != nil {
 			return err
 		}
-		return doneOnTime(ctx, q, w, lo, hi, &t.Actions)
+		return doneNearDeadline(ctx, q, w, lo, hi, &t.Actions)
 	})
 	return t, err
 }
 
-// doneOnTime counts the done items finished before the end of their due
-// day in the organisation's zone: the zone turns each due day into an
-// instant, so it first lists the due days that occur, then counts against
-// their deadlines in one query.
-func doneOnTime(ctx context.Context, q queryer, w domain.InsightWindow, lo, hi int64, a *domain.ActionTally) error {
-	const done = `FROM insight_items WHERE service = ? AND at_ms >= ? AND at_ms < ? AND state = 'done'
-		AND due IS NOT NULL AND done_at_ms IS NOT NULL`
-	days, err := queryAll(ctx, q, scanString, "SELECT DISTINCT due "+done, w.Service, lo, hi)
-	if err != nil || len(days) == 0 {
-		return err
-	}
-	deadlines := make(map[string]int64, len(days))
-	for _, d := range days {
-		day, err := domain.ParseDate(d)
-		if err != nil {
-			return err
-		}
-		deadlines[d] = day.AddDays(1).In(w.Loc).UnixMilli()
-	}
-	list, err := json.Marshal(deadlines)
+// The furthest any zone is ahead of and behind UTC, in milliseconds.
+const (
+	zoneAhead  = 14 * 3600 * 1000
+	zoneBehind = 12 * 3600 * 1000
+)
+
+// doneNearDeadline counts the done items finished close to the end of
+// their due day by the day's end in the organisation's zone.
+func doneNearDeadline(ctx context.Context, q queryer, w domain.InsightWindow, lo, hi int64, a *domain.ActionTally) error {
+	rows, err := q.QueryContext(ctx, `SELECT due_end_ms, done_at_ms FROM insight_items
+		WHERE service = ? AND at_ms >= ? AND at_ms < ? AND state = 'done'
+		AND done_at_ms >= due_end_ms - ? AND done_at_ms < due_end_ms + ?`, w.Service, lo, hi, zoneAhead, zoneBehind)
 	if err != nil {
 		return err
 	}
-	return q.QueryRowContext(ctx, `WITH d (due, deadline) AS (SELECT key, value FROM json_each(?))
-		SELECT COUNT(*) FROM insight_items i JOIN d ON d.due = i.due
-		WHERE i.service = ? AND i.at_ms >= ? AND i.at_ms < ? AND i.state = 'done' AND i.done_at_ms < d.deadline`,
-		string(list), w.Service, lo, hi).Scan(&a.DoneOnTime)
+	defer func() { _ = rows.Close() }()
+	for rows.Next() {
+		var dueEnd, done int64
+		if err := rows.Scan(&dueEnd, &done); err != nil {
+			return err
+		}
+		due := domain.DateOf(time.UnixMilli(dueEnd).UTC()).AddDays(-1)
+		at := time.UnixMilli(done)
+		if (domain.InsightItem{State: domain.ActionDone, Due: &due, DoneAt: &at}).DoneOnTime(w.Loc) {
+			a.DoneOnTime++
+		}
+	}
+	return rows.Err()
 }
 
 func msDuration(ms int64) time.Duration { return time.Duration(ms) * time.Millisecond }
