@@ -111,6 +111,10 @@ const (
 	TemplateManage Action = "template.manage"
 	FactorRead     Action = "factor.read"
 	FactorManage   Action = "factor.manage"
+	// InsightsRead: trends across RCAs (issue 14). They sum internal data
+	// (action items, factors, every RCA whatever its state), so they need
+	// the role that reads internal editions: authors and above.
+	InsightsRead Action = "insights.read"
 )
 
 // rule is what an action needs: a role (none for public actions) and
@@ -161,6 +165,7 @@ var rules = map[Action]rule{
 	TemplateManage: {role: domain.RoleAdmin, write: true},
 	FactorRead:     {role: domain.RoleViewer},
 	FactorManage:   {role: domain.RoleAdmin, write: true},
+	InsightsRead:   {role: domain.RoleAuthor}, // area insights
 }
 
 // Actions lists every action, for tests that walk them all.

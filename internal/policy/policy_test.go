@@ -27,6 +27,7 @@ var want = map[Action]struct {
 	UserManage: {domain.RoleAdmin, true}, AuditRead: {domain.RoleAdmin, false}, TargetManage: {domain.RoleAdmin, true},
 	// tmpl area (issue 14)
 	TemplateManage: {domain.RoleAdmin, true}, FactorRead: {domain.RoleViewer, false}, FactorManage: {domain.RoleAdmin, true},
+	InsightsRead: {domain.RoleAuthor, false}, // area insights
 }
 
 func TestEveryActionHasARule(t *testing.T) {
@@ -114,6 +115,10 @@ func TestCanOnAnRCA(t *testing.T) {
 		{"system approves", SystemActor(), RCAApprove, true},
 		{"viewer reads", Actor{UserID: "v", Role: domain.RoleViewer}, RCARead, true},
 		{"viewer exports internal", Actor{UserID: "v", Role: domain.RoleViewer}, RCAExportInternal, false},
+		// area insights: readers of internal data only
+		{"viewer reads insights", Actor{UserID: "v", Role: domain.RoleViewer}, InsightsRead, false},
+		{"author reads insights", Actor{UserID: "y", Role: domain.RoleAuthor}, InsightsRead, true},
+		{"author with read token reads insights", Actor{UserID: "y", Role: domain.RoleAuthor, Scope: domain.ScopeRead}, InsightsRead, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -302,6 +302,8 @@ type Store interface {
 	TemplateStore
 	// actions: action items across RCAs, claims (issue 14).
 	ActionItemStore
+	// insights (issue 14): sums across RCAs per month.
+	InsightStore
 }
 
 // ErrLeased: another worker holds the lease of a delivery, or it is no
@@ -516,3 +518,17 @@ type ScaleStore interface {
 }
 
 // ---- end scale ----
+
+// ---- insights (area "insights", issue 14) ----
+
+// InsightStore answers the insights of a window: what summing
+// domain.InsightTally.Add over domain.InsightFactsOf of every RCA (with its
+// linked incidents as stored now) gives. Backends keep what they need of
+// each RCA up to date on every RCA write (imports and bulk creates too) and
+// on every write of an incident an RCA links, so the answer never reads
+// whole RCAs.
+type InsightStore interface {
+	Insights(ctx context.Context, w domain.InsightWindow) (domain.InsightTally, error)
+}
+
+// ---- end insights ----

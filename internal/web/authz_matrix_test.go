@@ -260,6 +260,8 @@ func matrixRows(e *env, f matrixFixtures) []matrixRow {
 		{route: "POST /api/v1/users", path: "/api/v1/users", body: map[string]any{"email": "new.person@example.com", "role": "viewer", "password": "glacier orbit lantern"}, need: admin},
 		{route: "PUT /api/v1/users/:id", path: "/api/v1/users/" + f.bystander.ID, body: map[string]any{"name": "Bystander"}, need: admin},
 		{route: "GET /api/v1/audit", path: "/api/v1/audit", need: admin},
+		// Insights (area insights): readers of internal data.
+		{route: "GET /api/v1/insights", path: "/api/v1/insights", need: domain.RoleAuthor},
 
 		// API tokens: one's own; another user's only for admins (ids matter).
 		{route: "GET /api/v1/tokens", path: "/api/v1/tokens?user_id=" + e.users["author"].ID, need: viewer, except: onlyOwnerOrAdmin},
@@ -342,6 +344,9 @@ func matrixRows(e *env, f matrixFixtures) []matrixRow {
 		{route: "POST /api/v1/hooks/tracker/:target", path: "/api/v1/hooks/tracker/missing", body: map[string]any{"action": "closed"}, need: pub, except: everyone(exp404)},
 		{route: "GET /action-items", path: "/action-items?state=open", need: viewer},
 		{route: "POST /action-items/state", path: "/action-items/state", body: form("rca", rca, "item", f.actionID, "state", "in_progress"), need: author},
+		// Insights (area insights): readers of internal data.
+		{route: "GET /insights", path: "/insights", need: domain.RoleAuthor},
+		{route: "GET /insights.csv", path: "/insights.csv?chart=factors", need: domain.RoleAuthor},
 	}
 }
 

@@ -111,6 +111,9 @@ func (s *Server) registerPages(r *gin.Engine) {
 	s.handle(ui, "POST", "/admin/factors/:key", policy.FactorManage, p.factorSave)
 	s.handle(ui, "POST", "/rcas/:id/factors", policy.RCAEdit, p.rcaFactorsSave)
 	p.registerActionPages(ui) // area actions (issue 14)
+	// Insights (area insights, issue 14): charts and their CSV.
+	s.handle(ui, "GET", "/insights", policy.InsightsRead, p.insights)
+	s.handle(ui, "GET", "/insights.csv", policy.InsightsRead, p.insightsCSV)
 }
 
 func newPages(s *Server) (*pages, error) {

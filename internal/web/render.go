@@ -31,6 +31,7 @@ var pageNames = []string{
 	"incidents", "incident_view", "incident_form",
 	"components", "users", "settings", "audit",
 	"templates", "template_form", "factors", // tmpl area (issue 14)
+	"insights", // area insights (issue 14)
 }
 
 // renderer holds one parsed template set per page.

@@ -96,6 +96,10 @@ func (s *Server) routes() *gin.Engine {
 	s.handle(api, "PUT", "/users/:id", policy.UserManage, s.apiUserUpdate)
 	s.handle(api, "GET", "/audit", policy.AuditRead, s.apiAuditList)
 
+	// Insights (area insights, issue 14): trends across RCAs.
+	s.handle(api, "GET", "/insights", policy.InsightsRead, s.apiInsights)
+	s.document(insightsOps()...)
+
 	// API tokens: everyone manages their own; admins may revoke anyone's.
 	s.handle(api, "GET", "/tokens", policy.SelfRead, s.apiTokenList)
 	s.handle(api, "POST", "/tokens", policy.SelfWrite, s.apiTokenCreate)
@@ -107,6 +111,6 @@ func (s *Server) routes() *gin.Engine {
 	s.registerPages(r)
 	s.registerOIDC(r)
 	s.registerTemplates(api) // tmpl area (issue 14): custom templates, factors
-	s.registerActions(api) // area actions (issue 14)
+	s.registerActions(api)   // area actions (issue 14)
 	return r
 }

@@ -198,33 +198,32 @@ func (d incidentDoc) domain() domain.Incident {
 // --- RCAs ---
 
 type rcaDoc struct {
-	ID               string                       `bson:"_id"`
-	Slug             string                       `bson:"slug"`
-	Title            string                       `bson:"title"`
-	Template         string                       `bson:"template"`
-	Language         string                       `bson:"language"`
-	State            string                       `bson:"state"`
-	Version          int64                        `bson:"version"`
-	IncidentIDs      []string                     `bson:"incident_ids"`
-	IncidentDate     *time.Time                   `bson:"incident_date"`
-	DurationOverride string                       `bson:"duration_override"`
-	FactOverrides    map[string]factOverrideDoc   `bson:"fact_overrides,omitempty"`
-	AffectedServices []string                     `bson:"affected_services"`
-	Severity         string                       `bson:"severity"`
-	Tags             []string                     `bson:"tags"`
-	Authors          []string                     `bson:"authors"`
-	Reviewers        []string                     `bson:"reviewers"`
-	Sections         []sectionDoc                 `bson:"sections"`
-	Timeline         []timelineEntryDoc           `bson:"timeline"`
-	ActionItems      []actionItemDoc              `bson:"action_items"`
-	Translations     map[string]rcaTranslationDoc `bson:"translations"`
-	History          []stateChangeDoc             `bson:"history"`
-	CreatedBy        string                       `bson:"created_by"`
-	CreatedAt        time.Time                    `bson:"created_at"`
-	UpdatedAt        time.Time                    `bson:"updated_at"`
-	PublishedAt      *time.Time                   `bson:"published_at"`
-	// tmpl area (issue 14).
-	ContributingFactors []string `bson:"contributing_factors"`
+	ID                  string                       `bson:"_id"`
+	Slug                string                       `bson:"slug"`
+	Title               string                       `bson:"title"`
+	Template            string                       `bson:"template"`
+	Language            string                       `bson:"language"`
+	State               string                       `bson:"state"`
+	Version             int64                        `bson:"version"`
+	IncidentIDs         []string                     `bson:"incident_ids"`
+	IncidentDate        *time.Time                   `bson:"incident_date"`
+	DurationOverride    string                       `bson:"duration_override"`
+	FactOverrides       map[string]factOverrideDoc   `bson:"fact_overrides,omitempty"`
+	AffectedServices    []string                     `bson:"affected_services"`
+	Severity            string                       `bson:"severity"`
+	Tags                []string                     `bson:"tags"`
+	ContributingFactors []string                     `bson:"contributing_factors"`
+	Authors             []string                     `bson:"authors"`
+	Reviewers           []string                     `bson:"reviewers"`
+	Sections            []sectionDoc                 `bson:"sections"`
+	Timeline            []timelineEntryDoc           `bson:"timeline"`
+	ActionItems         []actionItemDoc              `bson:"action_items"`
+	Translations        map[string]rcaTranslationDoc `bson:"translations"`
+	History             []stateChangeDoc             `bson:"history"`
+	CreatedBy           string                       `bson:"created_by"`
+	CreatedAt           time.Time                    `bson:"created_at"`
+	UpdatedAt           time.Time                    `bson:"updated_at"`
+	PublishedAt         *time.Time                   `bson:"published_at"`
 
 	// SortDate is derived, for RCAFilter.Since/Until: the incident date, or
 	// created_at when unset. It is never read back into the domain.

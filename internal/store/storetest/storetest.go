@@ -84,6 +84,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		// actions (issue 14)
 		{"ActionItems", testActionItems},
 		{"Claims", testClaims},
+		// area insights (issue 14)
+		{"Insights", testInsights},
 	}
 	for _, a := range areas {
 		t.Run(a.name, func(t *testing.T) { a.fn(t, open) })
