@@ -27,6 +27,17 @@ var migrations = []migration{
 		`ALTER TABLE users ADD COLUMN oidc_key TEXT`,
 		`CREATE UNIQUE INDEX users_oidc_key ON users (oidc_key) WHERE oidc_key IS NOT NULL`,
 	})},
+	// subs: 60-69.
+	{60, "status-page subscribers", execAll([]string{
+		`CREATE TABLE subscribers (
+			id         TEXT PRIMARY KEY,
+			address    TEXT NOT NULL UNIQUE,
+			token      TEXT NOT NULL UNIQUE,
+			secret     TEXT NOT NULL DEFAULT '',
+			created_at TEXT NOT NULL,
+			doc        TEXT NOT NULL
+		) STRICT`,
+	})},
 }
 
 func execAll(stmts []string) func(ctx context.Context, tx *sql.Tx) error {

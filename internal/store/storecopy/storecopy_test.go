@@ -48,6 +48,9 @@ func seed(t *testing.T, s *sqlite.Store, rcas int) {
 	tg := domain.Target{Name: "hook", Kind: domain.TargetWebhook, URL: "https://hooks.example.com/x", Secret: "whsec_secret", Enabled: true}
 	must(t, s.CreateTarget(ctx, &tg))
 	must(t, s.PutSetting(ctx, "status.name", []byte(`"Acme status"`)))
+	// subs: a confirmed subscriber whose links must survive the copy.
+	must(t, s.CreateSubscriber(ctx, &domain.Subscriber{Kind: domain.SubscriberEmail, Email: "reader@example.com",
+		Language: "de", Components: []string{cp.ID}, Confirmed: true, Token: "tok-reader"}))
 	tpl, _ := domain.BuiltinTemplate(domain.TemplateStandard)
 	for i := range rcas {
 		in := domain.Incident{Title: fmt.Sprintf("Outage %d", i), Impact: domain.ImpactMajor, Status: domain.StatusResolved, StartedAt: clock.Add(-time.Hour)}
@@ -85,7 +88,7 @@ func TestCopyBothWays(t *testing.T) {
 	must(t, err)
 	t.Logf("sqlite → mongo:\n%s", rep)
 	for kind, want := range map[string]int{"users": 1, "tokens": 1, "components": 1, "incidents": 4, "rcas": 4, "comments": 4,
-		"deliveries": 4, "audit events": 4, "targets": 1, "settings": 1} {
+		"deliveries": 4, "audit events": 4, "targets": 1, "settings": 1, "subscribers": 1} {
 		if c := rep[kind]; c == nil || c.Source != want || c.Copied != want {
 			t.Errorf("%s: %+v, want %d copied", kind, c, want)
 		}
@@ -134,6 +137,10 @@ func TestCopyBothWays(t *testing.T) {
 	tg, _ := c.ListTargets(ctx)
 	if len(tg) != 1 || tg[0].Secret != "whsec_secret" {
 		t.Fatalf("targets after the round trip: %+v", tg)
+	}
+	sub, err := c.GetSubscriberByToken(ctx, "tok-reader") // subs
+	if err != nil || sub.Email != "reader@example.com" || sub.Language != "de" || !sub.Confirmed || len(sub.Components) != 1 {
+		t.Fatalf("subscriber after the round trip: %+v, %v", sub, err)
 	}
 	cs, _ := c.ListComponents(ctx)
 	if len(cs) != 1 || cs[0].Version != 2 || cs[0].Status != domain.ComponentOperational {

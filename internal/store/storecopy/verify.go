@@ -20,7 +20,7 @@ func Verify(ctx context.Context, src, dst store.Store, rep Report, sample int) e
 		sample = 25
 	}
 	var problems []string
-	for _, k := range []string{"users", "components", "incidents", "rcas", "targets"} {
+	for _, k := range []string{"users", "components", "incidents", "rcas", "targets", "subscribers"} {
 		s, err := count(ctx, src, k)
 		if err != nil {
 			return err
@@ -73,6 +73,9 @@ func count(ctx context.Context, st store.Store, kind string) (int, error) {
 		return n, err
 	case "targets":
 		l, err := st.ListTargets(ctx)
+		return len(l), err
+	case "subscribers": // subs
+		l, err := st.ListSubscribers(ctx)
 		return len(l), err
 	}
 	return 0, fmt.Errorf("storecopy: no count for %s", kind)
