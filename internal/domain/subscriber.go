@@ -35,6 +35,9 @@ type Subscriber struct {
 	URL string `json:"url,omitempty"`
 	// Secret signs webhook calls (whsec_…); never returned by the API.
 	Secret string `json:"-"`
+	// AllowPrivate lets an admin point a webhook subscriber at loopback or
+	// private addresses (as for publish targets).
+	AllowPrivate bool `json:"allow_private,omitempty"`
 	// Components limits notifications to RCAs of incidents that touched one
 	// of these component ids; empty: every RCA.
 	Components []string `json:"components"`

@@ -31,6 +31,7 @@ type subscriberDoc struct {
 	Email       string     `bson:"email"`
 	URL         string     `bson:"url"`
 	Secret      string     `bson:"secret"`
+	Private     bool       `bson:"allow_private"`
 	Components  []string   `bson:"components"`
 	Language    string     `bson:"language"`
 	Confirmed   bool       `bson:"confirmed"`
@@ -47,7 +48,7 @@ func toSubscriberDoc(s domain.Subscriber) subscriberDoc {
 		addr = s.URL
 	}
 	return subscriberDoc{
-		ID: s.ID, Kind: string(s.Kind), Address: addr, Email: s.Email, URL: s.URL, Secret: s.Secret,
+		ID: s.ID, Kind: string(s.Kind), Address: addr, Email: s.Email, URL: s.URL, Secret: s.Secret, Private: s.AllowPrivate,
 		Components: s.Components, Language: s.Language, Confirmed: s.Confirmed, Token: s.Token,
 		CreatedAt: ms(s.CreatedAt), ConfirmedAt: msPtr(s.ConfirmedAt), FailedAt: msPtr(s.FailedAt), LastError: s.LastError,
 	}
@@ -55,7 +56,7 @@ func toSubscriberDoc(s domain.Subscriber) subscriberDoc {
 
 func (d subscriberDoc) domain() domain.Subscriber {
 	return domain.Subscriber{
-		ID: d.ID, Kind: domain.SubscriberKind(d.Kind), Email: d.Email, URL: d.URL, Secret: d.Secret,
+		ID: d.ID, Kind: domain.SubscriberKind(d.Kind), Email: d.Email, URL: d.URL, Secret: d.Secret, AllowPrivate: d.Private,
 		Components: d.Components, Language: d.Language, Confirmed: d.Confirmed, Token: d.Token,
 		CreatedAt: d.CreatedAt.UTC(), ConfirmedAt: utcPtr(d.ConfirmedAt), FailedAt: utcPtr(d.FailedAt), LastError: d.LastError,
 	}
