@@ -104,6 +104,8 @@ const (
 	UserManage       Action = "user.manage"
 	AuditRead        Action = "audit.read"
 	TargetManage     Action = "target.manage"
+	// subs: see, export and remove status-page subscribers.
+	SubscriberManage Action = "subscriber.manage"
 )
 
 // rule is what an action needs: a role (none for public actions) and
@@ -149,6 +151,7 @@ var rules = map[Action]rule{
 	UserManage:       {role: domain.RoleAdmin, write: true},
 	AuditRead:        {role: domain.RoleAdmin},
 	TargetManage:     {role: domain.RoleAdmin, write: true},
+	SubscriberManage: {role: domain.RoleAdmin, write: true}, // subs
 }
 
 // Actions lists every action, for tests that walk them all.

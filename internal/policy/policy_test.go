@@ -25,6 +25,7 @@ var want = map[Action]struct {
 	RCAExport: {domain.RoleViewer, false}, RCAExportInternal: {domain.RoleAuthor, false}, RCADeliveries: {domain.RoleAuthor, false},
 	ImportIncidents: {domain.RoleAuthor, true}, ImportComponents: {domain.RoleAdmin, true}, ImportURL: {domain.RoleAdmin, true},
 	UserManage: {domain.RoleAdmin, true}, AuditRead: {domain.RoleAdmin, false}, TargetManage: {domain.RoleAdmin, true},
+	SubscriberManage: {domain.RoleAdmin, true}, // subs
 }
 
 func TestEveryActionHasARule(t *testing.T) {
