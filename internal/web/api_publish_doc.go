@@ -40,6 +40,9 @@ func statusOps() []apiOp {
 				Subscribers []subscriberRow `json:"subscribers"`
 				MailEnabled bool            `json:"mail_enabled"`
 			}{}},
+		{Method: http.MethodPost, Path: "/subscribers", Tag: "publishing", Role: domain.RoleAdmin,
+			Summary: "Add a webhook subscriber (signed like webhook targets; the secret is answered once)",
+			Request: subscriberInput{}, Response: subscriberCreated{}, Status: http.StatusCreated},
 		{Method: http.MethodDelete, Path: "/subscribers/{id}", Tag: "publishing", Role: domain.RoleAdmin, Summary: "Remove a subscriber for good", Status: http.StatusNoContent},
 	}
 }

@@ -30,6 +30,7 @@ import (
 	"github.com/hindsight-rca/hindsight/internal/mail"
 	"github.com/hindsight-rca/hindsight/internal/policy"
 	"github.com/hindsight-rca/hindsight/internal/statuspage"
+	"github.com/hindsight-rca/hindsight/internal/statuspage/netguard"
 	"github.com/hindsight-rca/hindsight/internal/statuspage/publish"
 	"github.com/hindsight-rca/hindsight/internal/store"
 )
@@ -164,6 +165,7 @@ func (s *Server) registerSubscribers(r *gin.Engine, api *gin.RouterGroup) {
 	s.handle(r, "POST", "/status/unsubscribe", policy.Public, s.statusUnsubscribe)
 
 	s.handle(api, "GET", "/subscribers", policy.SubscriberManage, s.apiSubscriberList)
+	s.handle(api, "POST", "/subscribers", policy.SubscriberManage, s.apiSubscriberCreate)
 	s.handle(api, "DELETE", "/subscribers/:id", policy.SubscriberManage, s.apiSubscriberDelete)
 }
 
@@ -542,4 +544,89 @@ func (s *Server) subscribeTokenFunc() func() string {
 		return nil
 	}
 	return s.subscribeToken
+}
+
+// subscriberInput is the body of POST /api/v1/subscribers: admins add
+// webhook subscribers (e-mail subscribers confirm through the status page).
+type subscriberInput struct {
+	Kind         string   `json:"kind"` // "webhook"
+	URL          string   `json:"url"`
+	Components   []string `json:"components"`
+	Language     string   `json:"language"`
+	AllowPrivate bool     `json:"allow_private"`
+}
+
+// subscriberCreated answers the new webhook subscriber with its signing
+// secret, shown this once.
+type subscriberCreated struct {
+	subscriberRow
+	Secret string `json:"secret"`
+}
+
+// apiSubscriberCreate adds a webhook subscriber: confirmed at once (an
+// admin added it), signed like publish targets, its URL under the same SSRF
+// rules (netguard; allow_private for loopback and private networks).
+func (s *Server) apiSubscriberCreate(c *gin.Context) {
+	var in subscriberInput
+	if !bindJSON(c, &in) {
+		return
+	}
+	ctx := c.Request.Context()
+	var ps []domain.Problem
+	add := func(field, code, detail string) {
+		ps = append(ps, domain.Problem{Field: field, Code: code, Detail: detail})
+	}
+	if in.Kind != string(domain.SubscriberWebhook) {
+		add("kind", domain.CodeUnknownEnum, "webhook (e-mail subscribers confirm their address on the status page)")
+	}
+	in.URL = strings.TrimSpace(in.URL)
+	switch {
+	case in.URL == "":
+		add("url", domain.CodeRequired, "")
+	case len(in.URL) > 2048:
+		add("url", domain.CodeTooLong, "")
+	default:
+		if err := netguard.CheckURL(in.URL, in.AllowPrivate); err != nil {
+			add("url", domain.CodeInvalid, strings.TrimPrefix(err.Error(), "netguard: "))
+		}
+	}
+	if in.Language == "" {
+		in.Language = s.status().site.DefaultLanguage()
+	} else if !s.status().cat.Supported(in.Language) {
+		add("language", domain.CodeUnknownEnum, strings.Join(s.status().site.Languages(), ", "))
+	}
+	if len(in.Components) > domain.MaxSubscriberComponents {
+		add("components", domain.CodeTooMany, "")
+	} else if len(in.Components) > 0 {
+		comps, err := s.store.ListComponents(ctx)
+		if err != nil {
+			s.apiError(c, err)
+			return
+		}
+		known := map[string]bool{}
+		for _, cp := range comps {
+			known[cp.ID] = true
+		}
+		for i, id := range in.Components {
+			if !known[id] {
+				add("components."+strconv.Itoa(i), domain.CodeInvalid, "not a component id")
+			}
+		}
+	}
+	if len(ps) > 0 {
+		s.apiError(c, &domain.ValidationError{Problems: ps})
+		return
+	}
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	now := s.now()
+	sub := domain.Subscriber{Kind: domain.SubscriberWebhook, URL: in.URL, Secret: "whsec_" + base64.StdEncoding.EncodeToString(key),
+		Components: in.Components, Language: in.Language, AllowPrivate: in.AllowPrivate, Confirmed: true, ConfirmedAt: &now,
+		Token: domain.NewSubscriberToken(), CreatedAt: now}
+	if err := s.store.CreateSubscriber(ctx, &sub); err != nil {
+		s.apiError(c, err)
+		return
+	}
+	s.audit(ctx, actorOf(c).UserID, "subscriber.create", "subscriber:"+sub.ID, map[string]string{"kind": "webhook"})
+	c.JSON(http.StatusCreated, subscriberCreated{subscriberRow: rowOf(sub), Secret: sub.Secret})
 }

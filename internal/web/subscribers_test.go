@@ -3,10 +3,12 @@ package web
 import (
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -484,4 +486,69 @@ func TestSubscribersAdmin(t *testing.T) {
 	if w := e.as(domain.RoleAuthor, "DELETE", "/api/v1/subscribers/"+id, nil); w.Code != 403 {
 		t.Errorf("author deletes: %d", w.Code)
 	}
+}
+
+// Webhook subscribers: added by an admin (the URL under the SSRF rules),
+// told of a published RCA of their component with a signed event in their
+// language, once.
+func TestSubscribersWebhook(t *testing.T) {
+	e := newSubsEnv(t)
+	inc, r := approvedRCA(t, e.env)
+	hook := newHookReceiver(t)
+
+	w := e.as(domain.RoleAdmin, "POST", "/api/v1/subscribers", map[string]any{"kind": "webhook", "url": hook.URL + "/in", "language": "de"})
+	if ae := decodeErr(t, w); w.Code != 422 || !hasProblemOn(ae, "url") {
+		t.Fatalf("a loopback URL without allow_private: %d %s", w.Code, w.Body.String())
+	}
+	w = e.as(domain.RoleAdmin, "POST", "/api/v1/subscribers", map[string]any{"kind": "email", "url": "x"})
+	if ae := decodeErr(t, w); w.Code != 422 || !hasProblemOn(ae, "kind") {
+		t.Fatalf("kind email through the API: %d %s", w.Code, w.Body.String())
+	}
+	if w := e.as(domain.RoleAuthor, "POST", "/api/v1/subscribers", map[string]any{"kind": "webhook", "url": "https://hooks.example.com/x"}); w.Code != 403 {
+		t.Fatalf("author adds a subscriber: %d", w.Code)
+	}
+	var created struct {
+		ID     string `json:"id"`
+		Secret string `json:"secret"`
+		State  string `json:"state"`
+	}
+	e.must(domain.RoleAdmin, "POST", "/api/v1/subscribers", map[string]any{"kind": "webhook", "url": hook.URL + "/in", "language": "de",
+		"allow_private": true, "components": []string{inc.Components[0].ComponentID}}, 201, &created)
+	if !strings.HasPrefix(created.Secret, "whsec_") || created.State != "confirmed" {
+		t.Fatalf("created: %+v", created)
+	}
+	var list struct {
+		Subscribers []map[string]any `json:"subscribers"`
+	}
+	e.must(domain.RoleAdmin, "GET", "/api/v1/subscribers", nil, 200, &list)
+	if strings.Contains(fmtJSON(list), created.Secret) {
+		t.Fatal("the list answers the webhook secret")
+	}
+
+	e.publish(r.ID, nil)
+	e.runDeliveries()
+	calls := hook.got()
+	if len(calls) != 1 {
+		t.Fatalf("webhook subscriber got %d calls, want 1", len(calls))
+	}
+	c := calls[0]
+	ts, _ := strconv.ParseInt(c.header.Get("Webhook-Timestamp"), 10, 64)
+	if !publish.Verify(created.Secret, c.header.Get("Webhook-Id"), ts, c.body, c.header.Get("Webhook-Signature")) {
+		t.Fatal("the subscriber's webhook is not signed with its secret")
+	}
+	var ev publish.WebhookEvent
+	if err := jsonUnmarshal(c.body, &ev); err != nil || ev.Type != publish.EventPublished || ev.Data.Report == nil || ev.Data.Report.Language != "de" {
+		t.Fatalf("event: %+v %v", ev, err)
+	}
+	assertNoLeak(t, "subscriber webhook", string(c.body))
+	e.publish(r.ID, nil)
+	e.runDeliveries()
+	if n := len(hook.got()); n != 1 {
+		t.Fatalf("a re-publish called the subscriber again (%d calls)", n)
+	}
+}
+
+func fmtJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }
