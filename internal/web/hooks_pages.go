@@ -96,6 +96,9 @@ func (s *Server) registerPages(r *gin.Engine) {
 	s.handle(ui, "POST", "/admin/users", policy.UserManage, p.userCreate)
 	s.handle(ui, "POST", "/admin/users/:id", policy.UserManage, p.userSave)
 	s.handle(ui, "GET", "/admin/audit", policy.AuditRead, p.auditList)
+	// subs: status-page subscribers.
+	s.handle(ui, "GET", "/admin/subscribers", policy.SubscriberManage, p.subscriberList)
+	s.handle(ui, "POST", "/admin/subscribers/:id/delete", policy.SubscriberManage, p.subscriberDelete)
 }
 
 func newPages(s *Server) (*pages, error) {
