@@ -90,6 +90,7 @@ func TestKeysHaveAreaPrefix(t *testing.T) {
 		"facts":    {"facts."},
 		"actions":  {"actions."},  // area actions (issue 14)
 		"insights": {"insights."}, // area insights
+		"subs":     {"subs."},
 	}
 	keyRe := regexp.MustCompile(`^[a-z0-9_]+(\.[A-Za-z0-9_]+)+$`)
 	for _, lang := range c.Languages() {

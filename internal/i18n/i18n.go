@@ -70,6 +70,7 @@ var Areas = map[string][]string{
 	"facts":    nil, // metrics area: occurrence and header-fact wording
 	"actions":  nil, // area actions (issue 14): action items, tracker hooks, reminders
 	"insights": nil, // area insights (issue 14): the insights page and its errors
+	"subs":     nil, // subs: status-page subscription, its pages and e-mail
 }
 
 // pluralForms are the CLDR plural categories a message object may use.

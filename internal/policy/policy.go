@@ -115,6 +115,8 @@ const (
 	// (action items, factors, every RCA whatever its state), so they need
 	// the role that reads internal editions: authors and above.
 	InsightsRead Action = "insights.read"
+	// subs: see, export and remove status-page subscribers.
+	SubscriberManage Action = "subscriber.manage"
 )
 
 // rule is what an action needs: a role (none for public actions) and
@@ -162,10 +164,11 @@ var rules = map[Action]rule{
 	TargetManage:     {role: domain.RoleAdmin, write: true},
 
 	// tmpl area (issue 14)
-	TemplateManage: {role: domain.RoleAdmin, write: true},
-	FactorRead:     {role: domain.RoleViewer},
-	FactorManage:   {role: domain.RoleAdmin, write: true},
-	InsightsRead:   {role: domain.RoleAuthor}, // area insights
+	TemplateManage:   {role: domain.RoleAdmin, write: true},
+	FactorRead:       {role: domain.RoleViewer},
+	FactorManage:     {role: domain.RoleAdmin, write: true},
+	InsightsRead:     {role: domain.RoleAuthor},             // area insights
+	SubscriberManage: {role: domain.RoleAdmin, write: true}, // subs
 }
 
 // Actions lists every action, for tests that walk them all.

@@ -27,7 +27,8 @@ var want = map[Action]struct {
 	UserManage: {domain.RoleAdmin, true}, AuditRead: {domain.RoleAdmin, false}, TargetManage: {domain.RoleAdmin, true},
 	// tmpl area (issue 14)
 	TemplateManage: {domain.RoleAdmin, true}, FactorRead: {domain.RoleViewer, false}, FactorManage: {domain.RoleAdmin, true},
-	InsightsRead: {domain.RoleAuthor, false}, // area insights
+	InsightsRead:     {domain.RoleAuthor, false}, // area insights
+	SubscriberManage: {domain.RoleAdmin, true},   // subs
 }
 
 func TestEveryActionHasARule(t *testing.T) {

@@ -304,6 +304,16 @@ type Store interface {
 	ActionItemStore
 	// insights (issue 14): sums across RCAs per month.
 	InsightStore
+	// subs: status-page subscribers. CreateSubscriber answers ErrDuplicate
+	// when the address (or webhook URL) or token is taken; the token and
+	// webhook secret are stored and returned, the JSON never carries them.
+	CreateSubscriber(ctx context.Context, s *domain.Subscriber) error
+	GetSubscriber(ctx context.Context, id string) (domain.Subscriber, error)
+	GetSubscriberByToken(ctx context.Context, token string) (domain.Subscriber, error)
+	GetSubscriberByAddress(ctx context.Context, emailOrURL string) (domain.Subscriber, error)
+	ListSubscribers(ctx context.Context) ([]domain.Subscriber, error) // oldest first
+	UpdateSubscriber(ctx context.Context, s *domain.Subscriber) error
+	DeleteSubscriber(ctx context.Context, id string) error // gone for good
 }
 
 // ErrLeased: another worker holds the lease of a delivery, or it is no

@@ -114,6 +114,9 @@ func (s *Server) registerPages(r *gin.Engine) {
 	// Insights (area insights, issue 14): charts and their CSV.
 	s.handle(ui, "GET", "/insights", policy.InsightsRead, p.insights)
 	s.handle(ui, "GET", "/insights.csv", policy.InsightsRead, p.insightsCSV)
+	// subs: status-page subscribers.
+	s.handle(ui, "GET", "/admin/subscribers", policy.SubscriberManage, p.subscriberList)
+	s.handle(ui, "POST", "/admin/subscribers/:id/delete", policy.SubscriberManage, p.subscriberDelete)
 }
 
 func newPages(s *Server) (*pages, error) {

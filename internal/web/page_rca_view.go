@@ -50,6 +50,9 @@ type rcaViewPage struct {
 	Timeline     []timelineRow
 	ActionRows   []actionRow
 	Checks       quality.Report
+	// subs: offer "notify subscribers again" when an RCA is re-published
+	// and e-mail is configured.
+	CanNotify bool
 }
 
 // rcaView shows an RCA as readers see it, with review, export and publish.
@@ -71,6 +74,7 @@ func (p *pages) renderView(c *gin.Context, status int, rc *rcaContext, problems 
 		CanEdit:    policy.Can(a, policy.RCAEdit, &r) == nil && r.Editable(),
 		CanComment: policy.Can(a, policy.RCAComment, &r) == nil,
 		CanPublish: policy.Can(a, policy.RCAPublish, &r) == nil && (r.State == domain.StateApproved || r.State == domain.StatePublished),
+		CanNotify:  p.s.mailOn() && r.State == domain.StatePublished,
 		Facts:      shownFacts(rc, loc),
 		Authors:    namesOf(r.Authors, rc.Names), Reviewers: namesOf(r.Reviewers, rc.Names),
 		Problems: problems, StateComment: comment, Languages: p.languages(),

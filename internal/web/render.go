@@ -31,7 +31,8 @@ var pageNames = []string{
 	"incidents", "incident_view", "incident_form",
 	"components", "users", "settings", "audit",
 	"templates", "template_form", "factors", // tmpl area (issue 14)
-	"insights", // area insights (issue 14)
+	"insights",    // area insights (issue 14)
+	"subscribers", // subs
 }
 
 // renderer holds one parsed template set per page.

@@ -76,6 +76,9 @@ type Server struct {
 	// bodyLimits overrides MaxBodyBytes per "METHOD /route/:pattern".
 	bodyLimits map[string]int64
 	setup      []error
+	// subs: public subscription state (form key, throttle).
+	subsOnce  sync.Once
+	subsState *subscriptions
 
 	// errorPage renders an HTML error page (403, 404, 500, ...). The page
 	// engineer sets it from registerPages; until then a plain text is sent.

@@ -45,6 +45,17 @@ var migrations = []migration{
 	{51, "action items: one owner key, indexes per sort", migrateV51},
 	// 100-109: area insights (issue 14).
 	{100, "insights: per-RCA occurrence, factor and action-item rows", migrateV100},
+	// subs: 60-69.
+	{60, "status-page subscribers", execAll([]string{
+		`CREATE TABLE subscribers (
+			id         TEXT PRIMARY KEY,
+			address    TEXT NOT NULL UNIQUE,
+			token      TEXT NOT NULL UNIQUE,
+			secret     TEXT NOT NULL DEFAULT '',
+			created_at TEXT NOT NULL,
+			doc        TEXT NOT NULL
+		) STRICT`,
+	})},
 }
 
 func execAll(stmts []string) func(ctx context.Context, tx *sql.Tx) error {

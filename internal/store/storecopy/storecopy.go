@@ -20,7 +20,7 @@ import (
 )
 
 // Kinds are the kinds of records copied, in the order they are copied.
-var Kinds = []string{"users", "tokens", "components", "incidents", "rcas", "revisions", "comments", "deliveries", "audit events", "targets", "templates", "factors", "settings"}
+var Kinds = []string{"users", "tokens", "components", "incidents", "rcas", "revisions", "comments", "deliveries", "audit events", "targets", "templates", "factors", "settings", "subscribers"}
 
 // markerKey is the setting a copy writes first in the target, and sets to
 // "done" at the end: a target holding an unfinished copy's marker may be
@@ -102,7 +102,7 @@ func Copy(ctx context.Context, src, dst store.Store, opt Options) (Report, error
 		return nil, err
 	}
 	c := &copier{src: src, dst: dst, srcImp: srcImp, dstImp: dstImp, opt: opt, rep: Report{}}
-	for _, step := range []func(context.Context) error{c.users, c.components, c.incidents, c.rcas, c.audit, c.targets, c.templates, c.factors, c.settings} {
+	for _, step := range []func(context.Context) error{c.users, c.components, c.incidents, c.rcas, c.audit, c.targets, c.templates, c.factors, c.settings, c.subscribers} {
 		if err := step(ctx); err != nil {
 			return c.rep, err
 		}
@@ -136,6 +136,9 @@ func isEmpty(ctx context.Context, dst store.Store, imp store.Importer) (bool, er
 		return false, err
 	}
 	if fs, err := dst.ListFactors(ctx); err != nil || len(fs) > 0 {
+		return false, err
+	}
+	if ss, err := dst.ListSubscribers(ctx); err != nil || len(ss) > 0 { // subs
 		return false, err
 	}
 	keys, err := imp.SettingKeys(ctx)
@@ -483,6 +486,22 @@ func (c *copier) settings(ctx context.Context) error {
 			return err
 		}
 		n.Copied++
+	}
+	return nil
+}
+
+// subscribers copies status-page subscribers with their link tokens, so
+// confirmation and unsubscribe links sent before the copy keep working (subs).
+func (c *copier) subscribers(ctx context.Context) error {
+	list, err := c.src.ListSubscribers(ctx)
+	if err != nil {
+		return err
+	}
+	c.rep.add("subscribers").Source = len(list)
+	for _, sub := range list {
+		if err := c.put("subscribers", func() error { return c.dst.CreateSubscriber(ctx, &sub) }); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -57,6 +57,9 @@ func seed(t *testing.T, s *sqlite.Store, rcas int) {
 	fc, _ := domain.BuiltinFactor(domain.FactorDeploy)
 	fc.Name = "Release"
 	must(t, s.CreateFactor(ctx, &fc))
+	// subs: a confirmed subscriber whose links must survive the copy.
+	must(t, s.CreateSubscriber(ctx, &domain.Subscriber{Kind: domain.SubscriberEmail, Email: "reader@example.com",
+		Language: "de", Components: []string{cp.ID}, Confirmed: true, Token: "tok-reader"}))
 	tpl, _ := domain.BuiltinTemplate(domain.TemplateStandard)
 	for i := range rcas {
 		in := domain.Incident{Title: fmt.Sprintf("Outage %d", i), Impact: domain.ImpactMajor, Status: domain.StatusResolved, StartedAt: clock.Add(-time.Hour)}
@@ -95,7 +98,7 @@ func TestCopyBothWays(t *testing.T) {
 	must(t, err)
 	t.Logf("sqlite → mongo:\n%s", rep)
 	for kind, want := range map[string]int{"users": 1, "tokens": 1, "components": 1, "incidents": 4, "rcas": 4, "comments": 4,
-		"deliveries": 4, "audit events": 4, "targets": 1, "settings": 1, "templates": 1, "factors": 1} {
+		"deliveries": 4, "audit events": 4, "targets": 1, "settings": 1, "templates": 1, "factors": 1, "subscribers": 1} {
 		if c := rep[kind]; c == nil || c.Source != want || c.Copied != want {
 			t.Errorf("%s: %+v, want %d copied", kind, c, want)
 		}
@@ -154,6 +157,10 @@ func TestCopyBothWays(t *testing.T) {
 	}
 	if rl, _, _ := c.ListRCAs(ctx, store.RCAFilter{}); len(rl) == 0 || len(rl[0].ContributingFactors) != 2 {
 		t.Fatalf("rca factors after the round trip: %+v", rl)
+	}
+	sub, err := c.GetSubscriberByToken(ctx, "tok-reader") // subs
+	if err != nil || sub.Email != "reader@example.com" || sub.Language != "de" || !sub.Confirmed || len(sub.Components) != 1 {
+		t.Fatalf("subscriber after the round trip: %+v, %v", sub, err)
 	}
 	cs, _ := c.ListComponents(ctx)
 	if len(cs) != 1 || cs[0].Version != 2 || cs[0].Status != domain.ComponentOperational {

@@ -86,6 +86,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Claims", testClaims},
 		// area insights (issue 14)
 		{"Insights", testInsights},
+		{"Subscribers", testSubscribers}, // subs
 	}
 	for _, a := range areas {
 		t.Run(a.name, func(t *testing.T) { a.fn(t, open) })
