@@ -203,6 +203,9 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 			}
 		}
 	}
+	if err := s.ensureAttachmentIndexes(ctx); err != nil { // images
+		return err
+	}
 	return s.ensureTextIndex(ctx) // scalesql
 }
 

@@ -27,6 +27,8 @@ var migrations = []migration{
 		`ALTER TABLE users ADD COLUMN oidc_key TEXT`,
 		`CREATE UNIQUE INDEX users_oidc_key ON users (oidc_key) WHERE oidc_key IS NOT NULL`,
 	})},
+	// 70-79: area images (issue 15).
+	{70, "image attachments", execAll(schemaV70)},
 }
 
 func execAll(stmts []string) func(ctx context.Context, tx *sql.Tx) error {

@@ -77,6 +77,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		// area edges (issue 10)
 		{"LastAdmin", testLastAdmin},
 		{"Identities", testIdentities},
+		// area images (issue 15)
+		{"Attachments", testAttachments},
 	}
 	for _, a := range areas {
 		t.Run(a.name, func(t *testing.T) { a.fn(t, open) })
