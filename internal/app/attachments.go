@@ -1,0 +1,137 @@
+package app
+
+// Images in RCAs (area images, issue 15): upload (checked by its bytes and
+// re-encoded without metadata), reading by the RCA's audience, and the
+// public reading of images in published external sections.
+
+import (
+	"context"
+	"errors"
+	"path"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/imaging"
+	"github.com/hindsight-rca/hindsight/internal/policy"
+	"github.com/hindsight-rca/hindsight/internal/store"
+)
+
+// ErrTooLarge: an upload past domain.MaxAttachmentBytes. Adapters answer 413.
+var ErrTooLarge = errors.New("app: image larger than 10 MiB")
+
+// Uploaded is a stored image and the Markdown that shows it.
+type Uploaded struct {
+	Attachment domain.Attachment
+	Markdown   string
+}
+
+// UploadAttachment stores an image into an RCA the actor may edit (a
+// locked RCA is domain.ErrLocked). The bytes decide the type: anything but
+// a PNG, JPEG or GIF is imaging.ErrUnsupported, a broken one
+// imaging.ErrInvalid; what is stored is the re-encoded image, without
+// EXIF, GPS or any other metadata.
+func (s *Service) UploadAttachment(ctx context.Context, a policy.Actor, rcaID, name string, data []byte) (Uploaded, error) {
+	r, err := s.editable(ctx, a, policy.RCAEdit, rcaID)
+	if err != nil {
+		return Uploaded{}, err
+	}
+	if len(data) > domain.MaxAttachmentBytes {
+		return Uploaded{}, ErrTooLarge
+	}
+	clean, err := imaging.Sanitize(data)
+	if err != nil {
+		return Uploaded{}, err
+	}
+	att := domain.Attachment{RCAID: r.ID, ContentType: clean.ContentType, Name: cleanName(name),
+		Width: clean.Width, Height: clean.Height, CreatedBy: a.UserID, CreatedAt: s.now()}
+	if err := s.st.PutAttachment(ctx, &att, clean.Data); err != nil {
+		return Uploaded{}, err
+	}
+	s.audit(ctx, a.UserID, "rca.attachment", "rca:"+r.ID, map[string]string{"attachment": att.ID, "type": att.ContentType})
+	return Uploaded{Attachment: att, Markdown: att.Markdown(altOf(att.Name))}, nil
+}
+
+// cleanName keeps the base of an uploaded file's name, printable, at most
+// 200 bytes.
+func cleanName(name string) string {
+	name = path.Base(strings.ReplaceAll(name, `\`, "/"))
+	name = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(name, ""))
+	for len(name) > 200 {
+		_, size := utf8.DecodeLastRuneInString(name)
+		name = name[:len(name)-size]
+	}
+	if name == "." || name == "/" {
+		return ""
+	}
+	return name
+}
+
+// altOf makes an image's alt text from its file name: "error-rate.png"
+// becomes "error-rate".
+func altOf(name string) string {
+	return strings.TrimSuffix(name, path.Ext(name))
+}
+
+// ReadAttachment answers an image of an RCA the actor may read. A reader of
+// the external edition gets only images its external sections show; any
+// other answers store.ErrNotFound, as does an image of another RCA.
+func (s *Service) ReadAttachment(ctx context.Context, a policy.Actor, rcaID, id string) (domain.Attachment, []byte, error) {
+	r, aud, err := s.readable(ctx, a, policy.RCARead, rcaID)
+	if err != nil {
+		return domain.Attachment{}, nil, err
+	}
+	return s.attachmentOf(ctx, &r, aud, id)
+}
+
+// PublicAttachment answers an image for anyone (the status page): only one
+// that a published RCA shows in an external section; anything else is
+// store.ErrNotFound, so an anonymous reader cannot tell it exists.
+func (s *Service) PublicAttachment(ctx context.Context, id string) (domain.Attachment, []byte, error) {
+	if !domain.ValidAttachmentID(id) {
+		return domain.Attachment{}, nil, store.ErrNotFound
+	}
+	att, data, err := s.st.GetAttachment(ctx, id)
+	if err != nil {
+		return domain.Attachment{}, nil, err
+	}
+	r, err := s.st.GetRCA(ctx, att.RCAID)
+	if err != nil {
+		return domain.Attachment{}, nil, err
+	}
+	if r.State != domain.StatePublished || !slices.Contains(domain.ExternalAttachmentRefs(&r), id) {
+		return domain.Attachment{}, nil, store.ErrNotFound
+	}
+	return att, data, nil
+}
+
+func (s *Service) attachmentOf(ctx context.Context, r *domain.RCA, aud domain.Audience, id string) (domain.Attachment, []byte, error) {
+	if !domain.ValidAttachmentID(id) {
+		return domain.Attachment{}, nil, store.ErrNotFound
+	}
+	att, data, err := s.st.GetAttachment(ctx, id)
+	if err != nil {
+		return domain.Attachment{}, nil, err
+	}
+	if att.RCAID != r.ID {
+		return domain.Attachment{}, nil, store.ErrNotFound
+	}
+	if aud != domain.AudienceInternal && !slices.Contains(domain.ExternalAttachmentRefs(r), id) {
+		return domain.Attachment{}, nil, store.ErrNotFound
+	}
+	return att, data, nil
+}
+
+// deleteAttachments drops a deleted RCA's images; a failure is logged (the
+// RCA is gone, the images are unreachable through it).
+func (s *Service) deleteAttachments(ctx context.Context, rcaID string) {
+	if err := s.st.DeleteAttachments(ctx, rcaID); err != nil {
+		s.cfg.Log.Warn("delete attachments of a deleted rca", "rca", rcaID, "err", err)
+	}
+}
