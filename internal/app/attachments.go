@@ -15,6 +15,7 @@ import (
 	"github.com/hindsight-rca/hindsight/internal/domain"
 	"github.com/hindsight-rca/hindsight/internal/imaging"
 	"github.com/hindsight-rca/hindsight/internal/policy"
+	"github.com/hindsight-rca/hindsight/internal/report"
 	"github.com/hindsight-rca/hindsight/internal/store"
 )
 
@@ -134,4 +135,52 @@ func (s *Service) deleteAttachments(ctx context.Context, rcaID string) {
 	if err := s.st.DeleteAttachments(ctx, rcaID); err != nil {
 		s.cfg.Log.Warn("delete attachments of a deleted rca", "rca", rcaID, "err", err)
 	}
+}
+
+// reportImages loads the attachments of RCA rcaID that a report refers to
+// (ids from Report.ImageIDs, already limited to its audience). A reference
+// to a missing image, or to another RCA's, is left out: it shows as text.
+func (s *Service) reportImages(ctx context.Context, rcaID string, ids []string) (map[string]report.Image, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	out := make(map[string]report.Image, len(ids))
+	for _, id := range ids {
+		att, data, err := s.st.GetAttachment(ctx, id)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && att.RCAID != rcaID) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[id] = report.Image{Attachment: att, Data: data}
+	}
+	return out, nil
+}
+
+// sortedImages lists images by file name, for a stable archive.
+func sortedImages(m map[string]report.Image) []report.Image {
+	out := make([]report.Image, 0, len(m))
+	for _, img := range m {
+		out = append(out, img)
+	}
+	slices.SortFunc(out, func(a, b report.Image) int { return strings.Compare(a.FileName(), b.FileName()) })
+	return out
+}
+
+// AttachmentByID answers an image by its id alone (pages and the status
+// page show it from /attachments/ID): anonymous readers get PublicAttachment,
+// signed-in ones what ReadAttachment gives them for the image's RCA.
+func (s *Service) AttachmentByID(ctx context.Context, a policy.Actor, id string) (domain.Attachment, []byte, error) {
+	if a.Anonymous() {
+		return s.PublicAttachment(ctx, id)
+	}
+	if !domain.ValidAttachmentID(id) {
+		return domain.Attachment{}, nil, store.ErrNotFound
+	}
+	att, _, err := s.st.GetAttachment(ctx, id)
+	if err != nil {
+		return domain.Attachment{}, nil, err
+	}
+	return s.ReadAttachment(ctx, a, att.RCAID, id)
 }

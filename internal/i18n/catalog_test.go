@@ -88,6 +88,7 @@ func TestKeysHaveAreaPrefix(t *testing.T) {
 		"ui":     {"ui."},
 		"status": {"status."},
 		"facts":  {"facts."},
+		"images": {"images."}, // images (issue 15)
 	}
 	keyRe := regexp.MustCompile(`^[a-z0-9_]+(\.[A-Za-z0-9_]+)+$`)
 	for _, lang := range c.Languages() {

@@ -68,6 +68,7 @@ var Areas = map[string][]string{
 	"status": nil,
 	"ui":     nil, // area "ui": every language (issue 12)
 	"facts":  nil, // metrics area: occurrence and header-fact wording
+	"images": nil, // images (issue 15): upload errors, editor hints
 }
 
 // pluralForms are the CLDR plural categories a message object may use.

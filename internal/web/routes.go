@@ -106,5 +106,6 @@ func (s *Server) routes() *gin.Engine {
 	s.registerStatus(r, api)
 	s.registerPages(r)
 	s.registerOIDC(r)
+	s.registerImages(r, api) // images (issue 15)
 	return r
 }
