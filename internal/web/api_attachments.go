@@ -8,9 +8,9 @@ import (
 	"archive/zip"
 	"bytes"
 	"errors"
+	"html/template"
 	"io"
 	"mime"
-	"html/template"
 	"net/http"
 	"strings"
 

@@ -70,3 +70,24 @@ func AnimatedGIF(frames int) []byte {
 	}
 	return buf.Bytes()
 }
+
+// NoisePNG is a w×h PNG of pseudo-random pixels: it does not compress, so
+// its size is about 4·w·h bytes.
+func NoisePNG(w, h int) []byte {
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	x := uint32(2463534242)
+	for i := range img.Pix {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		img.Pix[i] = byte(x)
+	}
+	for i := 3; i < len(img.Pix); i += 4 {
+		img.Pix[i] = 255
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		panic(err)
+	}
+	return buf.Bytes()
+}
