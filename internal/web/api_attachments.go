@@ -91,6 +91,16 @@ func (s *Server) readUpload(c *gin.Context) (string, []byte, error) {
 	if err != nil || mt != "multipart/form-data" {
 		return "", nil, s.imageProblem(c, http.StatusUnsupportedMediaType, codeUnsupportedMedia, "images.error.multipart", nil)
 	}
+	if c.Request.MultipartForm != nil { // already parsed (the CSRF check read a form field)
+		name, data, err := formUpload(c)
+		if errors.Is(err, http.ErrMissingFile) {
+			return "", nil, s.imageProblem(c, http.StatusBadRequest, codeBadRequest, "images.error.no_file", err)
+		}
+		if err != nil {
+			return "", nil, s.imageError(c, err)
+		}
+		return name, data, nil
+	}
 	mr, err := c.Request.MultipartReader()
 	if err != nil {
 		return "", nil, s.imageProblem(c, http.StatusBadRequest, codeBadRequest, "images.error.no_file", nil)
@@ -247,4 +257,22 @@ func (s *Server) apiRCAExportZip(c *gin.Context) {
 type zipFile struct {
 	name string
 	data []byte
+}
+
+// formUpload reads the file of a multipart form parsed already.
+func formUpload(c *gin.Context) (string, []byte, error) {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return "", nil, err
+	}
+	if fh.Size > domain.MaxAttachmentBytes {
+		return "", nil, app.ErrTooLarge
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return "", nil, err
+	}
+	defer func() { _ = f.Close() }()
+	data, err := io.ReadAll(io.LimitReader(f, domain.MaxAttachmentBytes+1))
+	return fh.Filename, data, err
 }
