@@ -8,6 +8,10 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -132,8 +136,13 @@ func TestAttachmentUpload(t *testing.T) {
 		}
 	})
 	list, _ := e.st.ListAttachments(context.Background(), r.ID)
-	if len(list) != 2 { // the JPEG and the 2 MiB PNG
+	if len(list) != 2 { // the JPEG and the 3 MB PNG: refused uploads stored nothing
 		t.Errorf("%d attachments stored, want 2", len(list))
+	}
+	// Deleting the RCA deletes its images.
+	e.must(domain.RoleAdmin, "DELETE", "/api/v1/rcas/"+r.ID, nil, http.StatusNoContent, nil)
+	if list, _ := e.st.ListAttachments(context.Background(), r.ID); len(list) != 0 {
+		t.Errorf("%d images left after the RCA was deleted", len(list))
 	}
 }
 
@@ -277,6 +286,55 @@ func TestImagesInExports(t *testing.T) {
 	if w := e.as(domain.RoleViewer, "GET", base+"/export.zip?format=pdf", nil); w.Code != 400 {
 		t.Errorf("zip of a PDF: %d", w.Code)
 	}
+
+	// PDF last: without pdfimages it is skipped loudly (CI=true fails).
+	tool, skip := pdfimagesTool(t)
+	if skip != "" {
+		t.Skip(skip)
+	}
+	count := func(role domain.Role, query string) int {
+		t.Helper()
+		w := e.as(role, "GET", base+"/export?format=pdf"+query, nil)
+		if w.Code != 200 {
+			t.Fatalf("pdf: %d", w.Code)
+		}
+		in := filepath.Join(t.TempDir(), "r.pdf")
+		if err := os.WriteFile(in, w.Body.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command(tool, "-list", in).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		objects := map[string]bool{} // an image drawn on several pages is one object
+		for _, line := range strings.Split(string(out), "\n") {
+			if f := strings.Fields(line); len(f) > 11 && f[2] == "image" {
+				objects[f[10]] = true
+			}
+		}
+		return len(objects)
+	}
+	if n := count(domain.RoleViewer, ""); n != 1 {
+		t.Errorf("external PDF: pdfimages lists %d image objects, want 1", n)
+	}
+	if n := count(domain.RoleAuthor, "&audience=internal"); n != 2 {
+		t.Errorf("internal PDF: pdfimages lists %d image objects, want 2", n)
+	}
+}
+
+// pdfimagesTool finds pdfimages; without it the PDF checks are skipped
+// loudly, and CI=true makes that a failure.
+func pdfimagesTool(t *testing.T) (exe, skip string) {
+	t.Helper()
+	exe, err := exec.LookPath("pdfimages")
+	if err != nil {
+		msg := "SKIPPING PDF image checks: pdfimages not found (install poppler-utils)"
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg + "; CI=true makes this a failure")
+		}
+		return "", msg
+	}
+	return exe, ""
 }
 
 func keys(m map[string][]byte) []string {
@@ -285,4 +343,45 @@ func keys(m map[string][]byte) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// TestImagesOnPages: the RCA view page and the editor's preview show an
+// image from /attachments/ID; a viewer's page leaves out the internal
+// section's image.
+func TestImagesOnPages(t *testing.T) {
+	e := newUIEnv(t)
+	ctx := context.Background()
+	r := e.rca("Checkout errors")
+	put := func(alt string) string {
+		a := domain.Attachment{RCAID: r.ID, ContentType: "image/png", Width: 2, Height: 2}
+		if err := e.st.PutAttachment(ctx, &a, imagingtest.PNG(2, 2)); err != nil {
+			t.Fatal(err)
+		}
+		return a.Markdown(alt)
+	}
+	extMD, inMD := put("graph"), put("dashboard")
+	r = e.getRCA(r.ID)
+	r.Sections[0].Body = "Public. " + extMD
+	last := &r.Sections[len(r.Sections)-1]
+	last.Visibility, last.Body = domain.Internal, "Private. "+inMD
+	if err := e.st.UpdateRCA(ctx, &r, e.users[domain.RoleAuthor].ID, "images"); err != nil {
+		t.Fatal(err)
+	}
+	extID, inID := strings.TrimSuffix(strings.TrimPrefix(extMD, "![graph](attachment:"), ")"), strings.TrimSuffix(strings.TrimPrefix(inMD, "![dashboard](attachment:"), ")")
+
+	page := e.as(domain.RoleViewer).get("/rcas/"+r.ID, http.StatusOK).body
+	mustContain(t, page, `<img class="md-image" src="/attachments/`+extID+`" alt="graph">`)
+	mustNotContain(t, page, inID)
+	page = e.as(domain.RoleAuthor).get("/rcas/"+r.ID, http.StatusOK).body
+	mustContain(t, page, `src="/attachments/`+inID+`"`)
+
+	author := e.as(domain.RoleAuthor)
+	prev := author.post("/preview", url.Values{"body": {"See " + extMD}}, http.StatusOK).body
+	mustContain(t, prev, `src="/attachments/`+extID+`"`)
+	img := author.get("/attachments/"+inID, http.StatusOK)
+	if img.header.Get("Content-Type") != "image/png" || img.header.Get("Cache-Control") != "private, max-age=3600" {
+		t.Errorf("image answer headers: %v", img.header)
+	}
+	e.as(domain.RoleViewer).get("/attachments/"+inID, http.StatusNotFound)
+	e.client().get("/attachments/"+extID, http.StatusNotFound) // anonymous: not published
 }
