@@ -148,3 +148,23 @@ func FuzzSanitize(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkSanitize(b *testing.B) {
+	for _, tc := range []struct {
+		name string
+		data []byte
+	}{
+		{"png-1600x500", imagingtest.PNG(1600, 500)},
+		{"jpeg-40x30-exif", imagingtest.JPEGWithGPS()},
+		{"gif-3-frames", imagingtest.AnimatedGIF(3)},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(tc.data)))
+			for b.Loop() {
+				if _, err := Sanitize(tc.data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
