@@ -19,8 +19,13 @@ import (
 	"github.com/hindsight-rca/hindsight/internal/store"
 )
 
-// ErrTooLarge: an upload past domain.MaxAttachmentBytes. Adapters answer 413.
-var ErrTooLarge = errors.New("app: image larger than 10 MiB")
+// Upload refusals. Adapters answer 413 and 422.
+var (
+	// ErrTooLarge: an upload past domain.MaxAttachmentBytes.
+	ErrTooLarge = errors.New("app: image larger than 10 MiB")
+	// ErrTooManyImages: the RCA holds domain.MaxAttachments images already.
+	ErrTooManyImages = errors.New("app: the rca holds the most images it may")
+)
 
 // Uploaded is a stored image and the Markdown that shows it.
 type Uploaded struct {
@@ -40,6 +45,13 @@ func (s *Service) UploadAttachment(ctx context.Context, a policy.Actor, rcaID, n
 	}
 	if len(data) > domain.MaxAttachmentBytes {
 		return Uploaded{}, ErrTooLarge
+	}
+	have, err := s.st.ListAttachments(ctx, r.ID)
+	if err != nil {
+		return Uploaded{}, err
+	}
+	if len(have) >= domain.MaxAttachments {
+		return Uploaded{}, ErrTooManyImages
 	}
 	clean, err := imaging.Sanitize(data)
 	if err != nil {

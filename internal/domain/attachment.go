@@ -12,8 +12,11 @@ import (
 	"time"
 )
 
-// MaxAttachmentBytes is the largest image an upload may carry.
-const MaxAttachmentBytes = 10 << 20
+// Limits of images: the largest upload, and how many images one RCA holds.
+const (
+	MaxAttachmentBytes = 10 << 20
+	MaxAttachments     = 200
+)
 
 // AttachmentScheme prefixes an attachment's id in a Markdown image
 // reference: ![alt](attachment:ID).

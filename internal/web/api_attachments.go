@@ -150,6 +150,8 @@ func (s *Server) imageError(c *gin.Context, err error) error {
 		return s.imageProblem(c, http.StatusUnprocessableEntity, codeInvalid, "images.error.invalid", err)
 	case errors.Is(err, imaging.ErrTooLarge):
 		return s.imageProblem(c, http.StatusRequestEntityTooLarge, codeTooLarge, "images.error.too_many_pixels", err)
+	case errors.Is(err, app.ErrTooManyImages):
+		return s.imageProblem(c, http.StatusUnprocessableEntity, codeInvalid, "images.error.too_many", err)
 	case errors.Is(err, app.ErrTooLarge):
 		return s.imageProblem(c, http.StatusRequestEntityTooLarge, codeTooLarge, "images.error.too_large", err)
 	}

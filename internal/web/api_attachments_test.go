@@ -95,6 +95,14 @@ func TestAttachmentUpload(t *testing.T) {
 			t.Fatalf("%d %s", w.Code, w.Body.String())
 		}
 	})
+	t.Run("declared length past the route's limit is 413 before reading", func(t *testing.T) {
+		body, ct := multipartBody(t, "file", "huge.png", make([]byte, 11<<20))
+		w := e.serve(req{method: "POST", path: "/api/v1/rcas/" + r.ID + "/attachments", token: e.tokens[domain.RoleAuthor], body: body,
+			header: map[string]string{"Content-Type": ct}})
+		if w.Code != http.StatusRequestEntityTooLarge {
+			t.Fatalf("%d %s", w.Code, w.Body.String())
+		}
+	})
 	t.Run("a 3 MB image passes the route's own limit", func(t *testing.T) {
 		// Noise does not compress: well over the global 1 MiB body limit.
 		img := imagingtest.NoisePNG(1000, 1000)
@@ -218,6 +226,12 @@ func TestImagesAudienceRule(t *testing.T) {
 	if got := get("", "/attachments/"+in.ID); got != 404 {
 		t.Errorf("anonymous, internal image of a published RCA: %d", got)
 	}
+	defer func() {
+		e.must(domain.RoleReviewer, "POST", "/api/v1/rcas/"+r.ID+"/unpublish", map[string]any{"comment": "numbers were wrong"}, 200, nil)
+		if got := get("", "/attachments/"+ext.ID); got != 404 {
+			t.Errorf("anonymous, after unpublishing: %d", got)
+		}
+	}()
 	page := e.public("/status/incidents/" + inc.ID)
 	if !strings.Contains(page, `src="/attachments/`+ext.ID+`"`) || strings.Contains(page, in.ID) {
 		t.Errorf("status page shows the external image %v, the internal one %v",
@@ -384,4 +398,23 @@ func TestImagesOnPages(t *testing.T) {
 	}
 	e.as(domain.RoleViewer).get("/attachments/"+inID, http.StatusNotFound)
 	e.client().get("/attachments/"+extID, http.StatusNotFound) // anonymous: not published
+}
+
+// TestAttachmentCountLimit: an RCA holds at most domain.MaxAttachments images.
+func TestAttachmentCountLimit(t *testing.T) {
+	e := newEnv(t)
+	r := e.rca("Many pictures", "standard")
+	ctx := context.Background()
+	for range domain.MaxAttachments {
+		if err := e.st.PutAttachment(ctx, &domain.Attachment{RCAID: r.ID, ContentType: "image/png"}, []byte("x")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w := e.uploadAs(domain.RoleAuthor, r.ID, "one-more.png", imagingtest.PNG(2, 2))
+	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(decodeErr(t, w).Error.Message, "200") {
+		t.Fatalf("%d %s", w.Code, w.Body.String())
+	}
+	if list, _ := e.st.ListAttachments(ctx, r.ID); len(list) != domain.MaxAttachments {
+		t.Fatalf("%d stored", len(list))
+	}
 }
