@@ -89,16 +89,19 @@ func (w *mdWalker) image(n *ast.Image) bool {
 	}
 	name := "attachment-" + id
 	if !d.added[name] {
-		data, typ := img.Data, "PNG"
+		// Stored images were re-encoded by Go's encoders: 8-bit,
+		// non-interlaced PNGs (alpha and palettes fpdf takes) and baseline
+		// JPEGs. A GIF goes in as its first frame: PDF has no animation.
+		data, typ := img.Data, "JPG"
 		switch img.ContentType {
-		case "image/jpeg":
-			typ = "JPG"
-		case "image/gif": // the first frame: PDF has no animation
+		case "image/png":
+			typ = "PNG"
+		case "image/gif":
 			still, err := imaging.StillPNG(img.Data)
 			if err != nil {
 				return false
 			}
-			data = still
+			data, typ = still, "PNG"
 		}
 		f.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: typ}, bytes.NewReader(data))
 		if f.Err() {

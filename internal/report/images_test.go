@@ -2,6 +2,9 @@ package report
 
 import (
 	"bytes"
+	"image"
+	"image/color"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,14 +22,28 @@ const (
 	extImageID = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1"
 	intImageID = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2"
 	gifImageID = "ccccccccccccccccccccccccccccccc3"
+	palImageID = "ddddddddddddddddddddddddddddddd4"
 )
+
+// palettedPNG is a PNG with a palette holding a transparent colour.
+func palettedPNG(t testing.TB) []byte {
+	t.Helper()
+	p := image.NewPaletted(image.Rect(0, 0, 24, 12), color.Palette{color.Transparent, color.NRGBA{200, 0, 0, 255}})
+	p.SetColorIndex(3, 3, 1)
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, p); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
 
 // imageRCA is the sample RCA with a wide PNG and an animated GIF in an
 // external section and a JPEG in an internal one.
 func imageRCA() domain.RCA {
 	r := sampleRCA()
 	rc := r.Section("root_cause")
-	rc.Body += "\n\n![Error rate during the outage](attachment:" + extImageID + ")\n\nThe pool filled up ![pool](attachment:" + gifImageID + ")"
+	rc.Body += "\n\n![Error rate during the outage](attachment:" + extImageID + ")\n\nThe pool filled up ![pool](attachment:" + gifImageID + ")" +
+		"\n\n![Sketch](attachment:" + palImageID + ")"
 	det := r.Section("detection")
 	det.Visibility = domain.Internal
 	det.Body += "\n\n![Internal dashboard](attachment:" + intImageID + ")"
@@ -47,6 +64,7 @@ func testImages(t testing.TB) map[string]Image {
 		extImageID: mk(extImageID, "rate.png", imagingtest.PNG(1600, 500)), // wider than the text
 		intImageID: mk(intImageID, "dash.jpg", imagingtest.JPEGWithGPS()),
 		gifImageID: mk(gifImageID, "pool.gif", imagingtest.AnimatedGIF(3)),
+		palImageID: mk(palImageID, "sketch.png", palettedPNG(t)),
 	}
 }
 
@@ -63,11 +81,11 @@ func load(rep Report, all map[string]Image) Report {
 
 func TestImageIDsFollowAudience(t *testing.T) {
 	ext := build(t, imageRCA(), Options{Audience: External})
-	if got := ext.ImageIDs(); strings.Join(got, ",") != extImageID+","+gifImageID {
+	if got := ext.ImageIDs(); strings.Join(got, ",") != extImageID+","+gifImageID+","+palImageID {
 		t.Fatalf("external report refers to %v", got)
 	}
 	in := build(t, imageRCA(), Options{Audience: Internal})
-	if got := in.ImageIDs(); len(got) != 3 {
+	if got := in.ImageIDs(); len(got) != 4 {
 		t.Fatalf("internal report refers to %v", got)
 	}
 }
@@ -79,8 +97,8 @@ func TestImagesInHTMLAndMarkdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	html := h.String()
-	if n := strings.Count(html, `<img class="md-image" src="data:image/`); n != 2 {
-		t.Errorf("HTML embeds %d images, want 2 (PNG and GIF)", n)
+	if n := strings.Count(html, `<img class="md-image" src="data:image/`); n != 3 {
+		t.Errorf("HTML embeds %d images, want 3 (two PNGs and a GIF)", n)
 	}
 	if !strings.Contains(html, `src="data:image/gif;base64,`) || !strings.Contains(html, `<span class="md-caption">Error rate during the outage</span>`) {
 		t.Error("HTML lacks the GIF or the caption")
@@ -118,8 +136,8 @@ func TestImagesInPDF(t *testing.T) {
 		sizes = append(sizes, r.w+"x"+r.h)
 	}
 	got := strings.Join(sizes, " ")
-	if !strings.Contains(got, "1600x500") || !strings.Contains(got, "16x16") || strings.Contains(got, "40x30") {
-		t.Fatalf("pdfimages lists %q, want the 1600x500 PNG and the 16x16 GIF frame, not the 40x30 JPEG", got)
+	if !strings.Contains(got, "1600x500") || !strings.Contains(got, "16x16") || !strings.Contains(got, "24x12") || strings.Contains(got, "40x30") {
+		t.Fatalf("pdfimages lists %q, want the 1600x500 PNG, the 16x16 GIF frame and the 24x12 paletted PNG, not the 40x30 JPEG", got)
 	}
 	for _, r := range rows {
 		if r.w == "1600" {
@@ -130,8 +148,8 @@ func TestImagesInPDF(t *testing.T) {
 		}
 	}
 	in := load(build(t, imageRCA(), Options{Audience: Internal}), testImages(t))
-	if rows := pdfImages(t, tool, renderPDF(t, in)); len(rows) != 3 {
-		t.Fatalf("internal PDF has %d images, want 3", len(rows))
+	if rows := pdfImages(t, tool, renderPDF(t, in)); len(rows) != 4 {
+		t.Fatalf("internal PDF has %d images, want 4", len(rows))
 	}
 }
 
