@@ -325,6 +325,7 @@ func (s *Service) DeleteRCA(ctx context.Context, a policy.Actor, id string) erro
 	if err := s.st.DeleteRCA(ctx, id); err != nil {
 		return err
 	}
+	s.deleteAttachments(ctx, id) // images
 	s.audit(ctx, a.UserID, "rca.delete", "rca:"+id, nil)
 	s.changed()
 	return nil

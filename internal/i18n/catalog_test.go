@@ -91,6 +91,7 @@ func TestKeysHaveAreaPrefix(t *testing.T) {
 		"actions":  {"actions."},  // area actions (issue 14)
 		"insights": {"insights."}, // area insights
 		"subs":     {"subs."},
+		"images":   {"images."}, // images (issue 15)
 	}
 	keyRe := regexp.MustCompile(`^[a-z0-9_]+(\.[A-Za-z0-9_]+)+$`)
 	for _, lang := range c.Languages() {

@@ -71,6 +71,7 @@ var Areas = map[string][]string{
 	"actions":  nil, // area actions (issue 14): action items, tracker hooks, reminders
 	"insights": nil, // area insights (issue 14): the insights page and its errors
 	"subs":     nil, // subs: status-page subscription, its pages and e-mail
+	"images":   nil, // images (issue 15): upload errors, editor hints
 }
 
 // pluralForms are the CLDR plural categories a message object may use.

@@ -385,7 +385,10 @@ func (w *mdWalker) inline(n ast.Node) {
 	case *ast.AutoLink:
 		w.linked(safeLink(autoLinkURL(n, w.src)), func() { w.text(string(n.Label(w.src)), size) })
 	case *ast.Image:
-		// As in the HTML export, an image is a link to it.
+		if w.image(n) { // images (issue 15): a loaded attachment is drawn
+			break
+		}
+		// Any other image is a link to it, as in the HTML export.
 		alt := strings.TrimSpace(markdown.PlainText(n, w.src))
 		if alt == "" {
 			alt = string(n.Destination)

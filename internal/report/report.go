@@ -91,6 +91,9 @@ type Report struct {
 	Labels       Labels
 	// Closing is the paragraph customers read last (apology, contact), plain text.
 	Closing string
+	// Images are the attachments the sections show, by id (images.go);
+	// the caller loads them after Build. Nil: references stay text.
+	Images map[string]Image
 
 	loc *time.Location
 	l   *i18n.Localizer

@@ -314,6 +314,8 @@ type Store interface {
 	ListSubscribers(ctx context.Context) ([]domain.Subscriber, error) // oldest first
 	UpdateSubscriber(ctx context.Context, s *domain.Subscriber) error
 	DeleteSubscriber(ctx context.Context, id string) error // gone for good
+	// images (issue 15): image attachments of RCAs.
+	AttachmentStore
 }
 
 // ErrLeased: another worker holds the lease of a delivery, or it is no
@@ -542,3 +544,24 @@ type InsightStore interface {
 }
 
 // ---- end insights ----
+// ---- images (area "images", issue 15): image attachments ----
+
+// AttachmentStore keeps the images uploaded into RCAs: a description and
+// the bytes (SQLite: a table; MongoDB: GridFS).
+//
+// PutAttachment stores a new attachment with its bytes; an empty ID gets
+// domain.NewID(), a zero CreatedAt the store's clock, and Size is set to
+// len(data). An id already stored is ErrDuplicate. The store does not check
+// that the RCA exists (the service does; `store copy` writes attachments
+// after their RCA). GetAttachment answers ErrNotFound for an unknown id.
+// ListAttachments describes an RCA's attachments, oldest first, without
+// their bytes. DeleteAttachments deletes every attachment of an RCA (none is
+// fine).
+type AttachmentStore interface {
+	PutAttachment(ctx context.Context, a *domain.Attachment, data []byte) error
+	GetAttachment(ctx context.Context, id string) (domain.Attachment, []byte, error)
+	ListAttachments(ctx context.Context, rcaID string) ([]domain.Attachment, error)
+	DeleteAttachments(ctx context.Context, rcaID string) error
+}
+
+// ---- end images ----

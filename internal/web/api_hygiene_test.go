@@ -161,6 +161,11 @@ func apiWrites(t *testing.T, e *env, ids map[string]string) []string {
 		if !strings.HasPrefix(rt.Path, "/api/v1/") || rt.Method == "GET" || rt.Method == "HEAD" || rt.Method == "OPTIONS" {
 			continue
 		}
+		if rawBodyRoutes[rt.Method+" "+rt.Path] {
+			// images: a multipart upload, not JSON; TestAttachmentUpload
+			// checks that JSON and other types are 415 there.
+			continue
+		}
 		if rt.Path == "/api/v1/import/statuspage" {
 			// It takes Statuspage's own documents, whose many members it
 			// does not use by design; content types are checked all the same.

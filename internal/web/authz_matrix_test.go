@@ -245,6 +245,11 @@ func matrixRows(e *env, f matrixFixtures) []matrixRow {
 		{route: "POST /api/v1/rcas/:id/incidents", path: "/api/v1/rcas/" + rca + "/incidents", body: map[string]any{"incident_id": inc}, need: author},
 		{route: "DELETE /api/v1/rcas/:id/incidents/:incident_id", path: "/api/v1/rcas/" + rca + "/incidents/" + f.doomedInc.ID, need: author},
 		{route: "GET /api/v1/rcas/:id/export", path: "/api/v1/rcas/" + rca + "/export?format=md", need: viewer},
+		// images (issue 15): upload, the image (404 for an unknown one), the Markdown zip.
+		{route: "POST /api/v1/rcas/:id/attachments", path: "/api/v1/rcas/" + rca + "/attachments", body: map[string]any{"file": "not multipart"}, need: author},
+		{route: "GET /api/v1/rcas/:id/attachments/:aid", path: "/api/v1/rcas/" + rca + "/attachments/" + domain.NewID(), need: viewer},
+		{route: "GET /api/v1/rcas/:id/export.zip", path: "/api/v1/rcas/" + rca + "/export.zip", need: viewer},
+		{route: "GET /attachments/:aid", path: "/attachments/" + domain.NewID(), need: pub},
 		{route: "POST /api/v1/rcas/:id/publish", path: "/api/v1/rcas/" + f.pubRCA.ID + "/publish", need: reviewer},
 		{route: "POST /api/v1/rcas/:id/unpublish", path: "/api/v1/rcas/" + f.pubRCA.ID + "/unpublish", body: map[string]any{"comment": "numbers were wrong"}, need: reviewer},
 		{route: "GET /api/v1/rcas/:id/deliveries", path: "/api/v1/rcas/" + f.pubRCA.ID + "/deliveries", need: author},

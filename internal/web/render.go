@@ -13,7 +13,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
-	"github.com/hindsight-rca/hindsight/internal/markdown"
 )
 
 // Page templates live in templates/pages, one file per page; every page is
@@ -50,7 +49,7 @@ var localeFuncNames = []string{"T", "N", "date", "day", "datetime", "dur", "enum
 func newRenderer(tfs fs.FS, assets *assetSet) (*renderer, error) {
 	funcs := template.FuncMap{
 		"asset":    assets.url,
-		"md":       markdown.ToHTML,
+		"md":       pageMarkdown, // markdown.ToHTML, with attachments shown (images)
 		"add":      func(a, b int) int { return a + b },
 		"contains": containsString,
 		"join":     strings.Join,

@@ -112,5 +112,6 @@ func (s *Server) routes() *gin.Engine {
 	s.registerOIDC(r)
 	s.registerTemplates(api) // tmpl area (issue 14): custom templates, factors
 	s.registerActions(api)   // area actions (issue 14)
+	s.registerImages(r, api) // images (issue 15)
 	return r
 }

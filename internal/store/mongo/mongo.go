@@ -215,6 +215,9 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 	if err := s.backfillDueKeys(ctx); err != nil { // actions (issue 14)
 		return err
 	}
+	if err := s.ensureAttachmentIndexes(ctx); err != nil { // images
+		return err
+	}
 	return s.ensureTextIndex(ctx) // scalesql
 }
 

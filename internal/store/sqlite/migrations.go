@@ -56,6 +56,8 @@ var migrations = []migration{
 			doc        TEXT NOT NULL
 		) STRICT`,
 	})},
+	// 70-79: area images (issue 15).
+	{70, "image attachments", execAll(schemaV70)},
 }
 
 func execAll(stmts []string) func(ctx context.Context, tx *sql.Tx) error {

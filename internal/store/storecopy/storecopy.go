@@ -2,7 +2,7 @@
 // another (`hindsight store copy`, scalemulti area): users with their
 // password hashes, tokens, components, incidents, RCAs with their exact
 // versions and revision history, comments, audit events, targets with
-// their secrets, deliveries and settings. Records keep their ids and
+// their secrets, deliveries, image attachments and settings. Records keep their ids and
 // times. Copying again after an interruption, or with Merge, adds what the
 // target lacks and leaves what it has.
 package storecopy
@@ -20,7 +20,7 @@ import (
 )
 
 // Kinds are the kinds of records copied, in the order they are copied.
-var Kinds = []string{"users", "tokens", "components", "incidents", "rcas", "revisions", "comments", "deliveries", "audit events", "targets", "templates", "factors", "settings", "subscribers"}
+var Kinds = []string{"users", "tokens", "components", "incidents", "rcas", "revisions", "comments", "deliveries", "attachments", "audit events", "targets", "templates", "factors", "settings", "subscribers"}
 
 // markerKey is the setting a copy writes first in the target, and sets to
 // "done" at the end: a target holding an unfinished copy's marker may be
@@ -312,7 +312,7 @@ func walkPages(page func(cursor string) (ids []string, total int, next string, e
 }
 
 func (c *copier) rcas(ctx context.Context) error {
-	for _, k := range []string{"rcas", "revisions", "comments", "deliveries"} {
+	for _, k := range []string{"rcas", "revisions", "comments", "deliveries", "attachments"} {
 		c.rep.add(k)
 	}
 	n := c.rep["rcas"]
@@ -377,7 +377,7 @@ func (c *copier) rca(ctx context.Context, id string) error {
 			return err
 		}
 	}
-	return nil
+	return c.attachments(ctx, id) // images
 }
 
 // putComment adds a comment the target lacks (AddComment cannot tell a

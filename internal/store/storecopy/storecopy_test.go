@@ -79,6 +79,8 @@ func seed(t *testing.T, s *sqlite.Store, rcas int) {
 		_, err := s.PublishRCA(ctx, &cur, u.ID, "state published", []domain.Delivery{{TargetID: tg.ID, Event: "rca.published"}})
 		must(t, err)
 		must(t, s.AddComment(ctx, &domain.Comment{RCAID: r.ID, AuthorID: u.ID, Body: "Numbers?"}))
+		must(t, s.PutAttachment(ctx, &domain.Attachment{RCAID: r.ID, ContentType: "image/png", Name: "graph.png", Width: 2, Height: 1, CreatedBy: u.ID},
+			[]byte(fmt.Sprintf("\x89PNG bytes of rca %d", i)))) // images
 		must(t, s.AppendAudit(ctx, &domain.AuditEvent{Actor: u.ID, Action: "rca.publish", Target: "rca:" + r.ID}))
 	}
 }
@@ -167,4 +169,42 @@ func TestCopyBothWays(t *testing.T) {
 		t.Fatalf("components after the round trip: %+v", cs)
 	}
 	var _ store.Importer = c
+}
+
+// TestCopyAttachments copies image attachments SQLite → MongoDB (GridFS)
+// with their ids, times and bytes, and a merge copies none twice (area
+// images, issue 15).
+func TestCopyAttachments(t *testing.T) {
+	ctx := context.Background()
+	a := openSQLite(t)
+	seed(t, a, 2)
+	b, err := mongo.Open(ctx, mongotest.Start(t))
+	must(t, err)
+	t.Cleanup(func() { _ = b.Close() })
+	rep, err := Copy(ctx, a, b, Options{})
+	must(t, err)
+	if c := rep["attachments"]; c == nil || c.Source != 2 || c.Copied != 2 {
+		t.Fatalf("attachments: %+v, want 2 copied", c)
+	}
+	must(t, Verify(ctx, a, b, rep, 0))
+	ids, _, err := a.ListRCAs(ctx, store.RCAFilter{})
+	must(t, err)
+	for _, r := range ids {
+		list, err := a.ListAttachments(ctx, r.ID)
+		must(t, err)
+		for _, at := range list {
+			want, wantData, err := a.GetAttachment(ctx, at.ID)
+			must(t, err)
+			got, gotData, err := b.GetAttachment(ctx, at.ID)
+			must(t, err)
+			if string(gotData) != string(wantData) || got.RCAID != want.RCAID || !got.CreatedAt.Equal(want.CreatedAt.Truncate(time.Millisecond)) {
+				t.Errorf("copied %+v (%q), want %+v (%q)", got, gotData, want, wantData)
+			}
+		}
+	}
+	rep, err = Copy(ctx, a, b, Options{Merge: true})
+	must(t, err)
+	if c := rep["attachments"]; c.Copied != 0 || c.Present != 2 {
+		t.Fatalf("merge: attachments %+v, want 2 already there", c)
+	}
 }

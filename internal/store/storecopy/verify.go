@@ -40,6 +40,7 @@ func Verify(ctx context.Context, src, dst store.Store, rep Report, sample int) e
 	rand.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
 	for _, id := range ids[:min(sample, len(ids))] {
 		problems = append(problems, sameRCA(ctx, src, dst, id)...)
+		problems = append(problems, sameAttachments(ctx, src, dst, id)...) // images
 	}
 	users, err := src.ListUsers(ctx)
 	if err != nil {

@@ -87,6 +87,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		// area insights (issue 14)
 		{"Insights", testInsights},
 		{"Subscribers", testSubscribers}, // subs
+		// area images (issue 15)
+		{"Attachments", testAttachments},
 	}
 	for _, a := range areas {
 		t.Run(a.name, func(t *testing.T) { a.fn(t, open) })
