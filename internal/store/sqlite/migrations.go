@@ -43,8 +43,6 @@ var migrations = []migration{
 	// 50-59: area actions (issue 14).
 	{50, "action items across rcas, claims", execAll(schemaV50)},
 	{51, "action items: one owner key, indexes per sort", migrateV51},
-	// 100-109: area insights (issue 14).
-	{100, "insights: per-RCA occurrence, factor and action-item rows", migrateV100},
 	// subs: 60-69.
 	{60, "status-page subscribers", execAll([]string{
 		`CREATE TABLE subscribers (
@@ -58,6 +56,8 @@ var migrations = []migration{
 	})},
 	// 70-79: area images (issue 15).
 	{70, "image attachments", execAll(schemaV70)},
+	// 100-109: area insights (issue 14).
+	{100, "insights: per-RCA occurrence, factor and action-item rows", migrateV100},
 }
 
 func execAll(stmts []string) func(ctx context.Context, tx *sql.Tx) error {
