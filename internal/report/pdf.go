@@ -261,54 +261,10 @@ func (d *pdfDoc) safe(s string, keepNewlines bool) string {
 	return pdfSafe(s, d.covs[d.family+"/"+d.style], keepNewlines)
 }
 
-// plain makes s safe for metadata and bookmarks (regular Sans coverage).
+// plain makes s safe for metadata and bookmarks: the reader's viewer
+// draws those, so any character fpdf can encode is kept.
 func (d *pdfDoc) plain(s string) string {
-	return pdfSafe(strings.Join(strings.Fields(s), " "), d.covs[fonts.Sans+"/"], false)
-}
-
-// fit shortens s with an ellipsis until it is at most w wide. It measures
-// rune by rune, so a long string costs linear time.
-func (d *pdfDoc) fit(s string, w float64) string {
-	if d.f.GetStringWidth(s) <= w {
-		return s
-	}
-	limit := w - d.f.GetStringWidth("…")
-	width := 0.0
-	for i, r := range s {
-		width += d.f.GetStringWidth(string(r))
-		if width > limit {
-			return strings.TrimSpace(s[:i]) + "…"
-		}
-	}
-	return s
-}
-
-// wrap splits text into lines at most w wide with the current font, keeping
-// empty lines. fpdf's MultiCell does this in quadratic time, which long
-// author text must not meet.
-func (d *pdfDoc) wrap(text string, w float64) []string {
-	var out []string
-	for _, para := range strings.Split(text, "\n") {
-		if strings.TrimSpace(para) == "" {
-			out = append(out, "")
-			continue
-		}
-		out = append(out, d.f.SplitText(para, w)...)
-	}
-	return out
-}
-
-// block writes already-safe text wrapped to the content width from the
-// current left margin, one line at a time, breaking pages as needed.
-func (d *pdfDoc) block(text string, lineH float64, fill bool) {
-	f := d.f
-	left, _, _, _ := f.GetMargins()
-	w := d.pw - marginR - left
-	for _, line := range d.wrap(text, w) {
-		d.needSpace(lineH)
-		f.SetX(left)
-		f.CellFormat(w, lineH, line, "", 2, "L", fill, 0, "")
-	}
+	return pdfSafeAlt(strings.Join(strings.Fields(s), " "), d.covs[fonts.Sans+"/"], false, func(rune) bool { return true })
 }
 
 func (d *pdfDoc) render() {

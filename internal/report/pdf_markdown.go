@@ -145,7 +145,6 @@ func (w *mdWalker) codeBlock(n ast.Node) {
 	text := strings.TrimRight(b.String(), "\n")
 	d.setFont(fonts.Mono, "", codeSize)
 	d.setColor(colInk)
-	text = d.safe(text, true)
 	left, _, _, _ := f.GetMargins()
 	d.needSpace(codeLine*2 + 3)
 	f.SetFillColor(colCodeBg.r, colCodeBg.g, colCodeBg.b)
@@ -154,7 +153,9 @@ func (w *mdWalker) codeBlock(n ast.Node) {
 	f.SetX(left)
 	f.Ln(0)
 	f.CellFormat(d.pw-marginR-left, 1.5, "", "", 2, "L", true, 0, "")
-	d.block(text, codeLine, true)
+	for _, line := range strings.Split(text, "\n") {
+		d.richBlock(line, codeLine, true)
+	}
 	f.CellFormat(d.pw-marginR-left, 1.5, "", "", 2, "L", true, 0, "")
 	f.SetCellMargin(old)
 	f.Ln(paraGap)

@@ -27,12 +27,12 @@ func (d *pdfDoc) header() {
 	if d.rep.Branding.OrgName != "" {
 		left = d.rep.Branding.OrgName + " · " + d.rep.Kind
 	}
-	left = d.safe(left, false)
-	lw := f.GetStringWidth(left) + 4
+	left = d.richSafe(left)
+	lw := d.richWidth(left) + 4
 	f.SetXY(marginL, 10)
-	f.CellFormat(lw, 5, left, "", 0, "L", false, 0, "")
-	title := d.fit(d.safe(d.rep.Title, false), d.cw-lw)
-	f.CellFormat(d.cw-lw, 5, title, "", 0, "R", false, 0, "")
+	d.richCell(lw, 5, left, 0, "L", false, "")
+	title := d.richFit(d.rep.Title, d.cw-lw)
+	d.richCell(d.cw-lw, 5, title, 0, "R", false, "")
 	f.SetDrawColor(colLine.r, colLine.g, colLine.b)
 	f.SetLineWidth(0.2)
 	f.Line(marginL, 16, d.pw-marginR, 16)
@@ -56,8 +56,8 @@ func (d *pdfDoc) footer() {
 	// The page count is filled in at the end, so "Page X of Y" goes left,
 	// where its final width does not matter.
 	page := strings.Replace(d.pageOfText, "\x00PAGE\x00", strconv.Itoa(f.PageNo()), 1)
-	f.CellFormat(d.cw/2, 5, d.safe(page, false), "", 0, "L", false, 0, "")
-	f.CellFormat(d.cw/2, 5, d.safe(d.rep.Labels.Generated, false), "", 0, "R", false, 0, "")
+	d.richCell(d.cw/2, 5, d.richSafe(page), 0, "L", false, "")
+	d.richCell(d.cw/2, 5, d.richFit(d.rep.Labels.Generated, d.cw/2), 0, "R", false, "")
 	d.setColor(colInk)
 }
 
@@ -86,12 +86,12 @@ func (d *pdfDoc) titleBlock() {
 		kind = rep.Branding.OrgName + " · " + kind
 	}
 	f.SetXY(x, y)
-	f.CellFormat(d.pw-marginR-x, 5, d.fit(d.safe(kind, false), d.pw-marginR-x), "", 1, "L", false, 0, "")
+	d.richCell(d.pw-marginR-x, 5, d.richFit(kind, d.pw-marginR-x), 1, "L", false, "")
 	f.SetY(max(f.GetY(), marginT+2, logoBottom))
 	f.SetX(marginL)
 	d.setFont(fonts.Sans, "B", 20)
 	d.setColor(colInk)
-	d.block(d.safe(rep.Title, false), 9, false)
+	d.richBlock(rep.Title, 9, false)
 	f.Bookmark(d.plain(rep.Title), 0, -1)
 	f.Ln(2)
 	if rep.Draft {
@@ -141,12 +141,11 @@ func (d *pdfDoc) notice(text string, bg, bar rgb) {
 	f := d.f
 	d.setFont(fonts.Sans, "", 9.5)
 	d.setColor(colInk)
-	text = d.safe(text, false)
 	f.SetFillColor(bg.r, bg.g, bg.b)
 	f.SetCellMargin(3)
 	y := f.GetY()
 	f.SetX(marginL)
-	d.block(text, 5, true)
+	d.richBlock(text, 5, true)
 	f.SetCellMargin(1)
 	f.SetFillColor(bar.r, bar.g, bar.b)
 	f.Rect(marginL, y, 1, f.GetY()-y, "F")
@@ -161,7 +160,7 @@ func (d *pdfDoc) facts() {
 	labelW := 0.0
 	d.setFont(fonts.Sans, "", 9.5)
 	for _, fact := range d.rep.Facts {
-		labelW = max(labelW, f.GetStringWidth(d.safe(fact.Label, false)))
+		labelW = max(labelW, d.richWidth(d.richSafe(fact.Label)))
 	}
 	labelW = min(labelW+6, 62)
 	valueW := d.cw - labelW
@@ -169,13 +168,13 @@ func (d *pdfDoc) facts() {
 		// Long labels ("Time to detect (median over 2 occurrences)") wrap
 		// rather than being cut.
 		d.setFont(fonts.Sans, "", 9.5)
-		label := f.SplitText(d.safe(fact.Label, false), labelW-1)
+		label := d.richLines(fact.Label, labelW-1)
 		d.setFont(fonts.Sans, "B", 9.5)
-		value := f.SplitText(d.safe(fact.Value, false), valueW)
+		value := d.richLines(fact.Value, valueW)
 		d.setFont(fonts.Sans, "", 9.5)
 		var lines []string
 		for _, l := range fact.Lines {
-			lines = append(lines, f.SplitText(d.safe("• "+l, false), valueW-2)...)
+			lines = append(lines, d.richLines("• "+l, valueW-2)...)
 		}
 		h := float64(max(len(label), len(value)+len(lines), 1)) * 5
 		if f.GetY()+h > d.ph-marginB {
@@ -186,18 +185,18 @@ func (d *pdfDoc) facts() {
 		d.setColor(colMuted)
 		for i, line := range label {
 			f.SetXY(marginL, y+float64(i)*5)
-			f.CellFormat(labelW, 5, line, "", 0, "L", false, 0, "")
+			d.richCell(labelW, 5, line, 0, "L", false, "")
 		}
 		d.setFont(fonts.Sans, "B", 9.5)
 		d.setColor(colInk)
 		for i, line := range value {
 			f.SetXY(marginL+labelW, y+float64(i)*5)
-			f.CellFormat(valueW, 5, line, "", 0, "L", false, 0, fact.URL)
+			d.richCell(valueW, 5, line, 0, "L", false, fact.URL)
 		}
 		d.setFont(fonts.Sans, "", 9.5)
 		for i, line := range lines {
 			f.SetXY(marginL+labelW+2, y+float64(len(value)+i)*5)
-			f.CellFormat(valueW-2, 5, line, "", 0, "L", false, 0, "")
+			d.richCell(valueW-2, 5, line, 0, "L", false, "")
 		}
 		f.SetXY(marginL, y+h)
 	}
@@ -213,5 +212,5 @@ func (d *pdfDoc) closing() {
 	d.setColor(colInk)
 	d.needSpace(10)
 	d.f.SetX(marginL)
-	d.block(d.safe(oneParagraph(d.rep.Closing), false), 5, false)
+	d.richBlock(oneParagraph(d.rep.Closing), 5, false)
 }

@@ -17,7 +17,7 @@ const tableLead = 4*tableLine + 6*tablePad + 8
 // or a table's header and two rows), so a heading never ends a page.
 func (d *pdfDoc) sectionLead(s Section) float64 {
 	d.setFont(fonts.Sans, "B", headingSize)
-	lines := len(d.f.SplitText(d.safe(s.Title, false), d.cw-20))
+	lines := len(d.richLines(s.Title, d.cw-20))
 	h := float64(max(lines, 1))*7 + 10.5
 	if s.UntranslatedNote != "" {
 		h += 6
@@ -44,19 +44,18 @@ func (d *pdfDoc) section(s Section) {
 	f.Bookmark(d.plain(s.Title), 0, -1)
 	d.setFont(fonts.Sans, "B", headingSize)
 	d.setColor(colInk)
-	title := d.safe(s.Title, false)
 	tagW := 0.0
 	tag := ""
 	if s.Internal {
 		d.setFont(fonts.Sans, "B", 7.5)
-		tag = d.safe(strings.ToUpper(d.rep.Labels.InternalMarker), false)
-		tagW = f.GetStringWidth(tag) + 4
+		tag = d.richSafe(strings.ToUpper(d.rep.Labels.InternalMarker))
+		tagW = d.richWidth(tag) + 4
 		d.setFont(fonts.Sans, "B", headingSize)
 	}
-	lines := f.SplitText(title, d.cw-tagW-3)
+	lines := d.richLines(s.Title, d.cw-tagW-3)
 	for i, line := range lines {
 		f.SetX(marginL)
-		f.CellFormat(f.GetStringWidth(line)+2, 7, line, "", 0, "L", false, 0, "")
+		d.richCell(d.richWidth(line)+2, 7, line, 0, "L", false, "")
 		if i < len(lines)-1 {
 			f.Ln(7)
 		}
@@ -66,7 +65,8 @@ func (d *pdfDoc) section(s Section) {
 		d.setColor(colImpact)
 		f.SetDrawColor(colImpact.r, colImpact.g, colImpact.b)
 		f.SetX(f.GetX() + 2)
-		f.CellFormat(tagW, 4.6, tag, "1", 0, "C", false, 0, "")
+		f.Rect(f.GetX(), f.GetY(), tagW, 4.6, "D")
+		d.richCell(tagW, 4.6, tag, 0, "C", false, "")
 		d.setColor(colInk)
 	}
 	f.Ln(7.5)
@@ -78,7 +78,7 @@ func (d *pdfDoc) section(s Section) {
 		d.setFont(fonts.Sans, "", 8.5) // not italic: a face of its own costs ~3 ms and 4 MB per document
 		d.setColor(colMuted)
 		f.SetX(marginL)
-		d.block(d.safe(s.UntranslatedNote, false), 4.4, false)
+		d.richBlock(s.UntranslatedNote, 4.4, false)
 		d.setColor(colInk)
 		f.Ln(1.5)
 	}
@@ -103,7 +103,7 @@ func (d *pdfDoc) subheading(text string) {
 	d.setFont(fonts.Sans, "B", 11)
 	d.setColor(colInk)
 	f.SetX(marginL)
-	d.block(d.safe(text, false), 6, false)
+	d.richBlock(text, 6, false)
 	f.Ln(1)
 }
 
