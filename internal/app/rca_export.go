@@ -80,8 +80,18 @@ func (s *Service) ExportLoaded(ctx context.Context, a policy.Actor, r domain.RCA
 	if in.Branding != nil {
 		br = *in.Branding
 	}
+	// report2 area: header defaults, the template's over the organisation's.
+	org, err := s.orgHeader(ctx)
+	if err != nil {
+		return Exported{}, err
+	}
+	tplHeader, err := s.templateHeader(ctx, r.Template)
+	if err != nil {
+		return Exported{}, err
+	}
 	rep, err := report.Build(r, loaded.Incidents, loaded.Components, loaded.Authors, s.cfg.Catalog, report.Options{
 		Lang: in.Lang, TimeZone: in.TimeZone, Audience: in.Audience, Paper: in.Paper, Header: in.Header, Now: s.now(), Branding: br,
+		OrgHeader: org.HeaderDefaults, TemplateHeader: tplHeader,
 	})
 	if err != nil {
 		return Exported{}, err

@@ -85,7 +85,7 @@ func Build(r domain.RCA, incidents []domain.Incident, components []domain.Compon
 	} else {
 		rep.IncidentDate = rep.Metrics.Start
 	}
-	header := headerFor(r, opt.Header, audience)
+	header := headerFor(r, opt, audience)
 	rep.Closing = strings.TrimSpace(header.Closing)
 
 	rep.Labels = Labels{

@@ -46,6 +46,12 @@ type Options struct {
 	// Header: which facts show and the partner header's extras (metrics
 	// area); zero values take the template's defaults.
 	Header Header
+	// TemplateHeader is the RCA's template's header defaults; nil: the
+	// built-in template's of that key. OrgHeader is the organisation's
+	// defaults (the settings). An export's own options win over the
+	// template's, and the template's over the organisation's.
+	TemplateHeader *domain.HeaderDefaults
+	OrgHeader      domain.HeaderDefaults
 }
 
 // Report is an RCA resolved for one language, time zone and audience, with

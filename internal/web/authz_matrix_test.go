@@ -260,6 +260,9 @@ func matrixRows(e *env, f matrixFixtures) []matrixRow {
 		{route: "POST /api/v1/users", path: "/api/v1/users", body: map[string]any{"email": "new.person@example.com", "role": "viewer", "password": "glacier orbit lantern"}, need: admin},
 		{route: "PUT /api/v1/users/:id", path: "/api/v1/users/" + f.bystander.ID, body: map[string]any{"name": "Bystander"}, need: admin},
 		{route: "GET /api/v1/audit", path: "/api/v1/audit", need: admin},
+		// report2 area: the organisation's report header defaults.
+		{route: "GET /api/v1/settings/report-header", path: "/api/v1/settings/report-header", need: admin},
+		{route: "PUT /api/v1/settings/report-header", path: "/api/v1/settings/report-header", body: map[string]any{"version": 1, "contact": "partners@example.com"}, need: admin},
 
 		// API tokens: one's own; another user's only for admins (ids matter).
 		{route: "GET /api/v1/tokens", path: "/api/v1/tokens?user_id=" + e.users["author"].ID, need: viewer, except: onlyOwnerOrAdmin},
@@ -328,6 +331,8 @@ func matrixRows(e *env, f matrixFixtures) []matrixRow {
 		{route: "POST /admin/users", path: "/admin/users", body: form("email", "page.person@example.com", "role", "viewer", "password", "glacier orbit lantern"), need: admin},
 		{route: "POST /admin/users/:id", path: "/admin/users/" + f.bystander.ID, body: form("name", "Bystander", "role", "viewer"), need: admin},
 		{route: "GET /admin/audit", path: "/admin/audit", need: admin},
+		{route: "GET /admin/report", path: "/admin/report", need: admin},                                                          // report2 area
+		{route: "POST /admin/report", path: "/admin/report", body: form("version", "1", "contact", "x@example.com"), need: admin}, // report2 area
 	}
 }
 

@@ -96,6 +96,7 @@ func (s *Server) registerPages(r *gin.Engine) {
 	s.handle(ui, "POST", "/admin/users", policy.UserManage, p.userCreate)
 	s.handle(ui, "POST", "/admin/users/:id", policy.UserManage, p.userSave)
 	s.handle(ui, "GET", "/admin/audit", policy.AuditRead, p.auditList)
+	p.registerReportSettings(ui) // report2 area: the organisation's report header defaults
 }
 
 func newPages(s *Server) (*pages, error) {

@@ -29,6 +29,7 @@ var pageNames = []string{
 	"rca_write", // area "ui": the document editor
 	"incidents", "incident_view", "incident_form",
 	"components", "users", "settings", "audit",
+	"report_settings", // report2 area: the organisation's report header defaults
 }
 
 // renderer holds one parsed template set per page.
