@@ -44,7 +44,7 @@ func (p *pages) reportSettingsData(c *gin.Context, d app.ReportHeaderSettings) r
 		v.IssueDate = d.IssueDate.String()
 	}
 	for _, k := range report.HeaderFactKeys {
-		v.Facts = append(v.Facts, factChoice{Key: k, Label: loc.l.T("report.fact." + k), On: contains(d.Facts, k)})
+		v.Facts = append(v.Facts, factChoice{Key: k, Label: loc.l.T("report.fact." + k), On: containsString(d.Facts, k)})
 	}
 	return v
 }
@@ -104,13 +104,4 @@ func (p *pages) reportSettingsSave(c *gin.Context) {
 	}
 	p.setFlash(c, "ok", "ui.flash.saved")
 	redirect(c, "/admin/report")
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
