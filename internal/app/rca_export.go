@@ -96,9 +96,15 @@ func (s *Service) ExportLoaded(ctx context.Context, a policy.Actor, r domain.RCA
 	if err != nil {
 		return Exported{}, err
 	}
+	// report2 area: the organisation's header defaults (a custom template's
+	// own defaults come with Template and win over them).
+	org, err := s.orgHeader(ctx)
+	if err != nil {
+		return Exported{}, err
+	}
 	rep, err := report.Build(r, loaded.Incidents, loaded.Components, loaded.Authors, s.cfg.Catalog, report.Options{
 		Lang: in.Lang, TimeZone: in.TimeZone, Audience: in.Audience, Paper: in.Paper, Header: in.Header, Now: s.now(), Branding: br,
-		Factors: factors, Template: custom,
+		Factors: factors, Template: custom, OrgHeader: org.HeaderDefaults,
 	})
 	if err != nil {
 		return Exported{}, err

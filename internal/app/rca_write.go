@@ -118,6 +118,7 @@ func mergeRCA(cur, in domain.RCA) domain.RCA {
 	next.IncidentIDs = in.IncidentIDs
 	next.IncidentDate = in.IncidentDate
 	next.DurationOverride = in.DurationOverride
+	next.FactOverrides = in.FactOverrides // area report2: the API sets fact wording per language
 	next.AffectedServices = in.AffectedServices
 	next.Severity = in.Severity
 	next.Tags = in.Tags

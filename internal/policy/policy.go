@@ -71,6 +71,9 @@ const (
 	Preview      Action = "preview"    // render Markdown for the editor's preview
 	TemplateRead Action = "template.read"
 
+	// report2 area: the organisation's report header defaults (admins).
+	ReportSettings Action = "report.settings"
+
 	// Status-page components.
 	ComponentRead   Action = "component.read"
 	ComponentManage Action = "component.manage" // create, change (status included), delete
@@ -132,6 +135,8 @@ var rules = map[Action]rule{
 	SelfWrite:    {role: domain.RoleViewer, write: true},
 	Preview:      {role: domain.RoleViewer, write: true},
 	TemplateRead: {role: domain.RoleViewer},
+
+	ReportSettings: {role: domain.RoleAdmin, write: true}, // report2 area
 
 	ComponentRead:   {role: domain.RoleViewer},
 	ComponentManage: {role: domain.RoleAdmin, write: true},

@@ -15,7 +15,7 @@ var want = map[Action]struct {
 	write bool
 }{
 	Public: {"", false}, SelfRead: {domain.RoleViewer, false}, SelfWrite: {domain.RoleViewer, true},
-	Preview: {domain.RoleViewer, true}, TemplateRead: {domain.RoleViewer, false},
+	Preview: {domain.RoleViewer, true}, TemplateRead: {domain.RoleViewer, false}, ReportSettings: {domain.RoleAdmin, true}, // report2 area
 	ComponentRead: {domain.RoleViewer, false}, ComponentManage: {domain.RoleAdmin, true},
 	IncidentRead: {domain.RoleViewer, false}, IncidentWrite: {domain.RoleAuthor, true}, IncidentDelete: {domain.RoleAdmin, true},
 	RCARead: {domain.RoleViewer, false}, RCAList: {domain.RoleViewer, false}, RCACreate: {domain.RoleAuthor, true},

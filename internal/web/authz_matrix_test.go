@@ -267,6 +267,9 @@ func matrixRows(e *env, f matrixFixtures) []matrixRow {
 		{route: "GET /api/v1/audit", path: "/api/v1/audit", need: admin},
 		// Insights (area insights): readers of internal data.
 		{route: "GET /api/v1/insights", path: "/api/v1/insights", need: domain.RoleAuthor},
+		// report2 area: the organisation's report header defaults.
+		{route: "GET /api/v1/settings/report-header", path: "/api/v1/settings/report-header", need: admin},
+		{route: "PUT /api/v1/settings/report-header", path: "/api/v1/settings/report-header", body: map[string]any{"version": 1, "contact": "partners@example.com"}, need: admin},
 
 		// API tokens: one's own; another user's only for admins (ids matter).
 		{route: "GET /api/v1/tokens", path: "/api/v1/tokens?user_id=" + e.users["author"].ID, need: viewer, except: onlyOwnerOrAdmin},
@@ -352,6 +355,8 @@ func matrixRows(e *env, f matrixFixtures) []matrixRow {
 		// Insights (area insights): readers of internal data.
 		{route: "GET /insights", path: "/insights", need: domain.RoleAuthor},
 		{route: "GET /insights.csv", path: "/insights.csv?chart=factors", need: domain.RoleAuthor},
+		{route: "GET /admin/report", path: "/admin/report", need: admin},                                                          // report2 area
+		{route: "POST /admin/report", path: "/admin/report", body: form("version", "1", "contact", "x@example.com"), need: admin}, // report2 area
 	}
 }
 

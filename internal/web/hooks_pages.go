@@ -117,6 +117,7 @@ func (s *Server) registerPages(r *gin.Engine) {
 	// subs: status-page subscribers.
 	s.handle(ui, "GET", "/admin/subscribers", policy.SubscriberManage, p.subscriberList)
 	s.handle(ui, "POST", "/admin/subscribers/:id/delete", policy.SubscriberManage, p.subscriberDelete)
+	p.registerReportSettings(ui) // report2 area: the organisation's report header defaults
 }
 
 func newPages(s *Server) (*pages, error) {

@@ -159,6 +159,7 @@ func (p *pages) fillFacts(c *gin.Context, rc *rcaContext, d *editPage, st editSt
 	if st.facts != nil {
 		d.Facts = *st.facts
 	}
+	d.Facts.fillWording(r, loc)
 	d.Derived = derive(rc, loc)
 	all, _, err := p.s.store.ListIncidents(c.Request.Context(), store.IncidentFilter{Page: store.Page{Limit: 100}})
 	if err == nil {

@@ -30,8 +30,9 @@ var pageNames = []string{
 	"incidents", "incident_view", "incident_form",
 	"components", "users", "settings", "audit",
 	"templates", "template_form", "factors", // tmpl area (issue 14)
-	"insights",    // area insights (issue 14)
-	"subscribers", // subs
+	"insights",        // area insights (issue 14)
+	"subscribers",     // subs
+	"report_settings", // report2 area: the organisation's report header defaults
 }
 
 // renderer holds one parsed template set per page.

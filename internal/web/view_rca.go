@@ -41,6 +41,13 @@ type sectionView struct {
 
 type factsForm struct {
 	Title, IncidentDate, DurationOverride, Severity, Services, Tags string
+	// area report2: the wording of each fact, per language
+	Wording     []factWording
+	Langs       []string
+	NewTag      string
+	overrides   map[string]domain.FactOverride
+	news        map[string]string
+	wordingSent bool
 }
 
 type labelValue struct {
