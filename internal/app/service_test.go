@@ -87,6 +87,7 @@ func TestServiceStateChange(t *testing.T) {
 	if _, err := svc.ChangeState(ctx, author, r.ID, StateChange{To: domain.StateInReview, Version: r.Version + 1}); !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("stale version: %v", err)
 	}
+	r = completeForReview(t, svc, rev, r.ID) // flow: a submit needs the required sections
 	if r, err = svc.ChangeState(ctx, author, r.ID, StateChange{To: domain.StateInReview, Version: r.Version}); err != nil {
 		t.Fatal(err)
 	}
