@@ -113,6 +113,7 @@ func (s *Service) changeState(ctx context.Context, a policy.Actor, id string, in
 		detail["approved_version"] = strconv.FormatInt(before.Version, 10)
 	}
 	s.audit(ctx, a.UserID, "rca.state", "rca:"+r.ID, detail)
+	s.notifyChange(ctx, a, r, NoticeState, s.stateRecipients(ctx, r), from, in.To, strings.TrimSpace(in.Comment)) // flow
 	s.changed()
 	return out, nil
 }

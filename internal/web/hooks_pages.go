@@ -96,6 +96,10 @@ func (s *Server) registerPages(r *gin.Engine) {
 	s.handle(ui, "POST", "/admin/users", policy.UserManage, p.userCreate)
 	s.handle(ui, "POST", "/admin/users/:id", policy.UserManage, p.userSave)
 	s.handle(ui, "GET", "/admin/audit", policy.AuditRead, p.auditList)
+
+	// flow: reviewers, "My work" and its notices.
+	s.handle(ui, "POST", "/rcas/:id/reviewers", policy.RCAChangeTeam, p.rcaReviewers)
+	s.handle(ui, "GET", "/my-work", policy.SelfRead, p.myWork)
 }
 
 func newPages(s *Server) (*pages, error) {
