@@ -75,4 +75,3 @@ func (s *Service) AssignReviewers(ctx context.Context, a policy.Actor, id string
 	s.notify(ctx, a, r, NoticeAssigned, added)
 	return r, nil
 }
-

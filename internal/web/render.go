@@ -27,6 +27,7 @@ var pageNames = []string{
 	"signin", "dashboard", "error",
 	"rca_new", "rca_view", "rca_edit", "rca_history", "rca_diff",
 	"rca_write", // area "ui": the document editor
+	"my_work",   // flow
 	"incidents", "incident_view", "incident_form",
 	"components", "users", "settings", "audit",
 }
