@@ -34,7 +34,7 @@
 
   document.addEventListener("submit", function (ev) {
     var form = ev.target;
-    if (!(form instanceof HTMLFormElement) || !form.dataset.inplace || form.method.toLowerCase() !== "post") {
+    if (ev.defaultPrevented || !(form instanceof HTMLFormElement) || !form.dataset.inplace || form.method.toLowerCase() !== "post") {
       return;
     }
     var sel = form.dataset.inplace;
