@@ -206,6 +206,9 @@ func TestOverrideReasonShownToReviewers(t *testing.T) {
 	r = reviewer.post("/rcas/"+rc.ID+"/state", url.Values{"to": {"approved"}, "version": {strconvI(version)}}, http.StatusSeeOther)
 	r = reviewer.get(location(t, r), http.StatusOK)
 	mustContain(t, r.body, "approved version "+strconvI(version), `data-move="publish"`)
+	// Errors name the field as the panel labels it.
+	r = reviewer.post("/rcas/"+rc.ID+"/state", url.Values{"to": {"draft"}, "comment": {" "}}, http.StatusUnprocessableEntity)
+	mustContain(t, r.body, "Comment or reason: This field is required.")
 	// German: the history is localized too.
 	r = reviewer.get("/rcas/"+rc.ID+"?lang=de", http.StatusOK)
 	mustContain(t, r.body, "freigegebene Version "+strconvI(version), "Trotzdem eingereicht, weil:")

@@ -51,6 +51,7 @@ func (p *pages) rcaState(c *gin.Context) {
 			return
 		}
 		problems, _ := validationProblems(err)
+		problems = problemsInForm("review", problems) // named as the panel labels them
 		// From the editor too: the RCA page shows what fails, its forms
 		// return to the editor (in place, only the panel is taken).
 		p.renderViewBlocked(c, http.StatusUnprocessableEntity, rc, problems, comment, err, override, c.PostForm("from"))
