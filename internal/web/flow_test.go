@@ -13,6 +13,8 @@ import (
 
 	"github.com/hindsight-rca/hindsight/internal/app"
 	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/mail"
+	"github.com/hindsight-rca/hindsight/internal/mail/mailtest"
 	"github.com/hindsight-rca/hindsight/internal/policy"
 	"github.com/hindsight-rca/hindsight/internal/store"
 )
@@ -348,4 +350,58 @@ func TestMyWorkPageAndNoticeBadge(t *testing.T) {
 	mustNotContain(t, r.body, `id="unread-count"`)
 	r = reviewer.get("/my-work?lang=de", http.StatusOK)
 	mustContain(t, r.body, "Meine Aufgaben", "Prüfung angefragt")
+}
+
+// TestNoticesByEmailInTheRecipientsLanguage: with an SMTP relay configured,
+// an assignment and a state change are mailed (a real SMTP conversation
+// with an in-process server) to the reviewer in the reviewer's language,
+// with a link to the RCA; the one who acted gets none.
+func TestNoticesByEmailInTheRecipientsLanguage(t *testing.T) {
+	relay := mailtest.Start(t)
+	sender, err := mail.New(relay.Config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, func(c *Config) { c.Mail = sender; c.BaseURL = "https://rca.example.com" })
+	ctx := context.Background()
+	rv := e.users[domain.RoleReviewer]
+	rv.Language = "de"
+	if err := e.st.UpdateUser(ctx, &rv); err != nil {
+		t.Fatal(err)
+	}
+	r := e.rca("Queue backlog", "standard")
+	r = fillRCA(t, e.st, r.ID)
+	e.must(domain.RoleAuthor, "PUT", "/api/v1/rcas/"+r.ID+"/reviewers", map[string]any{"reviewers": []string{rv.ID}, "version": r.Version}, 200, &r)
+	e.must(domain.RoleAuthor, "POST", "/api/v1/rcas/"+r.ID+"/state", map[string]any{"to": "in_review", "version": r.Version, "comment": "Ready."}, 200, &r)
+	msgs := relay.Wait(t, 2)
+	var subjects []string
+	for _, m := range msgs {
+		if len(m.To) != 1 || m.To[0] != rv.Email {
+			t.Fatalf("mailed to %v, want only the reviewer %s", m.To, rv.Email)
+		}
+		subjects = append(subjects, m.Subject)
+		if !strings.Contains(m.Text, "https://rca.example.com/rcas/"+r.ID) || !strings.Contains(m.Text, "author") {
+			t.Errorf("body without the actor or the link: %q", m.Text)
+		}
+		if m.Header.Get("Content-Language") != "de" {
+			t.Errorf("Content-Language %q", m.Header.Get("Content-Language"))
+		}
+	}
+	slices.Sort(subjects)
+	want := []string{"Prüfung angefragt: Queue backlog", "Queue backlog: In Prüfung"}
+	if !slices.Equal(subjects, want) {
+		t.Fatalf("subjects %q, want %q", subjects, want)
+	}
+	if n := len(relay.To(e.users[domain.RoleAuthor].Email)); n != 0 {
+		t.Fatalf("the author was mailed about their own change (%d)", n)
+	}
+	state := ""
+	for _, m := range msgs {
+		if strings.HasPrefix(m.Subject, "Queue backlog:") {
+			state = m.Text
+		}
+	}
+	if !strings.Contains(state, "von Entwurf auf In Prüfung") || !strings.Contains(state, "Kommentar: Ready.") {
+		t.Fatalf("state change mail: %q", state)
+	}
 }
