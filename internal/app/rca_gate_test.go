@@ -196,3 +196,39 @@ func TestOfferedMatchesEveryState(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkQueue: the signed-in user's queue over 1,000 RCAs (SQLite), a
+// tenth in review assigned to the user and a tenth with an overdue action
+// item they own.
+func BenchmarkQueue(b *testing.B) {
+	ctx := context.Background()
+	svc, st := newService(b)
+	me := domain.User{Email: "rev@example.com", Name: "Rev Person", Role: domain.RoleReviewer}
+	if err := st.CreateUser(ctx, &me); err != nil {
+		b.Fatal(err)
+	}
+	tpl, _ := domain.BuiltinTemplate(domain.TemplateStandard)
+	due := domain.NewDate(2020, 1, 1)
+	rs := make([]domain.RCA, 1000)
+	for i := range rs {
+		r := domain.NewRCA("RCA", tpl, "en", nil, "u-author", time.Now())
+		switch i % 10 {
+		case 0:
+			r.State, r.Reviewers = domain.StateInReview, []string{me.ID}
+		case 1:
+			r.ActionItems = []domain.ActionItem{{ID: "a", Title: "Fix", Owner: "Rev Person", Due: &due, State: domain.ActionOpen, Visibility: domain.External}}
+		}
+		rs[i] = r
+	}
+	if err := st.(store.ScaleStore).CreateRCAs(ctx, rs, "u-author"); err != nil {
+		b.Fatal(err)
+	}
+	a := policy.Actor{UserID: me.ID, Role: domain.RoleReviewer}
+	b.ResetTimer()
+	for b.Loop() {
+		q, err := svc.Queue(ctx, a, time.UTC)
+		if err != nil || len(q) != 200 {
+			b.Fatalf("%d items, %v", len(q), err)
+		}
+	}
+}

@@ -13,7 +13,7 @@ import (
 	"github.com/hindsight-rca/hindsight/internal/store/sqlite"
 )
 
-func newService(t *testing.T) (*Service, store.Store) {
+func newService(t testing.TB) (*Service, store.Store) {
 	t.Helper()
 	st, err := sqlite.Open(context.Background(), t.TempDir())
 	if err != nil {
