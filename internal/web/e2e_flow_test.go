@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -140,6 +142,10 @@ func TestE2EWalkIncidentToPublishedRCA(t *testing.T) {
 	if a.loads.Load() != loadsBefore {
 		t.Errorf("submit loaded the page again")
 	}
+	shots := os.Getenv("HINDSIGHT_WALK_SHOTS") // a folder: pictures of the walk, to look at
+	if shots != "" {
+		shoot(t, author, filepath.Join(shots, "walk-1-submitted.png"))
+	}
 
 	// The reviewer finds it under "My work", approves and publishes in place.
 	do(t, reviewer, "my work", r.click("#nav-my-work"), chromedp.WaitVisible(chromedp.CSS(`#queue li[data-rca="`+rcaID+`"]`)))
@@ -149,6 +155,9 @@ func TestE2EWalkIncidentToPublishedRCA(t *testing.T) {
 	do(t, reviewer, "publish", r.click("#publish"), chromedp.WaitVisible(chromedp.CSS(`#review-panel[data-state="published"]`)))
 	if r.loads.Load() != loadsBefore {
 		t.Errorf("approve or publish loaded the page again")
+	}
+	if shots != "" {
+		shoot(t, reviewer, filepath.Join(shots, "walk-2-published.png"))
 	}
 	got := getRCA()
 	if got.State != domain.StatePublished || len(got.History) != 3 || got.History[1].Version == 0 {
