@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"sort"
 	"strings"
 	"time"
@@ -60,20 +61,37 @@ func (s *Service) Queue(ctx context.Context, a policy.Actor, loc *time.Location)
 	}
 	now := s.now()
 	out := []QueueItem{}
+	// Summaries first (cursor pages, no documents): only RCAs that can wait
+	// for someone are read whole, those in draft or review, and those with
+	// an overdue open action item.
 	f := store.RCAFilter{States: []domain.RCAState{domain.StateDraft, domain.StateInReview, domain.StateApproved, domain.StatePublished},
 		Page: store.Page{Limit: 500}}
 	for {
-		page, total, err := s.st.ListRCAs(ctx, f)
+		page, err := s.st.ListRCASummaries(ctx, f)
 		if err != nil {
 			return nil, err
 		}
-		for _, r := range page {
+		for _, sum := range page.Items {
+			overdue := sum.Overdue(now, loc) > 0
+			switch {
+			case overdue, sum.State == domain.StateInReview:
+			case sum.State == domain.StateDraft && containsID(sum.Authors, u.ID):
+			default:
+				continue
+			}
+			r, err := s.st.GetRCA(ctx, sum.ID)
+			if errors.Is(err, store.ErrNotFound) {
+				continue // deleted meanwhile
+			}
+			if err != nil {
+				return nil, err
+			}
 			out = append(out, queueItems(a, u, r, now, loc)...)
 		}
-		f.Page.Offset += len(page)
-		if len(page) == 0 || f.Page.Offset >= total {
+		if page.Next == "" || len(page.Items) == 0 {
 			break
 		}
+		f.Cursor = page.Next
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Since.Before(out[j].Since) })
 	return out, nil
