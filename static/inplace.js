@@ -63,6 +63,13 @@
         location.assign(r.res.url || form.action); // not a page we know: show it
         return;
       }
+      // The editor after a move that locks the text (approve, archive):
+      // load it again read-only rather than keep editable fields.
+      var doc0 = document.getElementById("doc"), doc1 = doc.getElementById("doc");
+      if (doc0 && doc1 && doc0.hasAttribute("data-editable") && !doc1.hasAttribute("data-editable")) {
+        location.reload();
+        return;
+      }
       cur.replaceWith(document.importNode(fresh, true));
       document.querySelectorAll("[data-refresh][id]").forEach(function (el) {
         var n = doc.getElementById(el.id);
