@@ -177,3 +177,50 @@ func TestE2EWalkIncidentToPublishedRCA(t *testing.T) {
 		t.Errorf("walk took %d clicks and %d page loads, target at most 20 and 4", clicks, loads)
 	}
 }
+
+// TestE2EEditorMovesInPlace: from the editor, a move that keeps the text
+// editable (submit) swaps only the review panel; one that locks it
+// (archive) loads the editor again read-only (flow).
+func TestE2EEditorMovesInPlace(t *testing.T) {
+	exe := findChromium(t)
+	srv := startE2EServer(t)
+	env := &uiEnv{t: t, st: srv.st, users: srv.users}
+	r := env.rca("Cache stampede")
+	browser := startBrowser(t, exe)
+	author := tab(t, browser)
+	failureShots(t, srv.url, map[string]context.Context{"author": author})
+	signInBrowser(t, author, srv.url, "author@example.com")
+	var w walkCounter
+	w.listen(t, author)
+	do(t, author, "open the editor", chromedp.Navigate(srv.url+"/rcas/"+r.ID+"/write"), chromedp.WaitVisible(chromedp.CSS(`#doc[data-ready]`)))
+	w.counting.Store(true)
+	// Unfinished: the panel says what fails and asks for a reason, in place.
+	do(t, author, "submit unfinished", w.click("#move-in_review"), chromedp.WaitVisible(chromedp.CSS("#submit-blocked")))
+	do(t, author, "submit with a reason",
+		chromedp.SendKeys(chromedp.CSS("#override-reason"), "Sections follow tomorrow."),
+		w.click("#move-in_review"),
+		chromedp.WaitVisible(chromedp.CSS(`#review-panel[data-state="in_review"]`)))
+	if n := w.loads.Load(); n != 0 {
+		t.Fatalf("submit loaded the page %d times", n)
+	}
+	if got := env.getRCA(r.ID); got.State != domain.StateInReview || got.History[0].OverrideReason != "Sections follow tomorrow." {
+		t.Fatalf("after submit: %s %+v", got.State, got.History)
+	}
+	if !eval[bool](t, author, `document.getElementById("doc").hasAttribute("data-editable")`) {
+		t.Fatal("in review the editor should stay editable")
+	}
+	do(t, author, "archive", w.click("#move-archived"))
+	// The page loads again: ask until the new document answers.
+	readOnly := false
+	for end := time.Now().Add(30 * time.Second); time.Now().Before(end) && !readOnly; time.Sleep(200 * time.Millisecond) {
+		c, cancel := context.WithTimeout(author, 5*time.Second)
+		readOnly, _ = chromedp.Run(c, chromedp.Evaluate[bool](`!!document.getElementById("doc") && !document.getElementById("doc").hasAttribute("data-editable") && document.querySelector('#review-panel[data-state="archived"]') !== null`))
+		cancel()
+	}
+	if !readOnly {
+		t.Fatal("after archiving, the editor did not come back read-only")
+	}
+	if n := w.loads.Load(); n != 1 {
+		t.Errorf("archive from the editor: %d page loads, want 1 (read-only again)", n)
+	}
+}
