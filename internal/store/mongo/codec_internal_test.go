@@ -43,6 +43,7 @@ func codecRCA(t testing.TB) domain.RCA {
 	r.ActionItems[0].TrackerURL = "https://tracker.example.com/MSG-7"
 	r.ActionItems[0].Translations = map[string]string{"de": "Zweiten SMS-Anbieter anbinden"}
 	r.History[0].Comment = "ready for review"
+	r.History[0].OverrideReason, r.History[0].Version = "vendor report pending", 7 // flow
 	return r
 }
 
