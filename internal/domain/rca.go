@@ -158,6 +158,12 @@ type StateChange struct {
 	By      string    `json:"by"` // user id
 	At      time.Time `json:"at"`
 	Comment string    `json:"comment"`
+	// OverrideReason is why the author submitted for review although
+	// required sections or quality checks failed (flow).
+	OverrideReason string `json:"override_reason,omitempty"`
+	// Version is, for an approval, the version the reviewer read and
+	// approved (flow).
+	Version int64 `json:"version,omitempty"`
 }
 
 // SectionEdit is a save of one section. BaseRevision is the section revision

@@ -116,7 +116,7 @@ func matrixSetup(t *testing.T, e *env) matrixFixtures {
 	f.rca = e.rca("Slow queries", "standard", f.inc.ID)
 	f.doomedRCA = e.rca("Written by mistake", "standard")
 	f.inReview = e.rca("Waiting for review", "standard")
-	e.must("author", "POST", "/api/v1/rcas/"+f.inReview.ID+"/state", map[string]any{"to": "in_review"}, 200, nil)
+	e.must("author", "POST", "/api/v1/rcas/"+f.inReview.ID+"/state", map[string]any{"to": "in_review", "override_reason": "test: an unfinished draft"}, 200, nil)
 	_, f.pubRCA = approvedRCA(t, e)
 	e.must("author", "POST", "/api/v1/rcas/"+f.rca.ID+"/comments", map[string]any{"body": "Why?"}, 201, &f.comment)
 
@@ -211,6 +211,10 @@ func matrixRows(e *env, f matrixFixtures) []matrixRow {
 		{route: "GET /api/v1/me", path: "/api/v1/me", need: viewer},
 		{route: "PUT /api/v1/me", path: "/api/v1/me", body: map[string]any{"time_zone": "Europe/Berlin"}, need: viewer},
 		{route: "GET /api/v1/templates", path: "/api/v1/templates", need: viewer},
+		// flow: the user's queue and notices, reviewers.
+		{route: "GET /api/v1/me/queue", path: "/api/v1/me/queue", need: viewer},
+		{route: "GET /api/v1/me/notifications", path: "/api/v1/me/notifications", need: viewer},
+		{route: "PUT /api/v1/rcas/:id/reviewers", path: "/api/v1/rcas/" + rca + "/reviewers", body: map[string]any{"reviewers": []string{}, "version": 99}, need: author},
 
 		// API: components.
 		{route: "GET /api/v1/components", path: "/api/v1/components", need: viewer},
@@ -286,6 +290,8 @@ func matrixRows(e *env, f matrixFixtures) []matrixRow {
 		{route: "POST /signout", path: "/signout", need: pub, fresh: true, except: everyone(expSignIn)}, // always back to the sign-in page
 		{route: "GET /", path: "/", need: viewer},
 		{route: "GET /settings", path: "/settings", need: viewer},
+		{route: "GET /my-work", path: "/my-work", need: viewer},                                                             // flow
+		{route: "POST /rcas/:id/reviewers", path: "/rcas/" + rca + "/reviewers", body: form("version", "99"), need: author}, // flow
 		{route: "POST /settings", path: "/settings", body: form("language", "en", "tz", "UTC"), need: viewer},
 		{route: "POST /preview", path: "/preview", body: form("body", "*hello*"), need: viewer},
 
@@ -293,7 +299,7 @@ func matrixRows(e *env, f matrixFixtures) []matrixRow {
 		{route: "GET /rcas/new", path: "/rcas/new", need: author, except: formOfAWrite},
 		{route: "POST /rcas", path: "/rcas", body: form("title", "From the page", "template", "standard"), need: author},
 		{route: "GET /rcas/:id", path: "/rcas/" + rca, need: viewer},
-		{route: "POST /rcas/:id/state", path: "/rcas/" + rca + "/state", body: form("to", "in_review"), need: author},
+		{route: "POST /rcas/:id/state", path: "/rcas/" + rca + "/state", body: form("to", "in_review", "override_reason", "test: an unfinished draft"), need: author},
 		// The Publish button checks for a reviewer itself.
 		{route: "POST /rcas/:id/publish", path: "/rcas/" + f.pubRCA.ID + "/publish", need: reviewer},
 		{route: "POST /rcas/:id/comments", path: "/rcas/" + rca + "/comments", body: form("body", "A question"), need: author},

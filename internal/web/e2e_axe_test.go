@@ -55,6 +55,7 @@ func TestE2EAccessibilityWithAxe(t *testing.T) {
 		"/rcas/" + r.ID + "/edit?section=_facts", // report2 area: the fact wording table
 		"/", "/incidents/" + in.ID, "/status", "/status/incidents/" + in.ID,
 		"/insights", // area insights
+		"/my-work",  // flow
 	}
 	for _, scheme := range []string{"light", "dark"} {
 		do(t, author, "colour scheme "+scheme, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {

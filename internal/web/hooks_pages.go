@@ -118,6 +118,9 @@ func (s *Server) registerPages(r *gin.Engine) {
 	s.handle(ui, "GET", "/admin/subscribers", policy.SubscriberManage, p.subscriberList)
 	s.handle(ui, "POST", "/admin/subscribers/:id/delete", policy.SubscriberManage, p.subscriberDelete)
 	p.registerReportSettings(ui) // report2 area: the organisation's report header defaults
+	// flow: reviewers, "My work" and its notices.
+	s.handle(ui, "POST", "/rcas/:id/reviewers", policy.RCAChangeTeam, p.rcaReviewers)
+	s.handle(ui, "GET", "/my-work", policy.SelfRead, p.myWork)
 }
 
 func newPages(s *Server) (*pages, error) {

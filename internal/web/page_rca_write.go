@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/hindsight-rca/hindsight/internal/app"
 	"github.com/hindsight-rca/hindsight/internal/domain"
 	"github.com/hindsight-rca/hindsight/internal/quality"
 )
@@ -25,6 +26,7 @@ type writePage struct {
 	// StyleNonce lets CodeMirror add its own stylesheet under the CSP.
 	StyleNonce string
 	Factors    *factorsView // tmpl area: the contributing-factors multi-select
+	Review     reviewPanel  // flow: submit and the other moves in place
 }
 
 // writeSection is one section as the document editor shows it.
@@ -53,6 +55,7 @@ func (p *pages) rcaWrite(c *gin.Context) {
 		}
 		d.Sections = append(d.Sections, ws)
 	}
+	d.Review = p.reviewPanel(c, rc, app.Offered(actorOf(c), &r), "write", nil, "", nil, "") // flow
 	p.render(c, http.StatusOK, "rca_write", d)
 }
 

@@ -27,6 +27,7 @@ var pageNames = []string{
 	"rca_new", "rca_view", "rca_edit", "rca_history", "rca_diff",
 	"rca_write",    // area "ui": the document editor
 	"action_items", // area actions (issue 14)
+	"my_work",      // flow
 	"incidents", "incident_view", "incident_form",
 	"components", "users", "settings", "audit",
 	"templates", "template_form", "factors", // tmpl area (issue 14)

@@ -105,6 +105,11 @@ func (s *Server) routes() *gin.Engine {
 	s.handle(api, "POST", "/tokens", policy.SelfWrite, s.apiTokenCreate)
 	s.handle(api, "DELETE", "/tokens/:id", policy.SelfWrite, s.apiTokenRevoke)
 
+	// flow: reviewers, the user's queue and notices.
+	s.handle(api, "PUT", "/rcas/:id/reviewers", policy.RCAChangeTeam, s.apiRCAReviewers)
+	s.handle(api, "GET", "/me/queue", policy.SelfRead, s.apiMeQueue)
+	s.handle(api, "GET", "/me/notifications", policy.SelfRead, s.apiMeNotifications)
+
 	// Areas owned by others.
 	s.registerExport(api)
 	s.registerStatus(r, api)

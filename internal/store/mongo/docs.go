@@ -316,6 +316,9 @@ type stateChangeDoc struct {
 	By      string    `bson:"by"`
 	At      time.Time `bson:"at"`
 	Comment string    `bson:"comment"`
+	// flow: why a failing submit went ahead; the version approved.
+	OverrideReason string `bson:"override_reason,omitempty"`
+	Version        int64  `bson:"version,omitempty"`
 }
 
 func toRCADoc(r *domain.RCA) rcaDoc {
@@ -380,7 +383,7 @@ func toRCADoc(r *domain.RCA) rcaDoc {
 	if r.History != nil {
 		d.History = make([]stateChangeDoc, len(r.History))
 		for i, h := range r.History {
-			d.History[i] = stateChangeDoc{From: string(h.From), To: string(h.To), By: h.By, At: ms(h.At), Comment: h.Comment}
+			d.History[i] = stateChangeDoc{From: string(h.From), To: string(h.To), By: h.By, At: ms(h.At), Comment: h.Comment, OverrideReason: h.OverrideReason, Version: h.Version}
 		}
 	}
 
@@ -454,7 +457,7 @@ func (d rcaDoc) domain() domain.RCA {
 	if d.History != nil {
 		r.History = make([]domain.StateChange, len(d.History))
 		for i, h := range d.History {
-			r.History[i] = domain.StateChange{From: domain.RCAState(h.From), To: domain.RCAState(h.To), By: h.By, At: h.At, Comment: h.Comment}
+			r.History[i] = domain.StateChange{From: domain.RCAState(h.From), To: domain.RCAState(h.To), By: h.By, At: h.At, Comment: h.Comment, OverrideReason: h.OverrideReason, Version: h.Version}
 		}
 	}
 	return r
