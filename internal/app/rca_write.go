@@ -334,48 +334,31 @@ func (s *Service) DeleteRCA(ctx context.Context, a policy.Actor, id string) erro
 
 // AddComment adds a review comment on the RCA ("" section) or one section.
 func (s *Service) AddComment(ctx context.Context, a policy.Actor, id, sectionKey, body string) (domain.Comment, error) {
-	if err := policy.Can(a, policy.RCAComment, nil); err != nil {
-		return domain.Comment{}, err
-	}
-	r, err := s.st.GetRCA(ctx, id)
-	if err != nil {
-		return domain.Comment{}, err
-	}
-	var ve domain.ValidationError
-	switch b := strings.TrimSpace(body); {
-	case b == "":
-		ve.Problems = append(ve.Problems, domain.Problem{Field: "body", Code: domain.CodeRequired})
-	case len(body) > domain.MaxTextLen:
-		ve.Problems = append(ve.Problems, domain.Problem{Field: "body", Code: domain.CodeTooLong})
-	}
-	if sectionKey != "" && r.Section(sectionKey) == nil {
-		ve.Problems = append(ve.Problems, domain.Problem{Field: "section_key", Code: domain.CodeUnknownEnum, Detail: sectionKey})
-	}
-	if len(ve.Problems) > 0 {
-		return domain.Comment{}, &ve
-	}
-	cm := domain.Comment{RCAID: r.ID, SectionKey: sectionKey, AuthorID: a.UserID,
-		Body: strings.TrimSpace(body), CreatedAt: s.now()}
-	if err := s.st.AddComment(ctx, &cm); err != nil {
-		return domain.Comment{}, err
-	}
-	return cm, nil
+	return s.AddCommentIn(ctx, a, id, CommentInput{SectionKey: sectionKey, Body: body})
 }
 
-// ResolveComment marks a comment resolved and answers it.
+// ResolveComment resolves the thread a comment belongs to (its first
+// comment) and answers that comment.
 func (s *Service) ResolveComment(ctx context.Context, a policy.Actor, id, commentID string) (domain.Comment, error) {
 	if err := policy.Can(a, policy.RCAComment, nil); err != nil {
-		return domain.Comment{}, err
-	}
-	if err := s.st.ResolveComment(ctx, id, commentID, s.now()); err != nil {
 		return domain.Comment{}, err
 	}
 	list, err := s.st.ListComments(ctx, id)
 	if err != nil {
 		return domain.Comment{}, err
 	}
+	root := threadRoot(list, commentID)
+	if root == "" {
+		return domain.Comment{}, store.ErrNotFound
+	}
+	if err := s.st.ResolveComment(ctx, id, root, s.now()); err != nil {
+		return domain.Comment{}, err
+	}
+	if list, err = s.st.ListComments(ctx, id); err != nil {
+		return domain.Comment{}, err
+	}
 	for _, cm := range list {
-		if cm.ID == commentID {
+		if cm.ID == root {
 			return cm, nil
 		}
 	}

@@ -67,12 +67,52 @@ type Section struct {
 	Translations map[string]SectionTranslation `json:"translations"`
 	UpdatedBy    string                        `json:"updated_by,omitempty"`
 	UpdatedAt    *time.Time                    `json:"updated_at,omitempty"`
+	// SourceRevision is the revision at which the source text (title or
+	// body) last changed (area collab); 0 when unknown (before it existed).
+	SourceRevision int64 `json:"source_revision,omitempty"`
 }
 
 // SectionTranslation is a section's title and body in another language.
 type SectionTranslation struct {
 	Title string `json:"title"`
 	Body  string `json:"body"`
+	// SourceRevision is the section's SourceRevision the translation was
+	// written against (area collab); the server sets it when the
+	// translation changes.
+	SourceRevision int64 `json:"source_revision,omitempty"`
+}
+
+// TranslationOutdated reports whether the source text changed after the
+// translation into lang was written (area collab). Translations of
+// unknown age (written before source revisions were kept) are not marked.
+func (s Section) TranslationOutdated(lang string) bool {
+	t, ok := s.Translations[lang]
+	return ok && t.SourceRevision > 0 && t.SourceRevision < s.SourceRevision
+}
+
+// stampSource keeps source revisions after s changed from old (nil: new):
+// a changed source text moves the section's SourceRevision, and a changed
+// translation is stamped with the source it was written against.
+func (s *Section) stampSource(old *Section) {
+	if old == nil || old.Body != s.Body || old.Title != s.Title {
+		s.SourceRevision = s.Revision
+	} else if s.SourceRevision = old.SourceRevision; s.SourceRevision == 0 {
+		s.SourceRevision = s.Revision // unknown so far: known as of now
+	}
+	for lang, t := range s.Translations {
+		var prev SectionTranslation
+		var had bool
+		if old != nil {
+			prev, had = old.Translations[lang]
+		}
+		switch {
+		case !had || prev.Title != t.Title || prev.Body != t.Body:
+			t.SourceRevision = s.SourceRevision
+		default:
+			t.SourceRevision = prev.SourceRevision
+		}
+		s.Translations[lang] = t
+	}
 }
 
 // TimelineEntry is one moment of an incident's story.
@@ -420,6 +460,7 @@ func (r *RCA) ApplySectionEdit(key string, e SectionEdit, by string, now time.Ti
 	if s == nil {
 		return ErrUnknownSection
 	}
+	old := *s // collab: what the source and translations were
 	if e.Title != nil {
 		s.Title = *e.Title
 	}
@@ -428,9 +469,13 @@ func (r *RCA) ApplySectionEdit(key string, e SectionEdit, by string, now time.Ti
 		s.Visibility = e.Visibility
 	}
 	if e.Translations != nil {
-		s.Translations = e.Translations
+		s.Translations = make(map[string]SectionTranslation, len(e.Translations))
+		for k, v := range e.Translations {
+			s.Translations[k] = v
+		}
 	}
 	s.Revision++
+	s.stampSource(&old) // collab
 	s.UpdatedBy = by
 	t := now.UTC()
 	s.UpdatedAt = &t
@@ -456,6 +501,7 @@ func (r *RCA) BumpChangedSections(prev *RCA) {
 		if old.Body != s.Body || old.Title != s.Title || old.Visibility != s.Visibility || !sameTranslations(old.Translations, s.Translations) {
 			s.Revision++
 		}
+		s.stampSource(old) // collab
 	}
 }
 

@@ -92,6 +92,7 @@ func TestKeysHaveAreaPrefix(t *testing.T) {
 		"insights": {"insights."}, // area insights
 		"subs":     {"subs."},
 		"images":   {"images."}, // images (issue 15)
+		"collab":   {"collab."},
 	}
 	keyRe := regexp.MustCompile(`^[a-z0-9_]+(\.[A-Za-z0-9_]+)+$`)
 	for _, lang := range c.Languages() {

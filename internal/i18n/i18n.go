@@ -72,6 +72,7 @@ var Areas = map[string][]string{
 	"insights": nil, // area insights (issue 14): the insights page and its errors
 	"subs":     nil, // subs: status-page subscription, its pages and e-mail
 	"images":   nil, // images (issue 15): upload errors, editor hints
+	"collab":   nil, // area collab (issue 12): co-authors, comments, timeline grid, diffs
 }
 
 // pluralForms are the CLDR plural categories a message object may use.

@@ -316,6 +316,8 @@ type Store interface {
 	DeleteSubscriber(ctx context.Context, id string) error // gone for good
 	// images (issue 15): image attachments of RCAs.
 	AttachmentStore
+	// collab (issue 12): who is in a document, and a counter for editors.
+	CollabStore
 }
 
 // ErrLeased: another worker holds the lease of a delivery, or it is no
@@ -565,3 +567,22 @@ type AttachmentStore interface {
 }
 
 // ---- end images ----
+// ---- collab (issue 12): presence in a document, the document counter ----
+
+// CollabStore is what co-authors on several instances share (area collab).
+//
+// TouchPresence stores p (replacing the presence of the same RCA and
+// client); ListPresence answers the presences of an RCA whose Until is
+// after now, by user id then client; LeavePresence removes one client's
+// presence and is not an error when there is none. DocChanges answers a
+// counter that moves after every write of an RCA (drafts too), of its
+// comments and of presence, so instances polling it learn of each
+// other's saves within one poll.
+type CollabStore interface {
+	TouchPresence(ctx context.Context, p domain.Presence) error
+	ListPresence(ctx context.Context, rcaID string, now time.Time) ([]domain.Presence, error)
+	LeavePresence(ctx context.Context, rcaID, client string) error
+	DocChanges(ctx context.Context) (int64, error)
+}
+
+// ---- end collab ----

@@ -41,9 +41,10 @@ var bodyless = map[string]bool{
 	"DELETE /api/v1/tokens/:id":                      true,
 	"DELETE /api/v1/targets/:id":                     true,
 	// tmpl area (issue 14): DELETE retires.
-	"DELETE /api/v1/templates/:key":  true,
-	"DELETE /api/v1/factors/:key":    true,
-	"DELETE /api/v1/subscribers/:id": true, // subs
+	"DELETE /api/v1/templates/:key":         true,
+	"DELETE /api/v1/factors/:key":           true,
+	"DELETE /api/v1/subscribers/:id":        true, // subs
+	"DELETE /api/v1/rcas/:id/timeline/:eid": true, // collab
 }
 
 // jsonBodies checks every API request that carries a body before its

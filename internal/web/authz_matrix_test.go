@@ -245,6 +245,13 @@ func matrixRows(e *env, f matrixFixtures) []matrixRow {
 		{route: "POST /api/v1/rcas/:id/restore/:version", path: "/api/v1/rcas/" + rca + "/restore/1", need: author},
 		{route: "GET /api/v1/rcas/:id/comments", path: "/api/v1/rcas/" + rca + "/comments", need: viewer},
 		{route: "POST /api/v1/rcas/:id/comments", path: "/api/v1/rcas/" + rca + "/comments", body: map[string]any{"body": "Looks good"}, need: author},
+		// collab: without a client id the stream answers 422 once the guard let it through.
+		{route: "GET /api/v1/rcas/:id/events", path: "/api/v1/rcas/" + rca + "/events", need: author, except: map[string]string{"read": exp403}}, // a write action: presence is written
+		{route: "PUT /api/v1/rcas/:id/presence", path: "/api/v1/rcas/" + rca + "/presence", body: map[string]any{"client": "x", "section": ""}, need: author},
+		{route: "POST /api/v1/rcas/:id/timeline", path: "/api/v1/rcas/" + rca + "/timeline", body: map[string]any{"precision": "none", "text": ""}, need: author},
+		{route: "PUT /api/v1/rcas/:id/timeline/:eid", path: "/api/v1/rcas/" + rca + "/timeline/nope", body: map[string]any{"precision": "none", "text": "x"}, need: author},
+		{route: "DELETE /api/v1/rcas/:id/timeline/:eid", path: "/api/v1/rcas/" + rca + "/timeline/nope", need: author},
+		{route: "PUT /api/v1/rcas/:id/timeline-order", path: "/api/v1/rcas/" + rca + "/timeline-order", body: map[string]any{"ids": []string{}}, need: author},
 		{route: "POST /api/v1/rcas/:id/comments/:cid/resolve", path: "/api/v1/rcas/" + rca + "/comments/" + f.comment.ID + "/resolve", need: author},
 		{route: "POST /api/v1/rcas/:id/incidents", path: "/api/v1/rcas/" + rca + "/incidents", body: map[string]any{"incident_id": inc}, need: author},
 		{route: "DELETE /api/v1/rcas/:id/incidents/:incident_id", path: "/api/v1/rcas/" + rca + "/incidents/" + f.doomedInc.ID, need: author},
@@ -317,6 +324,9 @@ func matrixRows(e *env, f matrixFixtures) []matrixRow {
 		{route: "POST /rcas/:id/timeline/import", path: "/rcas/" + rca + "/timeline/import", need: author},
 		// area "ui": the document editor and pasted timeline lines
 		{route: "GET /rcas/:id/write", path: "/rcas/" + rca + "/write", need: author, except: formOfAWrite},
+		// area collab: the translation editor
+		{route: "GET /rcas/:id/translate", path: "/rcas/" + rca + "/translate?to=de", need: author, except: formOfAWrite},
+		{route: "POST /rcas/:id/translate/:key", path: "/rcas/" + rca + "/translate/summary", body: form("to", "de", "body", "Übersetzt", "base_revision", "99"), need: author},
 		{route: "POST /rcas/:id/timeline/paste", path: "/rcas/" + rca + "/timeline/paste", body: form("lines", "09:14 Alerts fired", "date", "2026-01-01", "do", "preview"), need: author},
 		{route: "POST /rcas/:id/timeline/:eid", path: "/rcas/" + rca + "/timeline/" + f.entryID, body: form("at", "2026-01-01T10:00", "kind", "detected", "text", "Alerts fired."), need: author},
 		{route: "POST /rcas/:id/timeline/:eid/delete", path: "/rcas/" + rca + "/timeline/missing-entry/delete", need: author},

@@ -76,6 +76,10 @@ func (s *Server) registerPages(r *gin.Engine) {
 	s.handle(ui, "GET", "/rcas/:id/write", policy.RCAEdit, p.rcaWrite)
 	s.handle(ui, "POST", "/rcas/:id/timeline/paste", policy.RCAEdit, p.timelinePaste)
 
+	// The translation editor (area collab).
+	s.handle(ui, "GET", "/rcas/:id/translate", policy.RCAEdit, p.rcaTranslate)
+	s.handle(ui, "POST", "/rcas/:id/translate/:key", policy.RCAEdit, p.rcaTranslateSave)
+
 	// Incidents.
 	s.handle(ui, "GET", "/incidents", policy.IncidentRead, p.incidentList)
 	s.handle(ui, "GET", "/incidents/new", policy.IncidentWrite, p.incidentNewForm)

@@ -109,9 +109,9 @@ func coreOps() []apiOp {
 		{Method: "GET", Path: "/rcas/{id}/revisions", Tag: "rcas", Role: domain.RoleViewer, Summary: "Revision history, newest first", Response: listOf[store.RevisionInfo]{}},
 		{Method: "GET", Path: "/rcas/{id}/revisions/{version}", Tag: "rcas", Role: domain.RoleViewer, Summary: "One revision with its snapshot", Response: store.Revision{}},
 		{Method: "POST", Path: "/rcas/{id}/restore/{version}", Tag: "rcas", Role: domain.RoleAuthor, Summary: "Restore an old revision's content as a new revision", Response: domain.RCA{}},
-		{Method: "GET", Path: "/rcas/{id}/comments", Tag: "rcas", Role: domain.RoleViewer, Summary: "Review comments, oldest first", Response: listOf[domain.Comment]{}},
-		{Method: "POST", Path: "/rcas/{id}/comments", Tag: "rcas", Role: domain.RoleAuthor, Summary: "Add a review comment", Request: commentInput{}, Response: domain.Comment{}, Status: http.StatusCreated},
-		{Method: "POST", Path: "/rcas/{id}/comments/{cid}/resolve", Tag: "rcas", Role: domain.RoleAuthor, Summary: "Resolve a comment", Response: domain.Comment{}},
+		{Method: "GET", Path: "/rcas/{id}/comments", Tag: "rcas", Role: domain.RoleViewer, Summary: "Review comments, oldest first", Response: listOf[commentAnswer]{}},
+		{Method: "POST", Path: "/rcas/{id}/comments", Tag: "rcas", Role: domain.RoleAuthor, Summary: "Add a review comment", Request: commentInput{}, Response: commentAnswer{}, Status: http.StatusCreated},
+		{Method: "POST", Path: "/rcas/{id}/comments/{cid}/resolve", Tag: "rcas", Role: domain.RoleAuthor, Summary: "Resolve a comment", Response: commentAnswer{}},
 		{Method: "POST", Path: "/rcas/{id}/incidents", Tag: "rcas", Role: domain.RoleAuthor, Summary: "Link an incident", Request: linkInput{}, Response: domain.RCA{}},
 		{Method: "DELETE", Path: "/rcas/{id}/incidents/{incident_id}", Tag: "rcas", Role: domain.RoleAuthor, Summary: "Unlink an incident", Response: domain.RCA{}},
 

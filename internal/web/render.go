@@ -25,9 +25,10 @@ import (
 var pageNames = []string{
 	"signin", "dashboard", "error",
 	"rca_new", "rca_view", "rca_edit", "rca_history", "rca_diff",
-	"rca_write",    // area "ui": the document editor
-	"action_items", // area actions (issue 14)
-	"my_work",      // flow
+	"rca_write",     // area "ui": the document editor
+	"action_items",  // area actions (issue 14)
+	"my_work",       // flow
+	"rca_translate", // area collab: the translation editor
 	"incidents", "incident_view", "incident_form",
 	"components", "users", "settings", "audit",
 	"templates", "template_form", "factors", // tmpl area (issue 14)

@@ -89,6 +89,15 @@ func (s *Server) routes() *gin.Engine {
 	s.handle(api, "POST", "/rcas/:id/comments/:cid/resolve", policy.RCAComment, s.apiRCACommentResolve)
 	s.handle(api, "POST", "/rcas/:id/incidents", policy.RCAEdit, s.apiRCALinkIncident)
 	s.handle(api, "DELETE", "/rcas/:id/incidents/:incident_id", policy.RCAEdit, s.apiRCAUnlinkIncident)
+	// collab (issue 12): co-authors' events and presence, the timeline grid.
+	s.handle(api, "GET", "/rcas/:id/events", policy.RCAEdit, s.apiRCAEvents)
+	s.handle(api, "PUT", "/rcas/:id/presence", policy.RCAEdit, s.apiRCAFocus)
+	s.handle(api, "POST", "/rcas/:id/timeline", policy.RCAEdit, s.apiTimelineAdd)
+	s.handle(api, "PUT", "/rcas/:id/timeline/:eid", policy.RCAEdit, s.apiTimelineUpdate)
+	s.handle(api, "DELETE", "/rcas/:id/timeline/:eid", policy.RCAEdit, s.apiTimelineDelete)
+	s.handle(api, "PUT", "/rcas/:id/timeline-order", policy.RCAEdit, s.apiTimelineOrder)
+	s.document(collabOps()...)
+	s.document(timelineOps()...)
 
 	// Users and the audit log: admins only.
 	s.handle(api, "GET", "/users", policy.UserManage, s.apiUserList)

@@ -54,6 +54,9 @@ type Config struct {
 	// subs: Mail sends subscriber e-mail; nil or a disabled sender
 	// (mail.Enabled false) means nothing offers subscription.
 	Mail mail.Sender
+	// CollabPoll is how often open documents poll the store for other
+	// editors' changes (area collab); zero: app.DefaultCollabPoll.
+	CollabPoll time.Duration
 }
 
 // DefaultMaxBodyBytes is the request body limit when Config.MaxBodyBytes is 0.
@@ -157,6 +160,7 @@ func (s *Server) wire() error {
 		Store: s.store, Catalog: s.catalog, Branding: s.cfg.Branding,
 		DefaultLanguage: s.cfg.DefaultLanguage, Now: s.now, Log: s.log, Audit: s.audit,
 		Changed: a.site.Invalidate, Enqueued: a.worker.Wake, Mailer: notices,
+		CollabPoll: s.cfg.CollabPoll,
 	})
 	return err
 }

@@ -24,6 +24,9 @@ type commentView struct {
 	ID, Author, Body string
 	At               time.Time
 	Resolved         bool
+	// collab: the quoted passage, and a thread's replies (oldest first).
+	Quote   string
+	Replies []commentView
 }
 
 type sectionView struct {
@@ -163,14 +166,25 @@ func (rc *rcaContext) isActions(key string) bool {
 	return key == "preventive_measures" || key == "prevention"
 }
 
+// commentsFor answers a section's threads: each first comment with its
+// replies (area collab).
 func (rc *rcaContext) commentsFor(key string) []commentView {
 	var out []commentView
+	at := map[string]int{}
 	for _, cm := range rc.Comments {
 		if cm.SectionKey != key {
 			continue
 		}
-		out = append(out, commentView{ID: cm.ID, Author: nameOf(cm.AuthorID, rc.Names),
-			Body: cm.Body, At: cm.CreatedAt, Resolved: cm.ResolvedAt != nil})
+		v := commentView{ID: cm.ID, Author: nameOf(cm.AuthorID, rc.Names),
+			Body: cm.Body, At: cm.CreatedAt, Resolved: cm.ResolvedAt != nil, Quote: cm.Quote}
+		if cm.ParentID != "" {
+			if i, ok := at[cm.ParentID]; ok {
+				out[i].Replies = append(out[i].Replies, v)
+			}
+			continue
+		}
+		at[cm.ID] = len(out)
+		out = append(out, v)
 	}
 	return out
 }

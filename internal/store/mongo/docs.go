@@ -275,11 +275,13 @@ type sectionDoc struct {
 	Translations map[string]sectionTranslationDoc `bson:"translations"`
 	UpdatedBy    string                           `bson:"updated_by"`
 	UpdatedAt    *time.Time                       `bson:"updated_at"`
+	SourceRev    int64                            `bson:"source_revision,omitempty"` // collab
 }
 
 type sectionTranslationDoc struct {
-	Title string `bson:"title"`
-	Body  string `bson:"body"`
+	Title     string `bson:"title"`
+	Body      string `bson:"body"`
+	SourceRev int64  `bson:"source_revision,omitempty"` // collab
 }
 
 type timelineEntryDoc struct {
@@ -337,12 +339,12 @@ func toRCADoc(r *domain.RCA) rcaDoc {
 			sd := sectionDoc{
 				Key: s.Key, Title: s.Title, Body: s.Body, Visibility: string(s.Visibility),
 				Guidance: s.Guidance, Required: s.Required, Revision: s.Revision,
-				UpdatedBy: s.UpdatedBy, UpdatedAt: msPtr(s.UpdatedAt),
+				UpdatedBy: s.UpdatedBy, UpdatedAt: msPtr(s.UpdatedAt), SourceRev: s.SourceRevision,
 			}
 			if s.Translations != nil {
 				sd.Translations = make(map[string]sectionTranslationDoc, len(s.Translations))
 				for k, v := range s.Translations {
-					sd.Translations[k] = sectionTranslationDoc{Title: v.Title, Body: v.Body}
+					sd.Translations[k] = sectionTranslationDoc{Title: v.Title, Body: v.Body, SourceRev: v.SourceRevision}
 				}
 			}
 			d.Sections[i] = sd
@@ -411,12 +413,12 @@ func (d rcaDoc) domain() domain.RCA {
 			sec := domain.Section{
 				Key: s.Key, Title: s.Title, Body: s.Body, Visibility: domain.Visibility(s.Visibility),
 				Guidance: s.Guidance, Required: s.Required, Revision: s.Revision,
-				UpdatedBy: s.UpdatedBy, UpdatedAt: s.UpdatedAt,
+				UpdatedBy: s.UpdatedBy, UpdatedAt: s.UpdatedAt, SourceRevision: s.SourceRev,
 			}
 			if s.Translations != nil {
 				sec.Translations = make(map[string]domain.SectionTranslation, len(s.Translations))
 				for k, v := range s.Translations {
-					sec.Translations[k] = domain.SectionTranslation{Title: v.Title, Body: v.Body}
+					sec.Translations[k] = domain.SectionTranslation{Title: v.Title, Body: v.Body, SourceRevision: v.SourceRev}
 				}
 			}
 			r.Sections[i] = sec
@@ -502,19 +504,22 @@ type commentDoc struct {
 	CreatedAt  time.Time     `bson:"created_at"`
 	ResolvedAt *time.Time    `bson:"resolved_at"`
 	Seq        bson.ObjectID `bson:"seq"`
+	Quote      string        `bson:"quote,omitempty"`     // collab
+	ParentID   string        `bson:"parent_id,omitempty"` // collab
 }
 
 func toCommentDoc(c *domain.Comment) commentDoc {
 	return commentDoc{
 		ID: c.ID, RCAID: c.RCAID, SectionKey: c.SectionKey, AuthorID: c.AuthorID, Body: c.Body,
 		CreatedAt: ms(c.CreatedAt), ResolvedAt: msPtr(c.ResolvedAt), Seq: bson.NewObjectID(),
+		Quote: c.Quote, ParentID: c.ParentID,
 	}
 }
 
 func (d commentDoc) domain() domain.Comment {
 	return domain.Comment{
 		ID: d.ID, RCAID: d.RCAID, SectionKey: d.SectionKey, AuthorID: d.AuthorID, Body: d.Body,
-		CreatedAt: d.CreatedAt, ResolvedAt: d.ResolvedAt,
+		CreatedAt: d.CreatedAt, ResolvedAt: d.ResolvedAt, Quote: d.Quote, ParentID: d.ParentID,
 	}
 }
 

@@ -203,6 +203,9 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 	for col, models := range subscriberIndexes() { // subs
 		idx[col] = append(idx[col], models...)
 	}
+	for col, models := range collabIndexes() { // collab
+		idx[col] = append(idx[col], models...)
+	}
 	// One at a time: FerretDB 1.24 panics on a createIndexes command that
 	// names several indexes which all exist already.
 	for col, models := range idx {

@@ -56,6 +56,8 @@ var migrations = []migration{
 	})},
 	// 70-79: area images (issue 15).
 	{70, "image attachments", execAll(schemaV70)},
+	// 90-94: area collab (issue 12).
+	{90, "presence in documents and the document counter", execAll(schemaV90)},
 	// 100-109: area insights (issue 14).
 	{100, "insights: per-RCA occurrence, factor and action-item rows", migrateV100},
 }
