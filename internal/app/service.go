@@ -40,6 +40,8 @@ type Config struct {
 	// Enqueued is called after deliveries were queued for publish targets
 	// (the worker wakes up); nil: nothing.
 	Enqueued func()
+	// Mailer sends notices by e-mail (flow); nil: in-app only.
+	Mailer Mailer
 	// CollabPoll is how often open documents poll the store's document
 	// counter (area collab); zero: DefaultCollabPoll.
 	CollabPoll time.Duration

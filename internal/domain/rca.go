@@ -37,6 +37,9 @@ type RCA struct {
 	ActionItems      []ActionItem            `json:"action_items"`
 	// Translations holds the translated title per BCP 47 tag.
 	Translations map[string]RCATranslation `json:"translations"`
+	// ContributingFactors holds keys of the factor taxonomy (tmpl area,
+	// issue 14); the service checks them against the taxonomy.
+	ContributingFactors []string `json:"contributing_factors"`
 	// History records every state change, oldest first.
 	History     []StateChange `json:"history"`
 	CreatedBy   string        `json:"created_by"`
@@ -128,15 +131,52 @@ type TimelineEntry struct {
 
 // ActionItem is a preventive measure someone owns.
 type ActionItem struct {
-	ID         string      `json:"id"`
-	Title      string      `json:"title"`
-	Owner      string      `json:"owner"`
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	// Owner is who does it: a name as written (someone outside Hindsight),
+	// or, with OwnerID set, the display name of that user when it was chosen.
+	Owner string `json:"owner"`
+	// OwnerID is the Hindsight user who owns the item (actions area, issue
+	// 14); empty for an owner outside Hindsight.
+	OwnerID    string      `json:"owner_id"`
 	Due        *Date       `json:"due"` // a calendar day
 	State      ActionState `json:"state"`
 	TrackerURL string      `json:"tracker_url"`
 	Visibility Visibility  `json:"visibility"`
 	// Translations holds the translated title per BCP 47 tag.
 	Translations map[string]string `json:"translations"`
+	// DoneAt is when the item became done (server-owned: set by
+	// StampActionsDone, nil while the item is not done).
+	DoneAt *time.Time `json:"done_at"`
+}
+
+// Open reports whether the item is still to do (open or in progress).
+func (a ActionItem) Open() bool { return a.State == ActionOpen || a.State == ActionInProgress }
+
+// StampActionsDone makes DoneAt server-owned: an item that is done keeps the
+// DoneAt it had in prev (the stored RCA, nil for a new one) when it was done
+// there already, else gets now; an item that is not done has none.
+func (r *RCA) StampActionsDone(prev *RCA, now time.Time) {
+	before := map[string]ActionItem{}
+	if prev != nil {
+		for _, a := range prev.ActionItems {
+			before[a.ID] = a
+		}
+	}
+	for i := range r.ActionItems {
+		a := &r.ActionItems[i]
+		if a.State != ActionDone {
+			a.DoneAt = nil
+			continue
+		}
+		if old, ok := before[a.ID]; ok && old.State == ActionDone && old.DoneAt != nil {
+			t := *old.DoneAt
+			a.DoneAt = &t
+			continue
+		}
+		t := now.UTC()
+		a.DoneAt = &t
+	}
 }
 
 // Overdue reports whether the item is still open past its due date: the
@@ -158,6 +198,12 @@ type StateChange struct {
 	By      string    `json:"by"` // user id
 	At      time.Time `json:"at"`
 	Comment string    `json:"comment"`
+	// OverrideReason is why the author submitted for review although
+	// required sections or quality checks failed (flow).
+	OverrideReason string `json:"override_reason,omitempty"`
+	// Version is, for an approval, the version the reviewer read and
+	// approved (flow).
+	Version int64 `json:"version,omitempty"`
 }
 
 // SectionEdit is a save of one section. BaseRevision is the section revision
@@ -218,6 +264,7 @@ func (r *RCA) Normalize() {
 	r.Tags = nonNil(r.Tags)
 	r.Authors = nonNil(r.Authors)
 	r.Reviewers = nonNil(r.Reviewers)
+	r.ContributingFactors = nonNil(r.ContributingFactors) // tmpl area
 	if r.Sections == nil {
 		r.Sections = []Section{}
 	}
@@ -317,6 +364,7 @@ func (r *RCA) Validate() error {
 		checkTag(&ps, "translations."+tag, tag)
 		checkTitle(&ps, "translations."+tag+".title", tr.Title, false)
 	}
+	checkFactorList(&ps, r.ContributingFactors) // tmpl area
 	seen := map[string]bool{}
 	for i, s := range r.Sections {
 		f := "sections[" + strconv.Itoa(i) + "]"
@@ -370,6 +418,7 @@ func (r *RCA) Validate() error {
 		f := "action_items[" + strconv.Itoa(i) + "]"
 		checkTitle(&ps, f+".title", a.Title, true)
 		checkText(&ps, f+".owner", a.Owner, false, MaxNameLen)
+		checkText(&ps, f+".owner_id", a.OwnerID, false, MaxNameLen)
 		if !a.State.Valid() {
 			ps.add(f+".state", CodeUnknownEnum, string(a.State))
 		}

@@ -80,7 +80,8 @@ func coreOps() []apiOp {
 		{Method: "DELETE", Path: "/session", Tag: "auth", Summary: "Sign out", Status: http.StatusNoContent},
 		{Method: "GET", Path: "/me", Tag: "auth", Role: domain.RoleViewer, Summary: "The caller", Response: map[string]any{}},
 		{Method: "PUT", Path: "/me", Tag: "auth", Role: domain.RoleViewer, Summary: "Change the caller's name, language, time zone or password", Request: meUpdate{}, Response: map[string]any{}},
-		{Method: "GET", Path: "/templates", Tag: "templates", Role: domain.RoleViewer, Summary: "Built-in templates with sections and guidance", Response: listOf[domain.Template]{}},
+		{Method: "GET", Path: "/templates", Tag: "templates", Role: domain.RoleViewer, Summary: "Built-in (read-only, built_in true) and custom templates with sections and guidance", Response: listOf[domain.Template]{},
+			Query: []queryParam{{Name: "include_retired", Type: "boolean", Description: "also list retired custom templates"}}}, // tmpl area
 
 		{Method: "GET", Path: "/components", Tag: "components", Role: domain.RoleViewer, Summary: "List components", Response: listOf[domain.Component]{}},
 		{Method: "POST", Path: "/components", Tag: "components", Role: domain.RoleAdmin, Summary: "Create a component", Request: componentInput{}, Response: domain.Component{}, Status: http.StatusCreated},
@@ -101,7 +102,10 @@ func coreOps() []apiOp {
 		{Method: "PUT", Path: "/rcas/{id}", Tag: "rcas", Role: domain.RoleAuthor, Summary: "Replace an RCA (with version; 409 with the current document when stale)", Request: domain.RCA{}, Response: rcaWithMetrics{}},
 		{Method: "DELETE", Path: "/rcas/{id}", Tag: "rcas", Role: domain.RoleAdmin, Summary: "Delete an RCA with its revisions and comments", Status: http.StatusNoContent},
 		{Method: "PUT", Path: "/rcas/{id}/sections/{key}", Tag: "rcas", Role: domain.RoleAuthor, Summary: "Save one section (409 with the current section when base_revision is stale)", Request: sectionSave{}, Response: domain.RCA{}},
-		{Method: "POST", Path: "/rcas/{id}/state", Tag: "rcas", Role: domain.RoleAuthor, Summary: "Move to another workflow state; send the version read (422 without it, 409 when stale)", Request: stateChange{}, Response: domain.RCA{}},
+		{Method: "POST", Path: "/rcas/{id}/state", Tag: "rcas", Role: domain.RoleAuthor, Summary: "Move to another workflow state; send the version read (422 without it, 409 when stale). A submit needs the required sections and quality checks (422 submit_blocked listing each failing section by key and label) unless override_reason is given; an approval needs every comment resolved (422 approval_blocked naming them)", Request: stateChange{}, Response: domain.RCA{}},
+		{Method: "PUT", Path: "/rcas/{id}/reviewers", Tag: "rcas", Role: domain.RoleAuthor, Summary: "Assign the reviewers (owner or admin; version read: 422 without, 409 when stale); the newly assigned are notified", Request: reviewersBody{}, Response: domain.RCA{}},
+		{Method: "GET", Path: "/me/queue", Tag: "auth", Role: domain.RoleViewer, Summary: "What waits for the caller: review_requested, changes_requested, draft_stale, action_item_overdue", Response: queueAnswer{}},
+		{Method: "GET", Path: "/me/notifications", Tag: "auth", Role: domain.RoleViewer, Summary: "The caller's newest in-app notifications and how many are unread", Response: noticesAnswer{}},
 		{Method: "GET", Path: "/rcas/{id}/revisions", Tag: "rcas", Role: domain.RoleViewer, Summary: "Revision history, newest first", Response: listOf[store.RevisionInfo]{}},
 		{Method: "GET", Path: "/rcas/{id}/revisions/{version}", Tag: "rcas", Role: domain.RoleViewer, Summary: "One revision with its snapshot", Response: store.Revision{}},
 		{Method: "POST", Path: "/rcas/{id}/restore/{version}", Tag: "rcas", Role: domain.RoleAuthor, Summary: "Restore an old revision's content as a new revision", Response: domain.RCA{}},

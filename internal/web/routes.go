@@ -105,15 +105,27 @@ func (s *Server) routes() *gin.Engine {
 	s.handle(api, "PUT", "/users/:id", policy.UserManage, s.apiUserUpdate)
 	s.handle(api, "GET", "/audit", policy.AuditRead, s.apiAuditList)
 
+	// Insights (area insights, issue 14): trends across RCAs.
+	s.handle(api, "GET", "/insights", policy.InsightsRead, s.apiInsights)
+	s.document(insightsOps()...)
+
 	// API tokens: everyone manages their own; admins may revoke anyone's.
 	s.handle(api, "GET", "/tokens", policy.SelfRead, s.apiTokenList)
 	s.handle(api, "POST", "/tokens", policy.SelfWrite, s.apiTokenCreate)
 	s.handle(api, "DELETE", "/tokens/:id", policy.SelfWrite, s.apiTokenRevoke)
+
+	// flow: reviewers, the user's queue and notices.
+	s.handle(api, "PUT", "/rcas/:id/reviewers", policy.RCAChangeTeam, s.apiRCAReviewers)
+	s.handle(api, "GET", "/me/queue", policy.SelfRead, s.apiMeQueue)
+	s.handle(api, "GET", "/me/notifications", policy.SelfRead, s.apiMeNotifications)
 
 	// Areas owned by others.
 	s.registerExport(api)
 	s.registerStatus(r, api)
 	s.registerPages(r)
 	s.registerOIDC(r)
+	s.registerTemplates(api) // tmpl area (issue 14): custom templates, factors
+	s.registerActions(api)   // area actions (issue 14)
+	s.registerImages(r, api) // images (issue 15)
 	return r
 }

@@ -44,6 +44,13 @@ type sectionView struct {
 
 type factsForm struct {
 	Title, IncidentDate, DurationOverride, Severity, Services, Tags string
+	// area report2: the wording of each fact, per language
+	Wording     []factWording
+	Langs       []string
+	NewTag      string
+	overrides   map[string]domain.FactOverride
+	news        map[string]string
+	wordingSent bool
 }
 
 type labelValue struct {
@@ -73,6 +80,7 @@ type timelineRow struct {
 
 type actionFormValues struct {
 	Title, Owner, Due, State, TrackerURL, Visibility string
+	OwnerID                                          string // actions: a user chosen from the list
 }
 
 type actionRow struct {
@@ -108,7 +116,7 @@ func (p *pages) loadRCA(c *gin.Context, id string) (*rcaContext, error) {
 func (p *pages) rcaContextFor(c *gin.Context, r domain.RCA) (*rcaContext, error) {
 	ctx := c.Request.Context()
 	rc := &rcaContext{RCA: r, Names: p.userNames(c)}
-	rc.Template, _ = domain.BuiltinTemplate(r.Template)
+	rc.Template, _ = p.s.app.TemplateOf(ctx, r.Template) // tmpl area: custom templates too
 	rc.Incidents = p.incidentsOf(ctx, r.IncidentIDs)
 	comments, err := p.s.app.Comments(ctx, actorOf(c), r.ID)
 	if err != nil {
@@ -243,7 +251,8 @@ func timelineRows(r domain.RCA, loc *uiLocale) []timelineRow {
 }
 
 func actionValues(a domain.ActionItem) actionFormValues {
-	v := actionFormValues{Title: a.Title, Owner: a.Owner, State: string(a.State), TrackerURL: a.TrackerURL, Visibility: string(a.Visibility)}
+	v := actionFormValues{Title: a.Title, Owner: a.Owner, State: string(a.State), TrackerURL: a.TrackerURL, Visibility: string(a.Visibility),
+		OwnerID: a.OwnerID}
 	if a.Due != nil {
 		v.Due = a.Due.String()
 	}

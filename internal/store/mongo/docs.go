@@ -7,6 +7,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/store"
 )
 
 // The BSON shapes of Hindsight's records live here and nowhere else. Field
@@ -197,31 +198,32 @@ func (d incidentDoc) domain() domain.Incident {
 // --- RCAs ---
 
 type rcaDoc struct {
-	ID               string                       `bson:"_id"`
-	Slug             string                       `bson:"slug"`
-	Title            string                       `bson:"title"`
-	Template         string                       `bson:"template"`
-	Language         string                       `bson:"language"`
-	State            string                       `bson:"state"`
-	Version          int64                        `bson:"version"`
-	IncidentIDs      []string                     `bson:"incident_ids"`
-	IncidentDate     *time.Time                   `bson:"incident_date"`
-	DurationOverride string                       `bson:"duration_override"`
-	FactOverrides    map[string]factOverrideDoc   `bson:"fact_overrides,omitempty"`
-	AffectedServices []string                     `bson:"affected_services"`
-	Severity         string                       `bson:"severity"`
-	Tags             []string                     `bson:"tags"`
-	Authors          []string                     `bson:"authors"`
-	Reviewers        []string                     `bson:"reviewers"`
-	Sections         []sectionDoc                 `bson:"sections"`
-	Timeline         []timelineEntryDoc           `bson:"timeline"`
-	ActionItems      []actionItemDoc              `bson:"action_items"`
-	Translations     map[string]rcaTranslationDoc `bson:"translations"`
-	History          []stateChangeDoc             `bson:"history"`
-	CreatedBy        string                       `bson:"created_by"`
-	CreatedAt        time.Time                    `bson:"created_at"`
-	UpdatedAt        time.Time                    `bson:"updated_at"`
-	PublishedAt      *time.Time                   `bson:"published_at"`
+	ID                  string                       `bson:"_id"`
+	Slug                string                       `bson:"slug"`
+	Title               string                       `bson:"title"`
+	Template            string                       `bson:"template"`
+	Language            string                       `bson:"language"`
+	State               string                       `bson:"state"`
+	Version             int64                        `bson:"version"`
+	IncidentIDs         []string                     `bson:"incident_ids"`
+	IncidentDate        *time.Time                   `bson:"incident_date"`
+	DurationOverride    string                       `bson:"duration_override"`
+	FactOverrides       map[string]factOverrideDoc   `bson:"fact_overrides,omitempty"`
+	AffectedServices    []string                     `bson:"affected_services"`
+	Severity            string                       `bson:"severity"`
+	Tags                []string                     `bson:"tags"`
+	ContributingFactors []string                     `bson:"contributing_factors"`
+	Authors             []string                     `bson:"authors"`
+	Reviewers           []string                     `bson:"reviewers"`
+	Sections            []sectionDoc                 `bson:"sections"`
+	Timeline            []timelineEntryDoc           `bson:"timeline"`
+	ActionItems         []actionItemDoc              `bson:"action_items"`
+	Translations        map[string]rcaTranslationDoc `bson:"translations"`
+	History             []stateChangeDoc             `bson:"history"`
+	CreatedBy           string                       `bson:"created_by"`
+	CreatedAt           time.Time                    `bson:"created_at"`
+	UpdatedAt           time.Time                    `bson:"updated_at"`
+	PublishedAt         *time.Time                   `bson:"published_at"`
 
 	// SortDate is derived, for RCAFilter.Since/Until: the incident date, or
 	// created_at when unset. It is never read back into the domain.
@@ -302,6 +304,12 @@ type actionItemDoc struct {
 	TrackerURL   string            `bson:"tracker_url"`
 	Visibility   string            `bson:"visibility"`
 	Translations map[string]string `bson:"translations"`
+	// actions area (issue 14): the owning user and when it became done;
+	// DueKey is derived (the due day as YYYY-MM-DD, "~" for none) for the
+	// action-item list's sort and is never read back.
+	OwnerID string     `bson:"owner_id"`
+	DoneAt  *time.Time `bson:"done_at,omitempty"`
+	DueKey  string     `bson:"due_key"`
 }
 
 type stateChangeDoc struct {
@@ -310,6 +318,9 @@ type stateChangeDoc struct {
 	By      string    `bson:"by"`
 	At      time.Time `bson:"at"`
 	Comment string    `bson:"comment"`
+	// flow: why a failing submit went ahead; the version approved.
+	OverrideReason string `bson:"override_reason,omitempty"`
+	Version        int64  `bson:"version,omitempty"`
 }
 
 func toRCADoc(r *domain.RCA) rcaDoc {
@@ -320,7 +331,7 @@ func toRCADoc(r *domain.RCA) rcaDoc {
 		AffectedServices: r.AffectedServices, Severity: string(r.Severity), Tags: r.Tags,
 		Authors: r.Authors, Reviewers: r.Reviewers,
 		CreatedBy: r.CreatedBy, CreatedAt: ms(r.CreatedAt), UpdatedAt: ms(r.UpdatedAt),
-		PublishedAt: msPtr(r.PublishedAt),
+		PublishedAt: msPtr(r.PublishedAt), ContributingFactors: r.ContributingFactors, // tmpl area
 	}
 	if r.Sections != nil {
 		d.Sections = make([]sectionDoc, len(r.Sections))
@@ -355,6 +366,7 @@ func toRCADoc(r *domain.RCA) rcaDoc {
 			d.ActionItems[i] = actionItemDoc{
 				ID: a.ID, Title: a.Title, Owner: a.Owner, Due: dateDoc(a.Due), State: string(a.State),
 				TrackerURL: a.TrackerURL, Visibility: string(a.Visibility), Translations: a.Translations,
+				OwnerID: a.OwnerID, DoneAt: msPtr(a.DoneAt), DueKey: store.DueKey(a.Due),
 			}
 		}
 	}
@@ -373,7 +385,7 @@ func toRCADoc(r *domain.RCA) rcaDoc {
 	if r.History != nil {
 		d.History = make([]stateChangeDoc, len(r.History))
 		for i, h := range r.History {
-			d.History[i] = stateChangeDoc{From: string(h.From), To: string(h.To), By: h.By, At: ms(h.At), Comment: h.Comment}
+			d.History[i] = stateChangeDoc{From: string(h.From), To: string(h.To), By: h.By, At: ms(h.At), Comment: h.Comment, OverrideReason: h.OverrideReason, Version: h.Version}
 		}
 	}
 
@@ -393,6 +405,7 @@ func (d rcaDoc) domain() domain.RCA {
 		AffectedServices: d.AffectedServices, Severity: domain.Severity(d.Severity), Tags: d.Tags,
 		Authors: d.Authors, Reviewers: d.Reviewers,
 		CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, PublishedAt: d.PublishedAt,
+		ContributingFactors: append([]string{}, d.ContributingFactors...), // tmpl area: never nil
 	}
 	if d.Sections != nil {
 		r.Sections = make([]domain.Section, len(d.Sections))
@@ -427,6 +440,7 @@ func (d rcaDoc) domain() domain.RCA {
 			r.ActionItems[i] = domain.ActionItem{
 				ID: a.ID, Title: a.Title, Owner: a.Owner, Due: docDate(a.Due), State: domain.ActionState(a.State),
 				TrackerURL: a.TrackerURL, Visibility: domain.Visibility(a.Visibility), Translations: a.Translations,
+				OwnerID: a.OwnerID, DoneAt: msPtr(a.DoneAt),
 			}
 		}
 	}
@@ -445,7 +459,7 @@ func (d rcaDoc) domain() domain.RCA {
 	if d.History != nil {
 		r.History = make([]domain.StateChange, len(d.History))
 		for i, h := range d.History {
-			r.History[i] = domain.StateChange{From: domain.RCAState(h.From), To: domain.RCAState(h.To), By: h.By, At: h.At, Comment: h.Comment}
+			r.History[i] = domain.StateChange{From: domain.RCAState(h.From), To: domain.RCAState(h.To), By: h.By, At: h.At, Comment: h.Comment, OverrideReason: h.OverrideReason, Version: h.Version}
 		}
 	}
 	return r

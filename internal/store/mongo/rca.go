@@ -35,6 +35,7 @@ func cloneRCA(r *domain.RCA) domain.RCA {
 	c.Tags = slices.Clone(r.Tags)
 	c.Authors = slices.Clone(r.Authors)
 	c.Reviewers = slices.Clone(r.Reviewers)
+	c.ContributingFactors = slices.Clone(r.ContributingFactors) // tmpl area
 	c.Sections = slices.Clone(r.Sections)
 	c.Timeline = slices.Clone(r.Timeline)
 	c.ActionItems = slices.Clone(r.ActionItems)

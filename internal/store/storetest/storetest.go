@@ -77,6 +77,18 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		// area edges (issue 10)
 		{"LastAdmin", testLastAdmin},
 		{"Identities", testIdentities},
+		// tmpl (issue 14)
+		{"Templates", testTemplates},
+		{"Factors", testFactors},
+		{"RCAFactors", testRCAFactors},
+		// actions (issue 14)
+		{"ActionItems", testActionItems},
+		{"Claims", testClaims},
+		// area insights (issue 14)
+		{"Insights", testInsights},
+		{"Subscribers", testSubscribers}, // subs
+		// area images (issue 15)
+		{"Attachments", testAttachments},
 		// collab (issue 12)
 		{"Presence", testPresence},
 		{"DocChanges", testDocChanges},
