@@ -25,7 +25,8 @@ func codecRCA(t testing.TB) domain.RCA {
 	r.Translations = map[string]domain.RCATranslation{"de": {Title: "SMS-Benachrichtigungen verzögert"}}
 	for i := range r.Sections {
 		r.Sections[i].Body = "Our SMS provider applied a new rate limit; about 30% of messages were delayed."
-		r.Sections[i].Translations = map[string]domain.SectionTranslation{"de": {Body: "Unser SMS-Anbieter hat ein neues Limit eingeführt."}}
+		r.Sections[i].Translations = map[string]domain.SectionTranslation{"de": {Body: "Unser SMS-Anbieter hat ein neues Limit eingeführt.", SourceRevision: 2}}
+		r.Sections[i].SourceRevision = 3 // collab
 	}
 	for i := range 12 {
 		r.Timeline = append(r.Timeline, domain.TimelineEntry{ID: fmt.Sprint("t", i), At: start.Add(time.Duration(i) * 3 * time.Minute), Kind: domain.KindNote, Text: fmt.Sprintf("Step %d.", i), Visibility: domain.External, Translations: map[string]string{"de": "Schritt."}})
