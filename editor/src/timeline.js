@@ -77,7 +77,7 @@ export function startTimeline(root) {
         const fresh = rowFor(e);
         if (tr) {
           if (tr.contains(act)) {
-            target = fresh.querySelector(act.name ? "[name='" + act.name + "']" : (act.dataset.move ? "[data-move='" + act.dataset.move + "']" : "[data-delete]"));
+            target = fresh.querySelector(act.name ? "[name='" + act.name + "']" : (act.dataset.rowMove ? "[data-row-move='" + act.dataset.rowMove + "']" : "[data-delete]"));
           }
           tr.replaceWith(fresh);
         }
@@ -196,7 +196,7 @@ export function startTimeline(root) {
     const b = ev.target.closest("button");
     const tr = b && b.closest("tr");
     if (!tr) { return; }
-    if (b.dataset.move) { move(tr, b.dataset.move === "up" ? -1 : 1); }
+    if (b.dataset.rowMove) { move(tr, b.dataset.rowMove === "up" ? -1 : 1); }
     if (b.hasAttribute("data-delete")) { remove(tr); }
   });
   tbody.addEventListener("keydown", (ev) => {
