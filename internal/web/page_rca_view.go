@@ -50,6 +50,7 @@ type rcaViewPage struct {
 	Timeline     []timelineRow
 	ActionRows   []actionRow
 	Checks       quality.Report
+	Factors      []string // tmpl area: the contributing factors' names (internal readers only)
 }
 
 // rcaView shows an RCA as readers see it, with review, export and publish.
@@ -77,6 +78,15 @@ func (p *pages) renderView(c *gin.Context, status int, rc *rcaContext, problems 
 		Timeline: timelineRows(r, loc), ActionRows: actionRows(r, p.s.now(), p.s.orgZone()), Checks: rc.Checks,
 	}
 	d.Zones = zoneChoices(d.TimeZone)
+	if len(r.ContributingFactors) > 0 { // the external edition has none
+		if fv := p.factorsFor(c, r, ""); fv != nil {
+			for _, ch := range fv.Choices {
+				if ch.Checked {
+					d.Factors = append(d.Factors, ch.Name)
+				}
+			}
+		}
+	}
 	for _, to := range domain.NextStates(r.State) {
 		if to == domain.StatePublished {
 			continue // publishing has its own button: it also notifies the targets
