@@ -31,6 +31,9 @@ type Exported struct {
 	Body        []byte
 	ContentType string
 	FileName    string
+	// Images are the pictures the report shows (images area): a Markdown
+	// export names them by Image.FileName(), to be written next to it.
+	Images []report.Image
 }
 
 // ExportRCA renders one RCA (by id or slug) as a report file. The internal
@@ -93,11 +96,20 @@ func (s *Service) ExportLoaded(ctx context.Context, a policy.Actor, r domain.RCA
 	if err != nil {
 		return Exported{}, err
 	}
+	// report2 area: the organisation's header defaults (a custom template's
+	// own defaults come with Template and win over them).
+	org, err := s.orgHeader(ctx)
+	if err != nil {
+		return Exported{}, err
+	}
 	rep, err := report.Build(r, loaded.Incidents, loaded.Components, loaded.Authors, s.cfg.Catalog, report.Options{
 		Lang: in.Lang, TimeZone: in.TimeZone, Audience: in.Audience, Paper: in.Paper, Header: in.Header, Now: s.now(), Branding: br,
-		Factors: factors, Template: custom,
+		Factors: factors, Template: custom, OrgHeader: org.HeaderDefaults,
 	})
 	if err != nil {
+		return Exported{}, err
+	}
+	if rep.Images, err = s.reportImages(ctx, r.ID, rep.ImageIDs()); err != nil { // images
 		return Exported{}, err
 	}
 	var buf bytes.Buffer
@@ -110,7 +122,7 @@ func (s *Service) ExportLoaded(ctx context.Context, a policy.Actor, r domain.RCA
 		detail["via"] = in.Via
 	}
 	s.audit(ctx, a.UserID, "rca.export", "rca:"+r.ID, detail)
-	return Exported{RCA: r, Body: buf.Bytes(), ContentType: ct, FileName: report.FileName(rep, in.Format)}, nil
+	return Exported{RCA: r, Body: buf.Bytes(), ContentType: ct, FileName: report.FileName(rep, in.Format), Images: sortedImages(rep.Images)}, nil
 }
 
 // reportFactors names the RCA's contributing factors in the report's

@@ -50,6 +50,11 @@ type HeaderDefaults struct {
 	Facts   []string `json:"facts,omitempty"`
 	Contact string   `json:"contact,omitempty"`
 	Closing string   `json:"closing,omitempty"`
+	// report2 area: the rest of the partner header, as defaults too (per
+	// template, and as the organisation's defaults in the settings).
+	IssueDate  *Date  `json:"issue_date,omitempty"`
+	DocVersion string `json:"doc_version,omitempty"`
+	StatusURL  string `json:"status_url,omitempty"`
 }
 
 // SectionDef defines one section of a template. Guidance tells the author

@@ -54,6 +54,12 @@ type Options struct {
 	// Template is the RCA's custom template (tmpl area), for its section
 	// rules and header defaults; nil or another key: built-ins only.
 	Template *domain.Template
+	// TemplateHeader is the RCA's template's header defaults; nil: the
+	// built-in template's of that key. OrgHeader is the organisation's
+	// defaults (the settings). An export's own options win over the
+	// template's, and the template's over the organisation's.
+	TemplateHeader *domain.HeaderDefaults
+	OrgHeader      domain.HeaderDefaults
 }
 
 // FactorLine is one contributing factor as a report shows it.
@@ -91,6 +97,9 @@ type Report struct {
 	Labels       Labels
 	// Closing is the paragraph customers read last (apology, contact), plain text.
 	Closing string
+	// Images are the attachments the sections show, by id (images.go);
+	// the caller loads them after Build. Nil: references stay text.
+	Images map[string]Image
 
 	loc *time.Location
 	l   *i18n.Localizer

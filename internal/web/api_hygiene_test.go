@@ -161,6 +161,11 @@ func apiWrites(t *testing.T, e *env, ids map[string]string) []string {
 		if !strings.HasPrefix(rt.Path, "/api/v1/") || rt.Method == "GET" || rt.Method == "HEAD" || rt.Method == "OPTIONS" {
 			continue
 		}
+		if rawBodyRoutes[rt.Method+" "+rt.Path] {
+			// images: a multipart upload, not JSON; TestAttachmentUpload
+			// checks that JSON and other types are 415 there.
+			continue
+		}
 		if rt.Path == "/api/v1/import/statuspage" {
 			// It takes Statuspage's own documents, whose many members it
 			// does not use by design; content types are checked all the same.
@@ -183,6 +188,8 @@ func apiWrites(t *testing.T, e *env, ids map[string]string) []string {
 				parts[i] = ids["comment"]
 			case ":incident_id":
 				parts[i] = ids["incident"]
+			case ":eid": // collab: the body is refused before the row is looked up
+				parts[i] = "any-entry"
 			default:
 				t.Fatalf("no fixture for parameter %s of %s", p, rt.Path)
 			}

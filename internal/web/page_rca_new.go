@@ -93,6 +93,10 @@ func (p *pages) rcaCreate(c *gin.Context) {
 		return
 	}
 	p.setFlash(c, "ok", "ui.flash.rca_created")
+	if c.PostForm("open") == "write" { // flow: from the incident page, straight into the document editor
+		redirect(c, "/rcas/"+r.ID+"/write")
+		return
+	}
 	redirect(c, "/rcas/"+r.ID+"/edit")
 }
 

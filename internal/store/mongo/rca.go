@@ -104,6 +104,7 @@ func (s *Store) CreateRCA(ctx context.Context, in *domain.RCA, author string) er
 		if err == nil {
 			*in = d.domain()
 			s.changed(ctx)
+			s.docChanged(ctx) // collab
 			return s.putRevision(ctx, &d, author, "created")
 		}
 		if !isDuplicate(err) {
@@ -440,5 +441,9 @@ func (s *Store) DeleteRCA(ctx context.Context, rid string) error {
 	if _, err := s.c(colComments).DeleteMany(ctx, bson.D{{Key: "rca_id", Value: rid}}); err != nil {
 		return wrap("delete comments of rca "+rid, err)
 	}
+	if _, err := s.c(colPresence).DeleteMany(ctx, bson.D{{Key: "rca_id", Value: rid}}); err != nil { // collab
+		return wrap("delete presence in rca "+rid, err)
+	}
+	s.docChanged(ctx)
 	return nil
 }
