@@ -40,6 +40,7 @@ var bodyless = map[string]bool{
 	"DELETE /api/v1/rcas/:id/incidents/:incident_id": true,
 	"DELETE /api/v1/tokens/:id":                      true,
 	"DELETE /api/v1/targets/:id":                     true,
+	"POST /api/v1/me/notifications/seen":             true, // flow
 }
 
 // jsonBodies checks every API request that carries a body before its

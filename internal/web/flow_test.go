@@ -320,6 +320,11 @@ func TestReviewersAssignment(t *testing.T) {
 	if n.Unread != 1 || len(n.Items) != 1 || n.Items[0].Kind != app.NoticeAssigned || n.Items[0].RCAID != r.ID || n.Items[0].Actor != author.ID {
 		t.Fatalf("reviewer's notices: %+v", n)
 	}
+	e.must(domain.RoleReviewer, "POST", "/api/v1/me/notifications/seen", nil, 204, nil)
+	e.must(domain.RoleReviewer, "GET", "/api/v1/me/notifications", nil, 200, &n)
+	if n.Unread != 0 || len(n.Items) != 1 || n.Items[0].Unread {
+		t.Fatalf("after marking them seen: %+v", n)
+	}
 	e.must(domain.RoleAuthor, "GET", "/api/v1/me/notifications", nil, 200, &n)
 	if len(n.Items) != 0 {
 		t.Fatalf("the actor notified of their own change: %+v", n)
