@@ -80,7 +80,8 @@ func coreOps() []apiOp {
 		{Method: "DELETE", Path: "/session", Tag: "auth", Summary: "Sign out", Status: http.StatusNoContent},
 		{Method: "GET", Path: "/me", Tag: "auth", Role: domain.RoleViewer, Summary: "The caller", Response: map[string]any{}},
 		{Method: "PUT", Path: "/me", Tag: "auth", Role: domain.RoleViewer, Summary: "Change the caller's name, language, time zone or password", Request: meUpdate{}, Response: map[string]any{}},
-		{Method: "GET", Path: "/templates", Tag: "templates", Role: domain.RoleViewer, Summary: "Built-in templates with sections and guidance", Response: listOf[domain.Template]{}},
+		{Method: "GET", Path: "/templates", Tag: "templates", Role: domain.RoleViewer, Summary: "Built-in (read-only, built_in true) and custom templates with sections and guidance", Response: listOf[domain.Template]{},
+			Query: []queryParam{{Name: "include_retired", Type: "boolean", Description: "also list retired custom templates"}}}, // tmpl area
 
 		{Method: "GET", Path: "/components", Tag: "components", Role: domain.RoleViewer, Summary: "List components", Response: listOf[domain.Component]{}},
 		{Method: "POST", Path: "/components", Tag: "components", Role: domain.RoleAdmin, Summary: "Create a component", Request: componentInput{}, Response: domain.Component{}, Status: http.StatusCreated},
@@ -109,9 +110,9 @@ func coreOps() []apiOp {
 		{Method: "GET", Path: "/rcas/{id}/revisions", Tag: "rcas", Role: domain.RoleViewer, Summary: "Revision history, newest first", Response: listOf[store.RevisionInfo]{}},
 		{Method: "GET", Path: "/rcas/{id}/revisions/{version}", Tag: "rcas", Role: domain.RoleViewer, Summary: "One revision with its snapshot", Response: store.Revision{}},
 		{Method: "POST", Path: "/rcas/{id}/restore/{version}", Tag: "rcas", Role: domain.RoleAuthor, Summary: "Restore an old revision's content as a new revision", Response: domain.RCA{}},
-		{Method: "GET", Path: "/rcas/{id}/comments", Tag: "rcas", Role: domain.RoleViewer, Summary: "Review comments, oldest first", Response: listOf[domain.Comment]{}},
-		{Method: "POST", Path: "/rcas/{id}/comments", Tag: "rcas", Role: domain.RoleAuthor, Summary: "Add a review comment", Request: commentInput{}, Response: domain.Comment{}, Status: http.StatusCreated},
-		{Method: "POST", Path: "/rcas/{id}/comments/{cid}/resolve", Tag: "rcas", Role: domain.RoleAuthor, Summary: "Resolve a comment", Response: domain.Comment{}},
+		{Method: "GET", Path: "/rcas/{id}/comments", Tag: "rcas", Role: domain.RoleViewer, Summary: "Review comments, oldest first", Response: listOf[commentAnswer]{}},
+		{Method: "POST", Path: "/rcas/{id}/comments", Tag: "rcas", Role: domain.RoleAuthor, Summary: "Add a review comment", Request: commentInput{}, Response: commentAnswer{}, Status: http.StatusCreated},
+		{Method: "POST", Path: "/rcas/{id}/comments/{cid}/resolve", Tag: "rcas", Role: domain.RoleAuthor, Summary: "Resolve a comment", Response: commentAnswer{}},
 		{Method: "POST", Path: "/rcas/{id}/incidents", Tag: "rcas", Role: domain.RoleAuthor, Summary: "Link an incident", Request: linkInput{}, Response: domain.RCA{}},
 		{Method: "DELETE", Path: "/rcas/{id}/incidents/{incident_id}", Tag: "rcas", Role: domain.RoleAuthor, Summary: "Unlink an incident", Response: domain.RCA{}},
 

@@ -75,7 +75,10 @@ func TestCreateRCAValidationKeepsInput(t *testing.T) {
 	r := c.post("/rcas", url.Values{"title": {"   "}, "template": {"partner"}, "language": {"de"}}, http.StatusUnprocessableEntity)
 	mustContain(t, r.body, "This field is required.", `id="tpl-partner" name="template" value="partner" checked`, `<option value="de" selected`)
 	r = c.post("/rcas", url.Values{"title": {"Kept title"}, "template": {"nope"}}, http.StatusUnprocessableEntity)
-	mustContain(t, r.body, `value="Kept title"`, "This field is required.")
+	// tmpl area: templates may be custom, so the service names an unknown key (was "required").
+	mustContain(t, r.body, `value="Kept title"`, "This value is not one of the allowed choices.")
+	r = c.post("/rcas", url.Values{"title": {"Kept title"}, "template": {""}}, http.StatusUnprocessableEntity)
+	mustContain(t, r.body, "This field is required.")
 }
 
 func TestEditorShowsGuidanceProgressAndChecks(t *testing.T) {

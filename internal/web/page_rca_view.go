@@ -54,6 +54,8 @@ type rcaViewPage struct {
 	Timeline     []timelineRow
 	ActionRows   []actionRow
 	Checks       quality.Report
+	// subs: offer "notify subscribers again" when an RCA is re-published
+	// and e-mail is configured.
 }
 
 // rcaView shows an RCA as readers see it, with review, export and publish.

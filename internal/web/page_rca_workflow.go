@@ -40,6 +40,9 @@ type reviewPanel struct {
 	History         []historyRow
 	// PickOnSubmit: the reviewers are picked in the submit form.
 	PickOnSubmit bool
+	// CanNotify offers "notify subscribers again" beside the publish move
+	// of a published RCA when e-mail is configured (subs).
+	CanNotify bool
 	// Notice is the override reason of the submit that put the RCA in
 	// review, shown to its reviewers.
 	Notice string
@@ -53,7 +56,8 @@ func (p *pages) reviewPanel(c *gin.Context, rc *rcaContext, offer app.Offer, fro
 	rp := reviewPanel{RCAID: r.ID, Version: r.Version, State: r.State, CSRF: csrfToken(c), From: from,
 		Moves: offer.Moves, Comment: comment, Override: override, Problems: problems,
 		AssignReviewers: offer.AssignReviewers && r.Editable(), Reviewers: namesOf(r.Reviewers, rc.Names),
-		History: historyRows(r, rc.Names)}
+		History:   historyRows(r, rc.Names),
+		CanNotify: p.s.mailOn() && r.State == domain.StatePublished}
 	loc := p.localeOf(c)
 	var sb *app.SubmitBlockedError
 	var ab *app.ApprovalBlockedError

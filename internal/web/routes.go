@@ -89,12 +89,25 @@ func (s *Server) routes() *gin.Engine {
 	s.handle(api, "POST", "/rcas/:id/comments/:cid/resolve", policy.RCAComment, s.apiRCACommentResolve)
 	s.handle(api, "POST", "/rcas/:id/incidents", policy.RCAEdit, s.apiRCALinkIncident)
 	s.handle(api, "DELETE", "/rcas/:id/incidents/:incident_id", policy.RCAEdit, s.apiRCAUnlinkIncident)
+	// collab (issue 12): co-authors' events and presence, the timeline grid.
+	s.handle(api, "GET", "/rcas/:id/events", policy.RCAEdit, s.apiRCAEvents)
+	s.handle(api, "PUT", "/rcas/:id/presence", policy.RCAEdit, s.apiRCAFocus)
+	s.handle(api, "POST", "/rcas/:id/timeline", policy.RCAEdit, s.apiTimelineAdd)
+	s.handle(api, "PUT", "/rcas/:id/timeline/:eid", policy.RCAEdit, s.apiTimelineUpdate)
+	s.handle(api, "DELETE", "/rcas/:id/timeline/:eid", policy.RCAEdit, s.apiTimelineDelete)
+	s.handle(api, "PUT", "/rcas/:id/timeline-order", policy.RCAEdit, s.apiTimelineOrder)
+	s.document(collabOps()...)
+	s.document(timelineOps()...)
 
 	// Users and the audit log: admins only.
 	s.handle(api, "GET", "/users", policy.UserManage, s.apiUserList)
 	s.handle(api, "POST", "/users", policy.UserManage, s.apiUserCreate)
 	s.handle(api, "PUT", "/users/:id", policy.UserManage, s.apiUserUpdate)
 	s.handle(api, "GET", "/audit", policy.AuditRead, s.apiAuditList)
+
+	// Insights (area insights, issue 14): trends across RCAs.
+	s.handle(api, "GET", "/insights", policy.InsightsRead, s.apiInsights)
+	s.document(insightsOps()...)
 
 	// API tokens: everyone manages their own; admins may revoke anyone's.
 	s.handle(api, "GET", "/tokens", policy.SelfRead, s.apiTokenList)
@@ -112,5 +125,8 @@ func (s *Server) routes() *gin.Engine {
 	s.registerStatus(r, api)
 	s.registerPages(r)
 	s.registerOIDC(r)
+	s.registerTemplates(api) // tmpl area (issue 14): custom templates, factors
+	s.registerActions(api)   // area actions (issue 14)
+	s.registerImages(r, api) // images (issue 15)
 	return r
 }

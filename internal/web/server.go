@@ -54,6 +54,9 @@ type Config struct {
 	// subs: Mail sends subscriber e-mail; nil or a disabled sender
 	// (mail.Enabled false) means nothing offers subscription.
 	Mail mail.Sender
+	// CollabPoll is how often open documents poll the store for other
+	// editors' changes (area collab); zero: app.DefaultCollabPoll.
+	CollabPoll time.Duration
 }
 
 // DefaultMaxBodyBytes is the request body limit when Config.MaxBodyBytes is 0.
@@ -78,6 +81,9 @@ type Server struct {
 	// bodyLimits overrides MaxBodyBytes per "METHOD /route/:pattern".
 	bodyLimits map[string]int64
 	setup      []error
+	// subs: public subscription state (form key, throttle).
+	subsOnce  sync.Once
+	subsState *subscriptions
 
 	// errorPage renders an HTML error page (403, 404, 500, ...). The page
 	// engineer sets it from registerPages; until then a plain text is sent.
@@ -154,6 +160,7 @@ func (s *Server) wire() error {
 		Store: s.store, Catalog: s.catalog, Branding: s.cfg.Branding,
 		DefaultLanguage: s.cfg.DefaultLanguage, Now: s.now, Log: s.log, Audit: s.audit,
 		Changed: a.site.Invalidate, Enqueued: a.worker.Wake, Mailer: notices,
+		CollabPoll: s.cfg.CollabPoll,
 	})
 	return err
 }
