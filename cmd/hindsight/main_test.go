@@ -325,3 +325,16 @@ func configWith(addr, base string) *config.Config {
 	c.Addr, c.BaseURL = addr, base
 	return c
 }
+
+// subs: a wrong SMTP setting stops every command before it starts, naming
+// the flag.
+func TestSMTPSettingsAreChecked(t *testing.T) {
+	r := cli(t, map[string]string{"HINDSIGHT_SMTP_ADDR": "smtp.example.com"}, "", "user", "list", "--data", t.TempDir())
+	if r.code == 0 || !strings.Contains(r.stderr, "smtp-addr") {
+		t.Fatalf("want a usage error naming smtp-addr: %+v", r)
+	}
+	r = cli(t, nil, "", "user", "list", "--data", t.TempDir(), "--smtp-addr", "smtp.example.com:587")
+	if r.code == 0 || !strings.Contains(r.stderr, "smtp-from") {
+		t.Fatalf("want a usage error naming smtp-from: %+v", r)
+	}
+}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hindsight-rca/hindsight/internal/auth/oidc"
 	"github.com/hindsight-rca/hindsight/internal/demo"
+	"github.com/hindsight-rca/hindsight/internal/mail"
 	"github.com/hindsight-rca/hindsight/internal/report"
 	"github.com/hindsight-rca/hindsight/internal/store"
 	"github.com/hindsight-rca/hindsight/internal/web"
@@ -79,6 +80,10 @@ func (a *app) serve(ctx context.Context, args []string) (err error) {
 	if err != nil {
 		return err
 	}
+	mailer, err := mail.New(a.cfg.Mail()) // subs: SMTP relay, off without --smtp-addr
+	if err != nil {
+		return err
+	}
 	srv, err := web.New(web.Config{
 		BaseURL:         a.cfg.BaseURL,
 		DefaultLanguage: a.cfg.DefaultLang,
@@ -92,6 +97,7 @@ func (a *app) serve(ctx context.Context, args []string) (err error) {
 		Branding:        branding,
 		OIDC: oidc.Config{Issuer: a.cfg.OIDCIssuer, ClientID: a.cfg.OIDCClientID,
 			ClientSecret: a.cfg.OIDCClientSecret, AutoCreate: a.cfg.OIDCAutoCreate},
+		Mail: mailer,
 	}, st, a.log)
 	if err != nil {
 		return err

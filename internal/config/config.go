@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/mail"
 	"github.com/hindsight-rca/hindsight/internal/report"
 	"golang.org/x/text/language"
 )
@@ -52,6 +53,13 @@ type Config struct {
 	// PDFFonts is a folder of TrueType fonts for characters the embedded
 	// fonts lack (reportpdf).
 	PDFFonts string
+	// subs: SMTP relay for subscriber mail; off while SMTPAddr is empty. The
+	// password is read only from HINDSIGHT_SMTP_PASSWORD (never a flag, so it
+	// stays out of process listings).
+	SMTPAddr     string
+	SMTPFrom     string
+	SMTPUsername string
+	SMTPPassword string
 
 	set map[string]bool // flags given on the command line
 }
@@ -81,7 +89,14 @@ var options = []option{
 	{"brand-accent", "HINDSIGHT_BRAND_ACCENT", "accent `colour` of exported reports, e.g. #1f6feb", func(c *Config) flag.Value { return (*stringValue)(&c.BrandAccent) }},
 	{"pdf-fonts", "HINDSIGHT_PDF_FONTS", "`folder` of TrueType fonts for characters the PDF's own fonts lack (then system Noto fonts)", func(c *Config) flag.Value { return (*stringValue)(&c.PDFFonts) }},
 	{"oidc-auto-create", "HINDSIGHT_OIDC_AUTO_CREATE", "create unknown users with a verified email as viewers at their first sign-in", func(c *Config) flag.Value { return (*boolValue)(&c.OIDCAutoCreate) }},
+	// subs: SMTP relay (password: HINDSIGHT_SMTP_PASSWORD only).
+	{"smtp-addr", "HINDSIGHT_SMTP_ADDR", "SMTP relay `host:port` for subscriber e-mail (465: implicit TLS, else STARTTLS when offered); empty: no e-mail", func(c *Config) flag.Value { return (*stringValue)(&c.SMTPAddr) }},
+	{"smtp-from", "HINDSIGHT_SMTP_FROM", "sender `address` of e-mail, e.g. \"Status <status@example.com>\"", func(c *Config) flag.Value { return (*stringValue)(&c.SMTPFrom) }},
+	{"smtp-username", "HINDSIGHT_SMTP_USERNAME", "SMTP AUTH `user` (password from HINDSIGHT_SMTP_PASSWORD)", func(c *Config) flag.Value { return (*stringValue)(&c.SMTPUsername) }},
 }
+
+// SMTPPasswordEnv is the only source of the SMTP password.
+const SMTPPasswordEnv = "HINDSIGHT_SMTP_PASSWORD"
 
 // Env lists the environment variables Config reads, by flag name.
 func Env() map[string]string {
@@ -135,6 +150,9 @@ func (c *Config) ApplyEnv(getenv func(string) string) error {
 			errs = append(errs, fmt.Errorf("config: %s=%q: %w", o.env, v, err))
 		}
 	}
+	if c.SMTPPassword == "" { // subs: not trimmed, a password may end in a space
+		c.SMTPPassword = getenv(SMTPPasswordEnv)
+	}
 	return errors.Join(errs...)
 }
 
@@ -179,10 +197,25 @@ func (c *Config) Validate() error {
 	if c.MaxBodyBytes < 1024 {
 		add("max-body-bytes", domain.CodeInvalid, "must be at least 1024")
 	}
+	// subs: SMTP relay.
+	for _, p := range c.Mail().Problems() {
+		add(p.Field, domain.CodeInvalid, p.Detail)
+	}
 	if len(ps) > 0 {
 		return &domain.ValidationError{Problems: ps}
 	}
 	return nil
+}
+
+// Mail is the SMTP relay configuration (subs); Enabled() is false without
+// --smtp-addr.
+func (c *Config) Mail() mail.Config {
+	return mail.Config{
+		Addr:     strings.TrimSpace(c.SMTPAddr),
+		From:     strings.TrimSpace(c.SMTPFrom),
+		Username: c.SMTPUsername,
+		Password: c.SMTPPassword,
+	}
 }
 
 // Branding loads the export branding: the logo file is read with readFile

@@ -140,6 +140,12 @@ func TestValidate(t *testing.T) {
 		{"local time zone", func(c *Config) { c.DefaultTZ = "Local" }, "default-tz", domain.CodeInvalid},
 		{"bad log format", func(c *Config) { c.LogFormat = "xml" }, "log-format", domain.CodeUnknownEnum},
 		{"tiny body limit", func(c *Config) { c.MaxBodyBytes = 10 }, "max-body-bytes", domain.CodeInvalid},
+		{"smtp addr without port", func(c *Config) { c.SMTPAddr = "smtp.example.com"; c.SMTPFrom = "s@example.com" }, "smtp-addr", domain.CodeInvalid},
+		{"smtp without from", func(c *Config) { c.SMTPAddr = "smtp.example.com:587" }, "smtp-from", domain.CodeInvalid},
+		{"smtp bad from", func(c *Config) { c.SMTPAddr = "smtp.example.com:587"; c.SMTPFrom = "status" }, "smtp-from", domain.CodeInvalid},
+		{"smtp password without user", func(c *Config) {
+			c.SMTPAddr, c.SMTPFrom, c.SMTPPassword = "smtp.example.com:587", "s@example.com", "pw"
+		}, "smtp-username", domain.CodeInvalid},
 		{"long status name", func(c *Config) { c.StatusPageName = strings.Repeat("x", domain.MaxNameLen+1) }, "status-page-name", domain.CodeTooLong},
 	}
 	for _, tt := range tests {
@@ -222,4 +228,35 @@ func FuzzSettings(f *testing.F) {
 		_ = fs.Parse([]string{"--addr", addr, "--max-body-bytes", maxBody, "--secure-cookies=" + secure, "--default-tz", tz})
 		_ = c2.Validate()
 	})
+}
+
+// subs: the SMTP settings come from flags or the environment, the password
+// only from the environment, and no relay means mail is off.
+func TestSMTPSettings(t *testing.T) {
+	c, err := load(t, []string{"--smtp-addr", "smtp.example.com:465", "--smtp-username", "relay"},
+		map[string]string{"HINDSIGHT_SMTP_FROM": "Status <status@example.com>", "HINDSIGHT_SMTP_PASSWORD": " pw with spaces "})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := c.Mail()
+	if !m.Enabled() || m.Addr != "smtp.example.com:465" || m.From != "Status <status@example.com>" ||
+		m.Username != "relay" || m.Password != " pw with spaces " {
+		t.Fatalf("Mail() = %+v", m)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	fs := flag.NewFlagSet("x", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	New().Register(fs)
+	if fs.Lookup("smtp-password") != nil {
+		t.Error("a --smtp-password flag exists; the password must come from the environment only")
+	}
+	off, err := load(t, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if off.Mail().Enabled() {
+		t.Error("mail enabled without --smtp-addr")
+	}
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/hindsight-rca/hindsight/internal/auth/oidc"
 	"github.com/hindsight-rca/hindsight/internal/domain"
 	"github.com/hindsight-rca/hindsight/internal/i18n"
+	"github.com/hindsight-rca/hindsight/internal/mail"
 	"github.com/hindsight-rca/hindsight/internal/policy"
 	"github.com/hindsight-rca/hindsight/internal/report"
 	"github.com/hindsight-rca/hindsight/internal/store"
@@ -50,6 +51,9 @@ type Config struct {
 	OIDC oidc.Config
 	// Branding personalises every exported report (API, preview, publish).
 	Branding report.Branding
+	// subs: Mail sends subscriber e-mail; nil or a disabled sender
+	// (mail.Enabled false) means nothing offers subscription.
+	Mail mail.Sender
 }
 
 // DefaultMaxBodyBytes is the request body limit when Config.MaxBodyBytes is 0.
