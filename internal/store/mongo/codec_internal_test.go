@@ -43,6 +43,8 @@ func codecRCA(t testing.TB) domain.RCA {
 	r.ActionItems[0].TrackerURL = "https://tracker.example.com/MSG-7"
 	r.ActionItems[0].Translations = map[string]string{"de": "Zweiten SMS-Anbieter anbinden"}
 	r.History[0].Comment = "ready for review"
+	r.ContributingFactors = []string{"third_party"} // area insights (and tmpl)
+	r.ActionItems[0].DoneAt = &published            // area insights (and actions)
 	return r
 }
 
