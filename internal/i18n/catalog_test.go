@@ -88,7 +88,11 @@ func TestKeysHaveAreaPrefix(t *testing.T) {
 		"ui":       {"ui."},
 		"status":   {"status."},
 		"facts":    {"facts."},
+		"actions":  {"actions."},  // area actions (issue 14)
 		"insights": {"insights."}, // area insights
+		"subs":     {"subs."},
+		"images":   {"images."}, // images (issue 15)
+		"collab":   {"collab."},
 	}
 	keyRe := regexp.MustCompile(`^[a-z0-9_]+(\.[A-Za-z0-9_]+)+$`)
 	for _, lang := range c.Languages() {

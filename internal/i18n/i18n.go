@@ -68,7 +68,11 @@ var Areas = map[string][]string{
 	"status":   nil,
 	"ui":       nil, // area "ui": every language (issue 12)
 	"facts":    nil, // metrics area: occurrence and header-fact wording
+	"actions":  nil, // area actions (issue 14): action items, tracker hooks, reminders
 	"insights": nil, // area insights (issue 14): the insights page and its errors
+	"subs":     nil, // subs: status-page subscription, its pages and e-mail
+	"images":   nil, // images (issue 15): upload errors, editor hints
+	"collab":   nil, // area collab (issue 12): co-authors, comments, timeline grid, diffs
 }
 
 // pluralForms are the CLDR plural categories a message object may use.
