@@ -43,7 +43,7 @@ func imageRCA() domain.RCA {
 	r := sampleRCA()
 	rc := r.Section("root_cause")
 	rc.Body += "\n\n![Error rate during the outage](attachment:" + extImageID + ")\n\nThe pool filled up ![pool](attachment:" + gifImageID + ")" +
-		"\n\n![Sketch](attachment:" + palImageID + ")"
+		"\n\n![Sketch](attachment:" + palImageID + ` "The pool, drawn")`
 	det := r.Section("detection")
 	det.Visibility = domain.Internal
 	det.Body += "\n\n![Internal dashboard](attachment:" + intImageID + ")"
@@ -115,7 +115,8 @@ func TestImagesInHTMLAndMarkdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	md := m.String()
-	for _, want := range []string{"![Error rate during the outage](" + extImageID + ".png)", "![pool](" + gifImageID + ".gif)"} {
+	for _, want := range []string{"![Error rate during the outage](" + extImageID + ".png)", "![pool](" + gifImageID + ".gif)",
+		"![Sketch](" + palImageID + `.png "The pool, drawn")`} {
 		if !strings.Contains(md, want) {
 			t.Errorf("Markdown lacks %q", want)
 		}
