@@ -207,3 +207,26 @@ func pdfImages(t *testing.T, tool string, pdf []byte) []pdfImageRow {
 	}
 	return rows
 }
+
+// BenchmarkRenderPDFImages: the PDF of the sample RCA without and with its
+// three external images (a 1600x500 PNG, a GIF, a paletted PNG).
+func BenchmarkRenderPDFImages(b *testing.B) {
+	imgs := testImages(b)
+	for _, tc := range []struct {
+		name   string
+		images bool
+	}{{"none", false}, {"three", true}} {
+		rep := build(b, imageRCA(), Options{Audience: External})
+		if tc.images {
+			rep = load(rep, imgs)
+		}
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				var buf bytes.Buffer
+				if err := RenderPDF(&buf, rep); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
