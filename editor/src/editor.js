@@ -12,6 +12,7 @@
 import { EditorView, keymap, drawSelection, highlightActiveLine, MatchDecorator, Decoration, ViewPlugin } from "@codemirror/view";
 import { EditorState, EditorSelection } from "@codemirror/state";
 import { history, historyKeymap, standardKeymap } from "@codemirror/commands";
+import { startCollab, commentOnSelection } from "./collab.js"; // area collab
 
 const csrfMeta = document.querySelector('meta[name="csrf-token"]');
 const csrf = csrfMeta ? csrfMeta.content : "";
@@ -516,6 +517,7 @@ if (doc) {
     table: doc.dataset.table || "| | |\n| --- | --- |\n| | |",
   };
   const cmd = commands(labels);
+  cmd.comment = commentOnSelection; // area collab: the toolbar's Comment
   for (const form of doc.querySelectorAll("form.doc-form")) {
     sections.push(new Section(form, labels, cmd));
   }
@@ -525,6 +527,7 @@ if (doc) {
   }
   if (restored) { document.getElementById("doc-restored").hidden = false; }
   showDocState();
+  startCollab(doc, sections); // area collab: co-authors, comments, timeline grid
   window.addEventListener("online", () => { for (const s of sections) { if (s.state === "offline") { s.flush(); } } });
   window.addEventListener("beforeunload", (ev) => {
     if (sections.some((s) => s.dirty() || s.state === "conflict")) {

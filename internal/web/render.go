@@ -25,9 +25,16 @@ import (
 var pageNames = []string{
 	"signin", "dashboard", "error",
 	"rca_new", "rca_view", "rca_edit", "rca_history", "rca_diff",
-	"rca_write", // area "ui": the document editor
+	"rca_write",     // area "ui": the document editor
+	"action_items",  // area actions (issue 14)
+	"my_work",       // flow
+	"rca_translate", // area collab: the translation editor
 	"incidents", "incident_view", "incident_form",
 	"components", "users", "settings", "audit",
+	"templates", "template_form", "factors", // tmpl area (issue 14)
+	"insights",        // area insights (issue 14)
+	"subscribers",     // subs
+	"report_settings", // report2 area: the organisation's report header defaults
 }
 
 // renderer holds one parsed template set per page.

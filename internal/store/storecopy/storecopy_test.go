@@ -48,11 +48,24 @@ func seed(t *testing.T, s *sqlite.Store, rcas int) {
 	tg := domain.Target{Name: "hook", Kind: domain.TargetWebhook, URL: "https://hooks.example.com/x", Secret: "whsec_secret", Enabled: true}
 	must(t, s.CreateTarget(ctx, &tg))
 	must(t, s.PutSetting(ctx, "status.name", []byte(`"Acme status"`)))
+	// tmpl area: a custom template at version 2, retired, and an edited built-in factor.
+	ct := domain.Template{Key: "short", Name: "Short", Sections: []domain.SectionDef{{Key: "summary", Title: "Summary", Required: true,
+		Translations: map[string]domain.SectionDefTranslation{"de": {Title: "Zusammenfassung"}}}}}
+	must(t, s.CreateTemplate(ctx, &ct))
+	ct.Retired = true
+	must(t, s.UpdateTemplate(ctx, &ct))
+	fc, _ := domain.BuiltinFactor(domain.FactorDeploy)
+	fc.Name = "Release"
+	must(t, s.CreateFactor(ctx, &fc))
+	// subs: a confirmed subscriber whose links must survive the copy.
+	must(t, s.CreateSubscriber(ctx, &domain.Subscriber{Kind: domain.SubscriberEmail, Email: "reader@example.com",
+		Language: "de", Components: []string{cp.ID}, Confirmed: true, Token: "tok-reader"}))
 	tpl, _ := domain.BuiltinTemplate(domain.TemplateStandard)
 	for i := range rcas {
 		in := domain.Incident{Title: fmt.Sprintf("Outage %d", i), Impact: domain.ImpactMajor, Status: domain.StatusResolved, StartedAt: clock.Add(-time.Hour)}
 		must(t, s.CreateIncident(ctx, &in))
 		r := domain.NewRCA(fmt.Sprintf("Outage %d", i), tpl, "en", []string{in.ID}, u.ID, clock)
+		r.ContributingFactors = []string{domain.FactorDeploy, domain.FactorCapacity}
 		must(t, s.CreateRCA(ctx, &r, u.ID))
 		for j, who := range []string{"u-ana", "u-ana", "u-ben", "u-ana"} {
 			clock = clock.Add(time.Minute)
@@ -87,7 +100,7 @@ func TestCopyBothWays(t *testing.T) {
 	must(t, err)
 	t.Logf("sqlite → mongo:\n%s", rep)
 	for kind, want := range map[string]int{"users": 1, "tokens": 1, "components": 1, "incidents": 4, "rcas": 4, "comments": 4,
-		"deliveries": 4, "audit events": 4, "targets": 1, "settings": 1} {
+		"deliveries": 4, "audit events": 4, "targets": 1, "settings": 1, "templates": 1, "factors": 1, "subscribers": 1} {
 		if c := rep[kind]; c == nil || c.Source != want || c.Copied != want {
 			t.Errorf("%s: %+v, want %d copied", kind, c, want)
 		}
@@ -136,6 +149,20 @@ func TestCopyBothWays(t *testing.T) {
 	tg, _ := c.ListTargets(ctx)
 	if len(tg) != 1 || tg[0].Secret != "whsec_secret" {
 		t.Fatalf("targets after the round trip: %+v", tg)
+	}
+	// tmpl area: templates and factors keep their versions and text.
+	if tl, _ := c.ListTemplates(ctx); len(tl) != 1 || tl[0].Version != 2 || !tl[0].Retired || tl[0].Sections[0].Translations["de"].Title != "Zusammenfassung" {
+		t.Fatalf("templates after the round trip: %+v", tl)
+	}
+	if fl, _ := c.ListFactors(ctx); len(fl) != 1 || fl[0].Name != "Release" || !fl[0].BuiltIn {
+		t.Fatalf("factors after the round trip: %+v", fl)
+	}
+	if rl, _, _ := c.ListRCAs(ctx, store.RCAFilter{}); len(rl) == 0 || len(rl[0].ContributingFactors) != 2 {
+		t.Fatalf("rca factors after the round trip: %+v", rl)
+	}
+	sub, err := c.GetSubscriberByToken(ctx, "tok-reader") // subs
+	if err != nil || sub.Email != "reader@example.com" || sub.Language != "de" || !sub.Confirmed || len(sub.Components) != 1 {
+		t.Fatalf("subscriber after the round trip: %+v, %v", sub, err)
 	}
 	cs, _ := c.ListComponents(ctx)
 	if len(cs) != 1 || cs[0].Version != 2 || cs[0].Status != domain.ComponentOperational {
