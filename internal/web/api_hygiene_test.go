@@ -153,6 +153,11 @@ func apiWrites(t *testing.T, e *env, ids map[string]string) []string {
 			// does not use by design; content types are checked all the same.
 			continue
 		}
+		if rt.Path == "/api/v1/hooks/tracker/:target" {
+			// actions: a tracker's own payload, verified by its signature
+			// before it is read (tested in TestAPITrackerHook).
+			continue
+		}
 		parts := strings.Split(rt.Path, "/")
 		for i, p := range parts {
 			if !strings.HasPrefix(p, ":") {
@@ -170,6 +175,8 @@ func apiWrites(t *testing.T, e *env, ids map[string]string) []string {
 				parts[i] = ids["comment"]
 			case ":incident_id":
 				parts[i] = ids["incident"]
+			case ":aid", ":name": // actions: an action item, a tracker hook
+				parts[i] = "any"
 			default:
 				t.Fatalf("no fixture for parameter %s of %s", p, rt.Path)
 			}

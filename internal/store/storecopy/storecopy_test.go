@@ -48,6 +48,7 @@ func seed(t *testing.T, s *sqlite.Store, rcas int) {
 	tg := domain.Target{Name: "hook", Kind: domain.TargetWebhook, URL: "https://hooks.example.com/x", Secret: "whsec_secret", Enabled: true}
 	must(t, s.CreateTarget(ctx, &tg))
 	must(t, s.PutSetting(ctx, "status.name", []byte(`"Acme status"`)))
+	must(t, s.Claim(ctx, "hook:github", "72d3162e-cc78-11e3-81ab-4c9367dc0958", time.Now())) // actions: a handled delivery
 	tpl, _ := domain.BuiltinTemplate(domain.TemplateStandard)
 	for i := range rcas {
 		in := domain.Incident{Title: fmt.Sprintf("Outage %d", i), Impact: domain.ImpactMajor, Status: domain.StatusResolved, StartedAt: clock.Add(-time.Hour)}
@@ -85,7 +86,7 @@ func TestCopyBothWays(t *testing.T) {
 	must(t, err)
 	t.Logf("sqlite → mongo:\n%s", rep)
 	for kind, want := range map[string]int{"users": 1, "tokens": 1, "components": 1, "incidents": 4, "rcas": 4, "comments": 4,
-		"deliveries": 4, "audit events": 4, "targets": 1, "settings": 1} {
+		"deliveries": 4, "audit events": 4, "targets": 1, "settings": 1, "claims": 1} {
 		if c := rep[kind]; c == nil || c.Source != want || c.Copied != want {
 			t.Errorf("%s: %+v, want %d copied", kind, c, want)
 		}
@@ -130,6 +131,10 @@ func TestCopyBothWays(t *testing.T) {
 	must(t, err)
 	if u.PasswordHash == "" {
 		t.Fatal("the password hash was not copied")
+	}
+	// A delivery handled before the copy is still refused as a replay.
+	if err := c.Claim(ctx, "hook:github", "72d3162e-cc78-11e3-81ab-4c9367dc0958", time.Now()); !errors.Is(err, store.ErrDuplicate) {
+		t.Errorf("claim after the round trip: %v, want ErrDuplicate", err)
 	}
 	tg, _ := c.ListTargets(ctx)
 	if len(tg) != 1 || tg[0].Secret != "whsec_secret" {
