@@ -53,6 +53,7 @@ func TestE2EAccessibilityWithAxe(t *testing.T) {
 	pages := []string{
 		"/rcas/" + r.ID + "/write", "/rcas/" + r.ID + "/edit?section=timeline", "/rcas/" + r.ID,
 		"/", "/incidents/" + in.ID, "/status", "/status/incidents/" + in.ID,
+		"/action-items", // area actions (issue 14)
 	}
 	for _, scheme := range []string{"light", "dark"} {
 		do(t, author, "colour scheme "+scheme, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
