@@ -19,6 +19,10 @@ type StateChange struct {
 	To      domain.RCAState
 	Comment string
 	Version int64
+	// OverrideReason lets a submit for review go ahead although required
+	// sections or quality checks fail; it is kept in the state history
+	// and the audit log (flow).
+	OverrideReason string
 }
 
 // Published is the answer of a publish or unpublish: the RCA as stored and
@@ -43,11 +47,11 @@ func (s *Service) ChangeState(ctx context.Context, a policy.Actor, id string, in
 	if len(ve.Problems) > 0 {
 		return domain.RCA{}, &ve
 	}
-	p, err := s.changeState(ctx, a, id, in)
+	p, err := s.changeState(ctx, a, id, in, publish.Options{})
 	return p.RCA, err
 }
 
-func (s *Service) changeState(ctx context.Context, a policy.Actor, id string, in StateChange) (Published, error) {
+func (s *Service) changeState(ctx context.Context, a policy.Actor, id string, in StateChange, opt publish.Options) (Published, error) {
 	if err := policy.Can(a, policy.RCAState, nil); err != nil {
 		return Published{}, err
 	}
@@ -70,16 +74,26 @@ func (s *Service) changeState(ctx context.Context, a policy.Actor, id string, in
 	if err := policy.Can(a, act, &r); err != nil {
 		return Published{}, err
 	}
-	from := r.State
+	from, before := r.State, r
 	if err := r.Transition(in.To, a.UserID, a.EffectiveRole(), in.Comment, s.now()); err != nil {
 		return Published{}, err
+	}
+	// flow: the review gates, once the move itself is allowed.
+	override, err := s.gate(ctx, before, in.To, in.OverrideReason)
+	if err != nil {
+		return Published{}, err
+	}
+	step := &r.History[len(r.History)-1]
+	step.OverrideReason = override
+	if in.To == domain.StateApproved {
+		step.Version = before.Version // the version read and approved
 	}
 	note := "state " + string(in.To)
 	out := Published{Deliveries: []domain.Delivery{}}
 	if ev := publish.EventOf(from, in.To); ev != "" {
 		// Into or out of published: the state change and its deliveries
 		// are one atomic store write (the outbox, scalemulti).
-		ds, err := publish.Publish(ctx, s.st, &r, a.UserID, note, ev, s.now())
+		ds, err := publish.PublishWith(ctx, s.st, &r, a.UserID, note, ev, s.now(), opt)
 		if err != nil {
 			return Published{}, err
 		}
@@ -92,7 +106,14 @@ func (s *Service) changeState(ctx context.Context, a policy.Actor, id string, in
 	if c := strings.TrimSpace(in.Comment); c != "" {
 		detail["comment"] = c
 	}
+	if override != "" {
+		detail["override_reason"] = override
+	}
+	if in.To == domain.StateApproved {
+		detail["approved_version"] = strconv.FormatInt(before.Version, 10)
+	}
 	s.audit(ctx, a.UserID, "rca.state", "rca:"+r.ID, detail)
+	s.notifyChange(ctx, a, r, NoticeState, s.stateRecipients(ctx, r), from, in.To, strings.TrimSpace(in.Comment)) // flow
 	s.changed()
 	return out, nil
 }
@@ -112,6 +133,14 @@ func (s *Service) queued(ds []domain.Delivery) []domain.Delivery {
 // for every enabled target; a published one is sent again (targets update
 // what they have). Version, when not 0, must be the version read.
 func (s *Service) Publish(ctx context.Context, a policy.Actor, id string, version int64) (Published, error) {
+	return s.PublishNotify(ctx, a, id, version, false)
+}
+
+// PublishNotify is Publish; notify sends the RCA to the status page's
+// subscribers again although they were told of it before (subs). The first
+// publish tells them without asking.
+func (s *Service) PublishNotify(ctx context.Context, a policy.Actor, id string, version int64, notify bool) (Published, error) {
+	opt := publish.Options{Notify: notify}
 	if err := policy.Can(a, policy.RCAPublish, nil); err != nil {
 		return Published{}, err
 	}
@@ -125,7 +154,7 @@ func (s *Service) Publish(ctx context.Context, a policy.Actor, id string, versio
 	var out Published
 	switch r.State {
 	case domain.StateApproved:
-		if out, err = s.changeState(ctx, a, id, StateChange{To: domain.StatePublished, Version: r.Version}); err != nil {
+		if out, err = s.changeState(ctx, a, id, StateChange{To: domain.StatePublished, Version: r.Version}, opt); err != nil {
 			return out, err
 		}
 	case domain.StatePublished:
@@ -134,7 +163,7 @@ func (s *Service) Publish(ctx context.Context, a policy.Actor, id string, versio
 		}
 		// Re-publish: the version as it is now goes out as rca.updated, in
 		// one atomic write with a revision of its own (scalemulti).
-		ds, err := publish.Publish(ctx, s.st, &r, a.UserID, "republished", publish.EventPublished, s.now())
+		ds, err := publish.PublishWith(ctx, s.st, &r, a.UserID, "republished", publish.EventPublished, s.now(), opt)
 		if err != nil {
 			return Published{}, err
 		}
@@ -162,7 +191,7 @@ func (s *Service) Unpublish(ctx context.Context, a policy.Actor, id, comment str
 	if r.State != domain.StatePublished {
 		return Published{}, fmt.Errorf("%w: only a published RCA can be unpublished", domain.ErrInvalidTransition)
 	}
-	out, err := s.changeState(ctx, a, id, StateChange{To: domain.StateDraft, Comment: comment, Version: version})
+	out, err := s.changeState(ctx, a, id, StateChange{To: domain.StateDraft, Comment: comment, Version: version}, publish.Options{})
 	if err != nil {
 		return out, err
 	}

@@ -39,6 +39,10 @@ type Config struct {
 	MaxIncidents int
 	// Now is the clock; time.Now by default.
 	Now func() time.Time
+	// SubscribeToken, when set, offers e-mail subscription on the overview
+	// (subs): the form posts to /status/subscribe with this anti-CSRF
+	// token. nil (no SMTP relay): nothing offers subscription.
+	SubscribeToken func() string
 }
 
 // RCAText returns the Markdown of a published RCA's EXTERNAL report, in
@@ -68,7 +72,7 @@ type Site struct {
 
 // pageFiles are the status page templates; each is parsed with layout.html
 // and partials.html into its own set.
-var pageFiles = []string{"overview", "incident", "history", "error"}
+var pageFiles = []string{"overview", "incident", "history", "error", "message"} // message: subs
 
 // NewSite checks cfg and parses the templates from tfs (the templates
 // package's FS; files under status/). It fails when a page is missing.
@@ -366,7 +370,11 @@ func (s *Site) parse(tfs fs.FS) error {
 		return fmt.Errorf("statuspage: stylesheet: %w", err)
 	}
 	sum := sha256.Sum256(css)
-	s.csp = "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+	formAction := "'none'"
+	if s.cfg.SubscribeToken != nil { // subs: the subscribe form posts to this site
+		formAction = "'self'"
+	}
+	s.csp = "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'; img-src 'self' data:; base-uri 'none'; form-action " + formAction + "; frame-ancestors 'none'"
 	funcs := template.FuncMap{
 		"T": func(string, ...any) (string, error) {
 			return "", errors.New("statuspage: T used without a bound localizer")
@@ -418,3 +426,32 @@ func (s *Site) render(page, lang string, data *pageData) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// Message answers a page of the status site's look with a heading, a detail
+// line and optionally a one-button form (subs: subscription, confirmation
+// and unsubscribe answers). lang must be one of the catalog's languages.
+func (s *Site) Message(w http.ResponseWriter, status int, lang, message, detail string, form *MessageForm) {
+	if !s.cat.Supported(lang) {
+		lang = s.cfg.DefaultLanguage
+	}
+	l := s.cat.Localizer(lang)
+	d := &pageData{Lang: lang, Name: s.cfg.Name, Title: s.cfg.Name, Message: message, Detail: detail, Form: form,
+		Zone: l.ZoneLabel(s.cfg.Now(), s.loc), FeedURL: "/status/feed.atom?lang=" + url.QueryEscape(lang)}
+	body, err := s.render("message", lang, d)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Security-Policy", s.csp)
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	if err == nil {
+		_, _ = w.Write(body)
+	} else {
+		s.log.Warn("statuspage: render message", "err", err)
+	}
+}
+
+// Languages lists the page's languages (subs: a subscriber's language must
+// be one of them).
+func (s *Site) Languages() []string { return s.cat.Languages() }
+
+// DefaultLanguage is the page's fallback language.
+func (s *Site) DefaultLanguage() string { return s.cfg.DefaultLanguage }

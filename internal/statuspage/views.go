@@ -29,6 +29,25 @@ type pageData struct {
 	Incident *incidentView
 	Message  string
 	FeedURL  string
+	// subs: the subscribe form (overview, when offered) and the form of a
+	// message page (confirm, unsubscribe).
+	Subscribe *subscribeView
+	Detail    string
+	Form      *MessageForm
+}
+
+// subscribeView is the subscription form of the overview (subs).
+type subscribeView struct {
+	Token      string
+	Components []subscribeChoice
+}
+
+type subscribeChoice struct{ ID, Name string }
+
+// MessageForm is a one-button form on a message page (subs).
+type MessageForm struct {
+	Action, Button string
+	Fields         map[string]string
 }
 
 type langLink struct {
@@ -131,6 +150,13 @@ func (s *Site) overview(r *http.Request, lang string) (*cached, error) {
 		d.Months = append(d.Months, s.month(r.Context(), c, m, l, now))
 	}
 	d.OlderURL = "/status/history?month=" + first.AddDate(0, -1, 0).Format("2006-01") + "&lang=" + url.QueryEscape(lang)
+	if s.cfg.SubscribeToken != nil { // subs
+		sv := &subscribeView{Token: s.cfg.SubscribeToken()}
+		for _, comp := range c.Components {
+			sv.Components = append(sv.Components, subscribeChoice{ID: comp.ID, Name: comp.Name})
+		}
+		d.Subscribe = sv
+	}
 	return s.page("overview", lang, d)
 }
 
@@ -223,7 +249,10 @@ func (s *Site) rcaView(ctx context.Context, c *Content, r domain.RCA, lang strin
 	if err != nil {
 		return rcaView{}, err
 	}
-	return rcaView{ID: r.ID, Title: title, Body: markdown.ToHTML(dropTitle(md))}, nil
+	// images (issue 15): the external report's images, from /attachments/ID,
+	// which answers anonymous readers only for published external sections.
+	body := markdown.ToHTMLWith(dropTitle(md), func(id string) string { return "/attachments/" + id })
+	return rcaView{ID: r.ID, Title: title, Body: body}, nil
 }
 
 // dropTitle removes a leading "# Title" line: the page shows the title in

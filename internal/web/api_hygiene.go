@@ -30,7 +30,7 @@ const maxRCABodyBytes = 4 * domain.MaxRCATextBytes
 // bodyless lists the API routes that take no body. Sending one anyway is
 // refused like an unknown member, not silently ignored.
 var bodyless = map[string]bool{
-	"POST /api/v1/rcas/:id/publish":                  true,
+	// subs: POST /api/v1/rcas/:id/publish takes an optional {"notify"}.
 	"POST /api/v1/rcas/:id/restore/:version":         true,
 	"POST /api/v1/rcas/:id/comments/:cid/resolve":    true,
 	"DELETE /api/v1/session":                         true,
@@ -40,6 +40,11 @@ var bodyless = map[string]bool{
 	"DELETE /api/v1/rcas/:id/incidents/:incident_id": true,
 	"DELETE /api/v1/tokens/:id":                      true,
 	"DELETE /api/v1/targets/:id":                     true,
+	// tmpl area (issue 14): DELETE retires.
+	"DELETE /api/v1/templates/:key":         true,
+	"DELETE /api/v1/factors/:key":           true,
+	"DELETE /api/v1/subscribers/:id":        true, // subs
+	"DELETE /api/v1/rcas/:id/timeline/:eid": true, // collab
 }
 
 // jsonBodies checks every API request that carries a body before its
@@ -53,7 +58,8 @@ func (s *Server) jsonBodies() gin.HandlerFunc {
 			c.Next()
 			return
 		}
-		if !strings.HasPrefix(c.Request.URL.Path, "/api/") || c.Request.Body == nil || c.Request.Body == http.NoBody {
+		if !strings.HasPrefix(c.Request.URL.Path, "/api/") || c.Request.Body == nil || c.Request.Body == http.NoBody ||
+			rawBodyRoutes[c.Request.Method+" "+c.FullPath()] { // images: a multipart upload
 			c.Next()
 			return
 		}

@@ -12,7 +12,8 @@ import (
 func statusOps() []apiOp {
 	return []apiOp{
 		{Method: http.MethodPost, Path: "/rcas/{id}/publish", Tag: "publishing", Role: domain.RoleReviewer,
-			Summary: "Publish an approved RCA (or re-publish a published one) to the status page and every enabled target", Response: app.Published{}},
+			Summary: "Publish an approved RCA (or re-publish a published one) to the status page and every enabled target; subscribers are told once, again only with {\"notify\": true} (optional body)",
+			Request: publishRequest{}, Response: app.Published{}},
 		{Method: http.MethodPost, Path: "/rcas/{id}/unpublish", Tag: "publishing", Role: domain.RoleReviewer,
 			Summary: "Take a published RCA back to draft and revert it on every target", Request: unpublishRequest{}, Response: app.Published{}},
 		{Method: http.MethodGet, Path: "/rcas/{id}/deliveries", Tag: "publishing", Role: domain.RoleAuthor,
@@ -32,5 +33,16 @@ func statusOps() []apiOp {
 		{Method: http.MethodPut, Path: "/targets/{id}", Tag: "publishing", Role: domain.RoleAdmin,
 			Summary: "Replace a publish target; an empty secret keeps the stored one", Request: targetInput{}, Response: targetView{}},
 		{Method: http.MethodDelete, Path: "/targets/{id}", Tag: "publishing", Role: domain.RoleAdmin, Summary: "Delete a publish target", Status: http.StatusNoContent},
+		// subs
+		{Method: http.MethodGet, Path: "/subscribers", Tag: "publishing", Role: domain.RoleAdmin,
+			Summary: "List status-page subscribers (?format=csv or Accept: text/csv exports CSV); link tokens and secrets are never answered",
+			Response: struct {
+				Subscribers []subscriberRow `json:"subscribers"`
+				MailEnabled bool            `json:"mail_enabled"`
+			}{}},
+		{Method: http.MethodPost, Path: "/subscribers", Tag: "publishing", Role: domain.RoleAdmin,
+			Summary: "Add a webhook subscriber (signed like webhook targets; the secret is answered once)",
+			Request: subscriberInput{}, Response: subscriberCreated{}, Status: http.StatusCreated},
+		{Method: http.MethodDelete, Path: "/subscribers/{id}", Tag: "publishing", Role: domain.RoleAdmin, Summary: "Remove a subscriber for good", Status: http.StatusNoContent},
 	}
 }

@@ -60,7 +60,7 @@ func csrfToken(c *gin.Context) string {
 // cookie when it lacks the session's token. It reports whether to go on.
 func (s *Server) checkSessionCSRF(c *gin.Context) bool {
 	sess, ok := currentSession(c)
-	if !ok || safeMethod(c.Request.Method) {
+	if !ok || safeMethod(c.Request.Method) || publicFormRoute(c.Request.URL.Path) { // subs: public forms
 		return true
 	}
 	sent := c.GetHeader(csrfHeader)

@@ -43,7 +43,8 @@ func (s *Server) newStatusArea() (*statusArea, error) {
 	a.site, err = statuspage.NewSite(s.store, cat, templates.FS, statuspage.Config{
 		Name: s.cfg.StatusPageName, BaseURL: s.cfg.BaseURL, TimeZone: s.cfg.DefaultTimeZone,
 		DefaultLanguage: s.cfg.DefaultLanguage, CacheTTL: 15 * time.Second,
-		Now: func() time.Time { return s.clock() },
+		Now:            func() time.Time { return s.clock() },
+		SubscribeToken: s.subscribeTokenFunc(), // subs: nil without an SMTP relay
 	}, s.rcaMarkdown, s.log)
 	if err != nil {
 		return nil, err
@@ -51,6 +52,7 @@ func (s *Server) newStatusArea() (*statusArea, error) {
 	a.worker = publish.NewWorker(s.store, s.publishReport, s.log)
 	a.worker.BaseURL = s.cfg.BaseURL
 	a.worker.Now = func() time.Time { return s.clock() }
+	a.worker.Mail, a.worker.Compose = s.cfg.Mail, s.composeSubscriberMail // subs
 	return a, nil
 }
 
@@ -84,6 +86,7 @@ func (s *Server) registerStatus(r *gin.Engine, api *gin.RouterGroup) {
 	s.handle(api, "GET", "/targets/:id", policy.TargetManage, s.apiTargetGet)
 	s.handle(api, "PUT", "/targets/:id", policy.TargetManage, s.apiTargetUpdate)
 	s.handle(api, "DELETE", "/targets/:id", policy.TargetManage, s.apiTargetDelete)
+	s.registerSubscribers(r, api) // subs
 	s.document(statusOps()...)
 }
 

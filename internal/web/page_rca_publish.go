@@ -20,7 +20,8 @@ func (p *pages) rcaPublish(c *gin.Context) { p.publishAndRedirect(c) }
 func (p *pages) publishAndRedirect(c *gin.Context) {
 	id := c.Param("id")
 	version, _ := strconv.ParseInt(c.PostForm("version"), 10, 64)
-	_, err := p.s.app.Publish(c.Request.Context(), actorOf(c), id, version)
+	notify := c.PostForm("notify") == "1" // subs: the "notify subscribers again" tick box
+	_, err := p.s.app.PublishNotify(c.Request.Context(), actorOf(c), id, version, notify)
 	switch {
 	case err == nil:
 		p.setFlash(c, "ok", "ui.flash.published")

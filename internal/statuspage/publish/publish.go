@@ -90,11 +90,7 @@ func Plan(ctx context.Context, st store.Store, r domain.RCA, event string, now t
 // without its deliveries. Older pending deliveries of the RCA to the same
 // targets are superseded. On success r is the RCA as stored.
 func Publish(ctx context.Context, st store.Store, r *domain.RCA, author, note, event string, now time.Time) ([]domain.Delivery, error) {
-	plan, err := Plan(ctx, st, *r, event, now)
-	if err != nil {
-		return nil, err
-	}
-	return st.PublishRCA(ctx, r, author, note, plan)
+	return PublishWith(ctx, st, r, author, note, event, now, Options{}) // subs: and subscribers, once
 }
 
 // EventOf is the event a state change sends, "" when it sends none: into

@@ -23,6 +23,8 @@ type sendError struct {
 	Reason     string
 	Permanent  bool
 	RetryAfter time.Duration
+	// refused: the mail relay refused the subscriber's address (subs).
+	refused bool
 }
 
 func (e *sendError) Error() string {

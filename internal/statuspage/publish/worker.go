@@ -10,7 +10,10 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/mail"
 	"github.com/hindsight-rca/hindsight/internal/statuspage/netguard"
 	"github.com/hindsight-rca/hindsight/internal/store"
 )
@@ -44,6 +47,11 @@ type Worker struct {
 	// OutboxGrace is how old a publish's outbox must be before this worker
 	// moves it for a writer that stopped half-way (default 30s).
 	OutboxGrace time.Duration
+	// subs: Mail sends subscriber e-mail that Compose writes; MailLimiter
+	// paces it (DefaultMailRate per second when nil).
+	Mail        mail.Sender
+	Compose     Composer
+	MailLimiter *rate.Limiter
 
 	limiter *KeyLimiter
 	wake    chan struct{}
@@ -222,6 +230,9 @@ func (w *Worker) Attempt(ctx context.Context, d domain.Delivery) error {
 		if errors.As(err, &se) && !se.Permanent {
 			d.LastError = fmt.Sprintf("gave up after %d attempts: %s", d.Attempts, se.Error())
 		}
+		if errors.As(err, &se) && se.refused { // subs
+			w.markFailed(ctx, d, d.LastError)
+		}
 	}
 	w.Log.Info("publish: delivery attempt", "delivery", d.ID, "target", d.TargetID, "rca", d.RCAID,
 		"event", d.Event, "attempt", d.Attempts, "state", d.State, "status", status, "error", d.LastError)
@@ -259,6 +270,9 @@ func (w *Worker) backoff(attempts int) time.Duration {
 
 // send prepares the content of d and sends it to its target.
 func (w *Worker) send(ctx context.Context, d domain.Delivery) (string, int, error) {
+	if id, ok := SubscriberOf(d.TargetID); ok { // subs
+		return w.sendSubscriber(ctx, d, id)
+	}
 	t, err := w.Store.GetTarget(ctx, d.TargetID)
 	if errors.Is(err, store.ErrNotFound) {
 		return "", 0, permanent("the target was deleted")

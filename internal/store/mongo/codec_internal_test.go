@@ -46,6 +46,7 @@ func codecRCA(t testing.TB) domain.RCA {
 	doneAt := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 	r.ActionItems[0].DoneAt = &doneAt
 	r.History[0].Comment = "ready for review"
+	r.History[0].OverrideReason, r.History[0].Version = "vendor report pending", 7 // flow
 	return r
 }
 

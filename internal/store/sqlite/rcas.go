@@ -45,6 +45,9 @@ func putRCA(ctx context.Context, tx *sql.Tx, r *domain.RCA, insert bool, author,
 	if err := indexActions(ctx, tx, r, insert); err != nil { // actions: the list across RCAs
 		return err
 	}
+	if err := writeInsights(ctx, tx, r, insert); err != nil { // insights: per-RCA rows
+		return err
+	}
 	if !insert {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM rca_incidents WHERE rca_id = ?", r.ID); err != nil {
 			return err
