@@ -54,6 +54,7 @@ type rcaViewPage struct {
 	Timeline     []timelineRow
 	ActionRows   []actionRow
 	Checks       quality.Report
+	Factors      []string // tmpl area: the contributing factors' names (internal readers only)
 	// subs: offer "notify subscribers again" when an RCA is re-published
 	// and e-mail is configured.
 }
@@ -91,6 +92,15 @@ func (p *pages) renderViewBlocked(c *gin.Context, status int, rc *rcaContext, pr
 		Timeline: timelineRows(r, loc), ActionRows: actionRows(r, p.s.now(), p.s.orgZone()), Checks: rc.Checks,
 	}
 	d.Zones = zoneChoices(d.TimeZone)
+	if len(r.ContributingFactors) > 0 { // tmpl area: the external edition has none
+		if fv := p.factorsFor(c, r, ""); fv != nil {
+			for _, ch := range fv.Choices {
+				if ch.Checked {
+					d.Factors = append(d.Factors, ch.Name)
+				}
+			}
+		}
+	}
 	d.Review = p.reviewPanel(c, rc, offer, from, problems, comment, blocked, override)
 	d.History = d.Review.History
 	for _, s := range r.Sections {
