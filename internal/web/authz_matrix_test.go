@@ -214,6 +214,7 @@ func matrixRows(e *env, f matrixFixtures) []matrixRow {
 		// flow: the user's queue and notices, reviewers.
 		{route: "GET /api/v1/me/queue", path: "/api/v1/me/queue", need: viewer},
 		{route: "GET /api/v1/me/notifications", path: "/api/v1/me/notifications", need: viewer},
+		{route: "POST /api/v1/me/notifications/seen", path: "/api/v1/me/notifications/seen", need: viewer},
 		{route: "PUT /api/v1/rcas/:id/reviewers", path: "/api/v1/rcas/" + rca + "/reviewers", body: map[string]any{"reviewers": []string{}, "version": 99}, need: author},
 
 		// API: components.
