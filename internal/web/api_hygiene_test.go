@@ -171,6 +171,11 @@ func apiWrites(t *testing.T, e *env, ids map[string]string) []string {
 			// does not use by design; content types are checked all the same.
 			continue
 		}
+		if rt.Path == "/api/v1/hooks/tracker/:target" {
+			// actions: a tracker's own payload, verified by its signature
+			// before it is read (tested in TestAPITrackerHook).
+			continue
+		}
 		parts := strings.Split(rt.Path, "/")
 		for i, p := range parts {
 			if !strings.HasPrefix(p, ":") {
@@ -190,6 +195,8 @@ func apiWrites(t *testing.T, e *env, ids map[string]string) []string {
 				parts[i] = ids["incident"]
 			case ":eid": // collab: the body is refused before the row is looked up
 				parts[i] = "any-entry"
+			case ":aid", ":name": // actions: an action item, a tracker hook
+				parts[i] = "any"
 			default:
 				t.Fatalf("no fixture for parameter %s of %s", p, rt.Path)
 			}
