@@ -283,8 +283,8 @@ func TestSubscribersUnsubscribe(t *testing.T) {
 	if err != nil || len(subs) != 0 {
 		t.Fatalf("subscribers after unsubscribing: %+v %v", subs, err)
 	}
-	if w := e.serve(req{method: "GET", path: u1.RequestURI()}); w.Code != 404 {
-		t.Errorf("a used unsubscribe link answers %d, want 404", w.Code)
+	if w := e.serve(req{method: "GET", path: u1.RequestURI()}); w.Code != 200 || !strings.Contains(w.Body.String(), "no longer valid") || strings.Contains(w.Body.String(), "<form") {
+		t.Errorf("a used unsubscribe link answers %d without saying it is no longer valid", w.Code)
 	}
 	e.publish(r.ID, map[string]any{"notify": true})
 	e.runDeliveries()
@@ -388,8 +388,11 @@ func TestSubscribeBadInput(t *testing.T) {
 	if len(subs) != 0 || len(e.relay.Messages()) != 0 {
 		t.Fatalf("bad input stored %d subscribers, sent %d messages", len(subs), len(e.relay.Messages()))
 	}
-	if w := e.serve(req{method: "GET", path: "/status/subscribe/confirm?t=nope"}); w.Code != 404 {
-		t.Errorf("unknown confirmation token: %d", w.Code)
+	if w := e.serve(req{method: "GET", path: "/status/subscribe/confirm?t=nope&lang=fr"}); w.Code != 200 || !strings.Contains(w.Body.String(), "n’est plus valide") {
+		t.Errorf("unknown confirmation token: %d %s", w.Code, snippet(w.Body.String()))
+	}
+	if w := e.postForm("/status/subscribe/confirm", url.Values{"t": {"nope"}}); w.Code != 404 {
+		t.Errorf("confirming an unknown token: %d", w.Code)
 	}
 }
 
@@ -551,4 +554,59 @@ func TestSubscribersWebhook(t *testing.T) {
 func fmtJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// The public listener serves the subscription forms too (cross-site posts
+// refused), so links in e-mail work where only the status page is exposed.
+func TestSubscribeOnPublicHandler(t *testing.T) {
+	e := newSubsEnv(t)
+	pub, err := e.srv.PublicHandler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	send := func(method, path string, form url.Values, hdr map[string]string) *httptest.ResponseRecorder {
+		var body *strings.Reader
+		if form != nil {
+			body = strings.NewReader(form.Encode())
+		} else {
+			body = strings.NewReader("")
+		}
+		r := httptest.NewRequest(method, path, body)
+		r.Host = "status.example.com"
+		if form != nil {
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		for k, v := range hdr {
+			r.Header.Set(k, v)
+		}
+		w := httptest.NewRecorder()
+		pub.ServeHTTP(w, r)
+		return w
+	}
+	tok := e.formToken("en")
+	f := url.Values{"email": {"pub@example.com"}, "lang": {"en"}, "csrf_token": {tok}}
+	if w := send("POST", "/status/subscribe", f, map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}); w.Code != 403 {
+		t.Fatalf("cross-site subscribe on the public listener: %d", w.Code)
+	}
+	if w := send("POST", "/status/subscribe", f, map[string]string{"Sec-Fetch-Site": "same-origin"}); w.Code != 200 {
+		t.Fatalf("subscribe on the public listener: %d %s", w.Code, snippet(w.Body.String()))
+	}
+	m := e.relay.Wait(t, 1)[0]
+	u, _ := url.Parse(confirmLinkRe.FindString(m.Text))
+	if w := send("GET", u.RequestURI(), nil, nil); w.Code != 200 || !strings.Contains(w.Body.String(), "<form") {
+		t.Fatalf("confirmation link on the public listener: %d", w.Code)
+	}
+	if w := send("POST", "/status/subscribe/confirm", url.Values{"t": {u.Query().Get("t")}}, nil); w.Code != 200 {
+		t.Fatalf("confirm on the public listener: %d", w.Code)
+	}
+	sub, err := e.st.GetSubscriberByAddress(context.Background(), "pub@example.com")
+	if err != nil || !sub.Confirmed {
+		t.Fatalf("after confirming: %+v %v", sub, err)
+	}
+	if w := send("POST", "/status/unsubscribe?t="+sub.Token, url.Values{"List-Unsubscribe": {"One-Click"}}, nil); w.Code != 200 {
+		t.Fatalf("one-click on the public listener: %d", w.Code)
+	}
+	if _, err := e.st.GetSubscriber(context.Background(), sub.ID); err == nil {
+		t.Fatal("still subscribed")
+	}
 }
