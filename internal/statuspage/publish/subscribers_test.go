@@ -108,4 +108,3 @@ func BenchmarkPublishTenThousandSubscribers(b *testing.B) {
 		}
 	}
 }
-
