@@ -53,6 +53,9 @@ type rcaViewPage struct {
 	// subs: offer "notify subscribers again" when an RCA is re-published
 	// and e-mail is configured.
 	CanNotify bool
+	// SubscriberProgress counts the deliveries to subscribers by state
+	// (thousands of them are summed up, not listed).
+	SubscriberProgress *subscriberProgress
 }
 
 // rcaView shows an RCA as readers see it, with review, export and publish.
@@ -100,7 +103,7 @@ func (p *pages) renderView(c *gin.Context, status int, rc *rcaContext, problems 
 			IsTimeline: rc.isTimeline(s.Key), IsActions: rc.isActions(s.Key), Comments: rc.commentsFor(s.Key)})
 	}
 	if deliveries, err := p.s.store.ListDeliveries(c.Request.Context(), r.ID); err == nil {
-		d.Deliveries = p.s.redactDeliveries(c.Request.Context(), deliveries)
+		d.Deliveries, d.SubscriberProgress = splitSubscriberDeliveries(p.s.redactDeliveries(c.Request.Context(), deliveries)) // subs
 	}
 	p.render(c, status, "rca_view", d)
 }
