@@ -24,5 +24,11 @@ func (a *app) startBackground(ctx context.Context, srv *web.Server) (wait func()
 			a.log.Error("status page change follower stopped", "err", err)
 		}
 	})
+	// actions (issue 14): the daily overdue digest, when SMTP is configured.
+	wg.Go(func() {
+		if err := srv.RunReminders(ctx, 0); err != nil {
+			a.log.Error("reminder digests stopped", "err", err)
+		}
+	})
 	return wg.Wait
 }

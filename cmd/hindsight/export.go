@@ -159,13 +159,23 @@ type exporter struct {
 
 // render builds and renders one RCA and returns the document and its file name.
 func (ex *exporter) render(ctx context.Context, r domain.RCA) ([]byte, string, error) {
+	doc, name, _, err := ex.renderWithImages(ctx, r)
+	return doc, name, err
+}
+
+// renderWithImages also answers the images a Markdown report names
+// (images area): they are written next to it.
+func (ex *exporter) renderWithImages(ctx context.Context, r domain.RCA) ([]byte, string, []report.Image, error) {
 	out, err := ex.svc.ExportLoaded(ctx, policy.SystemActor(), r, service.ExportRequest{
 		Format: ex.opt.format, Lang: ex.opt.lang, TimeZone: ex.opt.tz, Audience: ex.opt.audience, Paper: ex.opt.paper, Header: ex.opt.header, Branding: &ex.opt.branding,
 	})
 	if err != nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
-	return out.Body, out.FileName, nil
+	if ex.opt.format != "md" {
+		return out.Body, out.FileName, nil, nil
+	}
+	return out.Body, out.FileName, out.Images, nil
 }
 
 func (a *app) exportOne(ctx context.Context, ex *exporter, id, out string) error {
@@ -176,16 +186,22 @@ func (a *app) exportOne(ctx context.Context, ex *exporter, id, out string) error
 	if err != nil {
 		return fmt.Errorf("load rca: %w", err)
 	}
-	doc, name, err := ex.render(ctx, r)
+	doc, name, images, err := ex.renderWithImages(ctx, r)
 	if err != nil {
 		return fmt.Errorf("export %s: %s", r.ID, describe(err))
 	}
 	if out == "-" {
+		if len(images) > 0 {
+			_, _ = fmt.Fprintf(a.stderr, "note: %d images are not written with -o -; give a file name to get them\n", len(images))
+		}
 		_, err := a.stdout.Write(doc)
 		return err
 	}
 	if out == "" {
 		out = name
+	}
+	if err := writeImages(filepath.Dir(out), images); err != nil { // images, before the file naming them
+		return err
 	}
 	if err := writeFileAtomic(out, doc); err != nil {
 		return err
@@ -224,7 +240,10 @@ func (a *app) exportAll(ctx context.Context, ex *exporter, states []domain.RCASt
 			bar.done()
 			return err
 		}
-		doc, name, err := ex.render(ctx, r)
+		doc, name, images, err := ex.renderWithImages(ctx, r)
+		if err == nil {
+			err = writeImages(dir, images) // images
+		}
 		if err == nil {
 			name = uniqueName(used, name)
 			err = writeFileAtomic(filepath.Join(dir, name), doc)
@@ -322,4 +341,15 @@ func (p *progress) done() {
 	if p.tty && p.n > 0 {
 		_, _ = fmt.Fprintln(p.w)
 	}
+}
+
+// writeImages writes a Markdown report's images into dir, each under the
+// file name the report gives it (its id and extension).
+func writeImages(dir string, images []report.Image) error {
+	for _, img := range images {
+		if err := writeFileAtomic(filepath.Join(dir, img.FileName()), img.Data); err != nil {
+			return err
+		}
+	}
+	return nil
 }

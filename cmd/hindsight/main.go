@@ -65,6 +65,7 @@ func commands() []command {
 		{"token", "manage API tokens: token create", (*app).token},
 		{"export", "export RCAs as PDF, HTML or Markdown", (*app).export},
 		{"import", "import incidents: import statuspage FILE", (*app).importCmd},
+		{"template", "share templates as JSON: template export KEY, template import FILE", (*app).templateCmd}, // tmpl area
 		{"store", "copy all data between stores: store copy --from SRC --to DST", (*app).storeCmd},
 		{"demo", "seed generated RCAs for benchmarks: demo --rcas N", (*app).demoCmd}, // scalesql
 		{"healthcheck", "exit 0 when the server at --addr answers /healthz", (*app).healthcheck},

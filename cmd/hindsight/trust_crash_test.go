@@ -122,7 +122,7 @@ func approveAndPublish(client *http.Client, base, token, approver string, i int)
 		if to == "approved" {
 			who = approver
 		}
-		code, body, err = api(client, "POST", base+"/api/v1/rcas/"+r.ID+"/state", who, fmt.Sprintf(`{"to":%q,"version":%d}`, to, r.Version))
+		code, body, err = api(client, "POST", base+"/api/v1/rcas/"+r.ID+"/state", who, fmt.Sprintf(`{"to":%q,"version":%d,"override_reason":"test: an unfinished draft"}`, to, r.Version))
 		if err != nil {
 			return publishedAck{}, false, nil
 		}

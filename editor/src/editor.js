@@ -12,6 +12,7 @@
 import { EditorView, keymap, drawSelection, highlightActiveLine, MatchDecorator, Decoration, ViewPlugin } from "@codemirror/view";
 import { EditorState, EditorSelection } from "@codemirror/state";
 import { history, historyKeymap, standardKeymap } from "@codemirror/commands";
+import { startCollab, commentOnSelection } from "./collab.js"; // area collab
 
 const csrfMeta = document.querySelector('meta[name="csrf-token"]');
 const csrf = csrfMeta ? csrfMeta.content : "";
@@ -188,6 +189,7 @@ function label(state) {
 }
 
 const sections = [];
+let uploads = 0; // numbers the placeholders of images being uploaded
 
 // showDocState shows the worst state of any section in the page header.
 function showDocState() {
@@ -246,7 +248,12 @@ class Section {
           EditorView.contentAttributes.of({ "aria-label": this.textarea.labels[0] ? this.textarea.labels[0].textContent : this.key, "aria-multiline": "true", lang: document.documentElement.lang }),
           keymap.of([...formatKeymap(cmd), { key: "Enter", run: continueList }, ...standardKeymap, ...historyKeymap]),
           EditorView.updateListener.of((u) => { if (u.docChanged) { this.changed(); } }),
-          EditorView.domEventHandlers({ blur: () => { this.flush(); } }),
+          EditorView.domEventHandlers({
+            blur: () => { this.flush(); },
+            // images (issue 15): drop or paste a PNG, JPEG or GIF to upload it
+            drop: (ev, view) => editable && this.images(ev.dataTransfer, view, view.posAtCoords({ x: ev.clientX, y: ev.clientY }), ev),
+            paste: (ev, view) => editable && this.images(ev.clipboardData, view, null, ev),
+          }),
         ],
       }),
     });
@@ -419,6 +426,36 @@ class Section {
     if (on) { this.renderPreview(); }
   }
 
+  // images uploads the image files of a drop or paste (others are left to
+  // CodeMirror) and puts each one's Markdown where it landed, a placeholder
+  // standing in while it uploads.
+  images(data, view, pos, ev) {
+    const files = data ? Array.from(data.files || []).filter((f) => /^image\/(png|jpeg|gif)$/.test(f.type)) : [];
+    if (!files.length || !doc.dataset.attachments) { return false; }
+    ev.preventDefault();
+    for (const f of files) { this.upload(view, f, pos == null ? view.state.selection.main.head : pos); }
+    return true;
+  }
+
+  async upload(view, file, pos) {
+    const mark = "![" + (doc.dataset.labelUploading || "…") + " " + (++uploads) + "]()";
+    view.dispatch({ changes: { from: pos, insert: mark }, userEvent: "input" });
+    const body = new FormData();
+    body.append("file", file, file.name || "image");
+    let text = "", msg = "";
+    try {
+      const res = await fetch(doc.dataset.attachments, { method: "POST", credentials: "same-origin", headers: { "Accept": "application/json", "X-CSRF-Token": csrf }, body });
+      const out = await res.json();
+      if (res.ok) { text = out.markdown; } else { msg = out.error && out.error.message; }
+    } catch (e) { msg = ""; }
+    const at = view.state.doc.toString().indexOf(mark);
+    if (at >= 0) { view.dispatch({ changes: { from: at, to: at + mark.length, insert: text }, userEvent: "input" }); }
+    if (!text && this.out) {
+      this.out.dataset.state = "error";
+      this.out.textContent = (doc.dataset.labelImageFailed || "") + (msg ? " " + msg : "");
+    }
+  }
+
   async renderPreview() {
     const form = new URLSearchParams();
     form.set("body", this.text());
@@ -480,6 +517,7 @@ if (doc) {
     table: doc.dataset.table || "| | |\n| --- | --- |\n| | |",
   };
   const cmd = commands(labels);
+  cmd.comment = commentOnSelection; // area collab: the toolbar's Comment
   for (const form of doc.querySelectorAll("form.doc-form")) {
     sections.push(new Section(form, labels, cmd));
   }
@@ -489,6 +527,7 @@ if (doc) {
   }
   if (restored) { document.getElementById("doc-restored").hidden = false; }
   showDocState();
+  startCollab(doc, sections); // area collab: co-authors, comments, timeline grid
   window.addEventListener("online", () => { for (const s of sections) { if (s.state === "offline") { s.flush(); } } });
   window.addEventListener("beforeunload", (ev) => {
     if (sections.some((s) => s.dirty() || s.state === "conflict")) {

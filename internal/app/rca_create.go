@@ -21,9 +21,13 @@ type NewRCA struct {
 	Template    string   // a built-in key; empty: standard
 	Language    string   // BCP 47; empty: the default language
 	IncidentIDs []string // linked and used to pre-fill the first draft
+	// ContributingFactors are taxonomy keys (tmpl area); unknown or
+	// retired ones are 422.
+	ContributingFactors []string
 }
 
-// CreateRCA makes a draft from a built-in template. Each named incident must
+// CreateRCA makes a draft from a template (built-in, or a custom one that
+// is not retired), with exactly its sections in order. Each named incident must
 // exist (else 422 on incident_ids[i]); the draft is pre-filled from them: the
 // links, the incident date, the affected services and a timeline made from
 // their starts and updates.
@@ -35,15 +39,22 @@ func (s *Service) CreateRCA(ctx context.Context, a policy.Actor, in NewRCA) (dom
 	if key == "" {
 		key = domain.TemplateStandard
 	}
-	tpl, ok := domain.BuiltinTemplate(key)
-	if !ok {
-		return domain.RCA{}, invalid("template", domain.CodeUnknownEnum, key)
+	tpl, err := s.templateForNew(ctx, key) // tmpl area: built-in or custom, not retired
+	if err != nil {
+		return domain.RCA{}, err
 	}
 	lang := strings.TrimSpace(in.Language)
 	if lang == "" {
 		lang = s.cfg.DefaultLanguage
 	}
+	if !tpl.BuiltIn {
+		tpl = tpl.Localized(lang) // a custom template's own translations
+	}
+	if err := s.checkFactors(ctx, nil, in.ContributingFactors); err != nil {
+		return domain.RCA{}, err
+	}
 	r := domain.NewRCA(in.Title, tpl, lang, nil, a.UserID, s.now())
+	r.ContributingFactors = slices.Clone(in.ContributingFactors)
 	incidents, err := s.loadIncidents(ctx, in.IncidentIDs)
 	if err != nil {
 		return domain.RCA{}, err

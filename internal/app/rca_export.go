@@ -31,6 +31,9 @@ type Exported struct {
 	Body        []byte
 	ContentType string
 	FileName    string
+	// Images are the pictures the report shows (images area): a Markdown
+	// export names them by Image.FileName(), to be written next to it.
+	Images []report.Image
 }
 
 // ExportRCA renders one RCA (by id or slug) as a report file. The internal
@@ -80,10 +83,33 @@ func (s *Service) ExportLoaded(ctx context.Context, a policy.Actor, r domain.RCA
 	if in.Branding != nil {
 		br = *in.Branding
 	}
+	// tmpl area: a custom template's rules and header; its factors.
+	tpl, err := s.TemplateOf(ctx, r.Template)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return Exported{}, err
+	}
+	var custom *domain.Template
+	if err == nil && !tpl.BuiltIn {
+		custom = &tpl
+	}
+	factors, err := s.reportFactors(ctx, r, tpl, in)
+	if err != nil {
+		return Exported{}, err
+	}
+	// report2 area: the organisation's header defaults (a custom template's
+	// own defaults come with Template and win over them).
+	org, err := s.orgHeader(ctx)
+	if err != nil {
+		return Exported{}, err
+	}
 	rep, err := report.Build(r, loaded.Incidents, loaded.Components, loaded.Authors, s.cfg.Catalog, report.Options{
 		Lang: in.Lang, TimeZone: in.TimeZone, Audience: in.Audience, Paper: in.Paper, Header: in.Header, Now: s.now(), Branding: br,
+		Factors: factors, Template: custom, OrgHeader: org.HeaderDefaults,
 	})
 	if err != nil {
+		return Exported{}, err
+	}
+	if rep.Images, err = s.reportImages(ctx, r.ID, rep.ImageIDs()); err != nil { // images
 		return Exported{}, err
 	}
 	var buf bytes.Buffer
@@ -96,5 +122,33 @@ func (s *Service) ExportLoaded(ctx context.Context, a policy.Actor, r domain.RCA
 		detail["via"] = in.Via
 	}
 	s.audit(ctx, a.UserID, "rca.export", "rca:"+r.ID, detail)
-	return Exported{RCA: r, Body: buf.Bytes(), ContentType: ct, FileName: report.FileName(rep, in.Format)}, nil
+	return Exported{RCA: r, Body: buf.Bytes(), ContentType: ct, FileName: report.FileName(rep, in.Format), Images: sortedImages(rep.Images)}, nil
+}
+
+// reportFactors names the RCA's contributing factors in the report's
+// language when its template shows them (show_factors) and the edition is
+// internal; external editions never get them (tmpl area, issue 14).
+func (s *Service) reportFactors(ctx context.Context, r domain.RCA, tpl domain.Template, in ExportRequest) ([]report.FactorLine, error) {
+	if in.Audience != report.Internal || len(r.ContributingFactors) == 0 || !tpl.ShowFactors {
+		return nil, nil
+	}
+	all, err := s.taxonomy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byKey := make(map[string]domain.Factor, len(all))
+	for _, f := range all {
+		byKey[f.Key] = f
+	}
+	out := make([]report.FactorLine, 0, len(r.ContributingFactors))
+	for _, k := range r.ContributingFactors {
+		f, ok := byKey[k]
+		if !ok {
+			out = append(out, report.FactorLine{Name: k})
+			continue
+		}
+		name, desc := f.Localized(in.Lang)
+		out = append(out, report.FactorLine{Name: name, Description: desc})
+	}
+	return out, nil
 }

@@ -19,6 +19,10 @@ type StateChange struct {
 	To      domain.RCAState
 	Comment string
 	Version int64
+	// OverrideReason lets a submit for review go ahead although required
+	// sections or quality checks fail; it is kept in the state history
+	// and the audit log (flow).
+	OverrideReason string
 }
 
 // Published is the answer of a publish or unpublish: the RCA as stored and
@@ -70,9 +74,19 @@ func (s *Service) changeState(ctx context.Context, a policy.Actor, id string, in
 	if err := policy.Can(a, act, &r); err != nil {
 		return Published{}, err
 	}
-	from := r.State
+	from, before := r.State, r
 	if err := r.Transition(in.To, a.UserID, a.EffectiveRole(), in.Comment, s.now()); err != nil {
 		return Published{}, err
+	}
+	// flow: the review gates, once the move itself is allowed.
+	override, err := s.gate(ctx, before, in.To, in.OverrideReason)
+	if err != nil {
+		return Published{}, err
+	}
+	step := &r.History[len(r.History)-1]
+	step.OverrideReason = override
+	if in.To == domain.StateApproved {
+		step.Version = before.Version // the version read and approved
 	}
 	note := "state " + string(in.To)
 	out := Published{Deliveries: []domain.Delivery{}}
@@ -92,7 +106,14 @@ func (s *Service) changeState(ctx context.Context, a policy.Actor, id string, in
 	if c := strings.TrimSpace(in.Comment); c != "" {
 		detail["comment"] = c
 	}
+	if override != "" {
+		detail["override_reason"] = override
+	}
+	if in.To == domain.StateApproved {
+		detail["approved_version"] = strconv.FormatInt(before.Version, 10)
+	}
 	s.audit(ctx, a.UserID, "rca.state", "rca:"+r.ID, detail)
+	s.notifyChange(ctx, a, r, NoticeState, s.stateRecipients(ctx, r), from, in.To, strings.TrimSpace(in.Comment)) // flow
 	s.changed()
 	return out, nil
 }

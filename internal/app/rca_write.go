@@ -84,10 +84,17 @@ func (s *Service) ReplaceRCA(ctx context.Context, a policy.Actor, id string, in 
 	if err := next.Validate(); err != nil {
 		return domain.RCA{}, err
 	}
+	if err := s.checkFactors(ctx, cur.ContributingFactors, next.ContributingFactors); err != nil { // tmpl area
+		return domain.RCA{}, err
+	}
 	if _, err := s.loadIncidents(ctx, next.IncidentIDs); err != nil {
 		return domain.RCA{}, err
 	}
 	next.BumpChangedSections(&cur)
+	if err := s.checkOwners(ctx, &next); err != nil { // actions: owners are users
+		return domain.RCA{}, err
+	}
+	next.StampActionsDone(&cur, s.now())
 	next.UpdatedAt = s.now()
 	credit(&next, a)
 	if err := s.st.UpdateRCA(ctx, &next, a.UserID, "replaced"); err != nil {
@@ -111,6 +118,7 @@ func mergeRCA(cur, in domain.RCA) domain.RCA {
 	next.IncidentIDs = in.IncidentIDs
 	next.IncidentDate = in.IncidentDate
 	next.DurationOverride = in.DurationOverride
+	next.FactOverrides = in.FactOverrides // area report2: the API sets fact wording per language
 	next.AffectedServices = in.AffectedServices
 	next.Severity = in.Severity
 	next.Tags = in.Tags
@@ -119,6 +127,7 @@ func mergeRCA(cur, in domain.RCA) domain.RCA {
 	next.Timeline = in.Timeline
 	next.ActionItems = in.ActionItems
 	next.Translations = in.Translations
+	next.ContributingFactors = in.ContributingFactors // tmpl area
 	next.Sections = make([]domain.Section, len(in.Sections))
 	tpl, _ := domain.BuiltinTemplate(cur.Template)
 	for i, sec := range in.Sections {
@@ -191,6 +200,10 @@ func (s *Service) EditRCA(ctx context.Context, a policy.Actor, id, note string, 
 		if err := r.Validate(); err != nil {
 			return err
 		}
+		if err := s.checkOwners(ctx, &r); err != nil { // actions: owners are users
+			return err
+		}
+		r.StampActionsDone(&before, s.now())
 		credit(&r, a)
 		r.UpdatedAt = s.now()
 		return s.st.UpdateRCA(ctx, &r, a.UserID, note)
@@ -313,6 +326,7 @@ func (s *Service) DeleteRCA(ctx context.Context, a policy.Actor, id string) erro
 	if err := s.st.DeleteRCA(ctx, id); err != nil {
 		return err
 	}
+	s.deleteAttachments(ctx, id) // images
 	s.audit(ctx, a.UserID, "rca.delete", "rca:"+id, nil)
 	s.changed()
 	return nil
@@ -320,48 +334,31 @@ func (s *Service) DeleteRCA(ctx context.Context, a policy.Actor, id string) erro
 
 // AddComment adds a review comment on the RCA ("" section) or one section.
 func (s *Service) AddComment(ctx context.Context, a policy.Actor, id, sectionKey, body string) (domain.Comment, error) {
-	if err := policy.Can(a, policy.RCAComment, nil); err != nil {
-		return domain.Comment{}, err
-	}
-	r, err := s.st.GetRCA(ctx, id)
-	if err != nil {
-		return domain.Comment{}, err
-	}
-	var ve domain.ValidationError
-	switch b := strings.TrimSpace(body); {
-	case b == "":
-		ve.Problems = append(ve.Problems, domain.Problem{Field: "body", Code: domain.CodeRequired})
-	case len(body) > domain.MaxTextLen:
-		ve.Problems = append(ve.Problems, domain.Problem{Field: "body", Code: domain.CodeTooLong})
-	}
-	if sectionKey != "" && r.Section(sectionKey) == nil {
-		ve.Problems = append(ve.Problems, domain.Problem{Field: "section_key", Code: domain.CodeUnknownEnum, Detail: sectionKey})
-	}
-	if len(ve.Problems) > 0 {
-		return domain.Comment{}, &ve
-	}
-	cm := domain.Comment{RCAID: r.ID, SectionKey: sectionKey, AuthorID: a.UserID,
-		Body: strings.TrimSpace(body), CreatedAt: s.now()}
-	if err := s.st.AddComment(ctx, &cm); err != nil {
-		return domain.Comment{}, err
-	}
-	return cm, nil
+	return s.AddCommentIn(ctx, a, id, CommentInput{SectionKey: sectionKey, Body: body})
 }
 
-// ResolveComment marks a comment resolved and answers it.
+// ResolveComment resolves the thread a comment belongs to (its first
+// comment) and answers that comment.
 func (s *Service) ResolveComment(ctx context.Context, a policy.Actor, id, commentID string) (domain.Comment, error) {
 	if err := policy.Can(a, policy.RCAComment, nil); err != nil {
-		return domain.Comment{}, err
-	}
-	if err := s.st.ResolveComment(ctx, id, commentID, s.now()); err != nil {
 		return domain.Comment{}, err
 	}
 	list, err := s.st.ListComments(ctx, id)
 	if err != nil {
 		return domain.Comment{}, err
 	}
+	root := threadRoot(list, commentID)
+	if root == "" {
+		return domain.Comment{}, store.ErrNotFound
+	}
+	if err := s.st.ResolveComment(ctx, id, root, s.now()); err != nil {
+		return domain.Comment{}, err
+	}
+	if list, err = s.st.ListComments(ctx, id); err != nil {
+		return domain.Comment{}, err
+	}
 	for _, cm := range list {
-		if cm.ID == commentID {
+		if cm.ID == root {
 			return cm, nil
 		}
 	}

@@ -40,12 +40,18 @@ type Config struct {
 	// Enqueued is called after deliveries were queued for publish targets
 	// (the worker wakes up); nil: nothing.
 	Enqueued func()
+	// Mailer sends notices by e-mail (flow); nil: in-app only.
+	Mailer Mailer
+	// CollabPoll is how often open documents poll the store's document
+	// counter (area collab); zero: DefaultCollabPoll.
+	CollabPoll time.Duration
 }
 
 // Service runs Hindsight's use cases.
 type Service struct {
-	cfg Config
-	st  store.Store
+	cfg    Config
+	st     store.Store
+	collab *Collab // area collab
 }
 
 // New makes a service; cfg.Store is required.
@@ -69,7 +75,9 @@ func New(cfg Config) (*Service, error) {
 		}
 		cfg.Catalog = cat
 	}
-	return &Service{cfg: cfg, st: cfg.Store}, nil
+	s := &Service{cfg: cfg, st: cfg.Store}
+	s.collab = newCollab(s, cfg.CollabPoll)
+	return s, nil
 }
 
 func (s *Service) now() time.Time { return s.cfg.Now().UTC() }

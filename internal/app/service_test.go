@@ -13,7 +13,7 @@ import (
 	"github.com/hindsight-rca/hindsight/internal/store/sqlite"
 )
 
-func newService(t *testing.T) (*Service, store.Store) {
+func newService(t testing.TB) (*Service, store.Store) {
 	t.Helper()
 	st, err := sqlite.Open(context.Background(), t.TempDir())
 	if err != nil {
@@ -87,6 +87,7 @@ func TestServiceStateChange(t *testing.T) {
 	if _, err := svc.ChangeState(ctx, author, r.ID, StateChange{To: domain.StateInReview, Version: r.Version + 1}); !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("stale version: %v", err)
 	}
+	r = completeForReview(t, svc, rev, r.ID) // flow: a submit needs the required sections
 	if r, err = svc.ChangeState(ctx, author, r.ID, StateChange{To: domain.StateInReview, Version: r.Version}); err != nil {
 		t.Fatal(err)
 	}

@@ -236,6 +236,7 @@ func bulkRCA(rng *rand.Rand, tpl domain.Template, now time.Time, i int) (domain.
 		r.ActionItems = append(r.ActionItems, domain.ActionItem{Title: m, Owner: pick(rng, bulkPeople), Due: &due,
 			State: pick(rng, []domain.ActionState{domain.ActionOpen, domain.ActionInProgress, domain.ActionDone, domain.ActionDone}), Visibility: vis})
 	}
+	bulkInsights(&r, i) // area insights
 
 	var incs []domain.Incident
 	for k := range 1 + rng.IntN(2) {
@@ -253,4 +254,26 @@ func bulkRCA(rng *rand.Rand, tpl domain.Template, now time.Time, i int) (domain.
 		incs = append(incs, in)
 	}
 	return r, incs
+}
+
+// ---- area insights (issue 14) ----
+
+// bulkFactors are the issue's built-in contributing factor keys.
+var bulkFactors = []string{"third_party", "config_change", "deploy", "capacity", "dependency_failure",
+	"monitoring_gap", "human_process", "software_bug", "infrastructure", "security"}
+
+// bulkInsights gives the i-th RCA one or two contributing factors and its
+// done items a completion time (most by the due day), from a generator of
+// its own so the other fields stay as they were.
+func bulkInsights(r *domain.RCA, i int) {
+	rng := rand.New(rand.NewPCG(uint64(i), 14))
+	r.ContributingFactors = pickSome(rng, bulkFactors, 1+rng.IntN(2))
+	for j := range r.ActionItems {
+		a := &r.ActionItems[j]
+		if a.State != domain.ActionDone || a.Due == nil {
+			continue
+		}
+		done := a.Due.In(time.UTC).Add(time.Duration(rng.IntN(40*24)-30*24) * time.Hour)
+		a.DoneAt = &done
+	}
 }

@@ -17,7 +17,8 @@ func (a Audience) Valid() bool { return a == AudienceExternal || a == AudienceIn
 
 // Edition returns the RCA as audience a may read it. The internal edition is
 // r itself; the external edition drops every internal section, timeline entry
-// and action item (a copy: r is not changed).
+// and action item, and the contributing factors, which are internal
+// analysis (tmpl area); it is a copy: r is not changed.
 func (r RCA) Edition(a Audience) RCA {
 	if a == AudienceInternal {
 		return r
@@ -39,6 +40,7 @@ func (r RCA) Edition(a Audience) RCA {
 			out.ActionItems = append(out.ActionItems, a)
 		}
 	}
+	out.ContributingFactors = []string{}
 	return out
 }
 

@@ -158,7 +158,7 @@ func (r *RCA) eachString(fn func(field, v string)) {
 		fn(kv[0], kv[1])
 	}
 	for name, list := range map[string][]string{"incident_ids": r.IncidentIDs, "affected_services": r.AffectedServices,
-		"tags": r.Tags, "authors": r.Authors, "reviewers": r.Reviewers} {
+		"tags": r.Tags, "authors": r.Authors, "reviewers": r.Reviewers, "contributing_factors": r.ContributingFactors} {
 		for i, v := range list {
 			fn(name+"["+strconv.Itoa(i)+"]", v)
 		}

@@ -11,6 +11,12 @@ type Comment struct {
 	Body       string     `json:"body"` // Markdown
 	CreatedAt  time.Time  `json:"created_at"`
 	ResolvedAt *time.Time `json:"resolved_at"`
+	// collab (issue 12): Quote is the passage of the section the comment
+	// is anchored to ("" for the whole section); ParentID names the thread's
+	// first comment for a reply ("" for a thread's start). Resolving a
+	// thread resolves its first comment.
+	Quote    string `json:"quote"`
+	ParentID string `json:"parent_id"`
 }
 
 // TargetKind names where an RCA can be published besides our own status page.

@@ -37,6 +37,9 @@ type RCA struct {
 	ActionItems      []ActionItem            `json:"action_items"`
 	// Translations holds the translated title per BCP 47 tag.
 	Translations map[string]RCATranslation `json:"translations"`
+	// ContributingFactors holds keys of the factor taxonomy (tmpl area,
+	// issue 14); the service checks them against the taxonomy.
+	ContributingFactors []string `json:"contributing_factors"`
 	// History records every state change, oldest first.
 	History     []StateChange `json:"history"`
 	CreatedBy   string        `json:"created_by"`
@@ -64,12 +67,52 @@ type Section struct {
 	Translations map[string]SectionTranslation `json:"translations"`
 	UpdatedBy    string                        `json:"updated_by,omitempty"`
 	UpdatedAt    *time.Time                    `json:"updated_at,omitempty"`
+	// SourceRevision is the revision at which the source text (title or
+	// body) last changed (area collab); 0 when unknown (before it existed).
+	SourceRevision int64 `json:"source_revision,omitempty"`
 }
 
 // SectionTranslation is a section's title and body in another language.
 type SectionTranslation struct {
 	Title string `json:"title"`
 	Body  string `json:"body"`
+	// SourceRevision is the section's SourceRevision the translation was
+	// written against (area collab); the server sets it when the
+	// translation changes.
+	SourceRevision int64 `json:"source_revision,omitempty"`
+}
+
+// TranslationOutdated reports whether the source text changed after the
+// translation into lang was written (area collab). Translations of
+// unknown age (written before source revisions were kept) are not marked.
+func (s Section) TranslationOutdated(lang string) bool {
+	t, ok := s.Translations[lang]
+	return ok && t.SourceRevision > 0 && t.SourceRevision < s.SourceRevision
+}
+
+// stampSource keeps source revisions after s changed from old (nil: new):
+// a changed source text moves the section's SourceRevision, and a changed
+// translation is stamped with the source it was written against.
+func (s *Section) stampSource(old *Section) {
+	if old == nil || old.Body != s.Body || old.Title != s.Title {
+		s.SourceRevision = s.Revision
+	} else if s.SourceRevision = old.SourceRevision; s.SourceRevision == 0 {
+		s.SourceRevision = s.Revision // unknown so far: known as of now
+	}
+	for lang, t := range s.Translations {
+		var prev SectionTranslation
+		var had bool
+		if old != nil {
+			prev, had = old.Translations[lang]
+		}
+		switch {
+		case !had || prev.Title != t.Title || prev.Body != t.Body:
+			t.SourceRevision = s.SourceRevision
+		default:
+			t.SourceRevision = prev.SourceRevision
+		}
+		s.Translations[lang] = t
+	}
 }
 
 // TimelineEntry is one moment of an incident's story.
@@ -88,15 +131,52 @@ type TimelineEntry struct {
 
 // ActionItem is a preventive measure someone owns.
 type ActionItem struct {
-	ID         string      `json:"id"`
-	Title      string      `json:"title"`
-	Owner      string      `json:"owner"`
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	// Owner is who does it: a name as written (someone outside Hindsight),
+	// or, with OwnerID set, the display name of that user when it was chosen.
+	Owner string `json:"owner"`
+	// OwnerID is the Hindsight user who owns the item (actions area, issue
+	// 14); empty for an owner outside Hindsight.
+	OwnerID    string      `json:"owner_id"`
 	Due        *Date       `json:"due"` // a calendar day
 	State      ActionState `json:"state"`
 	TrackerURL string      `json:"tracker_url"`
 	Visibility Visibility  `json:"visibility"`
 	// Translations holds the translated title per BCP 47 tag.
 	Translations map[string]string `json:"translations"`
+	// DoneAt is when the item became done (server-owned: set by
+	// StampActionsDone, nil while the item is not done).
+	DoneAt *time.Time `json:"done_at"`
+}
+
+// Open reports whether the item is still to do (open or in progress).
+func (a ActionItem) Open() bool { return a.State == ActionOpen || a.State == ActionInProgress }
+
+// StampActionsDone makes DoneAt server-owned: an item that is done keeps the
+// DoneAt it had in prev (the stored RCA, nil for a new one) when it was done
+// there already, else gets now; an item that is not done has none.
+func (r *RCA) StampActionsDone(prev *RCA, now time.Time) {
+	before := map[string]ActionItem{}
+	if prev != nil {
+		for _, a := range prev.ActionItems {
+			before[a.ID] = a
+		}
+	}
+	for i := range r.ActionItems {
+		a := &r.ActionItems[i]
+		if a.State != ActionDone {
+			a.DoneAt = nil
+			continue
+		}
+		if old, ok := before[a.ID]; ok && old.State == ActionDone && old.DoneAt != nil {
+			t := *old.DoneAt
+			a.DoneAt = &t
+			continue
+		}
+		t := now.UTC()
+		a.DoneAt = &t
+	}
 }
 
 // Overdue reports whether the item is still open past its due date: the
@@ -118,6 +198,12 @@ type StateChange struct {
 	By      string    `json:"by"` // user id
 	At      time.Time `json:"at"`
 	Comment string    `json:"comment"`
+	// OverrideReason is why the author submitted for review although
+	// required sections or quality checks failed (flow).
+	OverrideReason string `json:"override_reason,omitempty"`
+	// Version is, for an approval, the version the reviewer read and
+	// approved (flow).
+	Version int64 `json:"version,omitempty"`
 }
 
 // SectionEdit is a save of one section. BaseRevision is the section revision
@@ -178,6 +264,7 @@ func (r *RCA) Normalize() {
 	r.Tags = nonNil(r.Tags)
 	r.Authors = nonNil(r.Authors)
 	r.Reviewers = nonNil(r.Reviewers)
+	r.ContributingFactors = nonNil(r.ContributingFactors) // tmpl area
 	if r.Sections == nil {
 		r.Sections = []Section{}
 	}
@@ -277,6 +364,7 @@ func (r *RCA) Validate() error {
 		checkTag(&ps, "translations."+tag, tag)
 		checkTitle(&ps, "translations."+tag+".title", tr.Title, false)
 	}
+	checkFactorList(&ps, r.ContributingFactors) // tmpl area
 	seen := map[string]bool{}
 	for i, s := range r.Sections {
 		f := "sections[" + strconv.Itoa(i) + "]"
@@ -330,6 +418,7 @@ func (r *RCA) Validate() error {
 		f := "action_items[" + strconv.Itoa(i) + "]"
 		checkTitle(&ps, f+".title", a.Title, true)
 		checkText(&ps, f+".owner", a.Owner, false, MaxNameLen)
+		checkText(&ps, f+".owner_id", a.OwnerID, false, MaxNameLen)
 		if !a.State.Valid() {
 			ps.add(f+".state", CodeUnknownEnum, string(a.State))
 		}
@@ -371,6 +460,7 @@ func (r *RCA) ApplySectionEdit(key string, e SectionEdit, by string, now time.Ti
 	if s == nil {
 		return ErrUnknownSection
 	}
+	old := *s // collab: what the source and translations were
 	if e.Title != nil {
 		s.Title = *e.Title
 	}
@@ -379,9 +469,13 @@ func (r *RCA) ApplySectionEdit(key string, e SectionEdit, by string, now time.Ti
 		s.Visibility = e.Visibility
 	}
 	if e.Translations != nil {
-		s.Translations = e.Translations
+		s.Translations = make(map[string]SectionTranslation, len(e.Translations))
+		for k, v := range e.Translations {
+			s.Translations[k] = v
+		}
 	}
 	s.Revision++
+	s.stampSource(&old) // collab
 	s.UpdatedBy = by
 	t := now.UTC()
 	s.UpdatedAt = &t
@@ -407,6 +501,7 @@ func (r *RCA) BumpChangedSections(prev *RCA) {
 		if old.Body != s.Body || old.Title != s.Title || old.Visibility != s.Visibility || !sameTranslations(old.Translations, s.Translations) {
 			s.Revision++
 		}
+		s.stampSource(old) // collab
 	}
 }
 

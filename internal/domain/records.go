@@ -22,6 +22,8 @@ func (c *Comment) Validate() error {
 	checkID(&ps, "rca_id", c.RCAID)
 	checkText(&ps, "body", c.Body, true, MaxBodyLen)
 	checkText(&ps, "section_key", c.SectionKey, false, MaxNameLen)
+	checkText(&ps, "quote", c.Quote, false, MaxTextLen) // collab
+	checkText(&ps, "parent_id", c.ParentID, false, MaxNameLen)
 	return ps.err()
 }
 

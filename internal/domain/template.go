@@ -3,6 +3,7 @@ package domain
 import (
 	"regexp"
 	"strconv"
+	"time"
 )
 
 var templateKey = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
@@ -16,6 +17,29 @@ type Template struct {
 	BuiltIn     bool         `json:"built_in"`
 	// Header holds the export header's defaults (metrics area).
 	Header HeaderDefaults `json:"header,omitempty"`
+
+	// tmpl area (issue 14): custom templates are versioned, retired rather
+	// than deleted, translated, and may put contributing factors into the
+	// internal report.
+	Version      int64                          `json:"version"`
+	Retired      bool                           `json:"retired"`
+	ShowFactors  bool                           `json:"show_factors"`
+	Translations map[string]TemplateTranslation `json:"translations,omitempty"`
+	CreatedAt    time.Time                      `json:"created_at,omitzero"`
+	UpdatedAt    time.Time                      `json:"updated_at,omitzero"`
+}
+
+// TemplateTranslation is a template's name and description in another language.
+type TemplateTranslation struct {
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+}
+
+// SectionDefTranslation is a section definition's title and guidance in
+// another language.
+type SectionDefTranslation struct {
+	Title    string `json:"title"`
+	Guidance string `json:"guidance,omitempty"`
 }
 
 // HeaderDefaults are a template's defaults for the export header; an
@@ -26,6 +50,11 @@ type HeaderDefaults struct {
 	Facts   []string `json:"facts,omitempty"`
 	Contact string   `json:"contact,omitempty"`
 	Closing string   `json:"closing,omitempty"`
+	// report2 area: the rest of the partner header, as defaults too (per
+	// template, and as the organisation's defaults in the settings).
+	IssueDate  *Date  `json:"issue_date,omitempty"`
+	DocVersion string `json:"doc_version,omitempty"`
+	StatusURL  string `json:"status_url,omitempty"`
 }
 
 // SectionDef defines one section of a template. Guidance tells the author
@@ -40,6 +69,8 @@ type SectionDef struct {
 	// Rules name extra checks: "timeline" (the timeline editor belongs here),
 	// "action_items" (preventive measures, each needs an owner and a due date).
 	Rules []string `json:"rules,omitempty"`
+	// Translations holds the title and guidance per BCP 47 tag (tmpl area).
+	Translations map[string]SectionDefTranslation `json:"translations,omitempty"`
 }
 
 // Section rule names.
@@ -52,32 +83,119 @@ const (
 // HasRule reports whether the definition carries rule.
 func (d SectionDef) HasRule(rule string) bool { return contains(d.Rules, rule) }
 
-// Validate checks a user-defined template.
+// Normalize fills defaults of a user-defined template: sections without a
+// visibility are external.
+func (t *Template) Normalize() {
+	for i := range t.Sections {
+		if t.Sections[i].Visibility == "" {
+			t.Sections[i].Visibility = External
+		}
+	}
+}
+
+// Validate checks a user-defined template: its key (not a built-in's), name,
+// sections (unique keys, titles, known visibility and rules) and
+// translations. Problems name the field, e.g. "sections[2].title".
 func (t *Template) Validate() error {
 	var ps problems
 	checkText(&ps, "key", t.Key, true, 64)
 	if t.Key != "" && !templateKey.MatchString(t.Key) {
-		ps.add("key", CodeInvalid, "lowercase letters, digits and dashes only")
+		ps.add("key", CodeInvalid, "lowercase letters, digits, dashes and underscores only")
+	}
+	if _, builtin := BuiltinTemplate(t.Key); builtin && !t.BuiltIn {
+		ps.add("key", CodeDuplicate, "a built-in template has this key")
 	}
 	checkText(&ps, "name", t.Name, true, MaxNameLen)
+	checkText(&ps, "description", t.Description, false, MaxTextLen)
 	if len(t.Sections) == 0 {
 		ps.add("sections", CodeRequired, "")
+	}
+	checkCount(&ps, "sections", len(t.Sections), MaxSections)
+	checkCount(&ps, "translations", len(t.Translations), MaxTranslations)
+	for tag, tr := range t.Translations {
+		checkTag(&ps, "translations."+tag, tag)
+		checkText(&ps, "translations."+tag+".name", tr.Name, false, MaxNameLen)
+		checkText(&ps, "translations."+tag+".description", tr.Description, false, MaxTextLen)
 	}
 	seen := map[string]bool{}
 	for i, d := range t.Sections {
 		f := "sections[" + strconv.Itoa(i) + "]"
 		checkText(&ps, f+".key", d.Key, true, 64)
+		if d.Key != "" && !templateKey.MatchString(d.Key) {
+			ps.add(f+".key", CodeInvalid, "lowercase letters, digits, dashes and underscores only")
+		}
 		if seen[d.Key] {
 			ps.add(f+".key", CodeDuplicate, d.Key)
 		}
 		seen[d.Key] = true
 		checkTitle(&ps, f+".title", d.Title, true)
 		checkText(&ps, f+".guidance", d.Guidance, false, MaxTextLen)
-		if d.Visibility != "" && !d.Visibility.Valid() {
+		checkText(&ps, f+".example", d.Example, false, MaxTextLen)
+		if !d.Visibility.Valid() {
 			ps.add(f+".visibility", CodeUnknownEnum, string(d.Visibility))
+		}
+		for j, r := range d.Rules {
+			if r != RuleTimeline && r != RuleActionItems && r != RuleBlameless {
+				ps.add(f+".rules["+strconv.Itoa(j)+"]", CodeUnknownEnum, r)
+			}
+		}
+		checkCount(&ps, f+".translations", len(d.Translations), MaxTranslations)
+		for tag, tr := range d.Translations {
+			checkTag(&ps, f+".translations."+tag, tag)
+			checkTitle(&ps, f+".translations."+tag+".title", tr.Title, false)
+			checkText(&ps, f+".translations."+tag+".guidance", tr.Guidance, false, MaxTextLen)
 		}
 	}
 	return ps.err()
+}
+
+// Localized returns the template with its name, description, section
+// titles and guidance in lang where a translation exists (the exact tag
+// first, then its base language); the rest stays as
+// written. The maps are not shared with t.
+func (t Template) Localized(lang string) Template {
+	out := t
+	if tr, ok := pickTranslation(t.Translations, lang); ok {
+		if tr.Name != "" {
+			out.Name = tr.Name
+		}
+		if tr.Description != "" {
+			out.Description = tr.Description
+		}
+	}
+	out.Sections = make([]SectionDef, len(t.Sections))
+	for i, d := range t.Sections {
+		if tr, ok := pickTranslation(d.Translations, lang); ok {
+			if tr.Title != "" {
+				d.Title = tr.Title
+			}
+			if tr.Guidance != "" {
+				d.Guidance = tr.Guidance
+			}
+		}
+		out.Sections[i] = d
+	}
+	return out
+}
+
+// pickTranslation finds lang in m: the exact tag, then the base language
+// ("pt" for "pt-BR").
+func pickTranslation[T any](m map[string]T, lang string) (T, bool) {
+	if v, ok := m[lang]; ok {
+		return v, true
+	}
+	base := lang
+	for i := 0; i < len(base); i++ {
+		if base[i] == '-' || base[i] == '_' {
+			base = base[:i]
+			break
+		}
+	}
+	if v, ok := m[base]; ok {
+		return v, true
+	}
+	var zero T
+	return zero, false
 }
 
 // Definition returns the section definition with key, or false.

@@ -82,13 +82,17 @@ func TestCatalogComplete(t *testing.T) {
 func TestKeysHaveAreaPrefix(t *testing.T) {
 	c := mustLoad(t)
 	prefixes := map[string][]string{
-		"common": {"enum.", "duration.", "format.", "zone.", "lang."},
-		"report": {"report."},
-		"errors": {"error."},
-		"ui":     {"ui."},
-		"status": {"status."},
-		"facts":  {"facts."},
-		"subs":   {"subs."},
+		"common":   {"enum.", "duration.", "format.", "zone.", "lang."},
+		"report":   {"report."},
+		"errors":   {"error."},
+		"ui":       {"ui."},
+		"status":   {"status."},
+		"facts":    {"facts."},
+		"actions":  {"actions."},  // area actions (issue 14)
+		"insights": {"insights."}, // area insights
+		"subs":     {"subs."},
+		"images":   {"images."}, // images (issue 15)
+		"collab":   {"collab."},
 	}
 	keyRe := regexp.MustCompile(`^[a-z0-9_]+(\.[A-Za-z0-9_]+)+$`)
 	for _, lang := range c.Languages() {

@@ -62,13 +62,17 @@ const DefaultLanguage = "en"
 // Areas lists the catalog areas and the languages each must be complete in
 // (nil: every language).
 var Areas = map[string][]string{
-	"common": nil,
-	"report": nil,
-	"errors": nil,
-	"status": nil,
-	"ui":     nil, // area "ui": every language (issue 12)
-	"facts":  nil, // metrics area: occurrence and header-fact wording
-	"subs":   nil, // subs: status-page subscription, its pages and e-mail
+	"common":   nil,
+	"report":   nil,
+	"errors":   nil,
+	"status":   nil,
+	"ui":       nil, // area "ui": every language (issue 12)
+	"facts":    nil, // metrics area: occurrence and header-fact wording
+	"actions":  nil, // area actions (issue 14): action items, tracker hooks, reminders
+	"insights": nil, // area insights (issue 14): the insights page and its errors
+	"subs":     nil, // subs: status-page subscription, its pages and e-mail
+	"images":   nil, // images (issue 15): upload errors, editor hints
+	"collab":   nil, // area collab (issue 12): co-authors, comments, timeline grid, diffs
 }
 
 // pluralForms are the CLDR plural categories a message object may use.

@@ -184,6 +184,10 @@ func renderImage(w util.BufWriter, source []byte, node ast.Node, entering bool) 
 		return ast.WalkContinue, nil
 	}
 	n := node.(*ast.Image)
+	if _, ok := n.AttributeString(inlineImage); ok { // images (issue 15)
+		renderInlineImage(w, source, n)
+		return ast.WalkSkipChildren, nil
+	}
 	dest := util.URLEscape(n.Destination, true)
 	_, _ = w.WriteString(`<a class="md-image" rel="` + LinkRel + `" href="`)
 	if !gmhtml.IsDangerousURL(dest) {
@@ -272,6 +276,7 @@ func newPolicy() *bluemonday.Policy {
 	p.AllowAttrs("rel").Matching(regexp.MustCompile(`^nofollow noopener$`)).OnElements("a")
 	p.AllowURLSchemes("http", "https", "mailto")
 	p.AllowRelativeURLs(true)
+	allowImages(p) // images (issue 15)
 	p.RequireParseableURLs(true)
 	p.RequireNoFollowOnLinks(true)
 	return p

@@ -71,6 +71,9 @@ const (
 	Preview      Action = "preview"    // render Markdown for the editor's preview
 	TemplateRead Action = "template.read"
 
+	// report2 area: the organisation's report header defaults (admins).
+	ReportSettings Action = "report.settings"
+
 	// Status-page components.
 	ComponentRead   Action = "component.read"
 	ComponentManage Action = "component.manage" // create, change (status included), delete
@@ -104,6 +107,17 @@ const (
 	UserManage       Action = "user.manage"
 	AuditRead        Action = "audit.read"
 	TargetManage     Action = "target.manage"
+
+	// Custom templates and the contributing-factor taxonomy (tmpl area,
+	// issue 14): everyone signed in reads (TemplateRead, FactorRead), admins
+	// create, edit, retire, import.
+	TemplateManage Action = "template.manage"
+	FactorRead     Action = "factor.read"
+	FactorManage   Action = "factor.manage"
+	// InsightsRead: trends across RCAs (issue 14). They sum internal data
+	// (action items, factors, every RCA whatever its state), so they need
+	// the role that reads internal editions: authors and above.
+	InsightsRead Action = "insights.read"
 	// subs: see, export and remove status-page subscribers.
 	SubscriberManage Action = "subscriber.manage"
 )
@@ -121,6 +135,8 @@ var rules = map[Action]rule{
 	SelfWrite:    {role: domain.RoleViewer, write: true},
 	Preview:      {role: domain.RoleViewer, write: true},
 	TemplateRead: {role: domain.RoleViewer},
+
+	ReportSettings: {role: domain.RoleAdmin, write: true}, // report2 area
 
 	ComponentRead:   {role: domain.RoleViewer},
 	ComponentManage: {role: domain.RoleAdmin, write: true},
@@ -151,6 +167,12 @@ var rules = map[Action]rule{
 	UserManage:       {role: domain.RoleAdmin, write: true},
 	AuditRead:        {role: domain.RoleAdmin},
 	TargetManage:     {role: domain.RoleAdmin, write: true},
+
+	// tmpl area (issue 14)
+	TemplateManage:   {role: domain.RoleAdmin, write: true},
+	FactorRead:       {role: domain.RoleViewer},
+	FactorManage:     {role: domain.RoleAdmin, write: true},
+	InsightsRead:     {role: domain.RoleAuthor},             // area insights
 	SubscriberManage: {role: domain.RoleAdmin, write: true}, // subs
 }
 

@@ -15,7 +15,7 @@ var want = map[Action]struct {
 	write bool
 }{
 	Public: {"", false}, SelfRead: {domain.RoleViewer, false}, SelfWrite: {domain.RoleViewer, true},
-	Preview: {domain.RoleViewer, true}, TemplateRead: {domain.RoleViewer, false},
+	Preview: {domain.RoleViewer, true}, TemplateRead: {domain.RoleViewer, false}, ReportSettings: {domain.RoleAdmin, true}, // report2 area
 	ComponentRead: {domain.RoleViewer, false}, ComponentManage: {domain.RoleAdmin, true},
 	IncidentRead: {domain.RoleViewer, false}, IncidentWrite: {domain.RoleAuthor, true}, IncidentDelete: {domain.RoleAdmin, true},
 	RCARead: {domain.RoleViewer, false}, RCAList: {domain.RoleViewer, false}, RCACreate: {domain.RoleAuthor, true},
@@ -25,7 +25,10 @@ var want = map[Action]struct {
 	RCAExport: {domain.RoleViewer, false}, RCAExportInternal: {domain.RoleAuthor, false}, RCADeliveries: {domain.RoleAuthor, false},
 	ImportIncidents: {domain.RoleAuthor, true}, ImportComponents: {domain.RoleAdmin, true}, ImportURL: {domain.RoleAdmin, true},
 	UserManage: {domain.RoleAdmin, true}, AuditRead: {domain.RoleAdmin, false}, TargetManage: {domain.RoleAdmin, true},
-	SubscriberManage: {domain.RoleAdmin, true}, // subs
+	// tmpl area (issue 14)
+	TemplateManage: {domain.RoleAdmin, true}, FactorRead: {domain.RoleViewer, false}, FactorManage: {domain.RoleAdmin, true},
+	InsightsRead:     {domain.RoleAuthor, false}, // area insights
+	SubscriberManage: {domain.RoleAdmin, true},   // subs
 }
 
 func TestEveryActionHasARule(t *testing.T) {
@@ -113,6 +116,10 @@ func TestCanOnAnRCA(t *testing.T) {
 		{"system approves", SystemActor(), RCAApprove, true},
 		{"viewer reads", Actor{UserID: "v", Role: domain.RoleViewer}, RCARead, true},
 		{"viewer exports internal", Actor{UserID: "v", Role: domain.RoleViewer}, RCAExportInternal, false},
+		// area insights: readers of internal data only
+		{"viewer reads insights", Actor{UserID: "v", Role: domain.RoleViewer}, InsightsRead, false},
+		{"author reads insights", Actor{UserID: "y", Role: domain.RoleAuthor}, InsightsRead, true},
+		{"author with read token reads insights", Actor{UserID: "y", Role: domain.RoleAuthor, Scope: domain.ScopeRead}, InsightsRead, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

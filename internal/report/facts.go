@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"strings"
 	"time"
 
@@ -242,21 +243,45 @@ func buildFacts(rep *Report, r domain.RCA, incidents []domain.Incident, componen
 	return facts
 }
 
-// headerFor merges an export's header options over the template's defaults.
-// Template defaults shape the external edition only: the internal edition
-// shows every fact.
-func headerFor(r domain.RCA, h Header, audience Audience) Header {
-	tpl, _ := domain.BuiltinTemplate(r.Template)
-	if h.Facts == nil && audience != Internal && len(tpl.Header.Facts) > 0 {
-		h.Facts = tpl.Header.Facts
+// headerFor merges an export's header options over the template's
+// defaults, and those over the organisation's. Default facts shape the
+// external edition only: the internal edition shows every fact.
+func headerFor(r domain.RCA, opt Options, audience Audience) Header {
+	h := opt.Header
+	tpl := opt.TemplateHeader
+	if tpl == nil && opt.Template != nil { // a custom template's own defaults (tmpl area)
+		tpl = &opt.Template.Header
 	}
-	if h.Contact == "" {
-		h.Contact = tpl.Header.Contact
+	if tpl == nil {
+		builtin, _ := domain.BuiltinTemplate(r.Template)
+		tpl = &builtin.Header
 	}
-	if h.Closing == "" {
-		h.Closing = tpl.Header.Closing
+	for _, d := range []domain.HeaderDefaults{*tpl, opt.OrgHeader} {
+		if h.Facts == nil && audience != Internal && len(d.Facts) > 0 {
+			h.Facts = d.Facts
+		}
+		if h.IssueDate == nil {
+			h.IssueDate = d.IssueDate
+		}
+		h.DocVersion = cmp.Or(h.DocVersion, d.DocVersion)
+		h.Contact = cmp.Or(h.Contact, d.Contact)
+		h.StatusURL = cmp.Or(h.StatusURL, d.StatusURL)
+		h.Closing = cmp.Or(h.Closing, d.Closing)
 	}
 	return h
+}
+
+// CheckHeaderDefaults checks header defaults (a template's or the
+// organisation's) as ParseHeader checks an export's options: a
+// *domain.ValidationError naming the member, or nil. It trims the text.
+func CheckHeaderDefaults(d *domain.HeaderDefaults) error {
+	d.DocVersion, d.Contact = strings.TrimSpace(d.DocVersion), strings.TrimSpace(d.Contact)
+	d.StatusURL, d.Closing = strings.TrimSpace(d.StatusURL), strings.TrimSpace(d.Closing)
+	h := Header{Facts: d.Facts, IssueDate: d.IssueDate, DocVersion: d.DocVersion, Contact: d.Contact, StatusURL: d.StatusURL, Closing: d.Closing}
+	if ps := h.problems(); len(ps) > 0 {
+		return &domain.ValidationError{Problems: ps}
+	}
+	return nil
 }
 
 // HeaderParams are the export parameters ParseHeader reads.

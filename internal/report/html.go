@@ -19,6 +19,8 @@ var htmlTemplate = template.Must(template.New("report.html.tmpl").Funcs(template
 	// md is the only way author text reaches the page: markdown.ToHTML
 	// drops raw HTML and sanitizes the result.
 	"md": markdown.ToHTML,
+	// mdimg: the same, with the report's images inline (images.go).
+	"mdimg": mdWithImages,
 }).ParseFS(templateFS, "templates/report.html.tmpl"))
 
 // DefaultAccent is the accent colour when the branding sets none.

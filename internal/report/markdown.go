@@ -61,7 +61,7 @@ func RenderMarkdown(w io.Writer, rep Report) error {
 		if s.UntranslatedNote != "" {
 			p("*", mdInline(s.UntranslatedNote), "*\n\n")
 		}
-		if body := strings.TrimSpace(mdNoHTML(normalizeNewlines(s.Markdown))); body != "" {
+		if body := strings.TrimSpace(mdImageFiles(mdNoHTML(normalizeNewlines(s.Markdown)), rep.Images)); body != "" {
 			p(body, "\n\n")
 		}
 		if s.WithTimeline && len(rep.Timeline.Entries) > 0 {

@@ -30,15 +30,15 @@ func (d *pdfDoc) chart() {
 	pt := 11 * k * 72 / 25.4
 	baseline := func(y float64, size float64) float64 { return py(y) - size*25.4/72*0.3 }
 	text := func(x, y float64, s, anchor string, size float64) {
-		s = d.safe(s, false)
-		w := f.GetStringWidth(s)
+		s = d.richSafe(s)
+		w := d.richWidth(s)
 		switch anchor {
 		case "middle":
 			x -= w / 2
 		case "end":
 			x -= w
 		}
-		f.Text(x, baseline(y, size)+size*25.4/72*0.3, s)
+		d.richText(x, baseline(y, size)+size*25.4/72*0.3, s)
 	}
 	f.SetLineWidth(0.2)
 	for _, row := range v.Rows {

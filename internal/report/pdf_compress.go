@@ -2,11 +2,12 @@ package report
 
 import (
 	"bytes"
-	"compress/zlib"
 	"errors"
 	"slices"
 	"strconv"
 	"sync"
+
+	"github.com/klauspost/compress/zlib"
 )
 
 // fpdf compresses page content with a new zlib writer per stream (about

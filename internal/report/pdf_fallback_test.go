@@ -141,3 +141,85 @@ func TestSetFallbackFontsRejectsBadFiles(t *testing.T) {
 }
 
 func osWriteFile(name string, b []byte) error { return os.WriteFile(name, b, 0o644) }
+
+// useFakeCJK makes a DejaVu-derived face drawing 中文日本 the only
+// fallback face for the rest of the test.
+func useFakeCJK(t *testing.T) {
+	t.Helper()
+	fallbackMu.RLock()
+	saved, savedLoaded := fallbackFaces, fallbackLoaded
+	fallbackMu.RUnlock()
+	t.Cleanup(func() {
+		fallbackMu.Lock()
+		fallbackFaces, fallbackLoaded = saved, savedLoaded
+		fallbackMu.Unlock()
+	})
+	mono, _ := fonts.Lookup(fonts.Mono, "")
+	cjk := withCmap(t, mono.Data, map[rune]int{'中': 40, '文': 50, '日': 60, '本': 70})
+	if err := setFallbacks([]fonts.Face{{Family: "Fallback1", Data: cjk}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestPDFFallbackFontsEverywhere: the title, a section heading, a header
+// fact (label, value and line), the notice, the closing paragraph, the
+// running page header and the footer draw CJK text with the fallback face,
+// not as placeholders; emoji stay a visible placeholder.
+func TestPDFFallbackFontsEverywhere(t *testing.T) {
+	useFakeCJK(t)
+	rep := build(t, fivePageRCA(), Options{Audience: Internal, Now: fixedNow})
+	rep.Title = "Outage in 日本 and 中文 🔥"
+	rep.Branding.OrgName = "中文 Org"
+	rep.Sections[0].Title = "Heading 日本 中文"
+	rep.Facts = append(rep.Facts, Fact{Label: "Region 日本", Value: "中文 zone", Lines: []string{"line 日本"}})
+	rep.Labels.InternalNotice = "Notice 中文 internal"
+	rep.Labels.Generated = "Generated 日本"
+	rep.Closing = "Sorry 日本 closing"
+	pdf := renderPDF(t, rep)
+	qpdfCheck(t, pdf)
+	pages := strings.Split(pdfText(t, pdf), "\f")
+	if len(pages) < 3 {
+		t.Fatalf("want several pages, got %d", len(pages))
+	}
+	norm := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	all := norm(strings.Join(pages, " "))
+	for _, w := range []string{"Outage in 日本 and 中文 [U+1F525]", "Heading 日本 中文", "Region 日本", "中文 zone", "line 日本",
+		"Notice 中文 internal", "Sorry 日本 closing", "中文 Org"} {
+		if !strings.Contains(all, w) {
+			t.Errorf("PDF text lacks %q", w)
+		}
+	}
+	// The running header (page 2 on) repeats the title and organisation;
+	// the footer is on every page.
+	second := norm(pages[1])
+	for _, w := range []string{"中文 Org", "Outage in 日本 and 中文", "Generated 日本"} {
+		if !strings.Contains(second, w) {
+			t.Errorf("page 2 (header and footer) lacks %q:\n%s", w, second)
+		}
+	}
+	if strings.Contains(all, "[U+4E2D]") || strings.Contains(all, "[U+65E5]") {
+		t.Error("a character the fallback face has is still a placeholder")
+	}
+}
+
+// TestPDFFallbackTitleWraps: a long title in CJK without spaces wraps
+// beside its characters and loses none of them.
+func TestPDFFallbackTitleWraps(t *testing.T) {
+	useFakeCJK(t)
+	rep := build(t, sampleRCA(), Options{Audience: Internal, Now: fixedNow})
+	rep.Title = strings.Repeat("日本中文", 30)
+	pdf := renderPDF(t, rep)
+	first := strings.Split(pdfText(t, pdf), "\f")[0]
+	if n := strings.Count(first, "中"); n != 30 {
+		t.Errorf("page 1 shows 中 %d times, want 30 (the whole title, wrapped)", n)
+	}
+	lines := 0
+	for _, l := range strings.Split(first, "\n") {
+		if strings.Contains(l, "日本中文") {
+			lines++
+		}
+	}
+	if lines < 2 {
+		t.Errorf("the long title is on %d lines, want it wrapped", lines)
+	}
+}

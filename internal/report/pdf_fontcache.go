@@ -1,8 +1,6 @@
 package report
 
 import (
-	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -43,59 +41,74 @@ var pdfCuts cutCache
 // disableFontCut makes documents register whole faces (tests compare).
 var disableFontCut bool
 
-// reportBlocks lists the 128-rune blocks of every rune in rep's text, and
-// alwaysBlocks, sorted.
+// reportBlocks lists the 128-rune blocks of every rune the PDF may print
+// from rep (reportTexts), and alwaysBlocks, sorted.
 func reportBlocks(rep *Report) []int {
-	seen := map[int]bool{}
+	var seen [0x10000 >> trimBlockBits]bool
 	for _, b := range alwaysBlocks {
 		seen[b] = true
 	}
-	visitStrings(reflect.ValueOf(rep).Elem(), func(s string) {
-		for _, r := range s {
-			if r > 0 && r <= 0xFFFF {
-				seen[int(r)>>trimBlockBits] = true
+	reportTexts(rep, func(s string) {
+		for i := 0; i < len(s); i++ {
+			if s[i] < 0x80 {
+				seen[0] = true
+				continue
 			}
+			for _, r := range s[i:] {
+				if r > 0 && r <= 0xFFFF {
+					seen[int(r)>>trimBlockBits] = true
+				}
+			}
+			return
 		}
 	})
-	list := make([]int, 0, len(seen))
-	for b := range seen {
-		list = append(list, b)
+	list := make([]int, 0, 16)
+	for b, ok := range seen {
+		if ok {
+			list = append(list, b)
+		}
 	}
-	slices.Sort(list)
 	return list
 }
 
-// visitStrings calls fn with every exported string in v (our own report
-// model: structs, slices, maps and pointers of them).
-func visitStrings(v reflect.Value, fn func(string)) {
-	switch v.Kind() {
-	case reflect.String:
-		fn(v.String())
-	case reflect.Pointer, reflect.Interface:
-		if !v.IsNil() {
-			visitStrings(v.Elem(), fn)
-		}
-	case reflect.Struct:
-		t := v.Type()
-		for i := 0; i < v.NumField(); i++ {
-			if t.Field(i).IsExported() {
-				visitStrings(v.Field(i), fn)
+// reportTexts calls fn with every text of rep a renderer may print (not
+// identifiers, links, or the metrics model, which the facts word).
+// TestReportTextsCoverTheReport fails when a new text field is missing.
+func reportTexts(rep *Report, fn func(string)) {
+	each := func(ss ...string) {
+		for _, s := range ss {
+			if s != "" {
+				fn(s)
 			}
 		}
-	case reflect.Slice, reflect.Array:
-		if v.Type().Elem().Kind() == reflect.Uint8 {
-			return // bytes (a logo), not text
-		}
-		for i := 0; i < v.Len(); i++ {
-			visitStrings(v.Index(i), fn)
-		}
-	case reflect.Map:
-		iter := v.MapRange()
-		for iter.Next() {
-			visitStrings(iter.Key(), fn)
-			visitStrings(iter.Value(), fn)
+	}
+	each(rep.Title, rep.Kind, rep.Branding.OrgName, rep.Closing)
+	each(rep.Authors...)
+	for _, f := range rep.Facts {
+		each(f.Label, f.Value)
+		each(f.Lines...)
+	}
+	for _, s := range rep.Sections {
+		each(s.Title, s.Markdown, s.UntranslatedNote)
+	}
+	tl := &rep.Timeline
+	each(tl.Heading, tl.Labels.Date, tl.Labels.Time, tl.Labels.Kind, tl.Labels.Event)
+	for _, e := range tl.Entries {
+		each(e.Date, e.Time, e.KindLabel, e.Markdown)
+	}
+	at := &rep.Actions
+	each(at.Heading, at.Labels.Title, at.Labels.Owner, at.Labels.Due, at.Labels.State, at.Labels.Tracker)
+	for _, a := range at.Items {
+		each(a.Title, a.Owner, a.Due, a.StateLabel)
+	}
+	for _, c := range rep.Cycles {
+		each(c.Label)
+		for _, m := range c.Marks {
+			each(m.Label, m.Time)
 		}
 	}
+	lb := &rep.Labels
+	each(lb.Watermark, lb.DraftNotice, lb.InternalNotice, lb.InternalMarker, lb.Generated, lb.Overview, lb.Impact, lb.Recovering)
 }
 
 // docCoverage is cov limited to blocks: what a document may print.

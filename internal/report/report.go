@@ -46,6 +46,26 @@ type Options struct {
 	// Header: which facts show and the partner header's extras (metrics
 	// area); zero values take the template's defaults.
 	Header Header
+
+	// Factors are the RCA's contributing factors, named in the report's
+	// language, when its template shows them (tmpl area). Only the internal
+	// edition shows them, as an internal section at the end.
+	Factors []FactorLine
+	// Template is the RCA's custom template (tmpl area), for its section
+	// rules and header defaults; nil or another key: built-ins only.
+	Template *domain.Template
+	// TemplateHeader is the RCA's template's header defaults; nil: the
+	// built-in template's of that key. OrgHeader is the organisation's
+	// defaults (the settings). An export's own options win over the
+	// template's, and the template's over the organisation's.
+	TemplateHeader *domain.HeaderDefaults
+	OrgHeader      domain.HeaderDefaults
+}
+
+// FactorLine is one contributing factor as a report shows it.
+type FactorLine struct {
+	Name        string
+	Description string
 }
 
 // Report is an RCA resolved for one language, time zone and audience, with
@@ -77,6 +97,9 @@ type Report struct {
 	Labels       Labels
 	// Closing is the paragraph customers read last (apology, contact), plain text.
 	Closing string
+	// Images are the attachments the sections show, by id (images.go);
+	// the caller loads them after Build. Nil: references stay text.
+	Images map[string]Image
 
 	loc *time.Location
 	l   *i18n.Localizer

@@ -249,7 +249,10 @@ func (s *Site) rcaView(ctx context.Context, c *Content, r domain.RCA, lang strin
 	if err != nil {
 		return rcaView{}, err
 	}
-	return rcaView{ID: r.ID, Title: title, Body: markdown.ToHTML(dropTitle(md))}, nil
+	// images (issue 15): the external report's images, from /attachments/ID,
+	// which answers anonymous readers only for published external sections.
+	body := markdown.ToHTMLWith(dropTitle(md), func(id string) string { return "/attachments/" + id })
+	return rcaView{ID: r.ID, Title: title, Body: body}, nil
 }
 
 // dropTitle removes a leading "# Title" line: the page shows the title in

@@ -23,6 +23,7 @@ type Cursor struct {
 	Seq    int64     `json:"s,omitempty"` // a backend's own position number
 	Floor  int64     `json:"b,omitempty"` // a backend's bound of a ranked window
 	ID     string    `json:"i"`
+	Key    string    `json:"k,omitempty"` // actions: the sort key of a text-sorted list
 }
 
 // cursorKey authenticates cursors against changes made by hand or by a

@@ -298,6 +298,12 @@ type Store interface {
 	// scale: summaries, cursors, search and bulk seeding.
 	ScaleStore
 
+	// tmpl (issue 14): custom templates and contributing factors.
+	TemplateStore
+	// actions: action items across RCAs, claims (issue 14).
+	ActionItemStore
+	// insights (issue 14): sums across RCAs per month.
+	InsightStore
 	// subs: status-page subscribers. CreateSubscriber answers ErrDuplicate
 	// when the address (or webhook URL) or token is taken; the token and
 	// webhook secret are stored and returned, the JSON never carries them.
@@ -308,6 +314,10 @@ type Store interface {
 	ListSubscribers(ctx context.Context) ([]domain.Subscriber, error) // oldest first
 	UpdateSubscriber(ctx context.Context, s *domain.Subscriber) error
 	DeleteSubscriber(ctx context.Context, id string) error // gone for good
+	// images (issue 15): image attachments of RCAs.
+	AttachmentStore
+	// collab (issue 12): who is in a document, and a counter for editors.
+	CollabStore
 }
 
 // ErrLeased: another worker holds the lease of a delivery, or it is no
@@ -522,3 +532,57 @@ type ScaleStore interface {
 }
 
 // ---- end scale ----
+
+// ---- insights (area "insights", issue 14) ----
+
+// InsightStore answers the insights of a window: what summing
+// domain.InsightTally.Add over domain.InsightFactsOf of every RCA (with its
+// linked incidents as stored now) gives. Backends keep what they need of
+// each RCA up to date on every RCA write (imports and bulk creates too) and
+// on every write of an incident an RCA links, so the answer never reads
+// whole RCAs.
+type InsightStore interface {
+	Insights(ctx context.Context, w domain.InsightWindow) (domain.InsightTally, error)
+}
+
+// ---- end insights ----
+// ---- images (area "images", issue 15): image attachments ----
+
+// AttachmentStore keeps the images uploaded into RCAs: a description and
+// the bytes (SQLite: a table; MongoDB: GridFS).
+//
+// PutAttachment stores a new attachment with its bytes; an empty ID gets
+// domain.NewID(), a zero CreatedAt the store's clock, and Size is set to
+// len(data). An id already stored is ErrDuplicate. The store does not check
+// that the RCA exists (the service does; `store copy` writes attachments
+// after their RCA). GetAttachment answers ErrNotFound for an unknown id.
+// ListAttachments describes an RCA's attachments, oldest first, without
+// their bytes. DeleteAttachments deletes every attachment of an RCA (none is
+// fine).
+type AttachmentStore interface {
+	PutAttachment(ctx context.Context, a *domain.Attachment, data []byte) error
+	GetAttachment(ctx context.Context, id string) (domain.Attachment, []byte, error)
+	ListAttachments(ctx context.Context, rcaID string) ([]domain.Attachment, error)
+	DeleteAttachments(ctx context.Context, rcaID string) error
+}
+
+// ---- end images ----
+// ---- collab (issue 12): presence in a document, the document counter ----
+
+// CollabStore is what co-authors on several instances share (area collab).
+//
+// TouchPresence stores p (replacing the presence of the same RCA and
+// client); ListPresence answers the presences of an RCA whose Until is
+// after now, by user id then client; LeavePresence removes one client's
+// presence and is not an error when there is none. DocChanges answers a
+// counter that moves after every write of an RCA (drafts too), of its
+// comments and of presence, so instances polling it learn of each
+// other's saves within one poll.
+type CollabStore interface {
+	TouchPresence(ctx context.Context, p domain.Presence) error
+	ListPresence(ctx context.Context, rcaID string, now time.Time) ([]domain.Presence, error)
+	LeavePresence(ctx context.Context, rcaID, client string) error
+	DocChanges(ctx context.Context) (int64, error)
+}
+
+// ---- end collab ----

@@ -118,7 +118,7 @@ func TestStateChangeActsOnTheVersionRead(t *testing.T) {
 	if got.State != domain.StateDraft {
 		t.Fatalf("a stale state change moved the RCA to %s", got.State)
 	}
-	e.must("reviewer", "POST", "/api/v1/rcas/"+r.ID+"/state", map[string]any{"to": "in_review", "version": got.Version}, 200, &got)
+	e.must("reviewer", "POST", "/api/v1/rcas/"+r.ID+"/state", map[string]any{"to": "in_review", "version": got.Version, "override_reason": "test: an unfinished draft"}, 200, &got)
 	if got.State != domain.StateInReview || len(got.History) != 1 {
 		t.Fatalf("state %s history %d", got.State, len(got.History))
 	}

@@ -170,7 +170,7 @@ func TestAPIFlow(t *testing.T) {
 	}
 
 	// Review workflow.
-	e.must("author", "POST", "/api/v1/rcas/"+r.ID+"/state", map[string]any{"to": "in_review"}, 200, nil)
+	e.must("author", "POST", "/api/v1/rcas/"+r.ID+"/state", map[string]any{"to": "in_review", "override_reason": "test: an unfinished draft"}, 200, nil)
 	w = e.as("author", "POST", "/api/v1/rcas/"+r.ID+"/state", map[string]any{"to": "approved"})
 	if w.Code != 403 {
 		t.Fatalf("author approved: %d", w.Code)
@@ -264,7 +264,7 @@ func TestAPIFlow(t *testing.T) {
 	}
 
 	// Through review again and published once more.
-	e.must("author", "POST", "/api/v1/rcas/"+r.ID+"/state", map[string]any{"to": "in_review"}, 200, nil)
+	e.must("author", "POST", "/api/v1/rcas/"+r.ID+"/state", map[string]any{"to": "in_review", "override_reason": "test: an unfinished draft"}, 200, nil)
 	e.must("reviewer", "POST", "/api/v1/rcas/"+r.ID+"/state", map[string]any{"to": "approved"}, 200, nil)
 	e.must("reviewer", "POST", "/api/v1/rcas/"+r.ID+"/state", map[string]any{"to": "published"}, 200, nil)
 

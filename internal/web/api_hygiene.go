@@ -40,7 +40,11 @@ var bodyless = map[string]bool{
 	"DELETE /api/v1/rcas/:id/incidents/:incident_id": true,
 	"DELETE /api/v1/tokens/:id":                      true,
 	"DELETE /api/v1/targets/:id":                     true,
-	"DELETE /api/v1/subscribers/:id":                 true, // subs
+	// tmpl area (issue 14): DELETE retires.
+	"DELETE /api/v1/templates/:key":         true,
+	"DELETE /api/v1/factors/:key":           true,
+	"DELETE /api/v1/subscribers/:id":        true, // subs
+	"DELETE /api/v1/rcas/:id/timeline/:eid": true, // collab
 }
 
 // jsonBodies checks every API request that carries a body before its
@@ -54,7 +58,8 @@ func (s *Server) jsonBodies() gin.HandlerFunc {
 			c.Next()
 			return
 		}
-		if !strings.HasPrefix(c.Request.URL.Path, "/api/") || c.Request.Body == nil || c.Request.Body == http.NoBody {
+		if !strings.HasPrefix(c.Request.URL.Path, "/api/") || c.Request.Body == nil || c.Request.Body == http.NoBody ||
+			rawBodyRoutes[c.Request.Method+" "+c.FullPath()] { // images: a multipart upload
 			c.Next()
 			return
 		}

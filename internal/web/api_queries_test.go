@@ -152,7 +152,7 @@ func TestRCAGetBySlug(t *testing.T) {
 func TestAuditFilters(t *testing.T) {
 	e := newEnv(t)
 	r := e.rca("Audit me", "standard")
-	e.must("author", "POST", "/api/v1/rcas/"+r.ID+"/state", map[string]any{"to": "in_review"}, 200, nil)
+	e.must("author", "POST", "/api/v1/rcas/"+r.ID+"/state", map[string]any{"to": "in_review", "override_reason": "test: an unfinished draft"}, 200, nil)
 	cut := e.clock.Now().Add(time.Second)
 	e.clock.Advance(time.Hour)
 	e.must("author", "POST", "/api/v1/rcas/"+r.ID+"/state", map[string]any{"to": "draft", "comment": "more work"}, 200, nil)

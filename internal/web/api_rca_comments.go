@@ -4,17 +4,43 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/hindsight-rca/hindsight/internal/app"
+	"github.com/hindsight-rca/hindsight/internal/domain"
 )
 
 // commentInput is the body of POST /api/v1/rcas/{id}/comments.
 type commentInput struct {
 	SectionKey string `json:"section_key"` // "" for the RCA as a whole
 	Body       string `json:"body"`
+	// collab: the passage of the section the comment is about, and the
+	// thread a reply joins (any comment of it).
+	Quote    string `json:"quote,omitempty"`
+	ParentID string `json:"parent_id,omitempty"`
+}
+
+// commentAnswer is a comment with its author's name (area collab).
+type commentAnswer struct {
+	domain.Comment
+	AuthorName string `json:"author_name"`
+}
+
+func (s *Server) commentAnswers(c *gin.Context, list []domain.Comment) []commentAnswer {
+	names, _ := s.app.UserNames(c.Request.Context())
+	out := make([]commentAnswer, 0, len(list))
+	for _, cm := range list {
+		out = append(out, commentAnswer{Comment: cm, AuthorName: nameOf(cm.AuthorID, names)})
+	}
+	return out
 }
 
 func (s *Server) apiRCAComments(c *gin.Context) {
 	list, err := s.app.Comments(c.Request.Context(), actorOf(c), c.Param("id"))
-	writeAll(s, c, list, err)
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	writeAll(s, c, s.commentAnswers(c, list), nil)
 }
 
 func (s *Server) apiRCACommentAdd(c *gin.Context) {
@@ -22,12 +48,13 @@ func (s *Server) apiRCACommentAdd(c *gin.Context) {
 	if !bindJSON(c, &in) {
 		return
 	}
-	cm, err := s.app.AddComment(c.Request.Context(), actorOf(c), c.Param("id"), in.SectionKey, in.Body)
+	cm, err := s.app.AddCommentIn(c.Request.Context(), actorOf(c), c.Param("id"),
+		app.CommentInput{SectionKey: in.SectionKey, Body: in.Body, Quote: in.Quote, ParentID: in.ParentID})
 	if err != nil {
 		s.apiError(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, cm)
+	c.JSON(http.StatusCreated, s.commentAnswers(c, []domain.Comment{cm})[0])
 }
 
 func (s *Server) apiRCACommentResolve(c *gin.Context) {
@@ -36,5 +63,5 @@ func (s *Server) apiRCACommentResolve(c *gin.Context) {
 		s.apiError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, cm)
+	c.JSON(http.StatusOK, s.commentAnswers(c, []domain.Comment{cm})[0])
 }

@@ -15,7 +15,7 @@ func TestLockedRCARefusesContentChanges(t *testing.T) {
 	r := e.rca("Checkout timeouts", "partner")
 	id := r.ID
 	e.must(domain.RoleAuthor, "PUT", "/api/v1/rcas/"+id+"/sections/summary", map[string]any{"body": "First text.", "base_revision": 1}, 200, nil)
-	e.must(domain.RoleAuthor, "POST", "/api/v1/rcas/"+id+"/state", map[string]any{"to": "in_review"}, 200, nil)
+	e.must(domain.RoleAuthor, "POST", "/api/v1/rcas/"+id+"/state", map[string]any{"to": "in_review", "override_reason": "test: an unfinished draft"}, 200, nil)
 	// in review: reviewers' comments are still addressed in place
 	e.must(domain.RoleAuthor, "PUT", "/api/v1/rcas/"+id+"/sections/summary", map[string]any{"body": "Second text.", "base_revision": 2}, 200, nil)
 

@@ -15,6 +15,8 @@ type stateChange struct {
 	Comment string          `json:"comment"`
 	// Version is the version read: required (422 without), 409 when stale.
 	Version int64 `json:"version"`
+	// OverrideReason submits for review although sections fail (flow).
+	OverrideReason string `json:"override_reason"`
 }
 
 func (s *Server) apiRCAState(c *gin.Context) {

@@ -13,9 +13,11 @@ import (
 // rcaCreate is the body of POST /api/v1/rcas.
 type rcaCreate struct {
 	Title       string   `json:"title"`
-	Template    string   `json:"template"` // a built-in key; empty: standard
+	Template    string   `json:"template"` // a template key (built-in or custom); empty: standard
 	Language    string   `json:"language"` // BCP 47; empty: the server default
 	IncidentIDs []string `json:"incident_ids"`
+	// tmpl area: taxonomy keys (GET /api/v1/factors).
+	ContributingFactors []string `json:"contributing_factors"`
 }
 
 // rcaReplace is the body of PUT /api/v1/rcas/{id}: the RCA as read, changed.

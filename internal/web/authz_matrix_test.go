@@ -116,7 +116,7 @@ func matrixSetup(t *testing.T, e *env) matrixFixtures {
 	f.rca = e.rca("Slow queries", "standard", f.inc.ID)
 	f.doomedRCA = e.rca("Written by mistake", "standard")
 	f.inReview = e.rca("Waiting for review", "standard")
-	e.must("author", "POST", "/api/v1/rcas/"+f.inReview.ID+"/state", map[string]any{"to": "in_review"}, 200, nil)
+	e.must("author", "POST", "/api/v1/rcas/"+f.inReview.ID+"/state", map[string]any{"to": "in_review", "override_reason": "test: an unfinished draft"}, 200, nil)
 	_, f.pubRCA = approvedRCA(t, e)
 	e.must("author", "POST", "/api/v1/rcas/"+f.rca.ID+"/comments", map[string]any{"body": "Why?"}, 201, &f.comment)
 
@@ -211,6 +211,10 @@ func matrixRows(e *env, f matrixFixtures) []matrixRow {
 		{route: "GET /api/v1/me", path: "/api/v1/me", need: viewer},
 		{route: "PUT /api/v1/me", path: "/api/v1/me", body: map[string]any{"time_zone": "Europe/Berlin"}, need: viewer},
 		{route: "GET /api/v1/templates", path: "/api/v1/templates", need: viewer},
+		// flow: the user's queue and notices, reviewers.
+		{route: "GET /api/v1/me/queue", path: "/api/v1/me/queue", need: viewer},
+		{route: "GET /api/v1/me/notifications", path: "/api/v1/me/notifications", need: viewer},
+		{route: "PUT /api/v1/rcas/:id/reviewers", path: "/api/v1/rcas/" + rca + "/reviewers", body: map[string]any{"reviewers": []string{}, "version": 99}, need: author},
 
 		// API: components.
 		{route: "GET /api/v1/components", path: "/api/v1/components", need: viewer},
@@ -241,10 +245,22 @@ func matrixRows(e *env, f matrixFixtures) []matrixRow {
 		{route: "POST /api/v1/rcas/:id/restore/:version", path: "/api/v1/rcas/" + rca + "/restore/1", need: author},
 		{route: "GET /api/v1/rcas/:id/comments", path: "/api/v1/rcas/" + rca + "/comments", need: viewer},
 		{route: "POST /api/v1/rcas/:id/comments", path: "/api/v1/rcas/" + rca + "/comments", body: map[string]any{"body": "Looks good"}, need: author},
+		// collab: without a client id the stream answers 422 once the guard let it through.
+		{route: "GET /api/v1/rcas/:id/events", path: "/api/v1/rcas/" + rca + "/events", need: author, except: map[string]string{"read": exp403}}, // a write action: presence is written
+		{route: "PUT /api/v1/rcas/:id/presence", path: "/api/v1/rcas/" + rca + "/presence", body: map[string]any{"client": "x", "section": ""}, need: author},
+		{route: "POST /api/v1/rcas/:id/timeline", path: "/api/v1/rcas/" + rca + "/timeline", body: map[string]any{"precision": "none", "text": ""}, need: author},
+		{route: "PUT /api/v1/rcas/:id/timeline/:eid", path: "/api/v1/rcas/" + rca + "/timeline/nope", body: map[string]any{"precision": "none", "text": "x"}, need: author},
+		{route: "DELETE /api/v1/rcas/:id/timeline/:eid", path: "/api/v1/rcas/" + rca + "/timeline/nope", need: author},
+		{route: "PUT /api/v1/rcas/:id/timeline-order", path: "/api/v1/rcas/" + rca + "/timeline-order", body: map[string]any{"ids": []string{}}, need: author},
 		{route: "POST /api/v1/rcas/:id/comments/:cid/resolve", path: "/api/v1/rcas/" + rca + "/comments/" + f.comment.ID + "/resolve", need: author},
 		{route: "POST /api/v1/rcas/:id/incidents", path: "/api/v1/rcas/" + rca + "/incidents", body: map[string]any{"incident_id": inc}, need: author},
 		{route: "DELETE /api/v1/rcas/:id/incidents/:incident_id", path: "/api/v1/rcas/" + rca + "/incidents/" + f.doomedInc.ID, need: author},
 		{route: "GET /api/v1/rcas/:id/export", path: "/api/v1/rcas/" + rca + "/export?format=md", need: viewer},
+		// images (issue 15): upload, the image (404 for an unknown one), the Markdown zip.
+		{route: "POST /api/v1/rcas/:id/attachments", path: "/api/v1/rcas/" + rca + "/attachments", body: map[string]any{"file": "not multipart"}, need: author},
+		{route: "GET /api/v1/rcas/:id/attachments/:aid", path: "/api/v1/rcas/" + rca + "/attachments/" + domain.NewID(), need: viewer},
+		{route: "GET /api/v1/rcas/:id/export.zip", path: "/api/v1/rcas/" + rca + "/export.zip", need: viewer},
+		{route: "GET /attachments/:aid", path: "/attachments/" + domain.NewID(), need: pub},
 		{route: "POST /api/v1/rcas/:id/publish", path: "/api/v1/rcas/" + f.pubRCA.ID + "/publish", need: reviewer},
 		{route: "POST /api/v1/rcas/:id/unpublish", path: "/api/v1/rcas/" + f.pubRCA.ID + "/unpublish", body: map[string]any{"comment": "numbers were wrong"}, need: reviewer},
 		{route: "GET /api/v1/rcas/:id/deliveries", path: "/api/v1/rcas/" + f.pubRCA.ID + "/deliveries", need: author},
@@ -272,6 +288,11 @@ func matrixRows(e *env, f matrixFixtures) []matrixRow {
 		{route: "POST /api/v1/users", path: "/api/v1/users", body: map[string]any{"email": "new.person@example.com", "role": "viewer", "password": "glacier orbit lantern"}, need: admin},
 		{route: "PUT /api/v1/users/:id", path: "/api/v1/users/" + f.bystander.ID, body: map[string]any{"name": "Bystander"}, need: admin},
 		{route: "GET /api/v1/audit", path: "/api/v1/audit", need: admin},
+		// Insights (area insights): readers of internal data.
+		{route: "GET /api/v1/insights", path: "/api/v1/insights", need: domain.RoleAuthor},
+		// report2 area: the organisation's report header defaults.
+		{route: "GET /api/v1/settings/report-header", path: "/api/v1/settings/report-header", need: admin},
+		{route: "PUT /api/v1/settings/report-header", path: "/api/v1/settings/report-header", body: map[string]any{"version": 1, "contact": "partners@example.com"}, need: admin},
 
 		// API tokens: one's own; another user's only for admins (ids matter).
 		{route: "GET /api/v1/tokens", path: "/api/v1/tokens?user_id=" + e.users["author"].ID, need: viewer, except: onlyOwnerOrAdmin},
@@ -288,6 +309,8 @@ func matrixRows(e *env, f matrixFixtures) []matrixRow {
 		{route: "POST /signout", path: "/signout", need: pub, fresh: true, except: everyone(expSignIn)}, // always back to the sign-in page
 		{route: "GET /", path: "/", need: viewer},
 		{route: "GET /settings", path: "/settings", need: viewer},
+		{route: "GET /my-work", path: "/my-work", need: viewer},                                                             // flow
+		{route: "POST /rcas/:id/reviewers", path: "/rcas/" + rca + "/reviewers", body: form("version", "99"), need: author}, // flow
 		{route: "POST /settings", path: "/settings", body: form("language", "en", "tz", "UTC"), need: viewer},
 		{route: "POST /preview", path: "/preview", body: form("body", "*hello*"), need: viewer},
 
@@ -295,7 +318,7 @@ func matrixRows(e *env, f matrixFixtures) []matrixRow {
 		{route: "GET /rcas/new", path: "/rcas/new", need: author, except: formOfAWrite},
 		{route: "POST /rcas", path: "/rcas", body: form("title", "From the page", "template", "standard"), need: author},
 		{route: "GET /rcas/:id", path: "/rcas/" + rca, need: viewer},
-		{route: "POST /rcas/:id/state", path: "/rcas/" + rca + "/state", body: form("to", "in_review"), need: author},
+		{route: "POST /rcas/:id/state", path: "/rcas/" + rca + "/state", body: form("to", "in_review", "override_reason", "test: an unfinished draft"), need: author},
 		// The Publish button checks for a reviewer itself.
 		{route: "POST /rcas/:id/publish", path: "/rcas/" + f.pubRCA.ID + "/publish", need: reviewer},
 		{route: "POST /rcas/:id/comments", path: "/rcas/" + rca + "/comments", body: form("body", "A question"), need: author},
@@ -313,6 +336,9 @@ func matrixRows(e *env, f matrixFixtures) []matrixRow {
 		{route: "POST /rcas/:id/timeline/import", path: "/rcas/" + rca + "/timeline/import", need: author},
 		// area "ui": the document editor and pasted timeline lines
 		{route: "GET /rcas/:id/write", path: "/rcas/" + rca + "/write", need: author, except: formOfAWrite},
+		// area collab: the translation editor
+		{route: "GET /rcas/:id/translate", path: "/rcas/" + rca + "/translate?to=de", need: author, except: formOfAWrite},
+		{route: "POST /rcas/:id/translate/:key", path: "/rcas/" + rca + "/translate/summary", body: form("to", "de", "body", "Übersetzt", "base_revision", "99"), need: author},
 		{route: "POST /rcas/:id/timeline/paste", path: "/rcas/" + rca + "/timeline/paste", body: form("lines", "09:14 Alerts fired", "date", "2026-01-01", "do", "preview"), need: author},
 		{route: "POST /rcas/:id/timeline/:eid", path: "/rcas/" + rca + "/timeline/" + f.entryID, body: form("at", "2026-01-01T10:00", "kind", "detected", "text", "Alerts fired."), need: author},
 		{route: "POST /rcas/:id/timeline/:eid/delete", path: "/rcas/" + rca + "/timeline/missing-entry/delete", need: author},
@@ -340,6 +366,25 @@ func matrixRows(e *env, f matrixFixtures) []matrixRow {
 		{route: "POST /admin/users", path: "/admin/users", body: form("email", "page.person@example.com", "role", "viewer", "password", "glacier orbit lantern"), need: admin},
 		{route: "POST /admin/users/:id", path: "/admin/users/" + f.bystander.ID, body: form("name", "Bystander", "role", "viewer"), need: admin},
 		{route: "GET /admin/audit", path: "/admin/audit", need: admin},
+
+		// area actions (issue 14): action items across RCAs, tracker hooks.
+		{route: "GET /api/v1/action-items", path: "/api/v1/action-items?overdue=true", need: viewer},
+		{route: "GET /api/v1/action-owners", path: "/api/v1/action-owners", need: viewer},
+		{route: "POST /api/v1/rcas/:id/action-items/:aid/state", path: "/api/v1/rcas/" + rca + "/action-items/" + f.actionID + "/state", body: map[string]any{"state": "in_progress"}, need: author},
+		{route: "GET /api/v1/tracker-hooks", path: "/api/v1/tracker-hooks", need: admin},
+		{route: "POST /api/v1/tracker-hooks", path: "/api/v1/tracker-hooks", body: map[string]any{"name": "gh", "kind": "github", "secret": "0123456789abcdef"}, need: admin},
+		{route: "PUT /api/v1/tracker-hooks/:name", path: "/api/v1/tracker-hooks/gh", body: map[string]any{"kind": "github", "version": 1}, need: admin},
+		{route: "DELETE /api/v1/tracker-hooks/:name", path: "/api/v1/tracker-hooks/missing", need: admin},
+		// Trackers sign their deliveries; no session or token opens the hook
+		// (an unknown hook is 404 for every caller).
+		{route: "POST /api/v1/hooks/tracker/:target", path: "/api/v1/hooks/tracker/missing", body: map[string]any{"action": "closed"}, need: pub, except: everyone(exp404)},
+		{route: "GET /action-items", path: "/action-items?state=open", need: viewer},
+		{route: "POST /action-items/state", path: "/action-items/state", body: form("rca", rca, "item", f.actionID, "state", "in_progress"), need: author},
+		// Insights (area insights): readers of internal data.
+		{route: "GET /insights", path: "/insights", need: domain.RoleAuthor},
+		{route: "GET /insights.csv", path: "/insights.csv?chart=factors", need: domain.RoleAuthor},
+		{route: "GET /admin/report", path: "/admin/report", need: admin},                                                          // report2 area
+		{route: "POST /admin/report", path: "/admin/report", body: form("version", "1", "contact", "x@example.com"), need: admin}, // report2 area
 	}
 }
 
@@ -369,7 +414,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		c.OIDC = oidc.Config{Issuer: idp.URL, ClientID: "hindsight-matrix", ClientSecret: "matrix-secret"}
 	})
 	f := matrixSetup(t, e)
-	rows := matrixRows(e, f)
+	rows := append(matrixRows(e, f), tmplMatrixRows(e, f)...) // tmpl area
 
 	// Coverage first: the table and the engine name the same routes.
 	table := map[string]bool{}

@@ -52,7 +52,11 @@ func TestE2EAccessibilityWithAxe(t *testing.T) {
 	signInBrowser(t, author, srv.url, "author@example.com")
 	pages := []string{
 		"/rcas/" + r.ID + "/write", "/rcas/" + r.ID + "/edit?section=timeline", "/rcas/" + r.ID,
+		"/rcas/" + r.ID + "/edit?section=_facts", // report2 area: the fact wording table
 		"/", "/incidents/" + in.ID, "/status", "/status/incidents/" + in.ID,
+		"/insights",                          // area insights
+		"/my-work",                           // flow
+		"/rcas/" + r.ID + "/translate?to=de", // area collab
 	}
 	for _, scheme := range []string{"light", "dark"} {
 		do(t, author, "colour scheme "+scheme, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {

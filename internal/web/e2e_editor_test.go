@@ -77,7 +77,7 @@ func TestE2EAuthoringReviewInBrowser(t *testing.T) {
 	t.Run("create an RCA from the incident", func(t *testing.T) {
 		do(t, author, "open incident and write RCA",
 			chromedp.Navigate(base+"/incidents/"+in.ID),
-			chromedp.Click(chromedp.CSS("#write-rca")),
+			chromedp.Click(chromedp.CSS("#write-rca-choose")), // flow: "#write-rca" now goes straight to the editor
 			chromedp.WaitVisible(chromedp.CSS("#tpl-standard")),
 			chromedp.Click(chromedp.CSS("#tpl-standard")),
 			chromedp.Click(chromedp.CSS(`form[action="/rcas"] button[type=submit]`)),

@@ -47,22 +47,23 @@ func TestE2EPagesFitDesktopAndPhone(t *testing.T) {
 	shots := os.Getenv("HINDSIGHT_E2E_SHOTS")
 
 	pages := map[string]string{
-		"dashboard":  "/",
-		"new":        "/rcas/new?incident=" + in.ID,
-		"editor":     "/rcas/" + r.ID + "/edit?section=root_cause",
-		"write":      "/rcas/" + r.ID + "/write",
-		"timeline":   "/rcas/" + r.ID + "/edit?section=timeline",
-		"actions":    "/rcas/" + r.ID + "/edit?section=preventive_measures",
-		"facts":      "/rcas/" + r.ID + "/edit?section=_facts",
-		"rca":        "/rcas/" + r.ID,
-		"history":    "/rcas/" + r.ID + "/history",
-		"diff":       "/rcas/" + r.ID + "/diff?from=1&to=2",
-		"incidents":  "/incidents",
-		"incident":   "/incidents/" + in.ID,
-		"incident_f": "/incidents/" + in.ID + "/edit",
-		"components": "/admin/components",
-		"users":      "/admin/users",
-		"settings":   "/settings",
+		"dashboard":    "/",
+		"new":          "/rcas/new?incident=" + in.ID,
+		"editor":       "/rcas/" + r.ID + "/edit?section=root_cause",
+		"write":        "/rcas/" + r.ID + "/write",
+		"timeline":     "/rcas/" + r.ID + "/edit?section=timeline",
+		"actions":      "/rcas/" + r.ID + "/edit?section=preventive_measures",
+		"facts":        "/rcas/" + r.ID + "/edit?section=_facts",
+		"rca":          "/rcas/" + r.ID,
+		"history":      "/rcas/" + r.ID + "/history",
+		"diff":         "/rcas/" + r.ID + "/diff?from=1&to=2",
+		"incidents":    "/incidents",
+		"incident":     "/incidents/" + in.ID,
+		"incident_f":   "/incidents/" + in.ID + "/edit",
+		"components":   "/admin/components",
+		"users":        "/admin/users",
+		"settings":     "/settings",
+		"action_items": "/action-items", // area actions (issue 14)
 	}
 	// German words are longer: the German UI is checked at phone size.
 	sizes := []struct {

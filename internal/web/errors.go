@@ -108,6 +108,9 @@ func classify(err error) *httpError {
 	if errors.As(err, &he) {
 		return he
 	}
+	if he, ok := blockedOf(err); ok { // flow: the review gates
+		return he
+	}
 	var ce *store.ConflictError
 	var ve *domain.ValidationError
 	var mbe *http.MaxBytesError
@@ -165,6 +168,9 @@ func (s *Server) apiError(c *gin.Context, err error) {
 	extra := he.Extra
 	if ps, ok := extra["problems"].([]domain.Problem); ok {
 		extra = map[string]any{"problems": s.localizeProblems(c, ps)}
+	}
+	if he.Code == codeSubmitBlocked || he.Code == codeApprovalBlocked { // flow
+		extra = s.blockedExtra(c, err)
 	}
 	abortJSONExtra(c, he.Status, he.Code, s.message(c, he), extra)
 }

@@ -23,4 +23,5 @@ func (s *Server) registerExport(api *gin.RouterGroup) {
 		},
 		Produces: "application/pdf",
 	})
+	s.registerReportSettings(api) // report2 area: the organisation's header defaults
 }

@@ -76,6 +76,10 @@ func (s *Server) registerPages(r *gin.Engine) {
 	s.handle(ui, "GET", "/rcas/:id/write", policy.RCAEdit, p.rcaWrite)
 	s.handle(ui, "POST", "/rcas/:id/timeline/paste", policy.RCAEdit, p.timelinePaste)
 
+	// The translation editor (area collab).
+	s.handle(ui, "GET", "/rcas/:id/translate", policy.RCAEdit, p.rcaTranslate)
+	s.handle(ui, "POST", "/rcas/:id/translate/:key", policy.RCAEdit, p.rcaTranslateSave)
+
 	// Incidents.
 	s.handle(ui, "GET", "/incidents", policy.IncidentRead, p.incidentList)
 	s.handle(ui, "GET", "/incidents/new", policy.IncidentWrite, p.incidentNewForm)
@@ -96,9 +100,31 @@ func (s *Server) registerPages(r *gin.Engine) {
 	s.handle(ui, "POST", "/admin/users", policy.UserManage, p.userCreate)
 	s.handle(ui, "POST", "/admin/users/:id", policy.UserManage, p.userSave)
 	s.handle(ui, "GET", "/admin/audit", policy.AuditRead, p.auditList)
+
+	// Custom templates and contributing factors (tmpl area, issue 14).
+	s.handle(ui, "GET", "/admin/templates", policy.TemplateManage, p.templateList)
+	s.handle(ui, "GET", "/admin/templates/new", policy.TemplateManage, p.templateNew)
+	s.handle(ui, "POST", "/admin/templates", policy.TemplateManage, p.templateCreate)
+	s.handle(ui, "POST", "/admin/templates/import", policy.TemplateManage, p.templateImport)
+	s.handle(ui, "GET", "/admin/templates/:key", policy.TemplateManage, p.templateEdit)
+	s.handle(ui, "POST", "/admin/templates/:key", policy.TemplateManage, p.templateSave)
+	s.handle(ui, "POST", "/admin/templates/:key/retire", policy.TemplateManage, p.templateRetire)
+	s.handle(ui, "POST", "/admin/templates/:key/restore", policy.TemplateManage, p.templateRestore)
+	s.handle(ui, "GET", "/admin/factors", policy.FactorManage, p.factorList)
+	s.handle(ui, "POST", "/admin/factors", policy.FactorManage, p.factorCreate)
+	s.handle(ui, "POST", "/admin/factors/:key", policy.FactorManage, p.factorSave)
+	s.handle(ui, "POST", "/rcas/:id/factors", policy.RCAEdit, p.rcaFactorsSave)
+	p.registerActionPages(ui) // area actions (issue 14)
+	// Insights (area insights, issue 14): charts and their CSV.
+	s.handle(ui, "GET", "/insights", policy.InsightsRead, p.insights)
+	s.handle(ui, "GET", "/insights.csv", policy.InsightsRead, p.insightsCSV)
 	// subs: status-page subscribers.
 	s.handle(ui, "GET", "/admin/subscribers", policy.SubscriberManage, p.subscriberList)
 	s.handle(ui, "POST", "/admin/subscribers/:id/delete", policy.SubscriberManage, p.subscriberDelete)
+	p.registerReportSettings(ui) // report2 area: the organisation's report header defaults
+	// flow: reviewers, "My work" and its notices.
+	s.handle(ui, "POST", "/rcas/:id/reviewers", policy.RCAChangeTeam, p.rcaReviewers)
+	s.handle(ui, "GET", "/my-work", policy.SelfRead, p.myWork)
 }
 
 func newPages(s *Server) (*pages, error) {

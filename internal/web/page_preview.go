@@ -6,11 +6,10 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
-	"github.com/hindsight-rca/hindsight/internal/markdown"
 )
 
 // preview renders Markdown the way the RCA will show it, for the editor's
-// live preview. markdown.ToHTML is the only place author text becomes HTML.
+// live preview. markdown (through pageMarkdown) is the only place author text becomes HTML.
 func (p *pages) preview(c *gin.Context) {
 	body := c.PostForm("body")
 	if len(body) > domain.MaxBodyLen {
@@ -19,5 +18,5 @@ func (p *pages) preview(c *gin.Context) {
 	}
 	c.Header("Cache-Control", "no-store")
 	c.Header("Content-Security-Policy", defaultCSP)
-	c.Data(http.StatusOK, "text/html; charset=utf-8", []byte(markdown.ToHTML(body)))
+	c.Data(http.StatusOK, "text/html; charset=utf-8", []byte(pageMarkdown(body)))
 }

@@ -16,12 +16,13 @@ var errEntryGone = errors.New("web: entry no longer exists")
 func actionFormFrom(c *gin.Context) actionFormValues {
 	return actionFormValues{Title: strings.TrimSpace(c.PostForm("title")), Owner: strings.TrimSpace(c.PostForm("owner")),
 		Due: strings.TrimSpace(c.PostForm("due")), State: c.PostForm("state"),
-		TrackerURL: strings.TrimSpace(c.PostForm("tracker_url")), Visibility: c.PostForm("visibility")}
+		TrackerURL: strings.TrimSpace(c.PostForm("tracker_url")), Visibility: c.PostForm("visibility"),
+		OwnerID: strings.TrimSpace(c.PostForm("owner_id"))}
 }
 
 // parseAction checks an action item form.
 func parseAction(c *gin.Context, f actionFormValues, ps *formProblems) domain.ActionItem {
-	a := domain.ActionItem{Title: f.Title, Owner: f.Owner, State: domain.ActionState(f.State),
+	a := domain.ActionItem{Title: f.Title, Owner: f.Owner, OwnerID: f.OwnerID, State: domain.ActionState(f.State),
 		TrackerURL: f.TrackerURL, Visibility: domain.Visibility(f.Visibility)}
 	a.Due = optionalDate(c, "due", ps)
 	if a.Title == "" {

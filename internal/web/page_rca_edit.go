@@ -36,9 +36,11 @@ type editPage struct {
 	ActionRows   []actionRow
 	AIForm       actionFormValues
 	ActionStates []domain.ActionState
+	Owners       []ownerView // actions: the users an item may be given to
 	IdleMS       int
 	Problems     []domain.Problem
 	ProblemForm  string
+	Factors      *factorsView // tmpl area: the contributing-factors multi-select (facts view)
 }
 
 // ProblemsFor returns the problems when they belong to form.
@@ -108,6 +110,7 @@ func (p *pages) renderEdit(c *gin.Context, status int, rc *rcaContext, st editSt
 	if key == factsSection || r.Section(key) == nil {
 		d.FactsView = true
 		p.fillFacts(c, rc, &d, st)
+		d.Factors = p.factorsFor(c, r, "edit")
 	} else {
 		d.Current = p.sectionView(rc, key, loc)
 		if st.mine != nil {
@@ -124,6 +127,7 @@ func (p *pages) renderEdit(c *gin.Context, status int, rc *rcaContext, st editSt
 			d.TLForm = *st.tlForm
 		}
 		d.ActionRows = actionRows(r, p.s.now(), p.s.orgZone())
+		d.Owners = p.actionOwnerViews(c)
 		d.AIForm = actionFormValues{State: string(domain.ActionOpen), Visibility: string(domain.External)}
 		if st.aiForm != nil {
 			d.AIForm = *st.aiForm
@@ -155,6 +159,7 @@ func (p *pages) fillFacts(c *gin.Context, rc *rcaContext, d *editPage, st editSt
 	if st.facts != nil {
 		d.Facts = *st.facts
 	}
+	d.Facts.fillWording(r, loc)
 	d.Derived = derive(rc, loc)
 	all, _, err := p.s.store.ListIncidents(c.Request.Context(), store.IncidentFilter{Page: store.Page{Limit: 100}})
 	if err == nil {

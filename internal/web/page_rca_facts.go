@@ -21,6 +21,7 @@ func (p *pages) factsSave(c *gin.Context) {
 	}
 	var ps formProblems
 	date := optionalDate(c, "incident_date", &ps)
+	form.overrides, form.NewTag, form.news, form.wordingSent = factWordingForm(c, &ps)
 	if !domain.Severity(form.Severity).Valid() {
 		ps.add("severity", domain.CodeUnknownEnum)
 	}
@@ -40,6 +41,9 @@ func (p *pages) factsSave(c *gin.Context) {
 		r.Severity = domain.Severity(form.Severity)
 		r.AffectedServices = splitList(form.Services)
 		r.Tags = splitList(form.Tags)
+		if form.wordingSent {
+			r.FactOverrides = withDuration(form.overrides, r.FactOverrides)
+		}
 		return nil
 	})
 	if err != nil {

@@ -54,6 +54,10 @@ type diffPage struct {
 	RCA      domain.RCA
 	From, To int64
 	Hunks    []linediff.Hunk
+	// collab: the sections that changed, word by word, with who changed
+	// them, and who changed anything else.
+	Sections []sectionDiff
+	By       []string
 }
 
 // rcaDiff shows a line diff between two revisions (?from=&to=), each in the
@@ -82,6 +86,11 @@ func (p *pages) rcaDiff(c *gin.Context) {
 	}
 	d := diffPage{PageData: p.base(c, ""), RCA: b.Snapshot, From: from, To: to,
 		Hunks: linediff.Hunks(linediff.Diff(rcaText(a.Snapshot), rcaText(b.Snapshot)), 3)}
+	revs, _ := p.s.app.Revisions(ctx, actorOf(c), id) // without them the diffs name nobody
+	loc := p.localeOf(c)
+	tpl, _ := domain.BuiltinTemplate(b.Snapshot.Template)
+	d.Sections, d.By = sectionDiffs(a.Snapshot, b.Snapshot, revs, from, to, p.userNames(c),
+		func(s domain.Section) string { return templateText(loc, tpl, s.Key, "title", s.Title) })
 	p.render(c, http.StatusOK, "rca_diff", d)
 }
 

@@ -27,7 +27,12 @@ type rcaNewPage struct {
 
 // rcaNewForm offers the templates; ?incident=ID starts from that incident.
 func (p *pages) rcaNewForm(c *gin.Context) {
-	d := rcaNewPage{PageData: p.base(c, "new"), Templates: localizedTemplates(p.localeOf(c)), Languages: p.languages()}
+	tpls, err := p.newRCATemplates(c)
+	if err != nil {
+		p.s.pageError(c, err)
+		return
+	}
+	d := rcaNewPage{PageData: p.base(c, "new"), Templates: tpls, Languages: p.languages()}
 	d.Form = rcaNewForm{Template: domain.TemplateStandard, Language: d.Lang}
 	if id := c.Query("incident"); id != "" {
 		in, err := p.s.store.GetIncident(c.Request.Context(), id)
@@ -47,7 +52,7 @@ func (p *pages) rcaCreate(c *gin.Context) {
 	ctx := c.Request.Context()
 	form := rcaNewForm{Title: strings.TrimSpace(c.PostForm("title")), Template: c.PostForm("template"), Language: c.PostForm("language")}
 	var problems []domain.Problem
-	if _, ok := domain.BuiltinTemplate(form.Template); !ok {
+	if strings.TrimSpace(form.Template) == "" { // tmpl area: built-in or custom, the service decides
 		problems = append(problems, domain.Problem{Field: "template", Code: domain.CodeRequired})
 	}
 	if !p.cat.Supported(form.Language) {
@@ -77,12 +82,21 @@ func (p *pages) rcaCreate(c *gin.Context) {
 		}
 	}
 	if len(problems) > 0 {
+		tpls, err := p.newRCATemplates(c)
+		if err != nil {
+			p.s.pageError(c, err)
+			return
+		}
 		d := rcaNewPage{PageData: p.base(c, "new"), Form: form, Incident: incident,
-			Templates: localizedTemplates(p.localeOf(c)), Languages: p.languages(), Problems: problems}
+			Templates: tpls, Languages: p.languages(), Problems: problems}
 		p.render(c, http.StatusUnprocessableEntity, "rca_new", d)
 		return
 	}
 	p.setFlash(c, "ok", "ui.flash.rca_created")
+	if c.PostForm("open") == "write" { // flow: from the incident page, straight into the document editor
+		redirect(c, "/rcas/"+r.ID+"/write")
+		return
+	}
 	redirect(c, "/rcas/"+r.ID+"/edit")
 }
 

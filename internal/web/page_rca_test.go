@@ -75,7 +75,10 @@ func TestCreateRCAValidationKeepsInput(t *testing.T) {
 	r := c.post("/rcas", url.Values{"title": {"   "}, "template": {"partner"}, "language": {"de"}}, http.StatusUnprocessableEntity)
 	mustContain(t, r.body, "This field is required.", `id="tpl-partner" name="template" value="partner" checked`, `<option value="de" selected`)
 	r = c.post("/rcas", url.Values{"title": {"Kept title"}, "template": {"nope"}}, http.StatusUnprocessableEntity)
-	mustContain(t, r.body, `value="Kept title"`, "This field is required.")
+	// tmpl area: templates may be custom, so the service names an unknown key (was "required").
+	mustContain(t, r.body, `value="Kept title"`, "This value is not one of the allowed choices.")
+	r = c.post("/rcas", url.Values{"title": {"Kept title"}, "template": {""}}, http.StatusUnprocessableEntity)
+	mustContain(t, r.body, "This field is required.")
 }
 
 func TestEditorShowsGuidanceProgressAndChecks(t *testing.T) {
@@ -284,7 +287,7 @@ func TestReviewFlow(t *testing.T) {
 	r := author.get("/rcas/"+rc.ID, http.StatusOK)
 	mustContain(t, r.body, `id="move-in_review"`, "Submit for review")
 	mustNotContain(t, r.body, `id="move-approved"`)
-	author.post("/rcas/"+rc.ID+"/state", url.Values{"to": {"in_review"}}, http.StatusSeeOther)
+	author.post("/rcas/"+rc.ID+"/state", url.Values{"to": {"in_review"}, "override_reason": {"test: an unfinished draft"}}, http.StatusSeeOther)
 
 	// A reviewer comments on one section.
 	reviewer.get("/rcas/"+rc.ID, http.StatusOK)
@@ -296,13 +299,23 @@ func TestReviewFlow(t *testing.T) {
 	r = reviewer.post("/rcas/"+rc.ID+"/state", url.Values{"to": {"draft"}, "comment": {"  "}}, http.StatusUnprocessableEntity)
 	mustContain(t, r.body, "This field is required.")
 	reviewer.post("/rcas/"+rc.ID+"/state", url.Values{"to": {"draft"}, "comment": {"Impact lacks numbers"}}, http.StatusSeeOther)
-	author.post("/rcas/"+rc.ID+"/state", url.Values{"to": {"in_review"}}, http.StatusSeeOther)
+	author.post("/rcas/"+rc.ID+"/state", url.Values{"to": {"in_review"}, "override_reason": {"test: an unfinished draft"}}, http.StatusSeeOther)
 
 	// The author cannot approve.
 	r = author.post("/rcas/"+rc.ID+"/state", url.Values{"to": {"approved"}}, http.StatusForbidden)
 	mustContain(t, r.body, "You are not allowed to do this.", `href="/?lang=de"`)
 	if e.getRCA(rc.ID).State != domain.StateInReview {
 		t.Fatal("author approved an RCA")
+	}
+	// flow: the open comment stops the approval, named on the page.
+	r = reviewer.post("/rcas/"+rc.ID+"/state", url.Values{"to": {"approved"}, "comment": {"Looks good"}}, http.StatusUnprocessableEntity)
+	mustContain(t, r.body, `id="approval-blocked"`, "Please add numbers.")
+	comments, err := e.st.ListComments(context.Background(), rc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cm := range comments {
+		reviewer.post("/rcas/"+rc.ID+"/comments/"+cm.ID+"/resolve", url.Values{}, http.StatusSeeOther)
 	}
 	r = reviewer.post("/rcas/"+rc.ID+"/state", url.Values{"to": {"approved"}, "comment": {"Looks good"}}, http.StatusSeeOther)
 	r = reviewer.get(location(t, r), http.StatusOK)

@@ -57,9 +57,10 @@ func (p *pages) parseTimelineEntry(c *gin.Context, f timelineForm, ps *formProbl
 	return e, loc
 }
 
-// sectionWithRule is the key of the RCA's section carrying rule.
-func sectionWithRule(r domain.RCA, rule string) string {
-	tpl, _ := domain.BuiltinTemplate(r.Template)
+// sectionWithRule is the key of the RCA's section carrying rule in its
+// template (built-in or custom: tmpl area).
+func (p *pages) sectionWithRule(c *gin.Context, r domain.RCA, rule string) string {
+	tpl, _ := p.s.app.TemplateOf(c.Request.Context(), r.Template)
 	for _, d := range tpl.Sections {
 		if d.HasRule(rule) && r.Section(d.Key) != nil {
 			return d.Key
@@ -70,7 +71,7 @@ func sectionWithRule(r domain.RCA, rule string) string {
 
 func (p *pages) backToRule(c *gin.Context, r domain.RCA, rule, anchor string) {
 	to := "/rcas/" + r.ID + "/edit"
-	if key := sectionWithRule(r, rule); key != "" {
+	if key := p.sectionWithRule(c, r, rule); key != "" {
 		to += "?section=" + url.QueryEscape(key)
 	}
 	to = withEntryZone(c, to)
@@ -172,5 +173,5 @@ func (p *pages) ruleSection(c *gin.Context, id, rule string) string {
 	if err != nil {
 		return ""
 	}
-	return sectionWithRule(r, rule)
+	return p.sectionWithRule(c, r, rule)
 }

@@ -6,8 +6,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/hindsight-rca/hindsight/internal/app"
 	"github.com/hindsight-rca/hindsight/internal/domain"
-	"github.com/hindsight-rca/hindsight/internal/policy"
 	"github.com/hindsight-rca/hindsight/internal/quality"
 )
 
@@ -22,6 +22,9 @@ type historyRow struct {
 	From, To    domain.RCAState
 	By, Comment string
 	At          time.Time
+	// flow: why a failing submit went ahead; the version approved.
+	OverrideReason string
+	Version        int64
 }
 
 type viewFacts struct {
@@ -39,8 +42,9 @@ type rcaViewPage struct {
 	Linked       []domain.Incident
 	Authors      []string
 	Reviewers    []string
-	Moves        []domain.RCAState
+	Moves        []app.Move
 	StateComment string
+	Review       reviewPanel // flow: moves, gates, reviewers, history
 	Problems     []domain.Problem
 	History      []historyRow
 	Deliveries   []domain.Delivery
@@ -50,11 +54,8 @@ type rcaViewPage struct {
 	Timeline     []timelineRow
 	ActionRows   []actionRow
 	Checks       quality.Report
-	// subs: offer "notify subscribers again" when an RCA is re-published
-	// and e-mail is configured.
-	CanNotify bool
-	// SubscriberProgress counts the deliveries to subscribers by state
-	// (thousands of them are summed up, not listed).
+	// subs: SubscriberProgress counts the deliveries to subscribers by
+	// state (thousands of them are summed up, not listed).
 	SubscriberProgress *subscriberProgress
 }
 
@@ -69,35 +70,30 @@ func (p *pages) rcaView(c *gin.Context) {
 }
 
 func (p *pages) renderView(c *gin.Context, status int, rc *rcaContext, problems []domain.Problem, comment string) {
+	p.renderViewBlocked(c, status, rc, problems, comment, nil, "", "view")
+}
+
+// renderViewBlocked renders the RCA page, with a review gate's refusal
+// (blocked, nil for none) and the override reason typed (flow).
+func (p *pages) renderViewBlocked(c *gin.Context, status int, rc *rcaContext, problems []domain.Problem, comment string, blocked error, override, from string) {
 	loc := p.localeOf(c)
 	a := actorOf(c)
 	r := rc.RCA
+	offer := app.Offered(a, &r) // flow: one decision for every page
 	d := rcaViewPage{
 		PageData: p.base(c, ""), RCA: r, Linked: rc.Incidents,
-		CanEdit:    policy.Can(a, policy.RCAEdit, &r) == nil && r.Editable(),
-		CanComment: policy.Can(a, policy.RCAComment, &r) == nil,
-		CanPublish: policy.Can(a, policy.RCAPublish, &r) == nil && (r.State == domain.StateApproved || r.State == domain.StatePublished),
-		CanNotify:  p.s.mailOn() && r.State == domain.StatePublished,
+		CanEdit:    offer.Edit,
+		CanComment: offer.Comment,
+		CanPublish: offer.Has(domain.StatePublished),
+		Moves:      offer.Moves,
 		Facts:      shownFacts(rc, loc),
 		Authors:    namesOf(r.Authors, rc.Names), Reviewers: namesOf(r.Reviewers, rc.Names),
 		Problems: problems, StateComment: comment, Languages: p.languages(),
 		Timeline: timelineRows(r, loc), ActionRows: actionRows(r, p.s.now(), p.s.orgZone()), Checks: rc.Checks,
 	}
 	d.Zones = zoneChoices(d.TimeZone)
-	for _, to := range domain.NextStates(r.State) {
-		if to == domain.StatePublished {
-			continue // publishing has its own button: it also notifies the targets
-		}
-		if to == domain.StateApproved && policy.Can(a, policy.RCAApprove, &r) != nil {
-			continue // no self-approval
-		}
-		if need, ok := domain.TransitionRole(r.State, to); ok && a.EffectiveRole().Allows(need) && policy.Can(a, policy.RCAState, &r) == nil {
-			d.Moves = append(d.Moves, to)
-		}
-	}
-	for _, h := range r.History {
-		d.History = append(d.History, historyRow{From: h.From, To: h.To, By: nameOf(h.By, rc.Names), At: h.At, Comment: h.Comment})
-	}
+	d.Review = p.reviewPanel(c, rc, offer, from, problems, comment, blocked, override)
+	d.History = d.Review.History
 	for _, s := range r.Sections {
 		d.Sections = append(d.Sections, viewSection{Key: s.Key, Title: templateText(p.localeOf(c), rc.Template, s.Key, "title", s.Title), Body: s.Body, Visibility: s.Visibility,
 			IsTimeline: rc.isTimeline(s.Key), IsActions: rc.isActions(s.Key), Comments: rc.commentsFor(s.Key)})

@@ -8,7 +8,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/hindsight-rca/hindsight/internal/app"
 	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/policy"
 	"github.com/hindsight-rca/hindsight/internal/quality"
 )
 
@@ -24,6 +26,11 @@ type writePage struct {
 	IdleMS    int
 	// StyleNonce lets CodeMirror add its own stylesheet under the CSP.
 	StyleNonce string
+	Factors    *factorsView // tmpl area: the contributing-factors multi-select
+	Review     reviewPanel  // flow: submit and the other moves in place
+	// collab: comment threads and the timeline grid.
+	CanComment bool
+	Kinds      []domain.TimelineKind
 }
 
 // writeSection is one section as the document editor shows it.
@@ -43,7 +50,8 @@ func (p *pages) rcaWrite(c *gin.Context) {
 	loc := p.localeOf(c)
 	r := rc.RCA
 	d := writePage{PageData: p.base(c, ""), RCA: r, Editable: r.Editable(), Checks: rc.Checks, IdleMS: autosaveIdleMS,
-		StyleNonce: styleNonce(c)}
+		StyleNonce: styleNonce(c), Factors: p.factorsFor(c, rc.RCA, "write"),
+		CanComment: policy.Can(actorOf(c), policy.RCAComment, &r) == nil, Kinds: domain.TimelineKinds}
 	in := rc.input()
 	for _, s := range r.Sections {
 		ws := writeSection{sectionView: *p.sectionView(rc, s.Key, loc), Required: s.Required, Complete: quality.SectionComplete(in, s)}
@@ -52,6 +60,7 @@ func (p *pages) rcaWrite(c *gin.Context) {
 		}
 		d.Sections = append(d.Sections, ws)
 	}
+	d.Review = p.reviewPanel(c, rc, app.Offered(actorOf(c), &r), "write", nil, "", nil, "") // flow
 	p.render(c, http.StatusOK, "rca_write", d)
 }
 

@@ -198,7 +198,7 @@ func TestNoSelfApproval(t *testing.T) {
 	if err := json.Unmarshal(w.Body.Bytes(), &r); err != nil {
 		t.Fatal(err)
 	}
-	e.must(domain.RoleAuthor, "POST", "/api/v1/rcas/"+r.ID+"/state", map[string]any{"to": "in_review"}, 200, &r)
+	e.must(domain.RoleAuthor, "POST", "/api/v1/rcas/"+r.ID+"/state", map[string]any{"to": "in_review", "override_reason": "test: an unfinished draft"}, 200, &r)
 	w = e.serve(req{method: "POST", path: "/api/v1/rcas/" + r.ID + "/state", token: rev2Tok, body: map[string]any{"to": "approved", "version": r.Version}})
 	if w.Code != http.StatusForbidden {
 		t.Fatalf("self-approval: %d, want 403; %s", w.Code, w.Body)
@@ -228,7 +228,7 @@ func TestWritesAreCreditedToTheActor(t *testing.T) {
 	}
 	do("PUT", "/api/v1/rcas/"+r.ID+"/sections/summary", map[string]any{"body": "Expired.", "base_revision": sec.Revision})
 	do("POST", "/api/v1/rcas/"+r.ID+"/restore/1", nil)
-	do("POST", "/api/v1/rcas/"+r.ID+"/state", map[string]any{"to": "in_review"})
+	do("POST", "/api/v1/rcas/"+r.ID+"/state", map[string]any{"to": "in_review", "override_reason": "test: an unfinished draft"})
 	revs, err := e.st.ListRevisions(context.Background(), r.ID)
 	if err != nil {
 		t.Fatal(err)

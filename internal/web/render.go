@@ -13,7 +13,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
-	"github.com/hindsight-rca/hindsight/internal/markdown"
 )
 
 // Page templates live in templates/pages, one file per page; every page is
@@ -26,10 +25,16 @@ import (
 var pageNames = []string{
 	"signin", "dashboard", "error",
 	"rca_new", "rca_view", "rca_edit", "rca_history", "rca_diff",
-	"rca_write", // area "ui": the document editor
+	"rca_write",     // area "ui": the document editor
+	"action_items",  // area actions (issue 14)
+	"my_work",       // flow
+	"rca_translate", // area collab: the translation editor
 	"incidents", "incident_view", "incident_form",
 	"components", "users", "settings", "audit",
-	"subscribers", // subs
+	"templates", "template_form", "factors", // tmpl area (issue 14)
+	"insights",        // area insights (issue 14)
+	"subscribers",     // subs
+	"report_settings", // report2 area: the organisation's report header defaults
 }
 
 // renderer holds one parsed template set per page.
@@ -47,7 +52,7 @@ var localeFuncNames = []string{"T", "N", "date", "day", "datetime", "dur", "enum
 func newRenderer(tfs fs.FS, assets *assetSet) (*renderer, error) {
 	funcs := template.FuncMap{
 		"asset":    assets.url,
-		"md":       markdown.ToHTML,
+		"md":       pageMarkdown, // markdown.ToHTML, with attachments shown (images)
 		"add":      func(a, b int) int { return a + b },
 		"contains": containsString,
 		"join":     strings.Join,

@@ -89,6 +89,15 @@ func (s *Server) routes() *gin.Engine {
 	s.handle(api, "POST", "/rcas/:id/comments/:cid/resolve", policy.RCAComment, s.apiRCACommentResolve)
 	s.handle(api, "POST", "/rcas/:id/incidents", policy.RCAEdit, s.apiRCALinkIncident)
 	s.handle(api, "DELETE", "/rcas/:id/incidents/:incident_id", policy.RCAEdit, s.apiRCAUnlinkIncident)
+	// collab (issue 12): co-authors' events and presence, the timeline grid.
+	s.handle(api, "GET", "/rcas/:id/events", policy.RCAEdit, s.apiRCAEvents)
+	s.handle(api, "PUT", "/rcas/:id/presence", policy.RCAEdit, s.apiRCAFocus)
+	s.handle(api, "POST", "/rcas/:id/timeline", policy.RCAEdit, s.apiTimelineAdd)
+	s.handle(api, "PUT", "/rcas/:id/timeline/:eid", policy.RCAEdit, s.apiTimelineUpdate)
+	s.handle(api, "DELETE", "/rcas/:id/timeline/:eid", policy.RCAEdit, s.apiTimelineDelete)
+	s.handle(api, "PUT", "/rcas/:id/timeline-order", policy.RCAEdit, s.apiTimelineOrder)
+	s.document(collabOps()...)
+	s.document(timelineOps()...)
 
 	// Users and the audit log: admins only.
 	s.handle(api, "GET", "/users", policy.UserManage, s.apiUserList)
@@ -96,15 +105,27 @@ func (s *Server) routes() *gin.Engine {
 	s.handle(api, "PUT", "/users/:id", policy.UserManage, s.apiUserUpdate)
 	s.handle(api, "GET", "/audit", policy.AuditRead, s.apiAuditList)
 
+	// Insights (area insights, issue 14): trends across RCAs.
+	s.handle(api, "GET", "/insights", policy.InsightsRead, s.apiInsights)
+	s.document(insightsOps()...)
+
 	// API tokens: everyone manages their own; admins may revoke anyone's.
 	s.handle(api, "GET", "/tokens", policy.SelfRead, s.apiTokenList)
 	s.handle(api, "POST", "/tokens", policy.SelfWrite, s.apiTokenCreate)
 	s.handle(api, "DELETE", "/tokens/:id", policy.SelfWrite, s.apiTokenRevoke)
+
+	// flow: reviewers, the user's queue and notices.
+	s.handle(api, "PUT", "/rcas/:id/reviewers", policy.RCAChangeTeam, s.apiRCAReviewers)
+	s.handle(api, "GET", "/me/queue", policy.SelfRead, s.apiMeQueue)
+	s.handle(api, "GET", "/me/notifications", policy.SelfRead, s.apiMeNotifications)
 
 	// Areas owned by others.
 	s.registerExport(api)
 	s.registerStatus(r, api)
 	s.registerPages(r)
 	s.registerOIDC(r)
+	s.registerTemplates(api) // tmpl area (issue 14): custom templates, factors
+	s.registerActions(api)   // area actions (issue 14)
+	s.registerImages(r, api) // images (issue 15)
 	return r
 }

@@ -97,9 +97,10 @@ func (p *pages) auditList(c *gin.Context) {
 	for _, u := range users {
 		names[u.ID] = u.DisplayName()
 	}
+	targets := auditTargetNames(ctx, p.s.app, names)
 	for _, ev := range events {
 		d.Rows = append(d.Rows, auditRow{At: ev.At, Actor: nameOf(ev.Actor, names), ActorID: ev.Actor,
-			Action: ev.Action, Label: auditLabel(p.localeOf(c), ev.Action), Target: ev.Target, TargetURL: auditTargetURL(ev.Target), IP: ev.IP, Detail: auditDetail(ev.Detail)})
+			Action: ev.Action, Label: auditLabel(p.localeOf(c), ev.Action), Target: targets(ev.Target), TargetURL: auditTargetURL(ev.Target), IP: ev.IP, Detail: auditDetail(ev.Detail)})
 	}
 	d.Pager = newPager(c.Request.URL, offset, len(events), total)
 	p.render(c, http.StatusOK, "audit", d)

@@ -111,3 +111,22 @@ func TestAuditTargetURLAndDetail(t *testing.T) {
 		t.Errorf("auditDetail(nil) = %q", got)
 	}
 }
+
+// TestAuditPageNamesTargets: the audit log names the RCA, incident and user
+// an event was about, not their ids (area collab, issue 12).
+func TestAuditPageNamesTargets(t *testing.T) {
+	e := newUIEnv(t)
+	ctx := context.Background()
+	author := e.users[domain.RoleAuthor]
+	r := e.rca("Checkout outage of March")
+	in := e.incident("Payments degraded")
+	for _, target := range []string{"rca:" + r.ID, "incident:" + in.ID, "user:" + author.ID, "rca:gone-rca"} {
+		ev := domain.AuditEvent{ID: domain.NewID(), At: time.Now().UTC(), Actor: author.ID, Action: "rca.export", Target: target}
+		if err := e.st.AppendAudit(ctx, &ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	body := e.as(domain.RoleAdmin).get("/admin/audit?action=rca.export", http.StatusOK).body
+	mustContain(t, body, ">Checkout outage of March</a>", ">Payments degraded</a>", ">"+author.Name+"</a>", ">rca:gone-rca</a>")
+	mustNotContain(t, body, ">rca:"+r.ID+"<", ">user:"+author.ID+"<")
+}

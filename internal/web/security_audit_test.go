@@ -108,7 +108,7 @@ func TestAuditLogIsComplete(t *testing.T) {
 	_ = inc
 	t.Run("state change, publish, unpublish", func(t *testing.T) {
 		draft := e.rca("Another", "standard")
-		if code := e.doAs("author", "POST", "/api/v1/rcas/"+draft.ID+"/state", map[string]any{"to": "in_review"}); code != 200 {
+		if code := e.doAs("author", "POST", "/api/v1/rcas/"+draft.ID+"/state", map[string]any{"to": "in_review", "override_reason": "test: an unfinished draft"}); code != 200 {
 			t.Fatalf("state: %d", code)
 		}
 		ev := wantAudit(t, e, "rca.state", author.ID, "rca:"+draft.ID)

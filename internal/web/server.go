@@ -54,6 +54,9 @@ type Config struct {
 	// subs: Mail sends subscriber e-mail; nil or a disabled sender
 	// (mail.Enabled false) means nothing offers subscription.
 	Mail mail.Sender
+	// CollabPoll is how often open documents poll the store for other
+	// editors' changes (area collab); zero: app.DefaultCollabPoll.
+	CollabPoll time.Duration
 }
 
 // DefaultMaxBodyBytes is the request body limit when Config.MaxBodyBytes is 0.
@@ -67,6 +70,8 @@ type Server struct {
 	cfg   Config
 	// clock is the time source; tests replace it.
 	clock func() time.Time
+	// noticeMail sends the workflow's notices by e-mail (flow); nil: off.
+	noticeMail *noticeMailer
 
 	engine  *gin.Engine
 	metrics *metrics
@@ -146,10 +151,16 @@ func (s *Server) wire() error {
 	}
 	s.statusArea = a
 	s.store = &invalidatingStore{Store: s.store, invalidate: a.site.Invalidate}
+	var notices app.Mailer
+	if mail.Enabled(s.cfg.Mail) { // flow: workflow notices by e-mail too
+		s.noticeMail = &noticeMailer{s: s, send: s.cfg.Mail}
+		notices = s.noticeMail
+	}
 	s.app, err = app.New(app.Config{
 		Store: s.store, Catalog: s.catalog, Branding: s.cfg.Branding,
 		DefaultLanguage: s.cfg.DefaultLanguage, Now: s.now, Log: s.log, Audit: s.audit,
-		Changed: a.site.Invalidate, Enqueued: a.worker.Wake,
+		Changed: a.site.Invalidate, Enqueued: a.worker.Wake, Mailer: notices,
+		CollabPoll: s.cfg.CollabPoll,
 	})
 	return err
 }

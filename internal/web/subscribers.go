@@ -529,14 +529,6 @@ func (s *Server) apiSubscriberList(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"subscribers": out, "mail_enabled": s.mailOn()})
 }
 
-// csvSafe keeps a spreadsheet from reading a cell as a formula.
-func csvSafe(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-		return "'" + v
-	}
-	return v
-}
-
 // apiSubscriberDelete removes a subscriber for good.
 func (s *Server) apiSubscriberDelete(c *gin.Context) {
 	id := c.Param("id")

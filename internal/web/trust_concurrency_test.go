@@ -303,7 +303,7 @@ func changeState(t *testing.T, ctx context.Context, hc *http.Client, base, token
 		to, comment = domain.StateDraft, "More detail needed."
 	}
 	a = trustDo(ctx, hc, "POST", base+"/api/v1/rcas/"+r.ID+"/state", token,
-		map[string]any{"to": to, "comment": comment, "version": cur.Version})
+		map[string]any{"to": to, "comment": comment, "version": cur.Version, "override_reason": "test: an unfinished draft"})
 	stats.Record(a.status, a.took, a.err)
 	switch {
 	case a.err != nil:

@@ -75,7 +75,7 @@ func TestTrustDeliveryWorkerSurvivesOutage(t *testing.T) {
 		"url": partner.URL, "secret": hookSecret, "enabled": true, "allow_private": true}, 201, &target)
 	r := e.rca("Delivered through an outage", "standard")
 	for _, to := range []string{"in_review", "approved"} {
-		e.must(domain.RoleAdmin, "POST", "/api/v1/rcas/"+r.ID+"/state", map[string]any{"to": to}, 200, nil)
+		e.must(domain.RoleAdmin, "POST", "/api/v1/rcas/"+r.ID+"/state", map[string]any{"to": to, "override_reason": "test: an unfinished draft"}, 200, nil)
 	}
 
 	runCtx, stopWorker := context.WithCancel(context.Background())

@@ -35,6 +35,7 @@ type PageData struct {
 	Demo     bool
 	Version  string
 	Langs    []langLink
+	Unread   int // flow: unread notices, the badge on "My work"
 }
 
 // langLink is one entry of the language switch.
@@ -89,6 +90,7 @@ func (p *pages) base(c *gin.Context, nav string) PageData {
 	}
 	if u, ok := currentUser(c); ok {
 		d.User = &u
+		d.Unread = p.s.app.UnreadNotices(c.Request.Context(), actorOf(c)) // flow
 	}
 	// The language links reload this page; after a form post (an error
 	// page) they lead to the dashboard instead of a POST-only address.

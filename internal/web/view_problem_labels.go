@@ -24,6 +24,8 @@ func problemsInForm(form string, ps []domain.Problem) []domain.Problem {
 		prefix = "timeline."
 	case strings.HasPrefix(form, "action"):
 		prefix = "action_items."
+	case form == "review": // flow: the review panel's state form
+		prefix = "review."
 	}
 	if prefix == "" || len(ps) == 0 {
 		return ps

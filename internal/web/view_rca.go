@@ -24,6 +24,9 @@ type commentView struct {
 	ID, Author, Body string
 	At               time.Time
 	Resolved         bool
+	// collab: the quoted passage, and a thread's replies (oldest first).
+	Quote   string
+	Replies []commentView
 }
 
 type sectionView struct {
@@ -41,6 +44,13 @@ type sectionView struct {
 
 type factsForm struct {
 	Title, IncidentDate, DurationOverride, Severity, Services, Tags string
+	// area report2: the wording of each fact, per language
+	Wording     []factWording
+	Langs       []string
+	NewTag      string
+	overrides   map[string]domain.FactOverride
+	news        map[string]string
+	wordingSent bool
 }
 
 type labelValue struct {
@@ -70,6 +80,7 @@ type timelineRow struct {
 
 type actionFormValues struct {
 	Title, Owner, Due, State, TrackerURL, Visibility string
+	OwnerID                                          string // actions: a user chosen from the list
 }
 
 type actionRow struct {
@@ -105,7 +116,7 @@ func (p *pages) loadRCA(c *gin.Context, id string) (*rcaContext, error) {
 func (p *pages) rcaContextFor(c *gin.Context, r domain.RCA) (*rcaContext, error) {
 	ctx := c.Request.Context()
 	rc := &rcaContext{RCA: r, Names: p.userNames(c)}
-	rc.Template, _ = domain.BuiltinTemplate(r.Template)
+	rc.Template, _ = p.s.app.TemplateOf(ctx, r.Template) // tmpl area: custom templates too
 	rc.Incidents = p.incidentsOf(ctx, r.IncidentIDs)
 	comments, err := p.s.app.Comments(ctx, actorOf(c), r.ID)
 	if err != nil {
@@ -155,14 +166,25 @@ func (rc *rcaContext) isActions(key string) bool {
 	return key == "preventive_measures" || key == "prevention"
 }
 
+// commentsFor answers a section's threads: each first comment with its
+// replies (area collab).
 func (rc *rcaContext) commentsFor(key string) []commentView {
 	var out []commentView
+	at := map[string]int{}
 	for _, cm := range rc.Comments {
 		if cm.SectionKey != key {
 			continue
 		}
-		out = append(out, commentView{ID: cm.ID, Author: nameOf(cm.AuthorID, rc.Names),
-			Body: cm.Body, At: cm.CreatedAt, Resolved: cm.ResolvedAt != nil})
+		v := commentView{ID: cm.ID, Author: nameOf(cm.AuthorID, rc.Names),
+			Body: cm.Body, At: cm.CreatedAt, Resolved: cm.ResolvedAt != nil, Quote: cm.Quote}
+		if cm.ParentID != "" {
+			if i, ok := at[cm.ParentID]; ok {
+				out[i].Replies = append(out[i].Replies, v)
+			}
+			continue
+		}
+		at[cm.ID] = len(out)
+		out = append(out, v)
 	}
 	return out
 }
@@ -229,7 +251,8 @@ func timelineRows(r domain.RCA, loc *uiLocale) []timelineRow {
 }
 
 func actionValues(a domain.ActionItem) actionFormValues {
-	v := actionFormValues{Title: a.Title, Owner: a.Owner, State: string(a.State), TrackerURL: a.TrackerURL, Visibility: string(a.Visibility)}
+	v := actionFormValues{Title: a.Title, Owner: a.Owner, State: string(a.State), TrackerURL: a.TrackerURL, Visibility: string(a.Visibility),
+		OwnerID: a.OwnerID}
 	if a.Due != nil {
 		v.Due = a.Due.String()
 	}

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"github.com/gin-gonic/gin"
+
 	"github.com/hindsight-rca/hindsight/internal/domain"
 	"github.com/hindsight-rca/hindsight/internal/quality"
 )
@@ -61,6 +63,24 @@ func localizedTemplates(loc *uiLocale) []domain.Template {
 		}
 	}
 	return out
+}
+
+// newRCATemplates are the templates offered for a new RCA: the built-in
+// ones, then the custom ones that are not retired (tmpl area), all in the
+// reader's language where a translation exists.
+func (p *pages) newRCATemplates(c *gin.Context) ([]domain.Template, error) {
+	loc := p.localeOf(c)
+	all, err := p.s.app.Templates(c.Request.Context(), actorOf(c), false)
+	if err != nil {
+		return nil, err
+	}
+	out := localizedTemplates(loc)
+	for _, t := range all {
+		if !t.BuiltIn {
+			out = append(out, t.Localized(loc.Lang()))
+		}
+	}
+	return out, nil
 }
 
 // localizeFindings names the sections in quality findings the way the page

@@ -42,7 +42,11 @@ func codecRCA(t testing.TB) domain.RCA {
 	r.Sections[0].Title = "Summary (edited)"
 	r.ActionItems[0].TrackerURL = "https://tracker.example.com/MSG-7"
 	r.ActionItems[0].Translations = map[string]string{"de": "Zweiten SMS-Anbieter anbinden"}
+	r.ActionItems[0].OwnerID = "u-messaging" // actions (issue 14)
+	doneAt := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	r.ActionItems[0].DoneAt = &doneAt
 	r.History[0].Comment = "ready for review"
+	r.History[0].OverrideReason, r.History[0].Version = "vendor report pending", 7 // flow
 	return r
 }
 

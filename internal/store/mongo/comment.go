@@ -35,6 +35,7 @@ func (s *Store) AddComment(ctx context.Context, c *domain.Comment) error {
 		return wrap("add comment", err)
 	}
 	*c = d.domain()
+	s.docChanged(ctx) // collab
 	return nil
 }
 
@@ -57,5 +58,6 @@ func (s *Store) ResolveComment(ctx context.Context, rcaID, commentID string, at 
 	if res.MatchedCount == 0 {
 		return fmt.Errorf("mongo: %s: %w", op, store.ErrNotFound)
 	}
+	s.docChanged(ctx) // collab
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/store"
 )
 
 // The BSON shapes of Hindsight's records live here and nowhere else. Field
@@ -197,31 +198,32 @@ func (d incidentDoc) domain() domain.Incident {
 // --- RCAs ---
 
 type rcaDoc struct {
-	ID               string                       `bson:"_id"`
-	Slug             string                       `bson:"slug"`
-	Title            string                       `bson:"title"`
-	Template         string                       `bson:"template"`
-	Language         string                       `bson:"language"`
-	State            string                       `bson:"state"`
-	Version          int64                        `bson:"version"`
-	IncidentIDs      []string                     `bson:"incident_ids"`
-	IncidentDate     *time.Time                   `bson:"incident_date"`
-	DurationOverride string                       `bson:"duration_override"`
-	FactOverrides    map[string]factOverrideDoc   `bson:"fact_overrides,omitempty"`
-	AffectedServices []string                     `bson:"affected_services"`
-	Severity         string                       `bson:"severity"`
-	Tags             []string                     `bson:"tags"`
-	Authors          []string                     `bson:"authors"`
-	Reviewers        []string                     `bson:"reviewers"`
-	Sections         []sectionDoc                 `bson:"sections"`
-	Timeline         []timelineEntryDoc           `bson:"timeline"`
-	ActionItems      []actionItemDoc              `bson:"action_items"`
-	Translations     map[string]rcaTranslationDoc `bson:"translations"`
-	History          []stateChangeDoc             `bson:"history"`
-	CreatedBy        string                       `bson:"created_by"`
-	CreatedAt        time.Time                    `bson:"created_at"`
-	UpdatedAt        time.Time                    `bson:"updated_at"`
-	PublishedAt      *time.Time                   `bson:"published_at"`
+	ID                  string                       `bson:"_id"`
+	Slug                string                       `bson:"slug"`
+	Title               string                       `bson:"title"`
+	Template            string                       `bson:"template"`
+	Language            string                       `bson:"language"`
+	State               string                       `bson:"state"`
+	Version             int64                        `bson:"version"`
+	IncidentIDs         []string                     `bson:"incident_ids"`
+	IncidentDate        *time.Time                   `bson:"incident_date"`
+	DurationOverride    string                       `bson:"duration_override"`
+	FactOverrides       map[string]factOverrideDoc   `bson:"fact_overrides,omitempty"`
+	AffectedServices    []string                     `bson:"affected_services"`
+	Severity            string                       `bson:"severity"`
+	Tags                []string                     `bson:"tags"`
+	ContributingFactors []string                     `bson:"contributing_factors"`
+	Authors             []string                     `bson:"authors"`
+	Reviewers           []string                     `bson:"reviewers"`
+	Sections            []sectionDoc                 `bson:"sections"`
+	Timeline            []timelineEntryDoc           `bson:"timeline"`
+	ActionItems         []actionItemDoc              `bson:"action_items"`
+	Translations        map[string]rcaTranslationDoc `bson:"translations"`
+	History             []stateChangeDoc             `bson:"history"`
+	CreatedBy           string                       `bson:"created_by"`
+	CreatedAt           time.Time                    `bson:"created_at"`
+	UpdatedAt           time.Time                    `bson:"updated_at"`
+	PublishedAt         *time.Time                   `bson:"published_at"`
 
 	// SortDate is derived, for RCAFilter.Since/Until: the incident date, or
 	// created_at when unset. It is never read back into the domain.
@@ -273,11 +275,13 @@ type sectionDoc struct {
 	Translations map[string]sectionTranslationDoc `bson:"translations"`
 	UpdatedBy    string                           `bson:"updated_by"`
 	UpdatedAt    *time.Time                       `bson:"updated_at"`
+	SourceRev    int64                            `bson:"source_revision,omitempty"` // collab
 }
 
 type sectionTranslationDoc struct {
-	Title string `bson:"title"`
-	Body  string `bson:"body"`
+	Title     string `bson:"title"`
+	Body      string `bson:"body"`
+	SourceRev int64  `bson:"source_revision,omitempty"` // collab
 }
 
 type timelineEntryDoc struct {
@@ -300,6 +304,12 @@ type actionItemDoc struct {
 	TrackerURL   string            `bson:"tracker_url"`
 	Visibility   string            `bson:"visibility"`
 	Translations map[string]string `bson:"translations"`
+	// actions area (issue 14): the owning user and when it became done;
+	// DueKey is derived (the due day as YYYY-MM-DD, "~" for none) for the
+	// action-item list's sort and is never read back.
+	OwnerID string     `bson:"owner_id"`
+	DoneAt  *time.Time `bson:"done_at,omitempty"`
+	DueKey  string     `bson:"due_key"`
 }
 
 type stateChangeDoc struct {
@@ -308,6 +318,9 @@ type stateChangeDoc struct {
 	By      string    `bson:"by"`
 	At      time.Time `bson:"at"`
 	Comment string    `bson:"comment"`
+	// flow: why a failing submit went ahead; the version approved.
+	OverrideReason string `bson:"override_reason,omitempty"`
+	Version        int64  `bson:"version,omitempty"`
 }
 
 func toRCADoc(r *domain.RCA) rcaDoc {
@@ -318,7 +331,7 @@ func toRCADoc(r *domain.RCA) rcaDoc {
 		AffectedServices: r.AffectedServices, Severity: string(r.Severity), Tags: r.Tags,
 		Authors: r.Authors, Reviewers: r.Reviewers,
 		CreatedBy: r.CreatedBy, CreatedAt: ms(r.CreatedAt), UpdatedAt: ms(r.UpdatedAt),
-		PublishedAt: msPtr(r.PublishedAt),
+		PublishedAt: msPtr(r.PublishedAt), ContributingFactors: r.ContributingFactors, // tmpl area
 	}
 	if r.Sections != nil {
 		d.Sections = make([]sectionDoc, len(r.Sections))
@@ -326,12 +339,12 @@ func toRCADoc(r *domain.RCA) rcaDoc {
 			sd := sectionDoc{
 				Key: s.Key, Title: s.Title, Body: s.Body, Visibility: string(s.Visibility),
 				Guidance: s.Guidance, Required: s.Required, Revision: s.Revision,
-				UpdatedBy: s.UpdatedBy, UpdatedAt: msPtr(s.UpdatedAt),
+				UpdatedBy: s.UpdatedBy, UpdatedAt: msPtr(s.UpdatedAt), SourceRev: s.SourceRevision,
 			}
 			if s.Translations != nil {
 				sd.Translations = make(map[string]sectionTranslationDoc, len(s.Translations))
 				for k, v := range s.Translations {
-					sd.Translations[k] = sectionTranslationDoc{Title: v.Title, Body: v.Body}
+					sd.Translations[k] = sectionTranslationDoc{Title: v.Title, Body: v.Body, SourceRev: v.SourceRevision}
 				}
 			}
 			d.Sections[i] = sd
@@ -353,6 +366,7 @@ func toRCADoc(r *domain.RCA) rcaDoc {
 			d.ActionItems[i] = actionItemDoc{
 				ID: a.ID, Title: a.Title, Owner: a.Owner, Due: dateDoc(a.Due), State: string(a.State),
 				TrackerURL: a.TrackerURL, Visibility: string(a.Visibility), Translations: a.Translations,
+				OwnerID: a.OwnerID, DoneAt: msPtr(a.DoneAt), DueKey: store.DueKey(a.Due),
 			}
 		}
 	}
@@ -371,7 +385,7 @@ func toRCADoc(r *domain.RCA) rcaDoc {
 	if r.History != nil {
 		d.History = make([]stateChangeDoc, len(r.History))
 		for i, h := range r.History {
-			d.History[i] = stateChangeDoc{From: string(h.From), To: string(h.To), By: h.By, At: ms(h.At), Comment: h.Comment}
+			d.History[i] = stateChangeDoc{From: string(h.From), To: string(h.To), By: h.By, At: ms(h.At), Comment: h.Comment, OverrideReason: h.OverrideReason, Version: h.Version}
 		}
 	}
 
@@ -391,6 +405,7 @@ func (d rcaDoc) domain() domain.RCA {
 		AffectedServices: d.AffectedServices, Severity: domain.Severity(d.Severity), Tags: d.Tags,
 		Authors: d.Authors, Reviewers: d.Reviewers,
 		CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, PublishedAt: d.PublishedAt,
+		ContributingFactors: append([]string{}, d.ContributingFactors...), // tmpl area: never nil
 	}
 	if d.Sections != nil {
 		r.Sections = make([]domain.Section, len(d.Sections))
@@ -398,12 +413,12 @@ func (d rcaDoc) domain() domain.RCA {
 			sec := domain.Section{
 				Key: s.Key, Title: s.Title, Body: s.Body, Visibility: domain.Visibility(s.Visibility),
 				Guidance: s.Guidance, Required: s.Required, Revision: s.Revision,
-				UpdatedBy: s.UpdatedBy, UpdatedAt: s.UpdatedAt,
+				UpdatedBy: s.UpdatedBy, UpdatedAt: s.UpdatedAt, SourceRevision: s.SourceRev,
 			}
 			if s.Translations != nil {
 				sec.Translations = make(map[string]domain.SectionTranslation, len(s.Translations))
 				for k, v := range s.Translations {
-					sec.Translations[k] = domain.SectionTranslation{Title: v.Title, Body: v.Body}
+					sec.Translations[k] = domain.SectionTranslation{Title: v.Title, Body: v.Body, SourceRevision: v.SourceRev}
 				}
 			}
 			r.Sections[i] = sec
@@ -425,6 +440,7 @@ func (d rcaDoc) domain() domain.RCA {
 			r.ActionItems[i] = domain.ActionItem{
 				ID: a.ID, Title: a.Title, Owner: a.Owner, Due: docDate(a.Due), State: domain.ActionState(a.State),
 				TrackerURL: a.TrackerURL, Visibility: domain.Visibility(a.Visibility), Translations: a.Translations,
+				OwnerID: a.OwnerID, DoneAt: msPtr(a.DoneAt),
 			}
 		}
 	}
@@ -443,7 +459,7 @@ func (d rcaDoc) domain() domain.RCA {
 	if d.History != nil {
 		r.History = make([]domain.StateChange, len(d.History))
 		for i, h := range d.History {
-			r.History[i] = domain.StateChange{From: domain.RCAState(h.From), To: domain.RCAState(h.To), By: h.By, At: h.At, Comment: h.Comment}
+			r.History[i] = domain.StateChange{From: domain.RCAState(h.From), To: domain.RCAState(h.To), By: h.By, At: h.At, Comment: h.Comment, OverrideReason: h.OverrideReason, Version: h.Version}
 		}
 	}
 	return r
@@ -488,19 +504,22 @@ type commentDoc struct {
 	CreatedAt  time.Time     `bson:"created_at"`
 	ResolvedAt *time.Time    `bson:"resolved_at"`
 	Seq        bson.ObjectID `bson:"seq"`
+	Quote      string        `bson:"quote,omitempty"`     // collab
+	ParentID   string        `bson:"parent_id,omitempty"` // collab
 }
 
 func toCommentDoc(c *domain.Comment) commentDoc {
 	return commentDoc{
 		ID: c.ID, RCAID: c.RCAID, SectionKey: c.SectionKey, AuthorID: c.AuthorID, Body: c.Body,
 		CreatedAt: ms(c.CreatedAt), ResolvedAt: msPtr(c.ResolvedAt), Seq: bson.NewObjectID(),
+		Quote: c.Quote, ParentID: c.ParentID,
 	}
 }
 
 func (d commentDoc) domain() domain.Comment {
 	return domain.Comment{
 		ID: d.ID, RCAID: d.RCAID, SectionKey: d.SectionKey, AuthorID: d.AuthorID, Body: d.Body,
-		CreatedAt: d.CreatedAt, ResolvedAt: d.ResolvedAt,
+		CreatedAt: d.CreatedAt, ResolvedAt: d.ResolvedAt, Quote: d.Quote, ParentID: d.ParentID,
 	}
 }
 

@@ -118,6 +118,7 @@ func (s *Store) committed(ctx context.Context, rev *revisionDoc, c claim) {
 	if !c.sections {
 		s.changed(ctx)
 	}
+	s.docChanged(ctx) // collab: every RCA write, drafts too
 	if c.json != nil {
 		s.revCache.Put(rev.RCAID, rev.Version, c.json)
 	}

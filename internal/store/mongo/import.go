@@ -79,7 +79,8 @@ func (s *Store) SettingKeys(ctx context.Context) ([]string, error) {
 
 // SetVersion sets the stored version of a copied component, incident or target.
 func (s *Store) SetVersion(ctx context.Context, kind, docID string, version int64) error {
-	col, ok := map[string]string{"components": colComponents, "incidents": colIncidents, "targets": colTargets}[kind]
+	col, ok := map[string]string{"components": colComponents, "incidents": colIncidents, "targets": colTargets,
+		"templates": colTemplates, "factors": colFactors}[kind] // tmpl area
 	if !ok {
 		return fmt.Errorf("mongo: set version: unknown kind %q", kind)
 	}

@@ -77,6 +77,9 @@ const (
 	// scalemulti
 	colLeases   = "leases"
 	colCounters = "counters"
+	// tmpl (issue 14): keyed by the template's or factor's key.
+	colTemplates = "templates"
+	colFactors   = "factors"
 )
 
 // Open connects to the MongoDB named by uri, checks that it answers and
@@ -194,7 +197,13 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 	for col, models := range scalemultiIndexes() {
 		idx[col] = append(idx[col], models...)
 	}
+	for col, models := range actionIndexes() { // actions (issue 14)
+		idx[col] = append(idx[col], models...)
+	}
 	for col, models := range subscriberIndexes() { // subs
+		idx[col] = append(idx[col], models...)
+	}
+	for col, models := range collabIndexes() { // collab
 		idx[col] = append(idx[col], models...)
 	}
 	// One at a time: FerretDB 1.24 panics on a createIndexes command that
@@ -205,6 +214,12 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 				return wrap("create index on "+col, err)
 			}
 		}
+	}
+	if err := s.backfillDueKeys(ctx); err != nil { // actions (issue 14)
+		return err
+	}
+	if err := s.ensureAttachmentIndexes(ctx); err != nil { // images
+		return err
 	}
 	return s.ensureTextIndex(ctx) // scalesql
 }

@@ -35,6 +35,7 @@ func cloneRCA(r *domain.RCA) domain.RCA {
 	c.Tags = slices.Clone(r.Tags)
 	c.Authors = slices.Clone(r.Authors)
 	c.Reviewers = slices.Clone(r.Reviewers)
+	c.ContributingFactors = slices.Clone(r.ContributingFactors) // tmpl area
 	c.Sections = slices.Clone(r.Sections)
 	c.Timeline = slices.Clone(r.Timeline)
 	c.ActionItems = slices.Clone(r.ActionItems)
@@ -103,6 +104,7 @@ func (s *Store) CreateRCA(ctx context.Context, in *domain.RCA, author string) er
 		if err == nil {
 			*in = d.domain()
 			s.changed(ctx)
+			s.docChanged(ctx) // collab
 			return s.putRevision(ctx, &d, author, "created")
 		}
 		if !isDuplicate(err) {
@@ -439,5 +441,9 @@ func (s *Store) DeleteRCA(ctx context.Context, rid string) error {
 	if _, err := s.c(colComments).DeleteMany(ctx, bson.D{{Key: "rca_id", Value: rid}}); err != nil {
 		return wrap("delete comments of rca "+rid, err)
 	}
+	if _, err := s.c(colPresence).DeleteMany(ctx, bson.D{{Key: "rca_id", Value: rid}}); err != nil { // collab
+		return wrap("delete presence in rca "+rid, err)
+	}
+	s.docChanged(ctx)
 	return nil
 }

@@ -45,3 +45,33 @@ func BenchmarkScale(b *testing.B) {
 	var st store.Store = s
 	storetest.BenchScale(b, st)
 }
+
+// BenchmarkInsights times the insights (area insights, issue 14) on the
+// FerretDB peer with 10,000 generated RCAs, seeded once into its own folder:
+//
+//	mkdir -p /tmp/hsferret-insights && HINDSIGHT_BENCH_MONGO_INSIGHTS_DIR=/tmp/hsferret-insights \
+//	  go test -run '^$' -bench Insights -benchtime 10x -timeout 60m ./internal/store/mongo/
+func BenchmarkInsights(b *testing.B) {
+	dir := os.Getenv("HINDSIGHT_BENCH_MONGO_INSIGHTS_DIR")
+	if dir == "" {
+		b.Skip("BenchmarkInsights needs HINDSIGHT_BENCH_MONGO_INSIGHTS_DIR: a folder for the FerretDB data, seeded on the first run")
+	}
+	srv := mongotest.StartServerIn(b, dir)
+	s, err := mongo.Open(b.Context(), srv.URI())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer func() { _ = s.Close() }()
+	marker := filepath.Join(dir, "seeded")
+	if _, err := os.Stat(marker); err != nil {
+		start := time.Now()
+		if _, err := demo.SeedBulk(b.Context(), s, 10_000, 1, time.Now(), nil); err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("seeded 10000 RCAs in %s", time.Since(start).Round(time.Second))
+		if err := os.WriteFile(marker, nil, 0o600); err != nil {
+			b.Fatal(err)
+		}
+	}
+	storetest.BenchInsights(b, s)
+}

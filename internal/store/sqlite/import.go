@@ -69,7 +69,8 @@ func (s *Store) SettingKeys(ctx context.Context) ([]string, error) {
 
 // SetVersion sets the stored version of a copied component, incident or target.
 func (s *Store) SetVersion(ctx context.Context, kind, id string, version int64) error {
-	table, ok := map[string]string{"components": "components", "incidents": "incidents", "targets": "targets"}[kind]
+	table, ok := map[string]string{"components": "components", "incidents": "incidents", "targets": "targets",
+		"templates": "templates", "factors": "factors"}[kind] // tmpl area
 	if !ok {
 		return fmt.Errorf("sqlite: set version: unknown kind %q", kind)
 	}

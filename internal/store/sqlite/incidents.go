@@ -63,7 +63,10 @@ func insertIncident(ctx context.Context, tx *sql.Tx, n *domain.Incident) error {
 		return err
 	}
 	n.RCAIDs, err = rcaIDsOf(ctx, tx, n.ID)
-	return err
+	if err != nil {
+		return err
+	}
+	return refreshInsights(ctx, tx, n.RCAIDs) // insights: RCAs that linked it before it existed
 }
 
 // rcaIDsOf lists the RCAs linking one incident.
@@ -166,7 +169,10 @@ func (s *Store) UpdateIncident(ctx context.Context, in *domain.Incident) error {
 			return err
 		}
 		n.RCAIDs, err = rcaIDsOf(ctx, tx, n.ID)
-		return err
+		if err != nil {
+			return err
+		}
+		return refreshInsights(ctx, tx, n.RCAIDs) // insights: the occurrence may have moved
 	})
 	if err == nil {
 		*in = n
@@ -177,6 +183,9 @@ func (s *Store) UpdateIncident(ctx context.Context, in *domain.Incident) error {
 // DeleteIncident removes an incident. RCAs that link it keep the id.
 func (s *Store) DeleteIncident(ctx context.Context, id string) error {
 	return s.tx(ctx, "delete incident "+id, func(tx *sql.Tx) error {
-		return mustAffect(tx.ExecContext(ctx, "DELETE FROM incidents WHERE id = ?", id))
+		if err := mustAffect(tx.ExecContext(ctx, "DELETE FROM incidents WHERE id = ?", id)); err != nil {
+			return err
+		}
+		return refreshIncidentInsights(ctx, tx, id) // insights: its occurrence is gone
 	})
 }

@@ -27,6 +27,22 @@ var migrations = []migration{
 		`ALTER TABLE users ADD COLUMN oidc_key TEXT`,
 		`CREATE UNIQUE INDEX users_oidc_key ON users (oidc_key) WHERE oidc_key IS NOT NULL`,
 	})},
+	// 40-49: area tmpl (issue 14). The id column holds the key.
+	{40, "custom templates and contributing factors", execAll([]string{
+		`CREATE TABLE templates (
+			id      TEXT PRIMARY KEY,
+			version INTEGER NOT NULL,
+			doc     TEXT NOT NULL
+		) STRICT`,
+		`CREATE TABLE factors (
+			id      TEXT PRIMARY KEY,
+			version INTEGER NOT NULL,
+			doc     TEXT NOT NULL
+		) STRICT`,
+	})},
+	// 50-59: area actions (issue 14).
+	{50, "action items across rcas, claims", execAll(schemaV50)},
+	{51, "action items: one owner key, indexes per sort", migrateV51},
 	// subs: 60-69.
 	{60, "status-page subscribers", execAll([]string{
 		`CREATE TABLE subscribers (
@@ -38,6 +54,12 @@ var migrations = []migration{
 			doc        TEXT NOT NULL
 		) STRICT`,
 	})},
+	// 70-79: area images (issue 15).
+	{70, "image attachments", execAll(schemaV70)},
+	// 90-94: area collab (issue 12).
+	{90, "presence in documents and the document counter", execAll(schemaV90)},
+	// 100-109: area insights (issue 14).
+	{100, "insights: per-RCA occurrence, factor and action-item rows", migrateV100},
 }
 
 func execAll(stmts []string) func(ctx context.Context, tx *sql.Tx) error {

@@ -42,6 +42,12 @@ func putRCA(ctx context.Context, tx *sql.Tx, r *domain.RCA, insert bool, author,
 	if err := indexRCA(ctx, tx, r, insert); err != nil { // scalesql: summaries, filters, search
 		return err
 	}
+	if err := indexActions(ctx, tx, r, insert); err != nil { // actions: the list across RCAs
+		return err
+	}
+	if err := writeInsights(ctx, tx, r, insert); err != nil { // insights: per-RCA rows
+		return err
+	}
 	if !insert {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM rca_incidents WHERE rca_id = ?", r.ID); err != nil {
 			return err

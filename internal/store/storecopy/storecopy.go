@@ -2,7 +2,7 @@
 // another (`hindsight store copy`, scalemulti area): users with their
 // password hashes, tokens, components, incidents, RCAs with their exact
 // versions and revision history, comments, audit events, targets with
-// their secrets, deliveries and settings. Records keep their ids and
+// their secrets, deliveries, image attachments and settings. Records keep their ids and
 // times. Copying again after an interruption, or with Merge, adds what the
 // target lacks and leaves what it has.
 package storecopy
@@ -20,7 +20,7 @@ import (
 )
 
 // Kinds are the kinds of records copied, in the order they are copied.
-var Kinds = []string{"users", "tokens", "components", "incidents", "rcas", "revisions", "comments", "deliveries", "audit events", "targets", "settings", "subscribers"}
+var Kinds = []string{"users", "tokens", "components", "incidents", "rcas", "revisions", "comments", "deliveries", "attachments", "audit events", "targets", "templates", "factors", "settings", "subscribers"}
 
 // markerKey is the setting a copy writes first in the target, and sets to
 // "done" at the end: a target holding an unfinished copy's marker may be
@@ -102,7 +102,7 @@ func Copy(ctx context.Context, src, dst store.Store, opt Options) (Report, error
 		return nil, err
 	}
 	c := &copier{src: src, dst: dst, srcImp: srcImp, dstImp: dstImp, opt: opt, rep: Report{}}
-	for _, step := range []func(context.Context) error{c.users, c.components, c.incidents, c.rcas, c.audit, c.targets, c.settings, c.subscribers} {
+	for _, step := range []func(context.Context) error{c.users, c.components, c.incidents, c.rcas, c.audit, c.targets, c.templates, c.factors, c.settings, c.subscribers} {
 		if err := step(ctx); err != nil {
 			return c.rep, err
 		}
@@ -130,6 +130,12 @@ func isEmpty(ctx context.Context, dst store.Store, imp store.Importer) (bool, er
 		return false, err
 	}
 	if ts, err := dst.ListTargets(ctx); err != nil || len(ts) > 0 {
+		return false, err
+	}
+	if ts, err := dst.ListTemplates(ctx); err != nil || len(ts) > 0 { // tmpl area
+		return false, err
+	}
+	if fs, err := dst.ListFactors(ctx); err != nil || len(fs) > 0 {
 		return false, err
 	}
 	if ss, err := dst.ListSubscribers(ctx); err != nil || len(ss) > 0 { // subs
@@ -306,7 +312,7 @@ func walkPages(page func(cursor string) (ids []string, total int, next string, e
 }
 
 func (c *copier) rcas(ctx context.Context) error {
-	for _, k := range []string{"rcas", "revisions", "comments", "deliveries"} {
+	for _, k := range []string{"rcas", "revisions", "comments", "deliveries", "attachments"} {
 		c.rep.add(k)
 	}
 	n := c.rep["rcas"]
@@ -371,7 +377,7 @@ func (c *copier) rca(ctx context.Context, id string) error {
 			return err
 		}
 	}
-	return nil
+	return c.attachments(ctx, id) // images
 }
 
 // putComment adds a comment the target lacks (AddComment cannot tell a
@@ -422,16 +428,33 @@ func (c *copier) targets(ctx context.Context) error {
 	return nil
 }
 
-// subscribers copies status-page subscribers with their link tokens, so
-// confirmation and unsubscribe links sent before the copy keep working (subs).
-func (c *copier) subscribers(ctx context.Context) error {
-	list, err := c.src.ListSubscribers(ctx)
+// templates copies the custom templates, retired ones included, with their
+// versions (tmpl area, issue 14).
+func (c *copier) templates(ctx context.Context) error {
+	list, err := c.src.ListTemplates(ctx)
 	if err != nil {
 		return err
 	}
-	c.rep.add("subscribers").Source = len(list)
-	for _, sub := range list {
-		if err := c.put("subscribers", func() error { return c.dst.CreateSubscriber(ctx, &sub) }); err != nil {
+	c.rep.add("templates").Source = len(list)
+	for _, t := range list {
+		v := t.Version
+		if err := c.put("templates", func() error { return c.versioned(ctx, "templates", t.Key, v, c.dst.CreateTemplate(ctx, &t)) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// factors copies the stored factors (custom ones and edited built-ins).
+func (c *copier) factors(ctx context.Context) error {
+	list, err := c.src.ListFactors(ctx)
+	if err != nil {
+		return err
+	}
+	c.rep.add("factors").Source = len(list)
+	for _, f := range list {
+		v := f.Version
+		if err := c.put("factors", func() error { return c.versioned(ctx, "factors", f.Key, v, c.dst.CreateFactor(ctx, &f)) }); err != nil {
 			return err
 		}
 	}
@@ -463,6 +486,22 @@ func (c *copier) settings(ctx context.Context) error {
 			return err
 		}
 		n.Copied++
+	}
+	return nil
+}
+
+// subscribers copies status-page subscribers with their link tokens, so
+// confirmation and unsubscribe links sent before the copy keep working (subs).
+func (c *copier) subscribers(ctx context.Context) error {
+	list, err := c.src.ListSubscribers(ctx)
+	if err != nil {
+		return err
+	}
+	c.rep.add("subscribers").Source = len(list)
+	for _, sub := range list {
+		if err := c.put("subscribers", func() error { return c.dst.CreateSubscriber(ctx, &sub) }); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -48,6 +48,15 @@ func seed(t *testing.T, s *sqlite.Store, rcas int) {
 	tg := domain.Target{Name: "hook", Kind: domain.TargetWebhook, URL: "https://hooks.example.com/x", Secret: "whsec_secret", Enabled: true}
 	must(t, s.CreateTarget(ctx, &tg))
 	must(t, s.PutSetting(ctx, "status.name", []byte(`"Acme status"`)))
+	// tmpl area: a custom template at version 2, retired, and an edited built-in factor.
+	ct := domain.Template{Key: "short", Name: "Short", Sections: []domain.SectionDef{{Key: "summary", Title: "Summary", Required: true,
+		Translations: map[string]domain.SectionDefTranslation{"de": {Title: "Zusammenfassung"}}}}}
+	must(t, s.CreateTemplate(ctx, &ct))
+	ct.Retired = true
+	must(t, s.UpdateTemplate(ctx, &ct))
+	fc, _ := domain.BuiltinFactor(domain.FactorDeploy)
+	fc.Name = "Release"
+	must(t, s.CreateFactor(ctx, &fc))
 	// subs: a confirmed subscriber whose links must survive the copy.
 	must(t, s.CreateSubscriber(ctx, &domain.Subscriber{Kind: domain.SubscriberEmail, Email: "reader@example.com",
 		Language: "de", Components: []string{cp.ID}, Confirmed: true, Token: "tok-reader"}))
@@ -56,6 +65,7 @@ func seed(t *testing.T, s *sqlite.Store, rcas int) {
 		in := domain.Incident{Title: fmt.Sprintf("Outage %d", i), Impact: domain.ImpactMajor, Status: domain.StatusResolved, StartedAt: clock.Add(-time.Hour)}
 		must(t, s.CreateIncident(ctx, &in))
 		r := domain.NewRCA(fmt.Sprintf("Outage %d", i), tpl, "en", []string{in.ID}, u.ID, clock)
+		r.ContributingFactors = []string{domain.FactorDeploy, domain.FactorCapacity}
 		must(t, s.CreateRCA(ctx, &r, u.ID))
 		for j, who := range []string{"u-ana", "u-ana", "u-ben", "u-ana"} {
 			clock = clock.Add(time.Minute)
@@ -69,6 +79,8 @@ func seed(t *testing.T, s *sqlite.Store, rcas int) {
 		_, err := s.PublishRCA(ctx, &cur, u.ID, "state published", []domain.Delivery{{TargetID: tg.ID, Event: "rca.published"}})
 		must(t, err)
 		must(t, s.AddComment(ctx, &domain.Comment{RCAID: r.ID, AuthorID: u.ID, Body: "Numbers?"}))
+		must(t, s.PutAttachment(ctx, &domain.Attachment{RCAID: r.ID, ContentType: "image/png", Name: "graph.png", Width: 2, Height: 1, CreatedBy: u.ID},
+			[]byte(fmt.Sprintf("\x89PNG bytes of rca %d", i)))) // images
 		must(t, s.AppendAudit(ctx, &domain.AuditEvent{Actor: u.ID, Action: "rca.publish", Target: "rca:" + r.ID}))
 	}
 }
@@ -88,7 +100,7 @@ func TestCopyBothWays(t *testing.T) {
 	must(t, err)
 	t.Logf("sqlite → mongo:\n%s", rep)
 	for kind, want := range map[string]int{"users": 1, "tokens": 1, "components": 1, "incidents": 4, "rcas": 4, "comments": 4,
-		"deliveries": 4, "audit events": 4, "targets": 1, "settings": 1, "subscribers": 1} {
+		"deliveries": 4, "audit events": 4, "targets": 1, "settings": 1, "templates": 1, "factors": 1, "subscribers": 1} {
 		if c := rep[kind]; c == nil || c.Source != want || c.Copied != want {
 			t.Errorf("%s: %+v, want %d copied", kind, c, want)
 		}
@@ -138,6 +150,16 @@ func TestCopyBothWays(t *testing.T) {
 	if len(tg) != 1 || tg[0].Secret != "whsec_secret" {
 		t.Fatalf("targets after the round trip: %+v", tg)
 	}
+	// tmpl area: templates and factors keep their versions and text.
+	if tl, _ := c.ListTemplates(ctx); len(tl) != 1 || tl[0].Version != 2 || !tl[0].Retired || tl[0].Sections[0].Translations["de"].Title != "Zusammenfassung" {
+		t.Fatalf("templates after the round trip: %+v", tl)
+	}
+	if fl, _ := c.ListFactors(ctx); len(fl) != 1 || fl[0].Name != "Release" || !fl[0].BuiltIn {
+		t.Fatalf("factors after the round trip: %+v", fl)
+	}
+	if rl, _, _ := c.ListRCAs(ctx, store.RCAFilter{}); len(rl) == 0 || len(rl[0].ContributingFactors) != 2 {
+		t.Fatalf("rca factors after the round trip: %+v", rl)
+	}
 	sub, err := c.GetSubscriberByToken(ctx, "tok-reader") // subs
 	if err != nil || sub.Email != "reader@example.com" || sub.Language != "de" || !sub.Confirmed || len(sub.Components) != 1 {
 		t.Fatalf("subscriber after the round trip: %+v, %v", sub, err)
@@ -147,4 +169,42 @@ func TestCopyBothWays(t *testing.T) {
 		t.Fatalf("components after the round trip: %+v", cs)
 	}
 	var _ store.Importer = c
+}
+
+// TestCopyAttachments copies image attachments SQLite → MongoDB (GridFS)
+// with their ids, times and bytes, and a merge copies none twice (area
+// images, issue 15).
+func TestCopyAttachments(t *testing.T) {
+	ctx := context.Background()
+	a := openSQLite(t)
+	seed(t, a, 2)
+	b, err := mongo.Open(ctx, mongotest.Start(t))
+	must(t, err)
+	t.Cleanup(func() { _ = b.Close() })
+	rep, err := Copy(ctx, a, b, Options{})
+	must(t, err)
+	if c := rep["attachments"]; c == nil || c.Source != 2 || c.Copied != 2 {
+		t.Fatalf("attachments: %+v, want 2 copied", c)
+	}
+	must(t, Verify(ctx, a, b, rep, 0))
+	ids, _, err := a.ListRCAs(ctx, store.RCAFilter{})
+	must(t, err)
+	for _, r := range ids {
+		list, err := a.ListAttachments(ctx, r.ID)
+		must(t, err)
+		for _, at := range list {
+			want, wantData, err := a.GetAttachment(ctx, at.ID)
+			must(t, err)
+			got, gotData, err := b.GetAttachment(ctx, at.ID)
+			must(t, err)
+			if string(gotData) != string(wantData) || got.RCAID != want.RCAID || !got.CreatedAt.Equal(want.CreatedAt.Truncate(time.Millisecond)) {
+				t.Errorf("copied %+v (%q), want %+v (%q)", got, gotData, want, wantData)
+			}
+		}
+	}
+	rep, err = Copy(ctx, a, b, Options{Merge: true})
+	must(t, err)
+	if c := rep["attachments"]; c.Copied != 0 || c.Present != 2 {
+		t.Fatalf("merge: attachments %+v, want 2 already there", c)
+	}
 }

@@ -20,7 +20,7 @@ func Verify(ctx context.Context, src, dst store.Store, rep Report, sample int) e
 		sample = 25
 	}
 	var problems []string
-	for _, k := range []string{"users", "components", "incidents", "rcas", "targets", "subscribers"} {
+	for _, k := range []string{"users", "components", "incidents", "rcas", "targets", "templates", "factors", "subscribers"} {
 		s, err := count(ctx, src, k)
 		if err != nil {
 			return err
@@ -40,6 +40,7 @@ func Verify(ctx context.Context, src, dst store.Store, rep Report, sample int) e
 	rand.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
 	for _, id := range ids[:min(sample, len(ids))] {
 		problems = append(problems, sameRCA(ctx, src, dst, id)...)
+		problems = append(problems, sameAttachments(ctx, src, dst, id)...) // images
 	}
 	users, err := src.ListUsers(ctx)
 	if err != nil {
@@ -73,6 +74,12 @@ func count(ctx context.Context, st store.Store, kind string) (int, error) {
 		return n, err
 	case "targets":
 		l, err := st.ListTargets(ctx)
+		return len(l), err
+	case "templates": // tmpl area
+		l, err := st.ListTemplates(ctx)
+		return len(l), err
+	case "factors":
+		l, err := st.ListFactors(ctx)
 		return len(l), err
 	case "subscribers": // subs
 		l, err := st.ListSubscribers(ctx)

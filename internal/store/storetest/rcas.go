@@ -36,8 +36,8 @@ func fullRCA(t testing.TB) domain.RCA {
 	}
 	r.Translations = map[string]domain.RCATranslation{"de": {Title: "Teilweiser Ausfall der Templates-API"}}
 	r.History = []domain.StateChange{
-		{From: domain.StateDraft, To: domain.StateInReview, By: "u-author", At: at(time.Hour), Comment: "ready"},
-		{From: domain.StateInReview, To: domain.StateApproved, By: "u-reviewer", At: at(2 * time.Hour)},
+		{From: domain.StateDraft, To: domain.StateInReview, By: "u-author", At: at(time.Hour), Comment: "ready", OverrideReason: "blameless check misreads a service name"}, // flow
+		{From: domain.StateInReview, To: domain.StateApproved, By: "u-reviewer", At: at(2 * time.Hour), Version: 7},                                                         // flow
 		{From: domain.StateApproved, To: domain.StatePublished, By: "u-reviewer", At: at(3 * time.Hour)},
 	}
 	r.State = domain.StatePublished

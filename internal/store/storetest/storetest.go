@@ -77,7 +77,23 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		// area edges (issue 10)
 		{"LastAdmin", testLastAdmin},
 		{"Identities", testIdentities},
+		// tmpl (issue 14)
+		{"Templates", testTemplates},
+		{"Factors", testFactors},
+		{"RCAFactors", testRCAFactors},
+		// actions (issue 14)
+		{"ActionItems", testActionItems},
+		{"Claims", testClaims},
+		// area insights (issue 14)
+		{"Insights", testInsights},
 		{"Subscribers", testSubscribers}, // subs
+		// area images (issue 15)
+		{"Attachments", testAttachments},
+		// collab (issue 12)
+		{"Presence", testPresence},
+		{"DocChanges", testDocChanges},
+		{"CommentThreads", testCommentThreads},
+		{"TranslationSource", testTranslationSource},
 	}
 	for _, a := range areas {
 		t.Run(a.name, func(t *testing.T) { a.fn(t, open) })
