@@ -55,8 +55,9 @@ type rcaViewPage struct {
 	ActionRows   []actionRow
 	Checks       quality.Report
 	Factors      []string // tmpl area: the contributing factors' names (internal readers only)
-	// subs: offer "notify subscribers again" when an RCA is re-published
-	// and e-mail is configured.
+	// subs: SubscriberProgress counts the deliveries to subscribers by
+	// state (thousands of them are summed up, not listed).
+	SubscriberProgress *subscriberProgress
 }
 
 // rcaView shows an RCA as readers see it, with review, export and publish.
@@ -108,7 +109,7 @@ func (p *pages) renderViewBlocked(c *gin.Context, status int, rc *rcaContext, pr
 			IsTimeline: rc.isTimeline(s.Key), IsActions: rc.isActions(s.Key), Comments: rc.commentsFor(s.Key)})
 	}
 	if deliveries, err := p.s.store.ListDeliveries(c.Request.Context(), r.ID); err == nil {
-		d.Deliveries = p.s.redactDeliveries(c.Request.Context(), deliveries)
+		d.Deliveries, d.SubscriberProgress = splitSubscriberDeliveries(p.s.redactDeliveries(c.Request.Context(), deliveries)) // subs
 	}
 	p.render(c, status, "rca_view", d)
 }
