@@ -157,14 +157,9 @@ type exporter struct {
 	opt exportOptions
 }
 
-// render builds and renders one RCA and returns the document and its file name.
-func (ex *exporter) render(ctx context.Context, r domain.RCA) ([]byte, string, error) {
-	doc, name, _, err := ex.renderWithImages(ctx, r)
-	return doc, name, err
-}
-
-// renderWithImages also answers the images a Markdown report names
-// (images area): they are written next to it.
+// renderWithImages builds and renders one RCA and returns the document, its
+// file name and, for Markdown, the images it names (images area): they are
+// written next to it.
 func (ex *exporter) renderWithImages(ctx context.Context, r domain.RCA) ([]byte, string, []report.Image, error) {
 	out, err := ex.svc.ExportLoaded(ctx, policy.SystemActor(), r, service.ExportRequest{
 		Format: ex.opt.format, Lang: ex.opt.lang, TimeZone: ex.opt.tz, Audience: ex.opt.audience, Paper: ex.opt.paper, Header: ex.opt.header, Branding: &ex.opt.branding,

@@ -59,7 +59,7 @@ func (a *app) templateCmd(ctx context.Context, args []string) (err error) {
 		}
 		return os.WriteFile(out, b, 0o644)
 	}
-	var r io.Reader = a.stdin
+	r := a.stdin
 	if name := fs.Arg(0); name != "-" {
 		f, err := os.Open(name)
 		if err != nil {

@@ -256,3 +256,19 @@ func TestTrackerHookMarksDone(t *testing.T) {
 		t.Errorf("hooks after delete: %v", l)
 	}
 }
+
+// TestOwnsActionItemUsesOwnerID: "My work" decides by owner_id when an item
+// has one (OwnedBy), whatever its owner text says; items with only a text
+// still match by name.
+func TestOwnsActionItemUsesOwnerID(t *testing.T) {
+	ana := domain.User{ID: "u-ana", Email: "ana@example.com", Name: "Ana"}
+	bob := domain.User{ID: "u-bob", Email: "bob@example.com", Name: "Bob"}
+	given := domain.ActionItem{OwnerID: "u-ana", Owner: "Bob"}
+	if !OwnsActionItem(ana, given) || OwnsActionItem(bob, given) {
+		t.Error("an item given to a user is matched by its owner text")
+	}
+	legacy := domain.ActionItem{Owner: "bob"}
+	if !OwnsActionItem(bob, legacy) || OwnsActionItem(ana, legacy) {
+		t.Error("an item with only an owner text lost its name match")
+	}
+}

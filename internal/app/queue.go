@@ -31,10 +31,15 @@ type QueueItem struct {
 	Since  time.Time `json:"since"`
 }
 
-// OwnsActionItem reports whether user owns item. Today an owner is free
-// text, so it matches the user's id, e-mail or name (case and spacing
-// aside). The one place to extend when action items carry owner user ids.
+// OwnsActionItem reports whether user owns item. An item given to a user
+// (owner_id, area actions) is theirs by OwnedBy, the one owner-id rule the
+// action-item list and the reminder digest use too; an item with only an
+// owner text (written before owners were users) matches the user's id,
+// e-mail or name (case and spacing aside).
 func OwnsActionItem(u domain.User, item domain.ActionItem) bool {
+	if item.OwnerID != "" {
+		return OwnedBy(item, u.ID)
+	}
 	owner := strings.ToLower(strings.Join(strings.Fields(item.Owner), " "))
 	if owner == "" {
 		return false

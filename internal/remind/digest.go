@@ -22,6 +22,7 @@ import (
 	"github.com/hindsight-rca/hindsight/internal/domain"
 	"github.com/hindsight-rca/hindsight/internal/i18n"
 	"github.com/hindsight-rca/hindsight/internal/mail"
+	"github.com/hindsight-rca/hindsight/internal/policy"
 	"github.com/hindsight-rca/hindsight/internal/store"
 )
 
@@ -103,6 +104,10 @@ func (d *Digest) RunOnce(ctx context.Context) (Result, error) {
 		if err != nil {
 			return res, err
 		}
+		items := readable(u, byOwner[id])
+		if len(items) == 0 {
+			continue
+		}
 		if err := d.cfg.Store.Claim(ctx, scope, id, d.cfg.Now()); err != nil {
 			if errors.Is(err, store.ErrDuplicate) {
 				res.Skipped++
@@ -110,7 +115,7 @@ func (d *Digest) RunOnce(ctx context.Context) (Result, error) {
 			}
 			return res, err
 		}
-		m := d.compose(u, byOwner[id])
+		m := d.compose(u, items)
 		if err := d.cfg.Sender.Send(ctx, m); err != nil {
 			res.Failed++
 			d.cfg.Log.Warn("reminder digest not sent", "user", id, "err", err)
@@ -122,6 +127,21 @@ func (d *Digest) RunOnce(ctx context.Context) (Result, error) {
 		res.Sent++
 	}
 	return res, nil
+}
+
+// readable keeps the items u may read: a viewer owning an internal item is
+// not mailed its title (policy.Audience decides, as everywhere).
+func readable(u domain.User, items []store.ActionItemRow) []store.ActionItemRow {
+	if policy.Audience(policy.Actor{UserID: u.ID, Role: u.Role}, nil) == domain.AudienceInternal {
+		return items
+	}
+	var out []store.ActionItemRow
+	for _, it := range items {
+		if it.Visibility == domain.External {
+			out = append(out, it)
+		}
+	}
+	return out
 }
 
 // compose writes the digest of u's overdue items in u's language.

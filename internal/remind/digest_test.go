@@ -50,6 +50,7 @@ func fixture(t *testing.T) (store.Store, *i18n.Catalog) {
 		{ID: "u-jonas", Email: "jonas@example.com", Name: "Jonas", Role: domain.RoleAuthor, Language: "de"},
 		{ID: "u-li", Email: "li@example.com", Name: "Li", Role: domain.RoleAuthor},
 		{ID: "u-gone", Email: "gone@example.com", Name: "Gone", Role: domain.RoleAuthor, Disabled: true},
+		{ID: "u-vera", Email: "vera@example.com", Name: "Vera", Role: domain.RoleViewer},
 	} {
 		if err := st.CreateUser(ctx, &u); err != nil {
 			t.Fatal(err)
@@ -67,6 +68,7 @@ func fixture(t *testing.T) (store.Store, *i18n.Catalog) {
 		{Title: "Later", OwnerID: "u-li", Owner: "Li", Due: &future, State: domain.ActionOpen},
 		{Title: "Vendor fix", Owner: "Bob at Vendor", Due: &past, State: domain.ActionOpen},
 		{Title: "Orphan", OwnerID: "u-gone", Owner: "Gone", Due: &past, State: domain.ActionOpen},
+		{Title: "Internal secret step", OwnerID: "u-vera", Owner: "Vera", Due: &past, State: domain.ActionOpen, Visibility: domain.Internal},
 	}
 	if err := st.CreateRCA(ctx, &r, "u-ana"); err != nil {
 		t.Fatal(err)

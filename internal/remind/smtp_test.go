@@ -61,6 +61,9 @@ func TestDigestOverSMTP(t *testing.T) {
 	if len(srv.To("li@example.com"))+len(srv.To("gone@example.com")) != 0 {
 		t.Error("a digest went to an owner without overdue items or to a disabled user")
 	}
+	if len(srv.To("vera@example.com")) != 0 {
+		t.Error("a viewer was mailed the title of an internal item")
+	}
 	mu.Lock()
 	now = day1.Add(24 * time.Hour)
 	mu.Unlock()

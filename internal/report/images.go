@@ -53,7 +53,7 @@ func mdWithImages(src string, images map[string]Image) template.HTML {
 	})
 }
 
-var attachmentDest = regexp.MustCompile(`\(\s*attachment:([0-9a-f]{32})\s*\)`)
+var attachmentDest = regexp.MustCompile(`\(\s*attachment:([0-9a-f]{32})(\s+"[^"\n]*")?\s*\)`)
 
 // mdImageFiles points the Markdown export's image references at the files
 // written next to it: (attachment:ID) becomes (ID.png).
@@ -62,9 +62,9 @@ func mdImageFiles(src string, images map[string]Image) string {
 		return src
 	}
 	return attachmentDest.ReplaceAllStringFunc(src, func(m string) string {
-		id := attachmentDest.FindStringSubmatch(m)[1]
-		if img, ok := images[id]; ok {
-			return "(" + img.FileName() + ")"
+		sub := attachmentDest.FindStringSubmatch(m)
+		if img, ok := images[sub[1]]; ok {
+			return "(" + img.FileName() + sub[2] + ")"
 		}
 		return m
 	})

@@ -43,7 +43,7 @@ func imageRCA() domain.RCA {
 	r := sampleRCA()
 	rc := r.Section("root_cause")
 	rc.Body += "\n\n![Error rate during the outage](attachment:" + extImageID + ")\n\nThe pool filled up ![pool](attachment:" + gifImageID + ")" +
-		"\n\n![Sketch](attachment:" + palImageID + ")"
+		"\n\n![Sketch](attachment:" + palImageID + ` "The pool, drawn")`
 	det := r.Section("detection")
 	det.Visibility = domain.Internal
 	det.Body += "\n\n![Internal dashboard](attachment:" + intImageID + ")"
@@ -115,7 +115,8 @@ func TestImagesInHTMLAndMarkdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	md := m.String()
-	for _, want := range []string{"![Error rate during the outage](" + extImageID + ".png)", "![pool](" + gifImageID + ".gif)"} {
+	for _, want := range []string{"![Error rate during the outage](" + extImageID + ".png)", "![pool](" + gifImageID + ".gif)",
+		"![Sketch](" + palImageID + `.png "The pool, drawn")`} {
 		if !strings.Contains(md, want) {
 			t.Errorf("Markdown lacks %q", want)
 		}
@@ -205,4 +206,27 @@ func pdfImages(t *testing.T, tool string, pdf []byte) []pdfImageRow {
 		rows = append(rows, pdfImageRow{page: f[0], w: f[3], h: f[4], xppi: f[12]})
 	}
 	return rows
+}
+
+// BenchmarkRenderPDFImages: the PDF of the sample RCA without and with its
+// three external images (a 1600x500 PNG, a GIF, a paletted PNG).
+func BenchmarkRenderPDFImages(b *testing.B) {
+	imgs := testImages(b)
+	for _, tc := range []struct {
+		name   string
+		images bool
+	}{{"none", false}, {"three", true}} {
+		rep := build(b, imageRCA(), Options{Audience: External})
+		if tc.images {
+			rep = load(rep, imgs)
+		}
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				var buf bytes.Buffer
+				if err := RenderPDF(&buf, rep); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

@@ -163,4 +163,13 @@ type ActionItemStore interface {
 	// Unclaim forgets a claim (a digest that could not be sent); an unknown
 	// pair is no error.
 	Unclaim(ctx context.Context, scope, key string) error
+	// ListClaims answers up to limit claims after (scope, key), ordered by
+	// scope then key (for `hindsight store copy`).
+	ListClaims(ctx context.Context, afterScope, afterKey string, limit int) ([]ClaimRecord, error)
+}
+
+// ClaimRecord is one stored claim.
+type ClaimRecord struct {
+	Scope, Key string
+	At         time.Time
 }

@@ -45,6 +45,7 @@ var bodyless = map[string]bool{
 	"DELETE /api/v1/factors/:key":           true,
 	"DELETE /api/v1/subscribers/:id":        true, // subs
 	"DELETE /api/v1/rcas/:id/timeline/:eid": true, // collab
+	"POST /api/v1/me/notifications/seen":    true, // flow
 }
 
 // jsonBodies checks every API request that carries a body before its

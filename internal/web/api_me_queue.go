@@ -38,3 +38,12 @@ func (s *Server) apiMeNotifications(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, noticesAnswer{Items: items, Unread: unread})
 }
+
+// apiMeNotificationsSeen marks the signed-in user's notices read.
+func (s *Server) apiMeNotificationsSeen(c *gin.Context) {
+	if err := s.app.SeeNotices(c.Request.Context(), actorOf(c)); err != nil {
+		s.apiError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}

@@ -214,6 +214,7 @@ func matrixRows(e *env, f matrixFixtures) []matrixRow {
 		// flow: the user's queue and notices, reviewers.
 		{route: "GET /api/v1/me/queue", path: "/api/v1/me/queue", need: viewer},
 		{route: "GET /api/v1/me/notifications", path: "/api/v1/me/notifications", need: viewer},
+		{route: "POST /api/v1/me/notifications/seen", path: "/api/v1/me/notifications/seen", need: viewer},
 		{route: "PUT /api/v1/rcas/:id/reviewers", path: "/api/v1/rcas/" + rca + "/reviewers", body: map[string]any{"reviewers": []string{}, "version": 99}, need: author},
 
 		// API: components.
@@ -272,6 +273,18 @@ func matrixRows(e *env, f matrixFixtures) []matrixRow {
 		{route: "GET /api/v1/targets/:id", path: "/api/v1/targets/" + f.targetID, need: admin},
 		{route: "PUT /api/v1/targets/:id", path: "/api/v1/targets/" + f.targetID, body: map[string]any{"name": "Partner hook", "kind": "webhook", "url": "http://127.0.0.1:9/hook", "allow_private": true}, need: admin},
 		{route: "DELETE /api/v1/targets/:id", path: "/api/v1/targets/" + f.doomedTargetID, need: admin},
+		// subs: subscribers. The public forms answer everyone (404 or a
+		// message without an SMTP relay); the list and removal are admins'.
+		{route: "POST /status/subscribe", path: "/status/subscribe", body: form("email", "reader@example.com"), need: pub},
+		{route: "GET /status/subscribe/confirm", path: "/status/subscribe/confirm?t=nope", need: pub},
+		{route: "POST /status/subscribe/confirm", path: "/status/subscribe/confirm", body: form("t", "nope"), need: pub},
+		{route: "GET /status/unsubscribe", path: "/status/unsubscribe?t=nope", need: pub},
+		{route: "POST /status/unsubscribe", path: "/status/unsubscribe", body: form("t", "nope"), need: pub},
+		{route: "GET /api/v1/subscribers", path: "/api/v1/subscribers", need: admin},
+		{route: "POST /api/v1/subscribers", path: "/api/v1/subscribers", body: map[string]any{"kind": "webhook", "url": "http://127.0.0.1:9/sub", "allow_private": true}, need: admin},
+		{route: "DELETE /api/v1/subscribers/:id", path: "/api/v1/subscribers/nope", need: admin},
+		{route: "GET /admin/subscribers", path: "/admin/subscribers", need: admin},
+		{route: "POST /admin/subscribers/:id/delete", path: "/admin/subscribers/nope/delete", body: form(), need: admin},
 		{route: "GET /api/v1/users", path: "/api/v1/users", need: admin},
 		{route: "POST /api/v1/users", path: "/api/v1/users", body: map[string]any{"email": "new.person@example.com", "role": "viewer", "password": "glacier orbit lantern"}, need: admin},
 		{route: "PUT /api/v1/users/:id", path: "/api/v1/users/" + f.bystander.ID, body: map[string]any{"name": "Bystander"}, need: admin},

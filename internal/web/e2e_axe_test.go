@@ -57,6 +57,7 @@ func TestE2EAccessibilityWithAxe(t *testing.T) {
 		"/insights",                          // area insights
 		"/my-work",                           // flow
 		"/rcas/" + r.ID + "/translate?to=de", // area collab
+		"/action-items",                      // area actions (issue 14)
 	}
 	for _, scheme := range []string{"light", "dark"} {
 		do(t, author, "colour scheme "+scheme, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {

@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 	"encoding/base64"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -59,4 +61,27 @@ func TestE2EImagePasteAndDrop(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#s-summary button[data-md="preview"]`)),
 		chromedp.Poll[chromedp.Void](`(() => { const i = document.querySelector("#s-summary .doc-preview img.md-image"); return i && i.complete && i.naturalWidth === 60; })()`,
 			chromedp.WithPollingTimeout(15*time.Second)))
+
+	// A wide image stays inside the preview on a phone.
+	wide := base64.StdEncoding.EncodeToString(imagingtest.PNG(1600, 400))
+	do(t, author, "a wide image on a phone",
+		chromedp.EmulateViewport(375, 900),
+		chromedp.Evaluate[chromedp.Void](`(() => { const b = Uint8Array.from(atob("`+wide+`"), (c) => c.charCodeAt(0));
+			const dt = new DataTransfer(); dt.items.add(new File([b], "architecture.png", { type: "image/png" }));
+			const el = document.querySelector("#s-summary .cm-content"); el.focus();
+			el.dispatchEvent(new ClipboardEvent("paste", { clipboardData: dt, bubbles: true, cancelable: true })); })()`),
+		chromedp.Poll[chromedp.Void](`(() => { const i = document.querySelector('#s-summary .doc-preview img[alt="architecture"]'); return i && i.complete && i.naturalWidth === 1600; })()`,
+			chromedp.WithPollingTimeout(15*time.Second)))
+	if over := eval[int](t, author, `document.documentElement.scrollWidth - window.innerWidth`); over > 0 {
+		t.Errorf("the page overflows by %dpx with a wide image", over)
+	}
+	if w := eval[int](t, author, `(() => { const i = document.querySelector('#s-summary .doc-preview img[alt="architecture"]'); return Math.ceil(i.getBoundingClientRect().width - i.parentElement.closest(".doc-preview").clientWidth); })()`); w > 0 {
+		t.Errorf("the image is %dpx wider than the preview", w)
+	}
+	// HINDSIGHT_SCREENSHOTS=$PWD/docs/screenshots refreshes the README's pictures.
+	if dir := os.Getenv("HINDSIGHT_SCREENSHOTS"); dir != "" {
+		do(t, author, "desktop", chromedp.EmulateViewport(1280, 900),
+			chromedp.ScrollIntoView(chromedp.CSS(`#s-summary .doc-preview img.md-image`)))
+		shootViewport(t, author, filepath.Join(dir, "editor-image-en-1280.png"))
+	}
 }

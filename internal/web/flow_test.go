@@ -130,6 +130,9 @@ func TestAPIApprovalNeedsResolvedCommentsAndVersion(t *testing.T) {
 // moveNames are the moves a page offers (data-move of its buttons).
 func moveNames(body string) []string {
 	var out []string
+	if i := strings.Index(body, `id="review-panel"`); i >= 0 {
+		body = body[i:] // the panel's buttons, not the timeline grid's data-move="up"
+	}
 	for _, part := range strings.Split(body, `data-move="`)[1:] {
 		out = append(out, part[:strings.IndexByte(part, '"')])
 	}
@@ -319,6 +322,11 @@ func TestReviewersAssignment(t *testing.T) {
 	e.must(domain.RoleReviewer, "GET", "/api/v1/me/notifications", nil, 200, &n)
 	if n.Unread != 1 || len(n.Items) != 1 || n.Items[0].Kind != app.NoticeAssigned || n.Items[0].RCAID != r.ID || n.Items[0].Actor != author.ID {
 		t.Fatalf("reviewer's notices: %+v", n)
+	}
+	e.must(domain.RoleReviewer, "POST", "/api/v1/me/notifications/seen", nil, 204, nil)
+	e.must(domain.RoleReviewer, "GET", "/api/v1/me/notifications", nil, 200, &n)
+	if n.Unread != 0 || len(n.Items) != 1 || n.Items[0].Unread {
+		t.Fatalf("after marking them seen: %+v", n)
 	}
 	e.must(domain.RoleAuthor, "GET", "/api/v1/me/notifications", nil, 200, &n)
 	if len(n.Items) != 0 {

@@ -106,6 +106,7 @@ func coreOps() []apiOp {
 		{Method: "PUT", Path: "/rcas/{id}/reviewers", Tag: "rcas", Role: domain.RoleAuthor, Summary: "Assign the reviewers (owner or admin; version read: 422 without, 409 when stale); the newly assigned are notified", Request: reviewersBody{}, Response: domain.RCA{}},
 		{Method: "GET", Path: "/me/queue", Tag: "auth", Role: domain.RoleViewer, Summary: "What waits for the caller: review_requested, changes_requested, draft_stale, action_item_overdue", Response: queueAnswer{}},
 		{Method: "GET", Path: "/me/notifications", Tag: "auth", Role: domain.RoleViewer, Summary: "The caller's newest in-app notifications and how many are unread", Response: noticesAnswer{}},
+		{Method: "POST", Path: "/me/notifications/seen", Tag: "auth", Role: domain.RoleViewer, Summary: "Mark the caller's notifications read", Status: http.StatusNoContent},
 		{Method: "GET", Path: "/rcas/{id}/revisions", Tag: "rcas", Role: domain.RoleViewer, Summary: "Revision history, newest first", Response: listOf[store.RevisionInfo]{}},
 		{Method: "GET", Path: "/rcas/{id}/revisions/{version}", Tag: "rcas", Role: domain.RoleViewer, Summary: "One revision with its snapshot", Response: store.Revision{}},
 		{Method: "POST", Path: "/rcas/{id}/restore/{version}", Tag: "rcas", Role: domain.RoleAuthor, Summary: "Restore an old revision's content as a new revision", Response: domain.RCA{}},

@@ -54,8 +54,10 @@ type rcaViewPage struct {
 	Timeline     []timelineRow
 	ActionRows   []actionRow
 	Checks       quality.Report
-	// subs: offer "notify subscribers again" when an RCA is re-published
-	// and e-mail is configured.
+	Factors      []string // tmpl area: the contributing factors' names (internal readers only)
+	// subs: SubscriberProgress counts the deliveries to subscribers by
+	// state (thousands of them are summed up, not listed).
+	SubscriberProgress *subscriberProgress
 }
 
 // rcaView shows an RCA as readers see it, with review, export and publish.
@@ -91,6 +93,15 @@ func (p *pages) renderViewBlocked(c *gin.Context, status int, rc *rcaContext, pr
 		Timeline: timelineRows(r, loc), ActionRows: actionRows(r, p.s.now(), p.s.orgZone()), Checks: rc.Checks,
 	}
 	d.Zones = zoneChoices(d.TimeZone)
+	if len(r.ContributingFactors) > 0 { // tmpl area: the external edition has none
+		if fv := p.factorsFor(c, r, ""); fv != nil {
+			for _, ch := range fv.Choices {
+				if ch.Checked {
+					d.Factors = append(d.Factors, ch.Name)
+				}
+			}
+		}
+	}
 	d.Review = p.reviewPanel(c, rc, offer, from, problems, comment, blocked, override)
 	d.History = d.Review.History
 	for _, s := range r.Sections {
@@ -98,7 +109,7 @@ func (p *pages) renderViewBlocked(c *gin.Context, status int, rc *rcaContext, pr
 			IsTimeline: rc.isTimeline(s.Key), IsActions: rc.isActions(s.Key), Comments: rc.commentsFor(s.Key)})
 	}
 	if deliveries, err := p.s.store.ListDeliveries(c.Request.Context(), r.ID); err == nil {
-		d.Deliveries = p.s.redactDeliveries(c.Request.Context(), deliveries)
+		d.Deliveries, d.SubscriberProgress = splitSubscriberDeliveries(p.s.redactDeliveries(c.Request.Context(), deliveries)) // subs
 	}
 	p.render(c, status, "rca_view", d)
 }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/hindsight-rca/hindsight/internal/domain"
+	"github.com/hindsight-rca/hindsight/internal/statuspage/publish"
 	"github.com/hindsight-rca/hindsight/internal/store"
 )
 
@@ -68,4 +70,35 @@ func (p *pages) subscriberDelete(c *gin.Context) {
 	p.s.audit(c.Request.Context(), actorOf(c).UserID, "subscriber.delete", "subscriber:"+id, nil)
 	p.setFlash(c, "ok", "subs.admin.removed")
 	redirect(c, "/admin/subscribers")
+}
+
+// subscriberProgress is how far the notices of an RCA to its subscribers
+// have gone.
+type subscriberProgress struct{ Sent, Pending, Failed int }
+
+// splitSubscriberDeliveries keeps the deliveries to targets for listing and
+// sums up those to subscribers; nil when there are none.
+func splitSubscriberDeliveries(ds []domain.Delivery) ([]domain.Delivery, *subscriberProgress) {
+	var targets []domain.Delivery
+	var p *subscriberProgress
+	for _, d := range ds {
+		if _, ok := publish.SubscriberOf(d.TargetID); !ok {
+			targets = append(targets, d)
+			continue
+		}
+		if p == nil {
+			p = &subscriberProgress{}
+		}
+		switch d.State {
+		case domain.DeliverySucceeded:
+			p.Sent++
+		case domain.DeliveryFailed:
+			if !strings.HasPrefix(d.LastError, "superseded") {
+				p.Failed++
+			}
+		default:
+			p.Pending++
+		}
+	}
+	return targets, p
 }

@@ -83,4 +83,9 @@ func TestPublishPageNotifyTickBox(t *testing.T) {
 	if got := count(); got != first+1 {
 		t.Fatalf("ticked re-publish: %d subscriber deliveries, want %d", got, first+1)
 	}
+	// Progress on the RCA's page: summed up, the addresses not listed. The
+	// first notice was superseded by the second, which waits.
+	page := reviewer.get("/rcas/"+rc.ID, http.StatusOK).body
+	mustContain(t, page, `id="subscriber-progress"`, "Subscribers: 0 notified, 1 waiting, 0 failed.")
+	mustNotContain(t, page, "subscriber:")
 }

@@ -262,3 +262,20 @@ func TestFactorAdminPages(t *testing.T) {
 	}
 	e.as(domain.RoleAuthor).get("/admin/factors", http.StatusForbidden)
 }
+
+// TestRCAViewShowsFactors: the RCA page names the factors, in the reader's
+// language, for authors; viewers (external edition) see none.
+func TestRCAViewShowsFactors(t *testing.T) {
+	e := newUIEnv(t)
+	r0 := e.rca("Checkout down")
+	r := e.getRCA(r0.ID)
+	r.ContributingFactors = []string{"deploy", "capacity"}
+	if err := e.st.UpdateRCA(context.Background(), &r, e.users[domain.RoleAuthor].ID, "factors"); err != nil {
+		t.Fatal(err)
+	}
+	a := e.as(domain.RoleAuthor)
+	mustContain(t, a.get("/rcas/"+r.ID, http.StatusOK).body, "Contributing factors", "Deployment, Capacity")
+	a.lang = "de"
+	mustContain(t, a.get("/rcas/"+r.ID+"?lang=de", http.StatusOK).body, "Bereitstellung, Kapazität")
+	mustNotContain(t, e.as(domain.RoleViewer).get("/rcas/"+r.ID, http.StatusOK).body, "Deployment")
+}

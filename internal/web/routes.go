@@ -118,6 +118,7 @@ func (s *Server) routes() *gin.Engine {
 	s.handle(api, "PUT", "/rcas/:id/reviewers", policy.RCAChangeTeam, s.apiRCAReviewers)
 	s.handle(api, "GET", "/me/queue", policy.SelfRead, s.apiMeQueue)
 	s.handle(api, "GET", "/me/notifications", policy.SelfRead, s.apiMeNotifications)
+	s.handle(api, "POST", "/me/notifications/seen", policy.SelfWrite, s.apiMeNotificationsSeen)
 
 	// Areas owned by others.
 	s.registerExport(api)

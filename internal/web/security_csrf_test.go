@@ -48,6 +48,11 @@ func TestCrossSiteWritesRefusedOnEveryRoute(t *testing.T) {
 			if !a.cookie && !anonymousWritable(rt.Method, rt.Path) {
 				continue // an anonymous write elsewhere is refused for want of a user anyway
 			}
+			if publicFormRoute(rt.Path) && strings.HasPrefix(a.name, "same-origin") || publicFormRoute(rt.Path) && a.name == "no browser headers and no token" {
+				// subs: the public subscription forms act for no one, so a
+				// session's token is not asked for; cross-site is refused.
+				continue
+			}
 			t.Run(rt.Method+" "+rt.Path+"/"+a.name, func(t *testing.T) {
 				form := url.Values{"name": {"Changed"}, "title": {"Changed"}, "body": {"Changed"}}
 				if a.withTok {
@@ -94,6 +99,8 @@ func TestCrossSiteWritesRefusedOnEveryRoute(t *testing.T) {
 func anonymousWritable(method, pattern string) bool {
 	switch method + " " + pattern {
 	case "POST /signin", "POST /signout", "POST /api/v1/session", "DELETE /api/v1/session":
+		return true
+	case "POST /status/subscribe", "POST /status/subscribe/confirm", "POST /status/unsubscribe": // subs
 		return true
 	}
 	return strings.HasPrefix(pattern, "/auth/") // single sign-on callbacks, when present

@@ -56,6 +56,7 @@ func (s *Server) PublicHandler() (http.Handler, error) {
 		r.GET(p, site)
 		r.HEAD(p, site)
 	}
+	s.registerPublicSubscribers(r) // subs: subscribe, confirm, unsubscribe
 
 	all, err := newAssetSet(static.FS)
 	if err != nil {

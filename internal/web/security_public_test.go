@@ -51,6 +51,9 @@ func TestPublicHandlerServesOnlyTheStatusPage(t *testing.T) {
 	served, refused := 0, 0
 	for _, rt := range e.srv.engine.Routes() {
 		path := fillPattern(rt.Path, params)
+		if rt.Method == http.MethodPost && publicFormRoute(rt.Path) {
+			continue // subs: public forms, served on both; see TestSubscribeOnPublicHandler
+		}
 		t.Run(rt.Method+" "+rt.Path, func(t *testing.T) {
 			r := httptest.NewRequest(rt.Method, path, nil)
 			r.AddCookie(cookie)

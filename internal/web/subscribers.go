@@ -156,6 +156,16 @@ func publicFormRoute(path string) bool {
 	return path == "/status/subscribe" || path == "/status/subscribe/confirm" || path == "/status/unsubscribe"
 }
 
+// registerPublicSubscribers adds the public subscription routes to the
+// public listener's engine (cross-origin posts refused there too).
+func (s *Server) registerPublicSubscribers(r *gin.Engine) {
+	r.POST("/status/subscribe", s.crossOrigin(), s.statusSubscribe)
+	r.GET("/status/subscribe/confirm", s.statusConfirmPage)
+	r.POST("/status/subscribe/confirm", s.crossOrigin(), s.statusConfirm)
+	r.GET("/status/unsubscribe", s.statusUnsubscribePage)
+	r.POST("/status/unsubscribe", s.crossOrigin(), s.statusUnsubscribe)
+}
+
 // registerSubscribers adds the public subscription routes and the admin API.
 func (s *Server) registerSubscribers(r *gin.Engine, api *gin.RouterGroup) {
 	s.handle(r, "POST", "/status/subscribe", policy.Public, s.statusSubscribe)
@@ -332,7 +342,8 @@ func (s *Server) subscriberOfLink(c *gin.Context) (domain.Subscriber, bool) {
 }
 
 // statusConfirmPage is the link in the confirmation mail: a button, so that
-// a mail scanner following links confirms nothing.
+// a mail scanner following links confirms nothing. An unknown link answers
+// 200 with a message, like every public page (the page is not an API).
 func (s *Server) statusConfirmPage(c *gin.Context) {
 	lang := s.subsLang(c)
 	sub, ok := s.subscriberOfLink(c)
@@ -340,7 +351,7 @@ func (s *Server) statusConfirmPage(c *gin.Context) {
 		return
 	}
 	if !ok {
-		s.subsMessage(c, http.StatusNotFound, lang, "subs.link_invalid", "", nil)
+		s.subsMessage(c, http.StatusOK, lang, "subs.link_invalid", "", nil)
 		return
 	}
 	if sub.Confirmed {
@@ -384,7 +395,7 @@ func (s *Server) statusUnsubscribePage(c *gin.Context) {
 		return
 	}
 	if !ok {
-		s.subsMessage(c, http.StatusNotFound, lang, "subs.link_invalid", "", nil)
+		s.subsMessage(c, http.StatusOK, lang, "subs.link_invalid", "", nil)
 		return
 	}
 	l := s.status().cat.Localizer(sub.Language)

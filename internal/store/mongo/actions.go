@@ -263,3 +263,19 @@ func (s *Store) backfillDueKeys(ctx context.Context) error {
 		}
 	}
 }
+
+// ListClaims pages through the claims by (scope, key): the _id is
+// scope + "\n" + key, which sorts the same way.
+func (s *Store) ListClaims(ctx context.Context, afterScope, afterKey string, limit int) ([]store.ClaimRecord, error) {
+	type claimDoc struct {
+		Scope string    `bson:"scope"`
+		Key   string    `bson:"key"`
+		At    time.Time `bson:"at"`
+	}
+	filter := bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: afterScope + "\n" + afterKey}}}}
+	return findAll(ctx, s.c(colClaims), "list claims", filter,
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(max(limit, 1))),
+		func(d claimDoc) store.ClaimRecord {
+			return store.ClaimRecord{Scope: d.Scope, Key: d.Key, At: d.At.UTC()}
+		})
+}

@@ -234,3 +234,22 @@ func (s *Store) Unclaim(ctx context.Context, scope, key string) error {
 		return err
 	})
 }
+
+// ListClaims pages through the claims by (scope, key).
+func (s *Store) ListClaims(ctx context.Context, afterScope, afterKey string, limit int) ([]store.ClaimRecord, error) {
+	var out []store.ClaimRecord
+	err := s.snapshot(ctx, "list claims", func(q queryer) error {
+		var err error
+		out, err = queryAll(ctx, q, func(r scanner) (store.ClaimRecord, error) {
+			var c store.ClaimRecord
+			var at string
+			if err := r.Scan(&c.Scope, &c.Key, &at); err != nil {
+				return c, err
+			}
+			c.At, err = time.Parse(tsLayout, at)
+			return c, err
+		}, "SELECT scope, key, at FROM claims WHERE (scope, key) > (?, ?) ORDER BY scope, key LIMIT ?", afterScope, afterKey, max(limit, 1))
+		return err
+	})
+	return out, err
+}

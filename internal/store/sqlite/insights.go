@@ -11,7 +11,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"strings"
 	"time"
 
@@ -149,37 +148,20 @@ func (s *Store) Insights(ctx context.Context, w domain.InsightWindow) (domain.In
 	if len(w.Bounds) < 2 {
 		return t, nil
 	}
-	spans := make([][2]int64, len(w.Bounds)-1)
-	for i := range spans {
-		spans[i] = [2]int64{w.Bounds[i].UnixMilli(), w.Bounds[i+1].UnixMilli()}
-	}
-	bounds, err := json.Marshal(spans)
-	if err != nil {
-		return t, err
-	}
 	lo, hi := w.From().UnixMilli(), w.To().UnixMilli()
-	err = s.snapshot(ctx, "insights", func(q queryer) error {
-		rows, err := q.QueryContext(ctx, `WITH b (i, lo, hi) AS (
-				SELECT key, json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))
-			SELECT b.i, COUNT(*), COUNT(o.ttr_ms), COALESCE(SUM(o.ttr_ms), 0)
-			FROM b JOIN insight_occurrences o ON o.service = ? AND o.start_ms >= b.lo AND o.start_ms < b.hi
-			GROUP BY b.i`, string(bounds), w.Service)
-		if err != nil {
-			return err
-		}
-		defer func() { _ = rows.Close() }()
-		for rows.Next() {
-			var i, n, resolved int
+	err := s.snapshot(ctx, "insights", func(q queryer) error {
+		// One range query per month: each sums a stretch of the covering
+		// index. (A join with the months as a json_each table let the
+		// planner scan every occurrence once per month.)
+		for i := range t.Months {
+			var n, resolved int
 			var sum int64
-			if err := rows.Scan(&i, &n, &resolved, &sum); err != nil {
+			if err := q.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(ttr_ms), COALESCE(SUM(ttr_ms), 0)
+				FROM insight_occurrences WHERE service = ? AND start_ms >= ? AND start_ms < ?`,
+				w.Service, w.Bounds[i].UnixMilli(), w.Bounds[i+1].UnixMilli()).Scan(&n, &resolved, &sum); err != nil {
 				return err
 			}
-			if i >= 0 && i < len(t.Months) {
-				t.Months[i] = domain.MonthTally{Count: n, Resolved: resolved, TTRSum: msDuration(sum)}
-			}
-		}
-		if err := rows.Err(); err != nil {
-			return err
+			t.Months[i] = domain.MonthTally{Count: n, Resolved: resolved, TTRSum: msDuration(sum)}
 		}
 		factors, err := q.QueryContext(ctx, `SELECT factor, COUNT(*) FROM insight_factors
 			WHERE service = ? AND at_ms >= ? AND at_ms < ? GROUP BY factor`, w.Service, lo, hi)

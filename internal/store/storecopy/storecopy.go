@@ -102,7 +102,8 @@ func Copy(ctx context.Context, src, dst store.Store, opt Options) (Report, error
 		return nil, err
 	}
 	c := &copier{src: src, dst: dst, srcImp: srcImp, dstImp: dstImp, opt: opt, rep: Report{}}
-	for _, step := range []func(context.Context) error{c.users, c.components, c.incidents, c.rcas, c.audit, c.targets, c.templates, c.factors, c.settings, c.subscribers} {
+	for _, step := range []func(context.Context) error{c.users, c.components, c.incidents, c.rcas, c.audit, c.targets, c.templates, c.factors, c.settings, c.subscribers,
+		c.claims} { // actions: tracker delivery ids and digest days
 		if err := step(ctx); err != nil {
 			return c.rep, err
 		}
@@ -504,4 +505,28 @@ func (c *copier) subscribers(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// claims copies the claims (area actions): the tracker deliveries handled
+// and the digests sent, so a copy refuses the same replays and does not
+// send a day's digest twice.
+func (c *copier) claims(ctx context.Context) error {
+	c.rep.add("claims")
+	scope, key := "", ""
+	for {
+		list, err := c.src.ListClaims(ctx, scope, key, 500)
+		if err != nil {
+			return err
+		}
+		for _, cl := range list {
+			c.rep.add("claims").Source++
+			if err := c.put("claims", func() error { return c.dst.Claim(ctx, cl.Scope, cl.Key, cl.At) }); err != nil {
+				return err
+			}
+		}
+		if len(list) < 500 {
+			return nil
+		}
+		scope, key = list[len(list)-1].Scope, list[len(list)-1].Key
+	}
 }

@@ -60,6 +60,7 @@ func seed(t *testing.T, s *sqlite.Store, rcas int) {
 	// subs: a confirmed subscriber whose links must survive the copy.
 	must(t, s.CreateSubscriber(ctx, &domain.Subscriber{Kind: domain.SubscriberEmail, Email: "reader@example.com",
 		Language: "de", Components: []string{cp.ID}, Confirmed: true, Token: "tok-reader"}))
+	must(t, s.Claim(ctx, "hook:github", "72d3162e-cc78-11e3-81ab-4c9367dc0958", time.Now())) // actions: a handled delivery
 	tpl, _ := domain.BuiltinTemplate(domain.TemplateStandard)
 	for i := range rcas {
 		in := domain.Incident{Title: fmt.Sprintf("Outage %d", i), Impact: domain.ImpactMajor, Status: domain.StatusResolved, StartedAt: clock.Add(-time.Hour)}
@@ -100,7 +101,7 @@ func TestCopyBothWays(t *testing.T) {
 	must(t, err)
 	t.Logf("sqlite → mongo:\n%s", rep)
 	for kind, want := range map[string]int{"users": 1, "tokens": 1, "components": 1, "incidents": 4, "rcas": 4, "comments": 4,
-		"deliveries": 4, "audit events": 4, "targets": 1, "settings": 1, "templates": 1, "factors": 1, "subscribers": 1} {
+		"deliveries": 4, "audit events": 4, "targets": 1, "settings": 1, "templates": 1, "factors": 1, "subscribers": 1, "claims": 1} {
 		if c := rep[kind]; c == nil || c.Source != want || c.Copied != want {
 			t.Errorf("%s: %+v, want %d copied", kind, c, want)
 		}
@@ -145,6 +146,10 @@ func TestCopyBothWays(t *testing.T) {
 	must(t, err)
 	if u.PasswordHash == "" {
 		t.Fatal("the password hash was not copied")
+	}
+	// A delivery handled before the copy is still refused as a replay.
+	if err := c.Claim(ctx, "hook:github", "72d3162e-cc78-11e3-81ab-4c9367dc0958", time.Now()); !errors.Is(err, store.ErrDuplicate) {
+		t.Errorf("claim after the round trip: %v, want ErrDuplicate", err)
 	}
 	tg, _ := c.ListTargets(ctx)
 	if len(tg) != 1 || tg[0].Secret != "whsec_secret" {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/hindsight-rca/hindsight/internal/domain"
 	"github.com/hindsight-rca/hindsight/internal/store"
@@ -167,7 +168,7 @@ func testClaims(t *testing.T, open Opener) {
 	must(t, s.Claim(ctx, "hook:gl", "d-1", at(0)), "same key, other scope")
 	must(t, s.Unclaim(ctx, "hook:gh", "d-1"), "Unclaim")
 	must(t, s.Unclaim(ctx, "hook:gh", "never"), "Unclaim unknown")
-	must(t, s.Claim(ctx, "hook:gh", "d-1", at(2)), "claim after unclaim")
+	must(t, s.Claim(ctx, "hook:gh", "d-1", at(2*time.Second)), "claim after unclaim")
 	// Parallel claims: exactly one wins.
 	errs := make(chan error, 8)
 	for range 8 {
@@ -185,5 +186,15 @@ func testClaims(t *testing.T, open Opener) {
 	}
 	if won != 1 {
 		t.Errorf("%d parallel claims won, want 1", won)
+	}
+	list, err := s.ListClaims(ctx, "", "", 2)
+	must(t, err, "ListClaims")
+	if len(list) != 2 || list[0].Scope != "digest:2026-03-14" || list[1].Scope != "hook:gh" || list[1].Key != "d-1" || !list[1].At.Equal(at(2*time.Second)) {
+		t.Errorf("claims page 1 = %+v", list)
+	}
+	list, err = s.ListClaims(ctx, list[1].Scope, list[1].Key, 10)
+	must(t, err, "ListClaims page 2")
+	if len(list) != 1 || list[0].Scope != "hook:gl" {
+		t.Errorf("claims page 2 = %+v", list)
 	}
 }
