@@ -48,7 +48,7 @@ func codecRCA(t testing.TB) domain.RCA {
 	r.ActionItems[0].DoneAt = &doneAt
 	r.History[0].Comment = "ready for review"
 	r.History[0].OverrideReason, r.History[0].Version = "vendor report pending", 7 // flow
-	r.ContributingFactors = []string{"third_party"} // area insights (and tmpl)
+	r.ContributingFactors = []string{"third_party"}                                // area insights (and tmpl)
 	return r
 }
 
